@@ -1,0 +1,118 @@
+"""The app factory: everything the web process needs, built from settings, nothing at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from sqlalchemy import text
+
+import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
+from prism import __version__
+from prism.audit import api as audit_api
+from prism.audit import pages as audit_pages
+from prism.auth import api as auth_api
+from prism.auth import pages as auth_pages
+from prism.db import Database
+from prism.jobs import api as jobs_api
+from prism.jobs import pages as jobs_pages
+from prism.jobs.runners import runner_for
+from prism.people import api as people_api
+from prism.people import pages as people_pages
+from prism.settings import Settings
+from prism.web import pages as web_pages
+from prism.web import problems
+from prism.web.deps import Clock
+from prism.web.middleware import LimitsAndHeaders
+from prism.web.routing import API_PREFIX
+from prism.web.templating import templates
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+API_ROUTERS = (auth_api.router, people_api.router, audit_api.router, jobs_api.router)
+PAGE_ROUTERS = (
+    web_pages.router,
+    people_pages.router,
+    auth_pages.router,
+    audit_pages.router,
+    jobs_pages.router,
+)
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    version: str
+
+
+def create_app(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    clock: Clock | None = None,
+    run_jobs: bool = True,
+) -> FastAPI:
+    """Build Prism's web app; tests pass their own database and clock."""
+    settings.prepare()
+    db = database or Database.from_url(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = runner_for(db, in_process=settings.jobs_in_process) if run_jobs else None
+        if runner is not None:
+            runner.start()
+        try:
+            yield
+        finally:
+            if runner is not None:
+                runner.stop()
+            if database is None:
+                db.dispose()
+
+    app = FastAPI(
+        title="Prism",
+        version=__version__,
+        description="The product enablement hub's JSON API. Errors are application/problem+json.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = db
+    if clock is not None:
+        app.state.clock = clock
+    app.add_middleware(LimitsAndHeaders, max_body_bytes=settings.max_body_bytes)
+    problems.install(app)
+    for router in (*API_ROUTERS, *PAGE_ROUTERS):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _add_service_routes(app, db)
+    return app
+
+
+def _add_service_routes(app: FastAPI, db: Database) -> None:
+    @app.get(
+        "/healthz",
+        tags=["service"],
+        summary="Is Prism up and its database reachable?",
+        response_model=Health,
+        responses={503: {"model": Health, "description": "The database cannot be reached"}},
+    )
+    def healthz() -> JSONResponse:
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            body = Health(status="unavailable", database="unreachable", version=__version__)
+            return JSONResponse(body.model_dump(), status_code=503)
+        return JSONResponse(Health(status="ok", database="ok", version=__version__).model_dump())
+
+    @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        context = {"openapi_url": f"{API_PREFIX}/openapi.json"}
+        return templates.TemplateResponse(request, "api_docs.html", context)

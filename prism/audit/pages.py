@@ -1,0 +1,29 @@
+"""The audit log page, for administrators."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from prism.audit import service
+from prism.web.deps import DbSession, PageUser
+from prism.web.routing import page_router
+from prism.web.templating import render
+
+router = page_router()
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def audit_log(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    item_type: str = "",
+    action: str = "",
+    cursor: str | None = None,
+) -> HTMLResponse:
+    page = service.list_events(
+        session, user, item_type=item_type or None, action=action or None, cursor=cursor
+    )
+    context = {"title": "Audit log", "page": page, "item_type": item_type, "action": action}
+    return render(request, "audit/log.html", context)

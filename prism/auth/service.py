@@ -1,0 +1,199 @@
+"""Signing in and out, and personal API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, func, select, true
+from sqlalchemy.orm import Session, joinedload
+
+from prism.audit import service as audit
+from prism.auth.credentials import digest, new_secret
+from prism.auth.models import ApiToken, LoginFailure, WebSession
+from prism.auth.passwords import verify_password
+from prism.auth.policy import Action, Principal, can, require
+from prism.errors import Invalid, NotFound, TooManyRequests, Unauthorized
+from prism.pagination import PageOf, paginate
+from prism.people.models import User
+
+TOKEN_PREFIX = "prism_"  # noqa: S105 (a label, not a secret)
+SCOPES = ("read", "write")
+WRONG_CREDENTIALS = "Wrong email or password."
+# One address may fail this many times more than a single email before it is slowed down,
+# so a shared office IP is not locked out by one person's typos.
+CLIENT_FAILURE_FACTOR = 4
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def authenticate(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client: str,
+    now: datetime,
+    max_failures: int,
+    window: timedelta,
+) -> User:
+    """The user these credentials belong to; the same error whether or not the email exists."""
+    email_key = digest(email.strip().lower())
+    _refuse_if_throttled(session, email_key, client, now, max_failures, window)
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        session.add(LoginFailure(email_key=email_key, client=client[:64], at=now))
+        session.flush()
+        raise Unauthorized(WRONG_CREDENTIALS)
+    user.last_login_at = now
+    audit.set_actor(session, user)
+    session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key))
+    audit.record(session, action="sign_in", item=user, note=f"from {client}")
+    return user
+
+
+def _refuse_if_throttled(
+    session: Session,
+    email_key: str,
+    client: str,
+    now: datetime,
+    max_failures: int,
+    window: timedelta,
+) -> None:
+    since = now - window
+    session.execute(delete(LoginFailure).where(LoginFailure.at < since))
+    by_email = _count_failures(session, LoginFailure.email_key == email_key, since)
+    by_client = _count_failures(session, LoginFailure.client == client, since)
+    if by_email >= max_failures or by_client >= max_failures * CLIENT_FAILURE_FACTOR:
+        minutes = int(window.total_seconds() // 60)
+        raise TooManyRequests(
+            f"Too many failed sign-ins. Wait {minutes} minutes and try again.",
+            retry_after=int(window.total_seconds()),
+        )
+
+
+def _count_failures(session: Session, condition: ColumnElement[bool], since: datetime) -> int:
+    stmt = select(func.count()).select_from(LoginFailure).where(condition, LoginFailure.at >= since)
+    return session.scalar(stmt) or 0
+
+
+def start_web_session(session: Session, *, user: User, now: datetime, lifetime: timedelta) -> str:
+    """Open a browser session for `user`; returns the raw cookie value (never stored)."""
+    raw = new_secret("")
+    session.add(
+        WebSession(
+            token_hash=digest(raw), user_id=user.id, created_at=now, expires_at=now + lifetime
+        )
+    )
+    session.flush()
+    return raw
+
+
+def end_web_session(session: Session, *, raw: str) -> None:
+    """Sign out: the cookie's session stops working at once, in every app process."""
+    session.execute(delete(WebSession).where(WebSession.token_hash == digest(raw)))
+
+
+def user_for_web_session(session: Session, *, raw: str, now: datetime) -> User | None:
+    """The active user a session cookie belongs to, or None if it is unknown or expired."""
+    web_session = session.scalar(
+        select(WebSession)
+        .options(joinedload(WebSession.user))
+        .where(WebSession.token_hash == digest(raw))
+    )
+    if web_session is None or web_session.expires_at <= now or not web_session.user.is_active:
+        return None
+    return web_session.user
+
+
+def create_token(
+    session: Session,
+    actor: Principal,
+    *,
+    user: User,
+    name: str,
+    scopes: list[str],
+    now: datetime,
+    lifetime: timedelta,
+) -> tuple[ApiToken, str]:
+    """Issue a token for `user`; the raw token is returned once and only its hash is kept."""
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise Invalid(
+            f"Scopes must be some of {', '.join(SCOPES)}; got {', '.join(unknown) or 'none'}."
+        )
+    if not name.strip():
+        raise Invalid("Give the token a name, so you can tell it apart later.")
+    token = ApiToken(user_id=user.id, name=name.strip(), scopes=" ".join(sorted(set(scopes))))
+    require(actor, Action.MANAGE_OWN_TOKENS, token)
+    raw = new_secret(TOKEN_PREFIX)
+    token.prefix = raw[: len(TOKEN_PREFIX) + 6]
+    token.token_hash = digest(raw)
+    token.created_at = now
+    token.expires_at = now + lifetime
+    session.add(token)
+    session.flush()
+    return token, raw
+
+
+def tokens_readable_by(actor: Principal) -> ColumnElement[bool]:
+    """The tokens `actor` may list: their own, or everyone's for those who manage all tokens."""
+    if can(actor, Action.MANAGE_ALL_TOKENS):
+        return true()
+    return ApiToken.user_id == actor.id
+
+
+def list_tokens(
+    session: Session,
+    actor: Principal,
+    *,
+    user_id: int | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> PageOf[ApiToken]:
+    """API tokens the actor may see, newest first; filter by owner with `user_id`."""
+    require(actor, Action.MANAGE_OWN_TOKENS)
+    stmt = select(ApiToken).options(joinedload(ApiToken.user)).where(tokens_readable_by(actor))
+    if user_id is not None:
+        stmt = stmt.where(ApiToken.user_id == user_id)
+    return paginate(session, stmt, key=ApiToken.id, limit=limit, cursor=cursor, newest_first=True)
+
+
+def revoke_token(session: Session, actor: Principal, *, token_id: int, now: datetime) -> ApiToken:
+    """Revoke a token; it stops working at once. Revoking twice is harmless."""
+    token = session.scalar(
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.id == token_id)
+    )
+    if token is None or not can(actor, Action.MANAGE_OWN_TOKENS, token):
+        # A token you may not manage is reported as missing, so ids reveal nothing.
+        raise NotFound(f"No API token {token_id} of yours.")
+    if token.revoked_at is None:
+        token.revoked_at = now
+        session.flush()
+    return token
+
+
+def user_for_token(session: Session, *, raw: str, now: datetime) -> tuple[User, ApiToken]:
+    """The user and token behind an `Authorization: Bearer` value, or 401 saying why not."""
+    token = session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == digest(raw))
+    )
+    if token is None:
+        raise Unauthorized("This API token is not valid.")
+    if token.revoked_at is not None:
+        raise Unauthorized("This API token was revoked.")
+    if token.expires_at <= now:
+        raise Unauthorized("This API token has expired; create a new one.")
+    if not token.user.is_active:
+        raise Unauthorized("The account this API token belongs to is deactivated.")
+    # Recorded to the minute: a write on every request would serialise reads on SQLite.
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+    return token.user, token
+
+
+def cleanup_expired(session: Session, *, now: datetime) -> int:
+    """Forget expired browser sessions; run daily by the scheduler."""
+    result = session.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    return int(getattr(result, "rowcount", 0) or 0)

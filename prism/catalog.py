@@ -1,0 +1,26 @@
+"""Every table and every background job Prism has, imported in one place.
+
+Migrations, the app factory, the CLI and the worker import this module so that all models are
+mapped, the audit capture is listening and every job is registered before anything runs.
+"""
+
+from prism.audit import service as audit_service
+from prism.audit.models import AuditEvent
+from prism.auth import tasks as auth_tasks
+from prism.auth.models import ApiToken, LoginFailure, WebSession
+from prism.db import Base
+from prism.jobs.models import Job
+from prism.people.models import Team, User
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Job",
+    "LoginFailure",
+    "Team",
+    "User",
+    "WebSession",
+    "audit_service",
+    "auth_tasks",
+]

@@ -1,0 +1,295 @@
+"""The `prism` command: set up, serve, load the demo company, manage users and tokens, run jobs.
+
+Scripts and operators depend on these command names and options: keep them stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
+from prism.auth import service as auth_service
+from prism.auth.policy import SYSTEM
+from prism.db import Database, utcnow
+from prism.errors import PrismError
+from prism.migrate import upgrade
+from prism.people import service as people_service
+from prism.people.models import Role, Team, User
+from prism.people.schemas import UserIn
+from prism.schemas import parse
+from prism.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(help="Prism, the product enablement hub.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(jobs_app, name="jobs")
+console = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", envvar="PRISM_DATA_DIR", help="Prism's data directory."),
+]
+
+
+def settings_for(data_dir: Path | None) -> Settings:
+    """Settings from the environment, with `--data-dir` winning; a bad value exits in one line."""
+    try:
+        overrides = {"data_dir": data_dir} if data_dir is not None else {}
+        return load_settings(**overrides).prepare()
+    except SettingsError as exc:
+        err.print(f"[red]Bad setting:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def open_database(settings: Settings) -> Iterator[Database]:
+    database = Database.from_url(settings.resolved_database_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def failures_exit() -> Iterator[None]:
+    """Print a Prism error in one line and exit non-zero, instead of a traceback."""
+    try:
+        yield
+    except PrismError as exc:
+        err.print(f"[red]Error:[/red] {exc.message}")
+        raise typer.Exit(1) from None
+
+
+def migrate(settings: Settings) -> Database:
+    database = Database.from_url(settings.resolved_database_url)
+    upgrade(database.engine)
+    with database.session_scope() as session:
+        people_service.ensure_departments(session)
+    return database
+
+
+@app.command()
+def init(data_dir: DataDir = None) -> None:
+    """Create the data directory and the database, or bring an existing one up to date."""
+    settings = settings_for(data_dir)
+    migrate(settings).dispose()
+    console.print(f"Prism is ready in [bold]{settings.data_dir.resolve()}[/bold].")
+
+
+@app.command()
+def serve(
+    data_dir: DataDir = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="App processes (PostgreSQL only).")] = 1,
+) -> None:
+    """Apply migrations and serve the web app and API."""
+    settings = settings_for(data_dir)
+    migrate(settings).dispose()
+    run_server(settings, host=host, port=port, workers=workers)
+
+
+def run_server(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
+    import os
+
+    import uvicorn
+
+    if workers > 1 and settings.is_sqlite:
+        err.print("[yellow]SQLite serves from one process; ignoring --workers.[/yellow]")
+        workers = 1
+    os.environ["PRISM_DATA_DIR"] = str(settings.data_dir.resolve())
+    uvicorn.run(
+        "prism.serving:app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@app.command()
+def demo(
+    data_dir: DataDir = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    serve_it: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after loading.")
+    ] = True,
+) -> None:
+    """Load the demo company (Helio Systems) into the database, then serve it."""
+    from prism.demo import company
+
+    settings = settings_for(data_dir)
+    database = migrate(settings)
+    with console.status("Loading the demo company…"), database.session_scope() as session:
+        loaded = company.load(session)
+    database.dispose()
+    console.print(f"Loaded the demo company: {loaded}.")
+    console.print(
+        f"\n  Open [bold]http://{host}:{port}/[/bold] and sign in as\n"
+        f"  [bold]{company.ADMIN_EMAIL}[/bold] / [bold]{company.PASSWORD}[/bold] (admin)\n"
+        f"  Every demo user has the same password; see `prism user list`.\n"
+    )
+    if serve_it:
+        run_server(settings, host=host, port=port)
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="Sign-in email.")],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, help="Initial password.")],
+    role: Annotated[Role, typer.Option(help="admin, editor, contributor or viewer.")] = Role.VIEWER,
+    team: Annotated[str | None, typer.Option(help="Team name, e.g. Sales.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Create a user account."""
+    settings = settings_for(data_dir)
+    with failures_exit(), open_database(settings) as database, database.session_scope() as session:
+        team_id = _team_id(session, team)
+        data = _validated(email=email, name=name, password=password, role=role, team_id=team_id)
+        user = people_service.create_user(session, SYSTEM, data)
+        console.print(f"Created {user.email} ({user.role.value}).")
+
+
+def _validated(**fields: object) -> UserIn:
+    return parse(UserIn, dict(fields))
+
+
+def _team_id(session: Session, team: str | None) -> int | None:
+    if team is None:
+        return None
+    found = session.scalar(select(Team).where(func.lower(Team.name) == team.strip().lower()))
+    if found is None:
+        names = ", ".join(t.name for t in people_service.all_teams(session, SYSTEM))
+        raise PrismError(f"No team called {team}. Teams: {names}.")
+    return found.id
+
+
+@user_app.command("list")
+def user_list(data_dir: DataDir = None) -> None:
+    """List user accounts."""
+    settings = settings_for(data_dir)
+    with open_database(settings) as database, database.session_scope() as session:
+        teams = {t.id: t.name for t in people_service.all_teams(session, SYSTEM)}
+        table = Table("id", "email", "name", "role", "team", "active")
+        cursor: str | None = None
+        while True:
+            page = people_service.list_users(session, SYSTEM, limit=200, cursor=cursor)
+            for u in page.items:
+                table.add_row(
+                    str(u.id),
+                    u.email,
+                    u.name,
+                    u.role.value,
+                    teams.get(u.team_id or 0, ""),
+                    "yes" if u.is_active else "no",
+                )
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        console.print(table)
+
+
+@user_app.command("set-password")
+def user_set_password(
+    email: Annotated[str, typer.Option(help="Whose password.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    data_dir: DataDir = None,
+) -> None:
+    """Set a user's password."""
+    settings = settings_for(data_dir)
+    with failures_exit(), open_database(settings) as database, database.session_scope() as session:
+        user = people_service.get_user_by_email(session, email)
+        people_service.set_password(session, SYSTEM, user.id, password)
+        console.print(f"Password set for {user.email}.")
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Option(help="Whose token.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "CLI token",
+    days: Annotated[int | None, typer.Option(min=1, max=3650, help="Lifetime in days.")] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Only the read scope.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Create an API token for a user and print it (shown only this once)."""
+    settings = settings_for(data_dir)
+    with failures_exit(), open_database(settings) as database, database.session_scope() as session:
+        user: User = people_service.get_user_by_email(session, email)
+        _, raw = auth_service.create_token(
+            session,
+            SYSTEM,
+            user=user,
+            name=name,
+            scopes=["read"] if read_only else ["read", "write"],
+            now=utcnow(),
+            lifetime=timedelta(days=days or settings.token_days),
+        )
+    typer.echo(raw)
+
+
+@jobs_app.command("run")
+def jobs_run(
+    name: Annotated[str, typer.Argument(help="The job's registered name.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Run one job now, in this process, and print how it ended."""
+    from prism.jobs import service as jobs_service
+
+    settings = settings_for(data_dir)
+    with failures_exit(), open_database(settings) as database:
+        finished = jobs_service.run_now(database, name)
+        console.print(
+            f"Job {finished.id} {finished.status.value}: {finished.error or finished.message}"
+        )
+        if finished.error:
+            raise typer.Exit(1)
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """List the registered jobs and their schedules."""
+    from prism.jobs.service import REGISTRY
+
+    for entry in sorted(REGISTRY.values(), key=lambda e: e.name):
+        console.print(f"{entry.name}  {entry.cron or '(on demand)'}")
+
+
+@app.command()
+def worker(
+    data_dir: DataDir = None,
+    once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
+) -> None:
+    """Run background jobs from the PostgreSQL queue (not needed on SQLite)."""
+    from prism.jobs.runners import ProcrastinateRunner
+
+    settings = settings_for(data_dir)
+    if settings.is_sqlite:
+        err.print("On SQLite, jobs run inside `prism serve`; no worker is needed.")
+        raise typer.Exit(2)
+    database = migrate(settings)
+    try:
+        ProcrastinateRunner(database).work(wait=not once)
+    finally:
+        database.dispose()
+
+
+def main() -> None:
+    app()

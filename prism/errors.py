@@ -1,0 +1,76 @@
+"""One error hierarchy for the whole of Prism; the web layer renders it once, as problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PrismError(Exception):
+    """A failure a person can act on: a message for humans and the HTTP status it maps to."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+        self.headers: dict[str, str] = {}
+
+
+class Unauthorized(PrismError):
+    status = 401
+    title = "Not signed in"
+
+
+class Forbidden(PrismError):
+    status = 403
+    title = "Not allowed"
+
+
+class NotFound(PrismError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(PrismError):
+    status = 409
+    title = "Conflict"
+
+
+class Gone(PrismError):
+    status = 410
+    title = "Gone"
+
+
+class PayloadTooLarge(PrismError):
+    status = 413
+    title = "Payload too large"
+
+
+class Invalid(PrismError):
+    status = 422
+    title = "Invalid input"
+
+
+class TooManyRequests(PrismError):
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+def stale_version(kind: str, expected: int, current: int) -> Conflict:
+    """The 409 every versioned resource answers when an edit was made against an old copy."""
+    return Conflict(
+        f"This {kind} was changed by someone else (you edited version {expected}, it is now at "
+        f"version {current}). Reload it and apply your change again."
+    )
+
+
+def check_version(kind: str, expected: int, current: int) -> None:
+    """Refuse an edit made against an out-of-date copy instead of silently overwriting."""
+    if expected != current:
+        raise stale_version(kind, expected, current)

@@ -1,0 +1,66 @@
+"""What the people API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from prism.people.models import Role
+from prism.schemas import Email, Input, Name, Output
+
+TeamName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Password = Annotated[str, Field(min_length=8, max_length=256)]
+
+
+class TeamIn(Input):
+    name: TeamName
+    description: Annotated[str, Field(max_length=500)] = ""
+
+
+class TeamUpdate(Input):
+    version: int = Field(description="The version you last read; a stale one is refused with 409.")
+    name: TeamName | None = None
+    description: Annotated[str, Field(max_length=500)] | None = None
+
+
+class TeamOut(Output):
+    id: int
+    name: str
+    description: str
+    version: int
+
+
+class UserIn(Input):
+    email: Email
+    name: Name
+    password: Password
+    role: Role = Role.VIEWER
+    team_id: int | None = None
+
+
+class UserUpdate(Input):
+    version: int = Field(description="The version you last read; a stale one is refused with 409.")
+    name: Name | None = None
+    role: Role | None = None
+    team_id: int | None = Field(
+        default=None, description="Send null to take the user out of any team."
+    )
+    is_active: bool | None = None
+
+
+class PasswordIn(Input):
+    password: Password
+
+
+class UserOut(Output):
+    id: int
+    email: str
+    name: str
+    role: Role
+    team_id: int | None
+    is_active: bool
+    last_login_at: datetime | None
+    created_at: datetime
+    version: int

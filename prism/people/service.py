@@ -1,0 +1,205 @@
+"""People and teams: who works here, in which department, with which role."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from prism.auth.passwords import hash_password
+from prism.auth.policy import Action, Principal, require
+from prism.errors import Conflict, Forbidden, Invalid, NotFound, check_version
+from prism.pagination import PageOf, paginate
+from prism.people.models import Role, Team, User
+from prism.people.schemas import TeamIn, TeamUpdate, UserIn, UserUpdate
+
+DEPARTMENTS = (
+    ("Product", "Product managers: read prioritised insights, share plans down."),
+    ("Product Marketing", "Own positioning, messaging, launches and the knowledge core."),
+    ("Product Ops", "Run the launch machine, content operations and enablement."),
+    ("Sales", "Account executives and sales leadership."),
+    ("Presales", "Solution engineers who run demos and technical evaluations."),
+    ("Marketing", "Content, campaigns, events and communications."),
+    ("Customer Success", "Onboarding, adoption, renewals and support."),
+    ("Implementation", "Professional services and deployment teams."),
+    ("Leadership", "Executives who watch launches, readiness and win/loss."),
+)
+
+
+def list_teams(
+    session: Session, actor: Principal, *, limit: int = 50, cursor: str | None = None
+) -> PageOf[Team]:
+    """Teams, a page at a time; anyone signed in may read the directory."""
+    require(actor, Action.READ_DIRECTORY)
+    return paginate(session, select(Team), key=Team.id, limit=limit, cursor=cursor)
+
+
+def all_teams(session: Session, actor: Principal) -> list[Team]:
+    """Every team by name, for pickers and the directory page."""
+    require(actor, Action.READ_DIRECTORY)
+    return list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def get_team(session: Session, actor: Principal, team_id: int) -> Team:
+    require(actor, Action.READ_DIRECTORY)
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"No team {team_id}.")
+    return team
+
+
+def create_team(session: Session, actor: Principal, data: TeamIn) -> Team:
+    """Add a department."""
+    require(actor, Action.MANAGE_TEAMS)
+    _ensure_team_name_free(session, data.name)
+    team = Team(name=data.name, description=data.description)
+    session.add(team)
+    session.flush()
+    return team
+
+
+def update_team(session: Session, actor: Principal, team_id: int, data: TeamUpdate) -> Team:
+    """Rename a department or change its description."""
+    require(actor, Action.MANAGE_TEAMS)
+    team = get_team(session, actor, team_id)
+    check_version("team", data.version, team.version)
+    if data.name is not None and data.name != team.name:
+        _ensure_team_name_free(session, data.name)
+        team.name = data.name
+    if data.description is not None:
+        team.description = data.description
+    session.flush()
+    return team
+
+
+def delete_team(session: Session, actor: Principal, team_id: int) -> None:
+    """Remove an empty department; one with members must be emptied first."""
+    require(actor, Action.MANAGE_TEAMS)
+    team = get_team(session, actor, team_id)
+    members = session.scalar(select(func.count()).where(User.team_id == team_id)) or 0
+    if members:
+        raise Conflict(
+            f"Team {team.name} still has {members} member(s); move them to another team first."
+        )
+    session.delete(team)
+    session.flush()
+
+
+def member_counts(session: Session) -> dict[int, int]:
+    """How many people each team has, by team id."""
+    rows = session.execute(
+        select(User.team_id, func.count()).where(User.team_id.is_not(None)).group_by(User.team_id)
+    )
+    return {team_id: count for team_id, count in rows if team_id is not None}
+
+
+def ensure_departments(session: Session) -> list[Team]:
+    """Create the standard departments that do not exist yet (used by `prism init`)."""
+    existing = set(session.scalars(select(Team.name)))
+    for name, description in DEPARTMENTS:
+        if name not in existing:
+            session.add(Team(name=name, description=description))
+    session.flush()
+    return list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def _ensure_team_name_free(session: Session, name: str) -> None:
+    if session.scalar(select(Team.id).where(func.lower(Team.name) == name.lower())) is not None:
+        raise Conflict(f"There is already a team called {name}.")
+
+
+def list_users(
+    session: Session,
+    actor: Principal,
+    *,
+    query: str | None = None,
+    team_id: int | None = None,
+    role: Role | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> PageOf[User]:
+    """People, oldest account first, optionally filtered by name/email, team or role."""
+    require(actor, Action.READ_DIRECTORY)
+    stmt = select(User)
+    if query:
+        pattern = f"%{query.strip().lower()}%"
+        stmt = stmt.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
+    if team_id is not None:
+        stmt = stmt.where(User.team_id == team_id)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    return paginate(session, stmt, key=User.id, limit=limit, cursor=cursor)
+
+
+def get_user(session: Session, actor: Principal, user_id: int) -> User:
+    require(actor, Action.READ_DIRECTORY)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    return user
+
+
+def get_user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound(f"No user with the email {email}.")
+    return user
+
+
+def create_user(session: Session, actor: Principal, data: UserIn) -> User:
+    """Give someone an account."""
+    require(actor, Action.MANAGE_USERS)
+    if session.scalar(select(User.id).where(User.email == data.email)) is not None:
+        raise Conflict(f"There is already an account for {data.email}.")
+    _ensure_team_exists(session, data.team_id)
+    user = User(
+        email=data.email,
+        name=data.name,
+        password_hash=hash_password(data.password),
+        role=data.role,
+        team_id=data.team_id,
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(f"There is already an account for {data.email}.") from None
+    return user
+
+
+def update_user(session: Session, actor: Principal, user_id: int, data: UserUpdate) -> User:
+    """Change someone's name, role, team or whether they may sign in."""
+    require(actor, Action.MANAGE_USERS)
+    user = get_user(session, actor, user_id)
+    check_version("user", data.version, user.version)
+    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    if "team_id" in changes:
+        _ensure_team_exists(session, changes["team_id"])
+    if user.id == actor.id and (
+        changes.get("is_active") is False or changes.get("role") not in (None, Role.ADMIN)
+    ):
+        raise Conflict("You cannot deactivate yourself or give up your own admin role.")
+    for field in ("name", "role", "team_id", "is_active"):
+        if field in changes and (changes[field] is not None or field == "team_id"):
+            setattr(user, field, changes[field])
+    session.flush()
+    return user
+
+
+def set_password(session: Session, actor: Principal, user_id: int, password: str) -> User:
+    """Set a new password: admins for anyone, everyone for themselves."""
+    if actor.id != user_id:
+        require(actor, Action.MANAGE_USERS)
+    elif not actor.is_active:
+        raise Forbidden("Your account is deactivated.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def _ensure_team_exists(session: Session, team_id: int | None) -> None:
+    if team_id is not None and session.get(Team, team_id) is None:
+        raise Invalid(f"No team {team_id}.", errors=[{"loc": ["team_id"], "msg": "unknown team"}])

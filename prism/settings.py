@@ -1,0 +1,133 @@
+"""Prism's one settings class: every knob, its default and its meaning, read from `PRISM_*`."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as an environment variable `PRISM_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="PRISM_", extra="forbid", validate_default=True)
+
+    data_dir: Path = Field(
+        default=Path("./prism-data"),
+        description="Where the SQLite database, the secret key and uploaded files live.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means a SQLite file `prism.db` in the data directory.",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Signs CSRF tokens; empty means generated once and kept in the data directory.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address people use to reach Prism; used in links Prism sends out.",
+    )
+    max_upload_mb: int = Field(
+        default=25, ge=1, le=2048, description="Largest request body (an upload) accepted, in MiB."
+    )
+    session_hours: int = Field(
+        default=12, ge=1, le=24 * 90, description="How long a web sign-in lasts, in hours."
+    )
+    token_days: int = Field(
+        default=90, ge=1, le=3650, description="Default lifetime of a new API token, in days."
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed sign-ins for one email within the login window before it is throttled.",
+    )
+    login_window_minutes: int = Field(
+        default=15, ge=1, le=1440, description="The window over which failed sign-ins are counted."
+    )
+    secure_cookies: bool = Field(
+        default=False, description="Mark cookies Secure; turn on when Prism is served over HTTPS."
+    )
+    run_jobs_in_process: bool | None = Field(
+        default=None,
+        description=(
+            "Run background jobs in the web process. Default: yes on SQLite, no on PostgreSQL "
+            "(there `prism worker` runs them)."
+        ),
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL to connect to, defaulting to the SQLite file in the data directory."""
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'prism.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def jobs_in_process(self) -> bool:
+        if self.run_jobs_in_process is None:
+            return self.is_sqlite
+        return self.run_jobs_in_process
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def max_body_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    def prepare(self) -> Settings:
+        """Create the data directory and fill in a persistent secret key if none was given."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.secret_key:
+            key_file = self.data_dir / SECRET_KEY_FILE
+            if not key_file.exists():
+                key_file.write_text(secrets.token_urlsafe(48))
+                key_file.chmod(0o600)
+            self.secret_key = key_file.read_text().strip()
+        return self
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain `postgresql://` URLs at the psycopg 3 driver that Prism ships with."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names it in one line."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment and overrides; a bad value fails in one line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "PRISM_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from None

@@ -1,0 +1,165 @@
+"""Request dependencies: the unit of work, the clock, who is asking, and CSRF protection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from prism.audit.service import set_actor
+from prism.auth import service as auth_service
+from prism.auth.credentials import new_secret, same, sign
+from prism.auth.models import ApiToken
+from prism.db import Database, utcnow
+from prism.errors import Forbidden, Unauthorized
+from prism.people.models import User
+from prism.settings import Settings
+
+SESSION_COOKIE = "prism_session"
+CSRF_COOKIE = "prism_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+Clock = Callable[[], datetime]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """The request's unit of work: committed when the handler succeeds, rolled back otherwise."""
+    with get_database(request).session_scope() as session:
+        yield session
+
+
+def current_time(request: Request) -> datetime:
+    """Now, from the app's clock, which tests replace to control time."""
+    clock: Clock = getattr(request.app.state, "clock", utcnow)
+    return clock()
+
+
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
+Now = Annotated[datetime, Depends(current_time)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+@dataclass
+class Credentials:
+    user: User
+    token: ApiToken | None
+
+    @property
+    def by_cookie(self) -> bool:
+        return self.token is None
+
+
+def identify(request: Request, session: DbSession, now: Now) -> Credentials | None:
+    """Who is asking: a Bearer token wins over the session cookie; None for nobody."""
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            raise Unauthorized("Send the token as `Authorization: Bearer <token>`.")
+        user, token = auth_service.user_for_token(session, raw=raw.strip(), now=now)
+        found = Credentials(user=user, token=token)
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        web_user = auth_service.user_for_web_session(session, raw=cookie, now=now)
+        if web_user is None:
+            return None
+        found = Credentials(user=web_user, token=None)
+    else:
+        return None
+    set_actor(session, found.user)
+    request.state.user = found.user
+    return found
+
+
+Identified = Annotated[Credentials | None, Depends(identify)]
+
+
+def api_user(request: Request, credentials: Identified) -> User:
+    """The signed-in user of an API call, with the token's scope and CSRF checked."""
+    if credentials is None:
+        raise Unauthorized("Sign in, or send an API token as `Authorization: Bearer <token>`.")
+    if request.method not in SAFE_METHODS:
+        if credentials.token is not None and "write" not in credentials.token.scope_list:
+            raise Forbidden("This API token is read-only; create one with the write scope.")
+        if credentials.by_cookie:
+            require_csrf_header(request)
+    return credentials.user
+
+
+CurrentUser = Annotated[User, Depends(api_user)]
+
+
+class SignInRequiredError(Exception):
+    """A page needs a signed-in user; the web layer answers with a redirect to the login page."""
+
+
+def page_user(credentials: Identified) -> User:
+    """The signed-in user of a page; anonymous visitors are sent to the login page."""
+    if credentials is None:
+        raise SignInRequiredError
+    return credentials.user
+
+
+PageUser = Annotated[User, Depends(page_user)]
+
+
+def csrf_nonce(request: Request) -> str:
+    """The browser's CSRF nonce (an HttpOnly cookie), minted on first use."""
+    nonce = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_nonce", None)
+    if nonce is None:
+        nonce = new_secret("")
+        request.state.new_csrf_nonce = nonce
+    return str(nonce)
+
+
+def csrf_token(request: Request) -> str:
+    """The token forms and htmx send back; it is the nonce signed with the secret key."""
+    return sign(get_settings(request).secret_key, "csrf:" + csrf_nonce(request))
+
+
+def _csrf_valid(request: Request, submitted: str | None) -> bool:
+    nonce = request.cookies.get(CSRF_COOKIE)
+    if not nonce or not submitted:
+        return False
+    return same(submitted, sign(get_settings(request).secret_key, "csrf:" + nonce))
+
+
+def require_csrf_header(request: Request) -> None:
+    if not _csrf_valid(request, request.headers.get(CSRF_HEADER)):
+        raise Forbidden("The request lacks a valid CSRF token; reload the page and try again.")
+
+
+async def require_csrf(request: Request) -> None:
+    """Unsafe page requests must carry the CSRF token, as a form field or an htmx header."""
+    if request.method in SAFE_METHODS:
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if submitted is None and "form" in request.headers.get("content-type", ""):
+        submitted = str((await request.form()).get(CSRF_FIELD) or "")
+    if not _csrf_valid(request, submitted):
+        raise Forbidden(
+            "This form has expired or did not come from Prism; reload the page and try again."
+        )
+
+
+def session_lifetime(settings: Settings) -> timedelta:
+    return timedelta(hours=settings.session_hours)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,49 @@
+"""The main navigation, grouped by capability; each capability adds its entry here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prism.auth.policy import Action, Principal, can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    action: Action
+    admin: bool = False
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("Home", "/", Action.READ_PUBLISHED),
+    NavItem("People", "/people", Action.READ_DIRECTORY),
+    NavItem("Users", "/admin/users", Action.MANAGE_USERS, admin=True),
+    NavItem("Teams", "/admin/teams", Action.MANAGE_TEAMS, admin=True),
+    NavItem("API tokens", "/admin/tokens", Action.MANAGE_ALL_TOKENS, admin=True),
+    NavItem("Jobs", "/admin/jobs", Action.READ_JOBS, admin=True),
+    NavItem("Audit log", "/admin/audit", Action.READ_AUDIT, admin=True),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    href: str
+    current: bool
+    admin: bool
+
+
+def navigation_for(user: Principal | None, path: str) -> list[NavLink]:
+    """The entries `user` may open, with the one for `path` marked current."""
+    if user is None:
+        return []
+    return [
+        NavLink(item.label, item.href, _is_current(item.href, path), item.admin)
+        for item in NAV
+        if can(user, item.action)
+    ]
+
+
+def _is_current(href: str, path: str) -> bool:
+    return path == href if href == "/" else path.startswith(href)

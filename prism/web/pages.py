@@ -1,0 +1,100 @@
+"""The web shell's own pages: home, sign in and out, and the search box's results."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from prism.auth import service as auth_service
+from prism.errors import PrismError
+from prism.people import service as people_service
+from prism.web.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    AppSettings,
+    DbSession,
+    Now,
+    PageUser,
+    client_address,
+    session_lifetime,
+)
+from prism.web.routing import page_router
+from prism.web.templating import render
+
+router = page_router()
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, user: PageUser) -> HTMLResponse:
+    return render(request, "home.html", {"title": "Home"})
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", {"title": "Sign in", "next": safe_next(next)})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    now: Now,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=256)],
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    try:
+        user = auth_service.authenticate(
+            session,
+            email=email,
+            password=password,
+            client=client_address(request),
+            now=now,
+            max_failures=settings.login_max_failures,
+            window=timedelta(minutes=settings.login_window_minutes),
+        )
+    except PrismError as exc:
+        context = {
+            "title": "Sign in",
+            "next": safe_next(next),
+            "email": email,
+            "error": exc.message,
+        }
+        return render(request, "login.html", context, status_code=exc.status)
+    raw = auth_service.start_web_session(
+        session, user=user, now=now, lifetime=session_lifetime(settings)
+    )
+    response = RedirectResponse(safe_next(next), status_code=303)
+    cookie = {"httponly": True, "samesite": "lax", "secure": settings.secure_cookies, "path": "/"}
+    response.set_cookie(SESSION_COOKIE, raw, max_age=settings.session_hours * 3600, **cookie)  # type: ignore[arg-type]
+    # A fresh CSRF nonce at sign-in, so a token planted before it is worthless after.
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: DbSession) -> Response:
+    if raw := request.cookies.get(SESSION_COOKIE):
+        auth_service.end_web_session(session, raw=raw)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, session: DbSession, user: PageUser, q: str = "") -> HTMLResponse:
+    """Until the knowledge core arrives, the search box finds colleagues by name or email."""
+    people = people_service.list_users(session, user, query=q, limit=50).items if q.strip() else []
+    return render(request, "search.html", {"title": "Search", "q": q, "people": people})
+
+
+def safe_next(target: str) -> str:
+    """Only ever redirect to a path on this site, never to another host."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

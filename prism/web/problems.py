@@ -1,0 +1,135 @@
+"""One renderer for every error: problem+json for the API, a friendly page for people."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException
+
+from prism.errors import Conflict, PrismError
+from prism.schemas import Problem
+from prism.web.deps import SignInRequiredError
+from prism.web.templating import is_htmx, render
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    410: "Gone",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+STATUS_DETAIL = {
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+    500: "Something went wrong on our side. It has been logged; please try again.",
+}
+
+# Every API route documents these answers, so clients and the fuzzer know the error shape.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": TITLES[status], "content": {PROBLEM_JSON: {}}}
+    for status in (400, 401, 403, 404, 409, 413, 422, 429)
+}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The error as problem+json for API clients or as an error page (or fragment) for people."""
+    title = TITLES.get(status, "Error")
+    if wants_json(request):
+        body = Problem(title=title, status=status, detail=detail, errors=errors or [])
+        return JSONResponse(
+            body.model_dump(), status_code=status, media_type=PROBLEM_JSON, headers=headers
+        )
+    template = "errors/fragment.html" if is_htmx(request) else "errors/page.html"
+    response = render(
+        request,
+        template,
+        {"title": title, "status": status, "detail": detail, "errors": errors or []},
+        status_code=status,
+    )
+    response.headers.update(headers or {})
+    return response
+
+
+def install(app: FastAPI) -> None:
+    """Route every kind of failure through `problem_response`."""
+
+    @app.exception_handler(PrismError)
+    async def prism_error(request: Request, exc: PrismError) -> Response:
+        return problem_response(
+            request, exc.status, exc.message, errors=exc.errors, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = [_field_error(e) for e in exc.errors()]
+        first = errors[0] if errors else {"field": "body", "message": "is not valid"}
+        detail = f"{first['field']}: {first['message']}"
+        if len(errors) > 1:
+            detail += f" (and {len(errors) - 1} more problem(s))"
+        return problem_response(request, 422, detail, errors=errors)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        detail = STATUS_DETAIL.get(exc.status_code) or str(exc.detail)
+        return problem_response(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+
+    @app.exception_handler(SignInRequiredError)
+    async def sign_in(request: Request, exc: SignInRequiredError) -> Response:
+        target = "/login?next=" + quote(request.url.path, safe="/")
+        if is_htmx(request):
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(StaleDataError)
+    async def stale(request: Request, exc: StaleDataError) -> Response:
+        conflict = Conflict("Someone else changed this at the same moment; reload and try again.")
+        return problem_response(request, 409, conflict.message)
+
+    @app.exception_handler(IntegrityError)
+    async def integrity(request: Request, exc: IntegrityError) -> Response:
+        log.info("integrity error: %s", exc.orig)
+        return problem_response(request, 409, "This conflicts with data that already exists.")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(request, 500, STATUS_DETAIL[500])
+
+
+def _field_error(error: Any) -> dict[str, Any]:
+    if error.get("type") == "json_invalid":
+        return {"field": "body", "message": "is not valid JSON", "type": "json_invalid"}
+    location = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
+    return {
+        "field": ".".join(location) or "body",
+        "message": str(error.get("msg", "is not valid")),
+        "type": str(error.get("type", "")),
+    }

@@ -1,0 +1,38 @@
+"""How every API and page router is made, so the conventions hold without being repeated."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from prism.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageOf
+from prism.web.deps import require_csrf
+from prism.web.problems import PROBLEM_RESPONSES
+
+S = TypeVar("S", bound=BaseModel)
+
+API_PREFIX = "/api/v1"
+
+Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many items per page.")
+Cursor = Query(None, max_length=100, description="The `next_cursor` of the previous page.")
+
+
+def api_router(tag: str) -> APIRouter:
+    """A JSON router under /api/v1 whose routes document the problem+json error answers."""
+    return APIRouter(prefix=API_PREFIX, tags=[tag], responses=PROBLEM_RESPONSES)
+
+
+def page_router() -> APIRouter:
+    """A router of HTML pages: kept out of the OpenAPI document, CSRF-checked on every form."""
+    return APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+
+
+def to_page(page: PageOf[Any], schema: type[S]) -> Page[S]:
+    """A service's page of domain objects as the API's `{items, next_cursor, total}`."""
+    return Page[schema](  # type: ignore[valid-type]
+        items=[schema.model_validate(item) for item in page.items],
+        next_cursor=page.next_cursor,
+        total=page.total,
+    )

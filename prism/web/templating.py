@@ -1,0 +1,57 @@
+"""Server-rendered pages: the Jinja environment, the shared page context and htmx detection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from prism.auth.policy import Action, can
+from prism.web.deps import CSRF_COOKIE, csrf_token, get_settings
+from prism.web.navigation import navigation_for
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["Action"] = Action
+templates.env.globals["can"] = can
+
+
+def is_htmx(request: Request) -> bool:
+    """Was this request made by htmx (so a fragment, not a full page, is wanted)?"""
+    return request.headers.get("hx-request") == "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page (or, for htmx, the same template's fragment) with the shared context."""
+    user = getattr(request.state, "user", None)
+    full = {
+        "user": user,
+        "csrf_token": csrf_token(request),
+        "nav": navigation_for(user, request.url.path),
+        "htmx": is_htmx(request),
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, template, full, status_code=status_code)
+    set_csrf_cookie(request, response)
+    return response
+
+
+def set_csrf_cookie(request: Request, response: HTMLResponse) -> None:
+    nonce = getattr(request.state, "new_csrf_nonce", None)
+    if nonce:
+        response.set_cookie(
+            CSRF_COOKIE,
+            nonce,
+            httponly=True,
+            samesite="lax",
+            secure=get_settings(request).secure_cookies,
+            path="/",
+        )
