@@ -6,7 +6,7 @@ from prism.audit import service
 from prism.audit.schemas import AuditEventOut
 from prism.pagination import Page
 from prism.web.deps import CurrentUser, DbSession
-from prism.web.routing import Cursor, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
 
 router = api_router("audit")
 
@@ -16,8 +16,8 @@ def list_events(
     session: DbSession,
     user: CurrentUser,
     item_type: str | None = None,
-    item_id: int | None = None,
-    actor_id: int | None = None,
+    item_id: IdQuery = None,
+    actor_id: IdQuery = None,
     action: str | None = None,
     limit: int = Limit,
     cursor: str | None = Cursor,

@@ -10,7 +10,7 @@ from prism.auth import service
 from prism.auth.schemas import NewToken, TokenIn, TokenLogin, TokenOut, issued
 from prism.pagination import Page
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now, client_address
-from prism.web.routing import Cursor, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
 
 router = api_router("auth")
 
@@ -46,7 +46,7 @@ def sign_in_for_token(
 def list_tokens(
     session: DbSession,
     user: CurrentUser,
-    user_id: int | None = None,
+    user_id: IdQuery = None,
     limit: int = Limit,
     cursor: str | None = Cursor,
 ) -> Page[TokenOut]:
@@ -71,5 +71,5 @@ def create_token(
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
-def revoke_token(token_id: int, session: DbSession, user: CurrentUser, now: Now) -> TokenOut:
+def revoke_token(token_id: IdPath, session: DbSession, user: CurrentUser, now: Now) -> TokenOut:
     return TokenOut.model_validate(service.revoke_token(session, user, token_id=token_id, now=now))

@@ -12,6 +12,7 @@ from prism.auth.credentials import digest, new_secret
 from prism.auth.models import ApiToken, LoginFailure, WebSession
 from prism.auth.passwords import verify_password
 from prism.auth.policy import Action, Principal, can, require
+from prism.db import Database
 from prism.errors import Invalid, NotFound, TooManyRequests, Unauthorized
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
@@ -41,8 +42,7 @@ def authenticate(
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        session.add(LoginFailure(email_key=email_key, client=client[:64], at=now))
-        session.flush()
+        _remember_failure(session, email_key, client, now, window)
         raise Unauthorized(WRONG_CREDENTIALS)
     user.last_login_at = now
     audit.set_actor(session, user)
@@ -60,7 +60,6 @@ def _refuse_if_throttled(
     window: timedelta,
 ) -> None:
     since = now - window
-    session.execute(delete(LoginFailure).where(LoginFailure.at < since))
     by_email = _count_failures(session, LoginFailure.email_key == email_key, since)
     by_client = _count_failures(session, LoginFailure.client == client, since)
     if by_email >= max_failures or by_client >= max_failures * CLIENT_FAILURE_FACTOR:
@@ -69,6 +68,16 @@ def _refuse_if_throttled(
             f"Too many failed sign-ins. Wait {minutes} minutes and try again.",
             retry_after=int(window.total_seconds()),
         )
+
+
+def _remember_failure(
+    session: Session, email_key: str, client: str, now: datetime, window: timedelta
+) -> None:
+    # The request's own transaction rolls back with the 401, so the failure is kept in its own.
+    database: Database = session.info["database"]
+    with database.session_scope() as own:
+        own.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
+        own.add(LoginFailure(email_key=email_key, client=client[:64], at=now))
 
 
 def _count_failures(session: Session, condition: ColumnElement[bool], since: datetime) -> int:

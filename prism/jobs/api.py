@@ -7,7 +7,7 @@ from prism.jobs.models import JobStatus
 from prism.jobs.schemas import JobOut
 from prism.pagination import Page
 from prism.web.deps import CurrentUser, DbSession
-from prism.web.routing import Cursor, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
 
 router = api_router("jobs")
 
@@ -26,5 +26,5 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="Read one job's progress")
-def get_job(job_id: int, session: DbSession, user: CurrentUser) -> JobOut:
+def get_job(job_id: IdPath, session: DbSession, user: CurrentUser) -> JobOut:
     return JobOut.model_validate(service.get_job(session, user, job_id))

@@ -17,7 +17,7 @@ from prism.people.schemas import (
     UserUpdate,
 )
 from prism.web.deps import CurrentUser, DbSession
-from prism.web.routing import Cursor, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
 
 router = api_router("people")
 
@@ -32,7 +32,7 @@ def list_users(
     session: DbSession,
     user: CurrentUser,
     q: str | None = None,
-    team_id: int | None = None,
+    team_id: IdQuery = None,
     role: Role | None = None,
     limit: int = Limit,
     cursor: str | None = Cursor,
@@ -49,17 +49,17 @@ def create_user(data: UserIn, session: DbSession, user: CurrentUser) -> UserOut:
 
 
 @router.get("/users/{user_id}", response_model=UserOut, summary="Read a user")
-def get_user(user_id: int, session: DbSession, user: CurrentUser) -> UserOut:
+def get_user(user_id: IdPath, session: DbSession, user: CurrentUser) -> UserOut:
     return UserOut.model_validate(service.get_user(session, user, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Change a user")
-def update_user(user_id: int, data: UserUpdate, session: DbSession, user: CurrentUser) -> UserOut:
+def update_user(user_id: IdPath, data: UserUpdate, session: DbSession, user: CurrentUser) -> UserOut:
     return UserOut.model_validate(service.update_user(session, user, user_id, data))
 
 
 @router.put("/users/{user_id}/password", status_code=204, summary="Set a user's password")
-def set_password(user_id: int, data: PasswordIn, session: DbSession, user: CurrentUser) -> Response:
+def set_password(user_id: IdPath, data: PasswordIn, session: DbSession, user: CurrentUser) -> Response:
     service.set_password(session, user, user_id, data.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -77,16 +77,16 @@ def create_team(data: TeamIn, session: DbSession, user: CurrentUser) -> TeamOut:
 
 
 @router.get("/teams/{team_id}", response_model=TeamOut, summary="Read a team")
-def get_team(team_id: int, session: DbSession, user: CurrentUser) -> TeamOut:
+def get_team(team_id: IdPath, session: DbSession, user: CurrentUser) -> TeamOut:
     return TeamOut.model_validate(service.get_team(session, user, team_id))
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut, summary="Rename or describe a team")
-def update_team(team_id: int, data: TeamUpdate, session: DbSession, user: CurrentUser) -> TeamOut:
+def update_team(team_id: IdPath, data: TeamUpdate, session: DbSession, user: CurrentUser) -> TeamOut:
     return TeamOut.model_validate(service.update_team(session, user, team_id, data))
 
 
 @router.delete("/teams/{team_id}", status_code=204, summary="Delete an empty team")
-def delete_team(team_id: int, session: DbSession, user: CurrentUser) -> Response:
+def delete_team(team_id: IdPath, session: DbSession, user: CurrentUser) -> Response:
     service.delete_team(session, user, team_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from prism.people.models import Role
-from prism.schemas import Email, Input, Name, Output
+from prism.schemas import Email, Id, Input, Name, Output
 
 TeamName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Password = Annotated[str, Field(min_length=8, max_length=256)]
@@ -37,14 +37,14 @@ class UserIn(Input):
     name: Name
     password: Password
     role: Role = Role.VIEWER
-    team_id: int | None = None
+    team_id: Id | None = None
 
 
 class UserUpdate(Input):
     version: int = Field(description="The version you last read; a stale one is refused with 409.")
     name: Name | None = None
     role: Role | None = None
-    team_id: int | None = Field(
+    team_id: Id | None = Field(
         default=None, description="Send null to take the user out of any team."
     )
     is_active: bool | None = None

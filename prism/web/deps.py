@@ -16,7 +16,7 @@ from prism.auth.credentials import new_secret, same, sign
 from prism.auth.models import ApiToken
 from prism.db import Database, utcnow
 from prism.errors import Forbidden, Unauthorized
-from prism.people.models import User
+from prism.people.models import Role, User
 from prism.settings import Settings
 
 SESSION_COOKIE = "prism_session"
@@ -55,6 +55,22 @@ Now = Annotated[datetime, Depends(current_time)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """A snapshot of the signed-in user for templates; it outlives the request's session,
+    so an error page can still say who is signed in after a rollback."""
+
+    id: int
+    name: str
+    email: str
+    role: Role
+    is_active: bool
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        return cls(user.id, user.name, user.email, user.role, user.is_active)
+
+
 @dataclass
 class Credentials:
     user: User
@@ -82,7 +98,7 @@ def identify(request: Request, session: DbSession, now: Now) -> Credentials | No
     else:
         return None
     set_actor(session, found.user)
-    request.state.user = found.user
+    request.state.user = Viewer.of(found.user)
     return found
 
 

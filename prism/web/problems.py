@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from prism.errors import Conflict, PrismError
 from prism.schemas import Problem
@@ -99,7 +100,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         detail = STATUS_DETAIL.get(exc.status_code) or str(exc.detail)
-        return problem_response(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(app, request))
+        return problem_response(request, exc.status_code, detail, headers=headers)
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in(request: Request, exc: SignInRequiredError) -> Response:
@@ -122,6 +126,16 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(request, 500, STATUS_DETAIL[500])
+
+
+def allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route accepts at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 def _field_error(error: Any) -> dict[str, Any]:

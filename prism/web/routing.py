@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 
+from prism.schemas import MAX_ID
 from prism.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageOf
 from prism.web.deps import require_csrf
 from prism.web.problems import PROBLEM_RESPONSES
@@ -15,6 +16,8 @@ S = TypeVar("S", bound=BaseModel)
 
 API_PREFIX = "/api/v1"
 
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="The item's id.")]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many items per page.")
 Cursor = Query(None, max_length=100, description="The `next_cursor` of the previous page.")
 

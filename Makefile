@@ -1,0 +1,43 @@
+# Prism's developer loop. Everything installs into .venv; the two set-up commands are
+# `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= ./prism-data
+PORT ?= 8000
+export HF_HUB_OFFLINE := 1
+
+.PHONY: demo test lint bench system-deps clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/prism demo --data-dir $(DATA) --port $(PORT)
+
+# Debian packages the tests need: Chromium for the browser test, wrk for benchmarks.
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null; fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check prism tests bench
+	$(BIN)/ruff format --check prism tests bench
+	$(BIN)/mypy prism
+
+test: $(STAMP) system-deps lint
+	$(BIN)/pytest -n 2 -p xdist tests
+
+bench: $(STAMP) system-deps
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
