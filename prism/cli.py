@@ -36,7 +36,8 @@ jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(jobs_app, name="jobs")
-console = Console()
+# Piped output (scripts, CI logs) gets room for whole emails instead of an 80-column squeeze.
+console = Console(width=None if Console().is_terminal else 200)
 err = Console(stderr=True)
 
 DataDir = Annotated[
@@ -264,12 +265,19 @@ def jobs_run(
 
 
 @jobs_app.command("list")
-def jobs_list() -> None:
-    """List the registered jobs and their schedules."""
-    from prism.jobs.service import REGISTRY
+def jobs_list(data_dir: DataDir = None) -> None:
+    """List the registered jobs with their schedules, then the 20 most recent runs."""
+    from prism.jobs import service as jobs_service
 
-    for entry in sorted(REGISTRY.values(), key=lambda e: e.name):
+    for entry in sorted(jobs_service.REGISTRY.values(), key=lambda e: e.name):
         console.print(f"{entry.name}  {entry.cron or '(on demand)'}")
+    settings = settings_for(data_dir)
+    with open_database(settings) as database, database.session_scope() as session:
+        table = Table("id", "job", "status", "progress", "result")
+        for run in jobs_service.list_jobs(session, SYSTEM, limit=20).items:
+            result = run.error or run.message
+            table.add_row(str(run.id), run.name, run.status.value, f"{run.progress:.0%}", result)
+        console.print(table)
 
 
 @app.command()

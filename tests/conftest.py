@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import prism.catalog  # noqa: F401
 from prism.app import create_app
+from prism.auth import passwords
 from prism.auth import service as auth_service
 from prism.auth.policy import SYSTEM
 from prism.db import Database, make_engine, utcnow
@@ -28,6 +30,9 @@ from prism.people.schemas import UserIn
 from prism.settings import Settings, normalise_database_url
 
 PASSWORD = "correct-horse-battery"
+
+# Real argon2id, with the cost lowered so hundreds of accounts a run stay quick.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 BACKENDS = ["sqlite", "postgresql"]
 
 

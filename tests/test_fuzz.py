@@ -6,15 +6,15 @@ everything) on a real SQLite database with the demo company loaded.
 
 from __future__ import annotations
 
-from datetime import timedelta
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from prism.app import create_app
 from prism.auth import service as auth_service
@@ -37,8 +37,13 @@ def fuzzed_app() -> FastAPI:
         company.load(session)
         admin = people_service.get_user_by_email(session, company.ADMIN_EMAIL)
         _, TOKEN["raw"] = auth_service.create_token(
-            session, SYSTEM, user=admin, name="fuzz", scopes=["read", "write"],
-            now=utcnow(), lifetime=timedelta(days=1),
+            session,
+            SYSTEM,
+            user=admin,
+            name="fuzz",
+            scopes=["read", "write"],
+            now=utcnow(),
+            lifetime=timedelta(days=1),
         )
     database.dispose()
     return create_app(prepared, run_jobs=False)
@@ -52,7 +57,9 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", fuzzed_app())
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     # The sign-in endpoint answers for itself; everything else is called as the admin.
-    headers = {} if case.path == "/api/v1/auth/tokens" else {"Authorization": f"Bearer {TOKEN['raw']}"}
+    headers = (
+        {} if case.path == "/api/v1/auth/tokens" else {"Authorization": f"Bearer {TOKEN['raw']}"}
+    )
     # A well-formed request may still be refused on its merits (an unknown team id, a cursor
     # this list never issued): that is a 4xx by design, so only that check is left out.
     case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])

@@ -6,7 +6,7 @@ from prism.audit import service
 from prism.audit.schemas import AuditEventOut
 from prism.pagination import Page
 from prism.web.deps import CurrentUser, DbSession
-from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdQuery, Limit, api_router, to_page
 
 router = api_router("audit")
 

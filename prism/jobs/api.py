@@ -7,7 +7,7 @@ from prism.jobs.models import JobStatus
 from prism.jobs.schemas import JobOut
 from prism.pagination import Page
 from prism.web.deps import CurrentUser, DbSession
-from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdPath, Limit, api_router, to_page
 
 router = api_router("jobs")
 

@@ -116,19 +116,9 @@ class ProcrastinateRunner:
 
     def work(self, *, wait: bool = True, **options: Any) -> None:
         """Run a worker here until stopped (without `wait`: until the queue is empty)."""
-        self.database.dispatcher = _DeferFromWorker(self)
+        # Jobs queued by a running job are deferred through the worker's own open connection.
+        self.database.dispatcher = self
         self.app.run_worker(wait=wait, install_signal_handlers=wait, **options)
-
-
-class _DeferFromWorker:
-    """Inside a worker the app is open asynchronously; jobs queued by jobs are deferred anew."""
-
-    def __init__(self, runner: ProcrastinateRunner) -> None:
-        self.runner = runner
-
-    def dispatch(self, job_id: int) -> None:
-        with self.runner.app.open():
-            self.runner.run_task.defer(job_id=job_id)
 
 
 def runner_for(database: Database, *, in_process: bool) -> InProcessRunner | ProcrastinateRunner:

@@ -54,12 +54,16 @@ def get_user(user_id: IdPath, session: DbSession, user: CurrentUser) -> UserOut:
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Change a user")
-def update_user(user_id: IdPath, data: UserUpdate, session: DbSession, user: CurrentUser) -> UserOut:
+def update_user(
+    user_id: IdPath, data: UserUpdate, session: DbSession, user: CurrentUser
+) -> UserOut:
     return UserOut.model_validate(service.update_user(session, user, user_id, data))
 
 
 @router.put("/users/{user_id}/password", status_code=204, summary="Set a user's password")
-def set_password(user_id: IdPath, data: PasswordIn, session: DbSession, user: CurrentUser) -> Response:
+def set_password(
+    user_id: IdPath, data: PasswordIn, session: DbSession, user: CurrentUser
+) -> Response:
     service.set_password(session, user, user_id, data.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -82,7 +86,9 @@ def get_team(team_id: IdPath, session: DbSession, user: CurrentUser) -> TeamOut:
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut, summary="Rename or describe a team")
-def update_team(team_id: IdPath, data: TeamUpdate, session: DbSession, user: CurrentUser) -> TeamOut:
+def update_team(
+    team_id: IdPath, data: TeamUpdate, session: DbSession, user: CurrentUser
+) -> TeamOut:
     return TeamOut.model_validate(service.update_team(session, user, team_id, data))
 
 

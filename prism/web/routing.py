@@ -7,8 +7,8 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 
-from prism.schemas import MAX_ID
 from prism.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageOf
+from prism.schemas import MAX_ID
 from prism.web.deps import require_csrf
 from prism.web.problems import PROBLEM_RESPONSES
 

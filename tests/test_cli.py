@@ -1,0 +1,141 @@
+"""The `prism` command: init, users, tokens, demo loading and jobs, on a real data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from prism.cli import app
+from prism.demo import company
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    result = runner.invoke(app, ["init", "--data-dir", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "d"
+
+
+def invoke(data_dir: Path, *args: str) -> str:
+    result = runner.invoke(app, [*args, "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_init_creates_database_secret_and_departments(data_dir: Path) -> None:
+    assert (data_dir / "prism.db").exists()
+    assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600
+    again = runner.invoke(app, ["init", "--data-dir", str(data_dir)])
+    assert again.exit_code == 0
+
+
+def test_user_create_list_set_password_and_token(data_dir: Path) -> None:
+    created = invoke(
+        data_dir,
+        "user",
+        "create",
+        "--email",
+        "Kai@Example.com",
+        "--name",
+        "Kai",
+        "--password",
+        "long-enough-1",
+        "--role",
+        "editor",
+        "--team",
+        "sales",
+    )
+    assert "Created kai@example.com (editor)" in created
+    listed = invoke(data_dir, "user", "list")
+    assert "kai@example.com" in listed and "Sales" in listed
+    invoke(
+        data_dir,
+        "user",
+        "set-password",
+        "--email",
+        "kai@example.com",
+        "--password",
+        "another-one-2",
+    )
+    token = invoke(data_dir, "token", "create", "--email", "kai@example.com").strip()
+    assert token.startswith("prism_")
+
+
+def test_bad_input_exits_with_one_clear_line(data_dir: Path) -> None:
+    dup = ["user", "create", "--email", "a@b.co", "--name", "A", "--password", "long-enough-1"]
+    invoke(data_dir, *dup)
+    again = runner.invoke(app, [*dup, "--data-dir", str(data_dir)])
+    assert again.exit_code == 1 and "already an account" in again.output
+    short = runner.invoke(
+        app,
+        [
+            "user",
+            "create",
+            "--email",
+            "c@d.co",
+            "--name",
+            "C",
+            "--password",
+            "x",
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+    assert short.exit_code == 1 and "password" in short.output and "Traceback" not in short.output
+    team = runner.invoke(
+        app,
+        [
+            "user",
+            "create",
+            "--email",
+            "e@f.co",
+            "--name",
+            "E",
+            "--password",
+            "long-enough-1",
+            "--team",
+            "Nope",
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+    assert team.exit_code == 1 and "No team called Nope" in team.output
+
+
+def test_a_bad_setting_stops_with_the_setting_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRISM_MAX_UPLOAD_MB", "lots")
+    result = runner.invoke(app, ["init", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "PRISM_MAX_UPLOAD_MB" in result.output and "Traceback" not in result.output
+
+
+def test_demo_loads_once(data_dir: Path) -> None:
+    first = invoke(data_dir, "demo", "--no-serve")
+    assert (
+        "15 new of 15 people" in first
+        and company.ADMIN_EMAIL in first
+        and company.PASSWORD in first
+    )
+    assert "0 new of 15 people" in invoke(data_dir, "demo", "--no-serve")
+    listed = invoke(data_dir, "user", "list")
+    assert all(email in listed for _, email, _, _ in company.PEOPLE)
+
+
+def test_jobs_run_reports_the_outcome(data_dir: Path) -> None:
+    assert "auth.forget_expired_sessions" in invoke(data_dir, "jobs", "list")
+    assert "succeeded: Forgot 0 expired" in invoke(
+        data_dir, "jobs", "run", "auth.forget_expired_sessions"
+    )
+    unknown = runner.invoke(app, ["jobs", "run", "no.such.job", "--data-dir", str(data_dir)])
+    assert unknown.exit_code == 1 and "no job called" in unknown.output
+
+
+def test_worker_is_for_postgresql_only(data_dir: Path) -> None:
+    result = runner.invoke(app, ["worker", "--data-dir", str(data_dir)])
+    assert result.exit_code == 2 and "no worker is needed" in result.output

@@ -1,0 +1,81 @@
+"""Settings validation and the migrations that build every database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from prism.db import Base, make_engine
+from prism.migrate import downgrade, upgrade
+from prism.settings import Settings, SettingsError, load_settings
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    first = Settings(data_dir=tmp_path).prepare().secret_key
+    assert len(first) > 40
+    assert Settings(data_dir=tmp_path).prepare().secret_key == first
+    assert Settings(data_dir=tmp_path, secret_key="given").prepare().secret_key == "given"
+
+
+def test_database_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    assert settings.resolved_database_url == f"sqlite:///{(tmp_path / 'prism.db').resolve()}"
+    assert settings.jobs_in_process
+    pg = Settings(data_dir=tmp_path, database_url="postgresql://u@h/db")
+    assert pg.resolved_database_url == "postgresql+psycopg://u@h/db" and not pg.jobs_in_process
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "named"),
+    [
+        ("database_url", "mysql://x", "PRISM_DATABASE_URL"),
+        ("base_url", "ftp://x", "PRISM_BASE_URL"),
+        ("max_upload_mb", 0, "PRISM_MAX_UPLOAD_MB"),
+        ("no_such_setting", 1, "PRISM_NO_SUCH_SETTING"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_setting(name: str, value: object, named: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(**{name: value})
+    message = str(caught.value)
+    assert message.startswith(named + ":") and "\n" not in message
+
+
+def test_other_prism_environment_variables_do_not_break_start_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PRISM_TEST_DATABASE_URL", "postgresql://elsewhere/db")
+    assert load_settings().database_url == ""
+
+
+def test_migrations_build_every_table_and_come_down_again(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)
+    engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_models_match_the_migrations(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diff == [], "a model changed without a migration; run alembic revision --autogenerate"

@@ -1,0 +1,172 @@
+"""Pages: signing in with CSRF protection, the session cookie, and who may open which page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import PASSWORD, Cast
+
+
+def csrf_from(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD, next_: str = "/"):  # type: ignore[no-untyped-def]
+    token = csrf_from(client.get("/login").text)
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "next": next_, "csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+def test_sign_in_sets_a_safe_session_cookie(client: TestClient, cast: Cast) -> None:
+    answer = sign_in(client, cast.seller.email, next_="/people")
+    assert answer.status_code == 303 and answer.headers["location"] == "/people"
+    cookie = next(
+        c for c in answer.headers.get_list("set-cookie") if c.startswith("prism_session=")
+    )
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    home = client.get("/")
+    assert home.status_code == 200 and cast.seller.name in home.text
+
+
+def test_sign_in_never_redirects_off_site(client: TestClient, cast: Cast) -> None:
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        assert sign_in(client, cast.seller.email, next_=target).headers["location"] == "/"
+
+
+def test_wrong_password_shows_the_form_again(client: TestClient, cast: Cast) -> None:
+    answer = sign_in(client, cast.seller.email, "wrong-password")
+    assert answer.status_code == 401 and "Wrong email or password" in answer.text
+
+
+def test_forms_without_the_csrf_token_are_refused(client: TestClient, cast: Cast) -> None:
+    client.get("/login")
+    forged = client.post("/login", data={"email": cast.seller.email, "password": PASSWORD})
+    assert forged.status_code == 403
+    assert sign_in(client, cast.admin.email).status_code == 303
+    no_token = client.post("/admin/teams", data={"name": "Forged"})
+    assert no_token.status_code == 403
+    page = client.get("/admin/teams")
+    made = client.post("/admin/teams", data={"name": "Genuine", "csrf_token": csrf_from(page.text)})
+    assert made.status_code == 200 and "Genuine" in made.text
+
+
+def test_cookie_api_calls_need_the_csrf_header(client: TestClient, cast: Cast) -> None:
+    sign_in(client, cast.admin.email)
+    assert client.get("/api/v1/me").status_code == 200
+    assert client.post("/api/v1/teams", json={"name": "Via cookie"}).status_code == 403
+    token = csrf_from(client.get("/admin/teams").text)
+    made = client.post(
+        "/api/v1/teams", json={"name": "Via cookie"}, headers={"X-CSRF-Token": token}
+    )
+    assert made.status_code == 201
+
+
+def test_sign_out_ends_the_session_everywhere(client: TestClient, cast: Cast) -> None:
+    sign_in(client, cast.seller.email)
+    cookie = client.cookies.get("prism_session")
+    token = csrf_from(client.get("/").text)
+    assert (
+        client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code
+        == 303
+    )
+    client.cookies.set("prism_session", cookie or "")
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login?next=/"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client: TestClient) -> None:
+    assert (
+        client.get("/people", follow_redirects=False).headers["location"] == "/login?next=/people"
+    )
+    htmx = client.get("/people", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert htmx.status_code == 204 and htmx.headers["hx-redirect"] == "/login?next=/people"
+
+
+ADMIN_PAGES = ["/admin/users", "/admin/teams", "/admin/tokens", "/admin/audit"]
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [("admin", True), ("editor", False), ("seller", False), ("csm", False), ("pm", False)],
+)
+def test_admin_pages_by_role(
+    client: TestClient, cast: Cast, page: str, who: str, allowed: bool
+) -> None:
+    sign_in(client, getattr(cast, who).email)
+    answer = client.get(page)
+    assert answer.status_code == (200 if allowed else 403)
+    if not allowed:
+        assert "Not allowed" in answer.text and "Traceback" not in answer.text
+
+
+@pytest.mark.parametrize("page", ["/", "/people", "/account", "/account/tokens", "/search?q=test"])
+@pytest.mark.parametrize("who", ["admin", "editor", "seller", "csm", "pm"])
+def test_everyone_opens_the_shared_pages(
+    client: TestClient, cast: Cast, page: str, who: str
+) -> None:
+    sign_in(client, getattr(cast, who).email)
+    assert client.get(page).status_code == 200
+
+
+def test_jobs_page_for_editors_and_admins(client: TestClient, cast: Cast) -> None:
+    sign_in(client, cast.editor.email)
+    assert client.get("/admin/jobs").status_code == 200
+
+
+def test_admin_creates_a_user_and_sees_errors_inline(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    sign_in(client, cast.admin.email)
+    token = csrf_from(client.get("/admin/users").text)
+    form = {
+        "name": "Nina",
+        "email": "nina@example.com",
+        "password": "short",
+        "role": "viewer",
+        "csrf_token": token,
+    }
+    bad = client.post("/admin/users", data=form)
+    assert (
+        bad.status_code == 422 and "password" in bad.text and 'value="nina@example.com"' in bad.text
+    )
+    good = client.post(
+        "/admin/users", data={**form, "password": "long-enough-1"}, follow_redirects=False
+    )
+    assert good.status_code == 303
+    assert "Account created" in client.get(good.headers["location"]).text
+
+
+def test_token_page_shows_a_new_token_once(client: TestClient, cast: Cast) -> None:
+    sign_in(client, cast.pm.email)
+    token = csrf_from(client.get("/account/tokens").text)
+    made = client.post("/account/tokens", data={"name": "Reports", "csrf_token": token})
+    raw = re.search(r"(prism_[\w-]+)</code>", made.text)
+    assert raw is not None
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw.group(1)}"}).status_code
+        == 200
+    )
+    assert raw.group(1) not in client.get("/account/tokens").text
+
+
+def test_security_headers_and_no_cdn(client: TestClient) -> None:
+    page = client.get("/login")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "https://" not in page.text
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200 and "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
+    assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
+
+
+def test_health_checks_the_database(client: TestClient) -> None:
+    assert client.get("/healthz").json()["database"] == "ok"
