@@ -105,8 +105,8 @@ def _add_service_routes(app: FastAPI, db: Database) -> None:
     )
     def healthz() -> JSONResponse:
         try:
-            with db.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            with db.session_scope(writes=False) as session:
+                session.execute(text("SELECT 1"))
         except Exception:
             body = Health(status="unavailable", database="unreachable", version=__version__)
             return JSONResponse(body.model_dump(), status_code=503)

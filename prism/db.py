@@ -18,6 +18,9 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.types import TypeDecorator
 
+WRITES = "prism_writes"
+PATIENCE = "prism_patience_ms"
+BUSY_TIMEOUT_MS = 30_000
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -95,14 +98,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # BEGIN IMMEDIATE would serialise readers too; a plain BEGIN keeps reads concurrent under WAL.
-    connection.exec_driver_sql("BEGIN")
+    # A transaction that will write takes the write lock up front: a deferred one that reads
+    # first and writes later fails at once ("database is locked") when another writer committed
+    # in between. Read-only units of work keep a plain BEGIN and run concurrently under WAL.
+    options = connection.get_execution_options()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get(PATIENCE, BUSY_TIMEOUT_MS))}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITES, True) else "BEGIN")
 
 
 class JobDispatcher(Protocol):
@@ -133,15 +139,31 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def session_scope(self, actor_id: int | None = None) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on any error, always close."""
+    def session_scope(
+        self, actor_id: int | None = None, *, writes: bool = True, patience_ms: int | None = None
+    ) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error, always close.
+
+        `writes=False` declares a read-only unit (a GET request), which SQLite runs without
+        taking the write lock. An error that says `keep_changes` (a refused sign-in that must
+        still count) commits what was flushed before it propagates. `patience_ms` shortens how
+        long SQLite waits for a busy lock (for writes that may be skipped, like progress).
+        """
         session = self.sessions()
         session.info["actor_id"] = actor_id
+        options: dict[str, Any] = {WRITES: writes}
+        if patience_ms is not None:
+            options[PATIENCE] = patience_ms
+        if self.is_sqlite:
+            session.connection(execution_options=options)
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            if getattr(exc, "keep_changes", False):
+                session.commit()
+            else:
+                session.rollback()
             raise
         finally:
             session.close()

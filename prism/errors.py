@@ -11,11 +11,19 @@ class PrismError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, message: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        keep_changes: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors or []
         self.headers: dict[str, str] = {}
+        # True when what was written before the error must be kept (a failed sign-in counts).
+        self.keep_changes = keep_changes
 
 
 class Unauthorized(PrismError):

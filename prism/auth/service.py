@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, select, true
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
 from prism.audit import service as audit
@@ -12,11 +14,11 @@ from prism.auth.credentials import digest, new_secret
 from prism.auth.models import ApiToken, LoginFailure, WebSession
 from prism.auth.passwords import verify_password
 from prism.auth.policy import Action, Principal, can, require
-from prism.db import Database
 from prism.errors import Invalid, NotFound, TooManyRequests, Unauthorized
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
 
+log = logging.getLogger(__name__)
 TOKEN_PREFIX = "prism_"  # noqa: S105 (a label, not a secret)
 SCOPES = ("read", "write")
 WRONG_CREDENTIALS = "Wrong email or password."
@@ -42,8 +44,10 @@ def authenticate(
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        _remember_failure(session, email_key, client, now, window)
-        raise Unauthorized(WRONG_CREDENTIALS)
+        session.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
+        session.add(LoginFailure(email_key=email_key, client=client[:64], at=now))
+        session.flush()
+        raise Unauthorized(WRONG_CREDENTIALS, keep_changes=True)
     user.last_login_at = now
     audit.set_actor(session, user)
     session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key))
@@ -68,16 +72,6 @@ def _refuse_if_throttled(
             f"Too many failed sign-ins. Wait {minutes} minutes and try again.",
             retry_after=int(window.total_seconds()),
         )
-
-
-def _remember_failure(
-    session: Session, email_key: str, client: str, now: datetime, window: timedelta
-) -> None:
-    # The request's own transaction rolls back with the 401, so the failure is kept in its own.
-    database: Database = session.info["database"]
-    with database.session_scope() as own:
-        own.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
-        own.add(LoginFailure(email_key=email_key, client=client[:64], at=now))
 
 
 def _count_failures(session: Session, condition: ColumnElement[bool], since: datetime) -> int:
@@ -196,10 +190,19 @@ def user_for_token(session: Session, *, raw: str, now: datetime) -> tuple[User, 
         raise Unauthorized("This API token has expired; create a new one.")
     if not token.user.is_active:
         raise Unauthorized("The account this API token belongs to is deactivated.")
-    # Recorded to the minute: a write on every request would serialise reads on SQLite.
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
+        _note_use(session, token, now)
     return token.user, token
+
+
+def _note_use(session: Session, token: ApiToken, now: datetime) -> None:
+    # Recorded to the minute and only if the database lets us at once: a read request must
+    # never fail or wait because it could not note when a token was last used.
+    try:
+        with session.begin_nested():
+            token.last_used_at = now
+    except OperationalError:
+        log.info("token %s: last use not recorded (database busy)", token.id)
 
 
 def cleanup_expired(session: Session, *, now: datetime) -> int:

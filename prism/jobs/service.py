@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import event, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import SYSTEM, Action, Principal, can
@@ -115,12 +116,17 @@ def run_job(database: Database, job_id: int) -> JobStatus:
 def _progress_reporter(database: Database, job_id: int) -> Progress:
     def report(fraction: float, message: str = "") -> None:
         # A session of its own, committed at once, so people see progress while the job runs.
-        with database.session_scope() as session:
-            session.execute(
-                update(Job)
-                .where(Job.id == job_id)
-                .values(progress=max(0.0, min(1.0, fraction)), message=message[:500])
-            )
+        # On SQLite the job's own transaction may hold the write lock (until it commits a batch);
+        # progress then waits a moment at most and is skipped rather than stall the job.
+        try:
+            with database.session_scope(writes=False, patience_ms=250) as session:
+                session.execute(
+                    update(Job)
+                    .where(Job.id == job_id)
+                    .values(progress=max(0.0, min(1.0, fraction)), message=message[:500])
+                )
+        except OperationalError:
+            log.info("job %s: progress %.0f%% not recorded (database busy)", job_id, fraction * 100)
 
     return report
 

@@ -39,8 +39,12 @@ def get_database(request: Request) -> Database:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """The request's unit of work: committed when the handler succeeds, rolled back otherwise."""
-    with get_database(request).session_scope() as session:
+    """The request's unit of work: committed when the handler succeeds, rolled back otherwise.
+
+    Safe methods are read-only units, so concurrent reads never wait for SQLite's write lock.
+    """
+    writes = request.method not in SAFE_METHODS
+    with get_database(request).session_scope(writes=writes) as session:
         yield session
 
 

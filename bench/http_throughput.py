@@ -1,0 +1,221 @@
+"""Requests per second and p50/p99 latency of Prism's /healthz and an authenticated read
+endpoint at 50 concurrent connections (wrk), beside a bare ASGI app on the same server.
+
+Run by `make bench`; prints a table and writes bench/results/http_throughput.json. Set
+PRISM_BENCH_DATABASE_URL (or PRISM_TEST_DATABASE_URL) to a PostgreSQL server to measure it too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from urllib.request import urlopen
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+HERE = Path(__file__).parent
+RESULTS = HERE / "results"
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = 50
+THREADS = 2
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(
+    target: str, env: dict[str, str], *, factory: bool
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        target,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    if factory:
+        command.append("--factory")
+    process = subprocess.Popen(command, env={**os.environ, **env}, cwd=HERE.parent)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urlopen(base + ("/healthz" if factory else "/"), timeout=1):
+                return process, base
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+def wrk(url: str, headers: dict[str, str] | None = None) -> dict[str, float]:
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
+    for name, value in (headers or {}).items():
+        command[1:1] = ["-H", f"{name}: {value}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": rps,
+        "p50_ms": _latency(output, "50%"),
+        "p99_ms": _latency(output, "99%"),
+        "non_2xx": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def _latency(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def prepare(database_url: str, data_dir: Path) -> str:
+    """Load the demo company and return an admin API token."""
+    from prism.auth import service as auth_service
+    from prism.auth.policy import SYSTEM
+    from prism.cli import migrate
+    from prism.db import utcnow
+    from prism.demo import company
+    from prism.people import service as people_service
+    from prism.settings import Settings
+
+    settings = Settings(data_dir=data_dir, database_url=database_url).prepare()
+    database = migrate(settings)
+    with database.session_scope() as session:
+        company.load(session)
+        admin = people_service.get_user_by_email(session, company.ADMIN_EMAIL)
+        _, raw = auth_service.create_token(
+            session,
+            SYSTEM,
+            user=admin,
+            name="bench",
+            scopes=["read"],
+            now=utcnow(),
+            lifetime=timedelta(days=1),
+        )
+    database.dispose()
+    return raw
+
+
+def measure_prism(
+    label: str, database_url: str, hello: dict[str, float]
+) -> list[dict[str, object]]:
+    data_dir = Path(tempfile.mkdtemp(prefix="prism-bench-"))
+    token = prepare(database_url, data_dir)
+    env = {"PRISM_DATA_DIR": str(data_dir), "PRISM_DATABASE_URL": database_url}
+    process, base = serve("prism.serving:app", env, factory=True)
+    try:
+        rows = []
+        for name, path, headers in (
+            ("/healthz", "/healthz", None),
+            (
+                "GET /api/v1/users (token)",
+                "/api/v1/users?limit=20",
+                {"Authorization": f"Bearer {token}"},
+            ),
+        ):
+            figures = wrk(base + path, headers)
+            rows.append(
+                {
+                    "backend": label,
+                    "endpoint": name,
+                    **figures,
+                    "ratio_to_bare": round(figures["rps"] / hello["rps"], 3),
+                }
+            )
+        return rows
+    finally:
+        process.terminate()
+        process.wait(10)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def postgres_database() -> tuple[str, object] | None:
+    server = os.environ.get("PRISM_BENCH_DATABASE_URL") or os.environ.get("PRISM_TEST_DATABASE_URL")
+    if not server:
+        return None
+    server = server.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"prism_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server).set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    hello_process, hello_base = serve("bench.hello_app:app", {}, factory=False)
+    try:
+        hello = wrk(hello_base + "/")
+    finally:
+        hello_process.terminate()
+        hello_process.wait(10)
+    rows: list[dict[str, object]] = [
+        {"backend": "-", "endpoint": "bare ASGI hello", **hello, "ratio_to_bare": 1.0}
+    ]
+    sqlite_dir = Path(tempfile.mkdtemp(prefix="prism-bench-sqlite-"))
+    rows += measure_prism("sqlite", f"sqlite:///{sqlite_dir / 'prism.db'}", hello)
+    if (pg := postgres_database()) is not None:
+        url, drop = pg
+        try:
+            rows += measure_prism("postgresql", url, hello)
+        finally:
+            drop()  # type: ignore[operator]
+    report(rows)
+
+
+def report(rows: list[dict[str, object]]) -> None:
+    print(
+        f"wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}, one uvicorn process each, {os.cpu_count()} cores"
+    )
+    print(
+        f"{'backend':<11} {'endpoint':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'non-2xx':>8}"
+    )
+    for r in rows:
+        print(
+            f"{r['backend']:<11} {r['endpoint']:<28} {r['rps']:>9.0f} {r['p50_ms']:>8.2f} "
+            f"{r['p99_ms']:>8.2f} {r['ratio_to_bare']:>7.3f} {r['non_2xx']:>8.0f}"
+        )
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "http_throughput.json"
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    out.write_text(
+        json.dumps(
+            {"duration": DURATION, "connections": CONNECTIONS, "machine": machine, "rows": rows},
+            indent=2,
+        )
+    )
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
