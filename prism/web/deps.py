@@ -48,15 +48,20 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def current_time(request: Request) -> datetime:
+async def _settings(request: Request) -> Settings:
+    return get_settings(request)
+
+
+async def current_time(request: Request) -> datetime:
     """Now, from the app's clock, which tests replace to control time."""
     clock: Clock = getattr(request.app.state, "clock", utcnow)
     return clock()
 
 
+# Dependencies that do no I/O are async, so they cost no trip through the thread pool.
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
 Now = Annotated[datetime, Depends(current_time)]
-AppSettings = Annotated[Settings, Depends(get_settings)]
+AppSettings = Annotated[Settings, Depends(_settings)]
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,7 @@ def identify(request: Request, session: DbSession, now: Now) -> Credentials | No
 Identified = Annotated[Credentials | None, Depends(identify)]
 
 
-def api_user(request: Request, credentials: Identified) -> User:
+async def api_user(request: Request, credentials: Identified) -> User:
     """The signed-in user of an API call, with the token's scope and CSRF checked."""
     if credentials is None:
         raise Unauthorized("Sign in, or send an API token as `Authorization: Bearer <token>`.")
@@ -128,7 +133,7 @@ class SignInRequiredError(Exception):
     """A page needs a signed-in user; the web layer answers with a redirect to the login page."""
 
 
-def page_user(credentials: Identified) -> User:
+async def page_user(credentials: Identified) -> User:
     """The signed-in user of a page; anonymous visitors are sent to the login page."""
     if credentials is None:
         raise SignInRequiredError
