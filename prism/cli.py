@@ -79,7 +79,7 @@ def migrate(settings: Settings) -> Database:
     database = Database.from_url(settings.resolved_database_url)
     upgrade(database.engine)
     with database.session_scope() as session:
-        people_service.ensure_departments(session)
+        people_service.seed_departments(session)
     return database
 
 

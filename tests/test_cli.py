@@ -139,3 +139,47 @@ def test_jobs_run_reports_the_outcome(data_dir: Path) -> None:
 def test_worker_is_for_postgresql_only(data_dir: Path) -> None:
     result = runner.invoke(app, ["worker", "--data-dir", str(data_dir)])
     assert result.exit_code == 2 and "no worker is needed" in result.output
+
+
+def test_renamed_departments_are_not_brought_back(data_dir: Path) -> None:
+    from prism.db import Database
+    from prism.people.models import Team
+
+    database = Database.from_url(f"sqlite:///{data_dir / 'prism.db'}")
+    with database.session_scope() as session:
+        product = session.query(Team).filter_by(name="Product").one()
+        product.name = "Product Management"
+    database.dispose()
+    invoke(data_dir, "init")
+    listed = invoke(
+        data_dir,
+        "user",
+        "create",
+        "--email",
+        "p@m.co",
+        "--name",
+        "P",
+        "--password",
+        "long-enough-1",
+        "--team",
+        "product management",
+    )
+    assert "Created p@m.co" in listed
+    again = runner.invoke(
+        app,
+        [
+            "user",
+            "create",
+            "--email",
+            "q@m.co",
+            "--name",
+            "Q",
+            "--password",
+            "long-enough-1",
+            "--team",
+            "Product",
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+    assert again.exit_code == 1 and "No team called Product" in again.output

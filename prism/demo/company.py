@@ -42,7 +42,7 @@ PEOPLE: tuple[tuple[str, str, Role, str], ...] = (
 
 def load(session: Session) -> str:
     """Create Helio's departments and people; loading twice adds nothing new."""
-    teams = {team.name: team.id for team in people.ensure_departments(session)}
+    teams = people.ensure_teams(session, dict(people.DEPARTMENTS))
     existing = set(session.scalars(select(User.email)))
     added = 0
     for name, email, role, team in PEOPLE:

@@ -93,14 +93,24 @@ def member_counts(session: Session) -> dict[int, int]:
     return {team_id: count for team_id, count in rows if team_id is not None}
 
 
-def ensure_departments(session: Session) -> list[Team]:
-    """Create the standard departments that do not exist yet (used by `prism init`)."""
-    existing = set(session.scalars(select(Team.name)))
-    for name, description in DEPARTMENTS:
+def seed_departments(session: Session) -> None:
+    """Give a brand-new Prism the standard departments; teams an admin renamed or deleted
+    later are never brought back (used by `prism init` and `prism serve`)."""
+    if session.scalar(select(func.count()).select_from(Team)):
+        return
+    ensure_teams(session, dict(DEPARTMENTS))
+
+
+def ensure_teams(session: Session, wanted: dict[str, str]) -> dict[str, int]:
+    """Create the named teams that do not exist yet; every wanted team's id by name."""
+    existing = {team.name: team.id for team in session.scalars(select(Team))}
+    for name, description in wanted.items():
         if name not in existing:
-            session.add(Team(name=name, description=description))
-    session.flush()
-    return list(session.scalars(select(Team).order_by(Team.name)))
+            team = Team(name=name, description=description)
+            session.add(team)
+            session.flush()
+            existing[name] = team.id
+    return {name: existing[name] for name in wanted}
 
 
 def _ensure_team_name_free(session: Session, name: str) -> None:

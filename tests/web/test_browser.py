@@ -107,3 +107,28 @@ def test_a_seller_sees_no_admin_pages(server: str, browser: Browser) -> None:
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     page.close()
+
+
+def test_admin_adds_and_deletes_a_team_with_htmx(server: str, browser: Browser) -> None:
+    page = browser.new_page()
+    page.goto(server + "/login?next=/admin/teams")
+    page.get_by_label("Email").fill(company.ADMIN_EMAIL)
+    page.get_by_label("Password").fill(company.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#t-new-name").fill("Alliances")
+    page.get_by_role("button", name="Add team").click()
+    expect(page.get_by_role("status")).to_contain_text("Team added")
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("tr", has=page.locator("input[value='Alliances']")).get_by_role(
+        "button", name="Delete"
+    ).click()
+    expect(page.get_by_role("status")).to_contain_text("Team deleted")
+    expect(page.locator("input[value='Alliances']")).to_have_count(0)
+
+    page.locator("tr", has=page.locator("input[value='Sales']")).get_by_role(
+        "button", name="Delete"
+    ).click()
+    expect(page.get_by_role("alert")).to_contain_text("still has 3 member(s)")
+    expect(page.locator("input[value='Sales']")).to_have_count(1)
+    page.close()
