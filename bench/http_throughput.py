@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import timedelta
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -93,6 +92,7 @@ def prepare(database_url: str, data_dir: Path) -> str:
     """Load the demo company and return an admin API token."""
     from prism.auth import service as auth_service
     from prism.auth.policy import SYSTEM
+    from prism.auth.schemas import TokenIn
     from prism.cli import migrate
     from prism.db import utcnow
     from prism.demo import company
@@ -108,10 +108,9 @@ def prepare(database_url: str, data_dir: Path) -> str:
             session,
             SYSTEM,
             user=admin,
-            name="bench",
-            scopes=["read"],
+            data=TokenIn(name="bench", scopes=["read"]),
             now=utcnow(),
-            lifetime=timedelta(days=1),
+            default_days=1,
         )
     database.dispose()
     return raw

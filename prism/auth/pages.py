@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -39,13 +37,7 @@ def create_token(
             TokenIn, {"name": form.get("name", ""), "scopes": scopes, "days": form.get("days")}
         )
         _, raw = service.create_token(
-            session,
-            user,
-            user=user,
-            name=data.name,
-            scopes=list(data.scopes),
-            now=now,
-            lifetime=timedelta(days=data.days or settings.token_days),
+            session, user, user=user, data=data, now=now, default_days=settings.token_days
         )
     except PrismError as exc:
         session.rollback()

@@ -14,21 +14,9 @@ ALL_SCOPES: list[Scope] = ["read", "write"]
 TokenName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class TokenLogin(Input):
-    """Exchange an email and password for a personal API token."""
-
-    email: Email
-    password: Annotated[str, Field(min_length=1, max_length=256)]
-    name: TokenName = "API token"
-    scopes: list[Scope] = Field(
-        default_factory=lambda: list(ALL_SCOPES), min_length=1, max_length=2
-    )
-    days: int | None = Field(
-        default=None, ge=1, le=3650, description="Lifetime; default from settings."
-    )
-
-
 class TokenIn(Input):
+    """A new personal API token: what it is for, what it may do, how long it lives."""
+
     name: TokenName
     scopes: list[Scope] = Field(
         default_factory=lambda: list(ALL_SCOPES), min_length=1, max_length=2
@@ -36,6 +24,14 @@ class TokenIn(Input):
     days: int | None = Field(
         default=None, ge=1, le=3650, description="Lifetime; default from settings."
     )
+
+
+class TokenLogin(TokenIn):
+    """Exchange an email and password for a personal API token."""
+
+    email: Email
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+    name: TokenName = "API token"
 
 
 class TokenOut(Output):

@@ -14,13 +14,14 @@ from prism.auth.credentials import digest, new_secret
 from prism.auth.models import ApiToken, LoginFailure, WebSession
 from prism.auth.passwords import verify_password
 from prism.auth.policy import Action, Principal, can, require
+from prism.auth.schemas import TokenIn
 from prism.errors import Invalid, NotFound, TooManyRequests, Unauthorized
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
+from prism.settings import Settings
 
 log = logging.getLogger(__name__)
 TOKEN_PREFIX = "prism_"  # noqa: S105 (a label, not a secret)
-SCOPES = ("read", "write")
 WRONG_CREDENTIALS = "Wrong email or password."
 # One address may fail this many times more than a single email before it is slowed down,
 # so a shared office IP is not locked out by one person's typos.
@@ -29,16 +30,11 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def authenticate(
-    session: Session,
-    *,
-    email: str,
-    password: str,
-    client: str,
-    now: datetime,
-    max_failures: int,
-    window: timedelta,
+    session: Session, *, email: str, password: str, client: str, now: datetime, settings: Settings
 ) -> User:
     """The user these credentials belong to; the same error whether or not the email exists."""
+    max_failures = settings.login_max_failures
+    window = timedelta(minutes=settings.login_window_minutes)
     email_key = digest(email.strip().lower())
     _refuse_if_throttled(session, email_key, client, now, max_failures, window)
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -113,26 +109,21 @@ def create_token(
     actor: Principal,
     *,
     user: User,
-    name: str,
-    scopes: list[str],
+    data: TokenIn,
     now: datetime,
-    lifetime: timedelta,
+    default_days: int,
 ) -> tuple[ApiToken, str]:
     """Issue a token for `user`; the raw token is returned once and only its hash is kept."""
-    unknown = sorted(set(scopes) - set(SCOPES))
-    if unknown or not scopes:
-        raise Invalid(
-            f"Scopes must be some of {', '.join(SCOPES)}; got {', '.join(unknown) or 'none'}."
-        )
-    if not name.strip():
+    if not data.name.strip():
         raise Invalid("Give the token a name, so you can tell it apart later.")
-    token = ApiToken(user_id=user.id, name=name.strip(), scopes=" ".join(sorted(set(scopes))))
+    scopes = " ".join(sorted(set(data.scopes)))
+    token = ApiToken(user_id=user.id, name=data.name.strip(), scopes=scopes)
     require(actor, Action.MANAGE_OWN_TOKENS, token)
     raw = new_secret(TOKEN_PREFIX)
     token.prefix = raw[: len(TOKEN_PREFIX) + 6]
     token.token_hash = digest(raw)
     token.created_at = now
-    token.expires_at = now + lifetime
+    token.expires_at = now + timedelta(days=data.days or default_days)
     session.add(token)
     session.flush()
     return token, raw

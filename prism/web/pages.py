@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Form, Request
@@ -54,8 +53,7 @@ def login(
             password=password,
             client=client_address(request),
             now=now,
-            max_failures=settings.login_max_failures,
-            window=timedelta(minutes=settings.login_window_minutes),
+            settings=settings,
         )
     except PrismError as exc:
         context = {

@@ -9,9 +9,7 @@ from sqlalchemy.orm import Session
 
 from prism.audit.models import AuditEvent
 from prism.people.models import Team, User
-from tests.conftest import Cast, bearer
-
-ROLES = ["admin", "editor", "seller", "csm", "pm"]
+from tests.conftest import ADMIN_ONLY, ROLES, Cast, bearer
 
 
 @pytest.fixture
@@ -40,10 +38,7 @@ def test_the_outsider_reads_nothing(client: TestClient, session: Session, cast: 
     assert answer.status_code == 401 and "deactivated" in answer.json()["detail"]
 
 
-@pytest.mark.parametrize(
-    ("who", "allowed"),
-    [("admin", True), ("editor", False), ("seller", False), ("csm", False), ("pm", False)],
-)
+@pytest.mark.parametrize(("who", "allowed"), ADMIN_ONLY)
 def test_only_admins_create_users(
     client: TestClient, headers: dict[str, dict[str, str]], who: str, allowed: bool
 ) -> None:
@@ -54,10 +49,7 @@ def test_only_admins_create_users(
         assert answer.headers["content-type"] == "application/problem+json"
 
 
-@pytest.mark.parametrize(
-    ("who", "allowed"),
-    [("admin", True), ("editor", False), ("seller", False), ("csm", False), ("pm", False)],
-)
+@pytest.mark.parametrize(("who", "allowed"), ADMIN_ONLY)
 def test_only_admins_manage_teams(
     client: TestClient, headers: dict[str, dict[str, str]], who: str, allowed: bool
 ) -> None:
@@ -72,9 +64,7 @@ def test_only_admins_manage_teams(
     assert renamed.status_code == (200 if allowed else 403)
 
 
-@pytest.mark.parametrize(
-    ("who", "allowed"), [("admin", True), ("editor", False), ("seller", False)]
-)
+@pytest.mark.parametrize(("who", "allowed"), ADMIN_ONLY)
 def test_only_admins_read_the_audit_log(
     client: TestClient, headers: dict[str, dict[str, str]], who: str, allowed: bool
 ) -> None:

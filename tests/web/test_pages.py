@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, Cast
+from tests.conftest import ADMIN_ONLY, PASSWORD, ROLES, Cast
+from tests.people.test_api import ROLES
 
 
 def csrf_from(html: str) -> str:
@@ -94,10 +95,7 @@ ADMIN_PAGES = ["/admin/users", "/admin/teams", "/admin/tokens", "/admin/audit"]
 
 
 @pytest.mark.parametrize("page", ADMIN_PAGES)
-@pytest.mark.parametrize(
-    ("who", "allowed"),
-    [("admin", True), ("editor", False), ("seller", False), ("csm", False), ("pm", False)],
-)
+@pytest.mark.parametrize(("who", "allowed"), ADMIN_ONLY)
 def test_admin_pages_by_role(
     client: TestClient, cast: Cast, page: str, who: str, allowed: bool
 ) -> None:
@@ -109,7 +107,7 @@ def test_admin_pages_by_role(
 
 
 @pytest.mark.parametrize("page", ["/", "/people", "/account", "/account/tokens", "/search?q=test"])
-@pytest.mark.parametrize("who", ["admin", "editor", "seller", "csm", "pm"])
+@pytest.mark.parametrize("who", ROLES)
 def test_everyone_opens_the_shared_pages(
     client: TestClient, cast: Cast, page: str, who: str
 ) -> None:
