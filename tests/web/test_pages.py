@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.conftest import ADMIN_ONLY, PASSWORD, ROLES, Cast
-from tests.people.test_api import ROLES
 
 
 def csrf_from(html: str) -> str:
