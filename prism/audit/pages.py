@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from prism.audit import service
 from prism.web.deps import DbSession, PageUser
-from prism.web.routing import page_router
+from prism.web.routing import IdQuery, page_router
 from prism.web.templating import render
 
 router = page_router()
@@ -19,11 +19,23 @@ def audit_log(
     session: DbSession,
     user: PageUser,
     item_type: str = "",
+    item_id: IdQuery = None,
     action: str = "",
     cursor: str | None = None,
 ) -> HTMLResponse:
     page = service.list_events(
-        session, user, item_type=item_type or None, action=action or None, cursor=cursor
+        session,
+        user,
+        item_type=item_type or None,
+        item_id=item_id,
+        action=action or None,
+        cursor=cursor,
     )
-    context = {"title": "Audit log", "page": page, "item_type": item_type, "action": action}
+    context = {
+        "title": "Audit log",
+        "page": page,
+        "item_type": item_type,
+        "item_id": item_id,
+        "action": action,
+    }
     return render(request, "audit/log.html", context)

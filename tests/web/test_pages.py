@@ -167,3 +167,14 @@ def test_security_headers_and_no_cdn(client: TestClient) -> None:
 
 def test_health_checks_the_database(client: TestClient) -> None:
     assert client.get("/healthz").json()["database"] == "ok"
+
+
+def test_a_users_history_is_one_click_away(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    sign_in(client, cast.admin.email)
+    page = client.get(f"/admin/users/{cast.seller.id}")
+    link = f"/admin/audit?item_type=User&amp;item_id={cast.seller.id}"
+    assert link in page.text
+    history = client.get(link.replace("&amp;", "&"))
+    assert cast.seller.email in history.text and cast.csm.email not in history.text
