@@ -134,3 +134,17 @@ def test_a_body_over_the_limit_is_413(client: TestClient, session: Session, cast
 def test_unknown_route_is_a_404_problem(client: TestClient) -> None:
     answer = client.get("/api/v1/no-such-thing")
     assert answer.status_code == 404 and answer.headers["content-type"] == PROBLEM
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_details(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("secret internals: /etc/prism and a stack")
+
+    client.app.add_api_route("/api/v1/broken", broken)  # type: ignore[attr-defined]
+    with TestClient(client.app, raise_server_exceptions=False) as quiet:
+        answer = quiet.get("/api/v1/broken")
+    assert answer.status_code == 500
+    assert answer.headers["content-type"] == PROBLEM
+    assert "secret internals" not in answer.text and "Traceback" not in answer.text
