@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from prism.audit.service import set_actor
@@ -180,6 +180,21 @@ async def require_csrf(request: Request) -> None:
         raise Forbidden(
             "This form has expired or did not come from Prism; reload the page and try again."
         )
+
+
+def set_private_cookie(
+    response: Response, settings: Settings, name: str, value: str, *, max_age: int | None = None
+) -> None:
+    """A cookie scripts cannot read, sent only to this site (and only over HTTPS if configured)."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
 
 
 def session_lifetime(settings: Settings) -> timedelta:

@@ -19,6 +19,7 @@ from prism.web.deps import (
     PageUser,
     client_address,
     session_lifetime,
+    set_private_cookie,
 )
 from prism.web.routing import page_router
 from prism.web.templating import render
@@ -67,8 +68,9 @@ def login(
         session, user=user, now=now, lifetime=session_lifetime(settings)
     )
     response = RedirectResponse(safe_next(next), status_code=303)
-    cookie = {"httponly": True, "samesite": "lax", "secure": settings.secure_cookies, "path": "/"}
-    response.set_cookie(SESSION_COOKIE, raw, max_age=settings.session_hours * 3600, **cookie)  # type: ignore[arg-type]
+    set_private_cookie(
+        response, settings, SESSION_COOKIE, raw, max_age=settings.session_hours * 3600
+    )
     # A fresh CSRF nonce at sign-in, so a token planted before it is worthless after.
     response.delete_cookie(CSRF_COOKIE, path="/")
     return response

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from prism.auth.policy import Action, can
-from prism.web.deps import CSRF_COOKIE, csrf_token, get_settings
+from prism.web.deps import CSRF_COOKIE, csrf_token, get_settings, set_private_cookie
 from prism.web.navigation import navigation_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -47,11 +47,4 @@ def render(
 def set_csrf_cookie(request: Request, response: HTMLResponse) -> None:
     nonce = getattr(request.state, "new_csrf_nonce", None)
     if nonce:
-        response.set_cookie(
-            CSRF_COOKIE,
-            nonce,
-            httponly=True,
-            samesite="lax",
-            secure=get_settings(request).secure_cookies,
-            path="/",
-        )
+        set_private_cookie(response, get_settings(request), CSRF_COOKIE, nonce)
