@@ -64,7 +64,9 @@ def update_user(
 def set_password(
     user_id: IdPath, data: PasswordIn, session: DbSession, user: CurrentUser
 ) -> Response:
-    service.set_password(session, user, user_id, data.password)
+    service.set_password(
+        session, user, user_id, data.password, current_password=data.current_password
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

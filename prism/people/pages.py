@@ -41,8 +41,10 @@ def change_own_password(
     request: Request, session: DbSession, user: PageUser, form: Posted
 ) -> Response:
     try:
-        data = parse(PasswordIn, {"password": form.get("password", "")})
-        service.set_password(session, user, user.id, data.password)
+        data = parse(PasswordIn, form)
+        service.set_password(
+            session, user, user.id, data.password, current_password=data.current_password
+        )
     except PrismError as exc:
         return render(
             request,

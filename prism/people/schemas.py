@@ -52,6 +52,9 @@ class UserUpdate(Input):
 
 class PasswordIn(Input):
     password: Password
+    current_password: str | None = Field(
+        default=None, max_length=256, description="Required when you change your own password."
+    )
 
 
 class UserOut(Output):

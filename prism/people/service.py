@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from prism.auth.passwords import hash_password
+from prism.auth.passwords import hash_password, verify_password
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Conflict, Forbidden, Invalid, NotFound, check_version
 from prism.pagination import PageOf, paginate
@@ -196,8 +196,15 @@ def update_user(session: Session, actor: Principal, user_id: int, data: UserUpda
     return user
 
 
-def set_password(session: Session, actor: Principal, user_id: int, password: str) -> User:
-    """Set a new password: admins for anyone, everyone for themselves."""
+def set_password(
+    session: Session,
+    actor: Principal,
+    user_id: int,
+    password: str,
+    *,
+    current_password: str | None = None,
+) -> User:
+    """Set a new password: admins for anyone; everyone for themselves, given the current one."""
     if actor.id != user_id:
         require(actor, Action.MANAGE_USERS)
     elif not actor.is_active:
@@ -205,6 +212,10 @@ def set_password(session: Session, actor: Principal, user_id: int, password: str
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user {user_id}.")
+    # Changing one's own password needs the current one, so a borrowed session cannot.
+    if actor.id == user_id and not verify_password(user.password_hash, current_password or ""):
+        field = [{"field": "current_password", "message": "is not your current password"}]
+        raise Invalid("Your current password is not right.", errors=field)
     user.password_hash = hash_password(password)
     session.flush()
     return user

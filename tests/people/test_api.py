@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from prism.audit.models import AuditEvent
 from prism.people.models import Team, User
-from tests.conftest import ADMIN_ONLY, ROLES, Cast, bearer
+from tests.conftest import ADMIN_ONLY, PASSWORD, ROLES, Cast, bearer
 
 
 @pytest.fixture
@@ -170,9 +170,16 @@ def test_lists_paginate_with_a_cursor(
 def test_people_change_their_own_password_only(
     client: TestClient, cast: Cast, headers: dict[str, dict[str, str]]
 ) -> None:
+    url = f"/api/v1/users/{cast.seller.id}/password"
+    guessed = client.put(
+        url,
+        json={"password": "a-new-secret", "current_password": "guess"},
+        headers=headers["seller"],
+    )
+    assert guessed.status_code == 422 and guessed.json()["errors"][0]["field"] == "current_password"
     own = client.put(
-        f"/api/v1/users/{cast.seller.id}/password",
-        json={"password": "a-new-secret"},
+        url,
+        json={"password": "a-new-secret", "current_password": PASSWORD},
         headers=headers["seller"],
     )
     assert own.status_code == 204

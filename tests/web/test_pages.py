@@ -178,3 +178,14 @@ def test_a_users_history_is_one_click_away(
     assert link in page.text
     history = client.get(link.replace("&amp;", "&"))
     assert cast.seller.email in history.text and cast.csm.email not in history.text
+
+
+def test_changing_your_password_needs_the_current_one(client: TestClient, cast: Cast) -> None:
+    sign_in(client, cast.csm.email)
+    token = csrf_from(client.get("/account").text)
+    form = {"current_password": "not-it", "password": "brand-new-pass", "csrf_token": token}
+    wrong = client.post("/account/password", data=form)
+    assert wrong.status_code == 422 and "current password is not right" in wrong.text
+    right = client.post("/account/password", data={**form, "current_password": PASSWORD})
+    assert right.status_code == 200 and "Password changed." in right.text
+    assert sign_in(client, cast.csm.email, "brand-new-pass").status_code == 303
