@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, func
 from sqlalchemy.orm import (
@@ -17,6 +17,8 @@ from sqlalchemy.orm import (
     sessionmaker,
 )
 from sqlalchemy.types import TypeDecorator
+
+from prism.errors import NotFound
 
 WRITES = "prism_writes"
 PATIENCE = "prism_patience_ms"
@@ -78,6 +80,17 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
         return {"version_id_col": cls.version}
+
+
+M = TypeVar("M", bound=Base)
+
+
+def get_or_404(session: Session, model: type[M], ident: int, what: str) -> M:
+    """The row with this id, or a `NotFound` that names what was looked for."""
+    found = session.get(model, ident)
+    if found is None:
+        raise NotFound(f"No {what} {ident}.")
+    return found
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -8,10 +8,9 @@ from fastapi.responses import HTMLResponse
 from prism.auth import service
 from prism.auth.policy import Action, require
 from prism.auth.schemas import TokenIn
-from prism.errors import PrismError
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
-from prism.web.forms import Posted, parse
-from prism.web.routing import page_router
+from prism.web.forms import Outcome, Posted, attempt, parse
+from prism.web.routing import IdPath, page_router
 from prism.web.templating import render
 
 router = page_router()
@@ -19,7 +18,7 @@ router = page_router()
 
 @router.get("/account/tokens", response_class=HTMLResponse)
 def my_tokens(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
-    return _tokens_page(request, session, user, mine=True)
+    return _tokens_page(request, session, user, Outcome(), mine=True)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -32,29 +31,26 @@ def create_token(
     form: Posted,
 ) -> HTMLResponse:
     scopes = ["read", "write"] if form.get("write") == "on" else ["read"]
-    try:
-        data = parse(
-            TokenIn, {"name": form.get("name", ""), "scopes": scopes, "days": form.get("days")}
-        )
+    fields = {"name": form.get("name", ""), "scopes": scopes, "days": form.get("days")}
+
+    def issue() -> str:
+        data = parse(TokenIn, fields)
         _, raw = service.create_token(
             session, user, user=user, data=data, now=now, default_days=settings.token_days
         )
-    except PrismError as exc:
-        session.rollback()
-        return _tokens_page(
-            request, session, user, mine=True, error=exc.message, status_code=exc.status
-        )
-    return _tokens_page(request, session, user, mine=True, new_token=raw)
+        return raw
+
+    outcome = attempt(session, issue, success="Token created.")
+    return _tokens_page(request, session, user, outcome, mine=True, new_token=outcome.value)
 
 
 @router.post("/tokens/{token_id}/revoke", response_class=HTMLResponse)
 def revoke(
-    request: Request, session: DbSession, user: PageUser, now: Now, token_id: int, form: Posted
+    request: Request, session: DbSession, user: PageUser, now: Now, token_id: IdPath, form: Posted
 ) -> HTMLResponse:
     service.revoke_token(session, user, token_id=token_id, now=now)
-    return _tokens_page(
-        request, session, user, mine=form.get("mine") == "1", notice="Token revoked."
-    )
+    outcome = Outcome(notice="Token revoked.")
+    return _tokens_page(request, session, user, outcome, mine=form.get("mine") == "1")
 
 
 @router.get("/admin/tokens", response_class=HTMLResponse)
@@ -62,20 +58,18 @@ def all_tokens(
     request: Request, session: DbSession, user: PageUser, cursor: str | None = None
 ) -> HTMLResponse:
     require(user, Action.MANAGE_ALL_TOKENS)
-    return _tokens_page(request, session, user, mine=False, cursor=cursor)
+    return _tokens_page(request, session, user, Outcome(), mine=False, cursor=cursor)
 
 
 def _tokens_page(
     request: Request,
     session: DbSession,
     user: PageUser,
+    outcome: Outcome,
     *,
     mine: bool,
     cursor: str | None = None,
     new_token: str | None = None,
-    notice: str | None = None,
-    error: str | None = None,
-    status_code: int = 200,
 ) -> HTMLResponse:
     page = service.list_tokens(session, user, user_id=user.id if mine else None, cursor=cursor)
     context = {
@@ -83,7 +77,6 @@ def _tokens_page(
         "page": page,
         "mine": mine,
         "new_token": new_token,
-        "notice": notice,
-        "error": error,
+        **outcome.context,
     }
-    return render(request, "auth/tokens.html", context, status_code=status_code)
+    return render(request, "auth/tokens.html", context, status_code=outcome.status_code)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from prism.auth.policy import Action, require
-from prism.errors import PrismError
 from prism.people import service
 from prism.people.models import Role
 from prism.people.schemas import PasswordIn, TeamIn, TeamUpdate, UserIn, UserUpdate
 from prism.web.deps import DbSession, PageUser
-from prism.web.forms import Posted, parse
-from prism.web.routing import page_router
+from prism.web.forms import Outcome, Posted, attempt, parse
+from prism.web.routing import IdPath, page_router
 from prism.web.templating import render
 
 router = page_router()
@@ -24,67 +21,60 @@ router = page_router()
 def directory(request: Request, session: DbSession, user: PageUser, q: str = "") -> HTMLResponse:
     people = service.list_users(session, user, query=q or None, limit=200)
     teams = {t.id: t.name for t in service.all_teams(session, user)}
-    return render(
-        request,
-        "people/directory.html",
-        {"title": "People", "people": people, "teams": teams, "q": q},
-    )
+    context = {"title": "People", "people": people, "teams": teams, "q": q}
+    return render(request, "people/directory.html", context)
 
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, user: PageUser) -> HTMLResponse:
-    return render(request, "people/account.html", {"title": "Your account"})
+    return _account_page(request, Outcome())
 
 
 @router.post("/account/password", response_class=HTMLResponse)
 def change_own_password(
     request: Request, session: DbSession, user: PageUser, form: Posted
-) -> Response:
-    try:
+) -> HTMLResponse:
+    def change() -> None:
         data = parse(PasswordIn, form)
         service.set_password(
             session, user, user.id, data.password, current_password=data.current_password
         )
-    except PrismError as exc:
-        return render(
-            request,
-            "people/account.html",
-            {"title": "Your account", "error": exc.message},
-            status_code=exc.status,
-        )
-    return render(
-        request, "people/account.html", {"title": "Your account", "notice": "Password changed."}
-    )
+
+    return _account_page(request, attempt(session, change, success="Password changed."))
+
+
+def _account_page(request: Request, outcome: Outcome) -> HTMLResponse:
+    context = {"title": "Your account", **outcome.context}
+    return render(request, "people/account.html", context, status_code=outcome.status_code)
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def users(
     request: Request, session: DbSession, user: PageUser, cursor: str | None = None
 ) -> HTMLResponse:
-    return _users_page(request, session, user, cursor=cursor)
+    return _users_page(request, session, user, Outcome(), cursor=cursor)
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
 def create_user(request: Request, session: DbSession, user: PageUser, form: Posted) -> Response:
-    try:
-        created = service.create_user(session, user, parse(UserIn, form))
-    except PrismError as exc:
-        session.rollback()
-        return _users_page(
-            request, session, user, error=exc.message, form=form, status_code=exc.status
-        )
-    return RedirectResponse(f"/admin/users/{created.id}?created=1", status_code=303)
+    outcome = attempt(
+        session,
+        lambda: service.create_user(session, user, parse(UserIn, form)),
+        success="Account created.",
+    )
+    if outcome.error:
+        return _users_page(request, session, user, outcome, form=form)
+    return RedirectResponse(f"/admin/users/{outcome.value.id}?created=1", status_code=303)
 
 
 def _users_page(
     request: Request,
     session: DbSession,
     user: PageUser,
+    outcome: Outcome,
     *,
     cursor: str | None = None,
-    error: str | None = None,
-    form: dict[str, Any] | None = None,
-    status_code: int = 200,
+    form: dict[str, object] | None = None,
 ) -> HTMLResponse:
     require(user, Action.MANAGE_USERS)
     context = {
@@ -92,59 +82,48 @@ def _users_page(
         "page": service.list_users(session, user, limit=50, cursor=cursor),
         "teams": service.all_teams(session, user),
         "roles": list(Role),
-        "error": error,
         "form": form or {},
+        **outcome.context,
     }
-    return render(request, "people/users.html", context, status_code=status_code)
+    return render(request, "people/users.html", context, status_code=outcome.status_code)
 
 
 @router.get("/admin/users/{user_id}", response_class=HTMLResponse)
 def edit_user(
-    request: Request, session: DbSession, user: PageUser, user_id: int, created: int = 0
+    request: Request, session: DbSession, user: PageUser, user_id: IdPath, created: int = 0
 ) -> HTMLResponse:
-    return _user_page(
-        request, session, user, user_id, notice="Account created." if created else None
-    )
+    outcome = Outcome(notice="Account created.") if created else Outcome()
+    return _user_page(request, session, user, user_id, outcome)
 
 
 @router.post("/admin/users/{user_id}", response_class=HTMLResponse)
 def update_user(
-    request: Request, session: DbSession, user: PageUser, user_id: int, form: Posted
+    request: Request, session: DbSession, user: PageUser, user_id: IdPath, form: Posted
 ) -> HTMLResponse:
+    # An unticked checkbox is not posted at all, and "no team" is an empty choice.
     fields = {**form, "is_active": form.get("is_active") == "on", "team_id": form.get("team_id")}
-    try:
-        service.update_user(session, user, user_id, parse(UserUpdate, fields))
-    except PrismError as exc:
-        session.rollback()
-        return _user_page(
-            request, session, user, user_id, error=exc.message, status_code=exc.status
-        )
-    return _user_page(request, session, user, user_id, notice="Saved.")
+    outcome = attempt(
+        session,
+        lambda: service.update_user(session, user, user_id, parse(UserUpdate, fields)),
+        success="Saved.",
+    )
+    return _user_page(request, session, user, user_id, outcome)
 
 
 @router.post("/admin/users/{user_id}/password", response_class=HTMLResponse)
 def reset_password(
-    request: Request, session: DbSession, user: PageUser, user_id: int, form: Posted
+    request: Request, session: DbSession, user: PageUser, user_id: IdPath, form: Posted
 ) -> HTMLResponse:
-    try:
-        service.set_password(session, user, user_id, parse(PasswordIn, form).password)
-    except PrismError as exc:
-        session.rollback()
-        return _user_page(
-            request, session, user, user_id, error=exc.message, status_code=exc.status
-        )
-    return _user_page(request, session, user, user_id, notice="Password set.")
+    outcome = attempt(
+        session,
+        lambda: service.set_password(session, user, user_id, parse(PasswordIn, form).password),
+        success="Password set.",
+    )
+    return _user_page(request, session, user, user_id, outcome)
 
 
 def _user_page(
-    request: Request,
-    session: DbSession,
-    user: PageUser,
-    user_id: int,
-    *,
-    notice: str | None = None,
-    error: str | None = None,
-    status_code: int = 200,
+    request: Request, session: DbSession, user: PageUser, user_id: int, outcome: Outcome
 ) -> HTMLResponse:
     require(user, Action.MANAGE_USERS)
     context = {
@@ -152,70 +131,54 @@ def _user_page(
         "person": service.get_user(session, user, user_id),
         "teams": service.all_teams(session, user),
         "roles": list(Role),
-        "notice": notice,
-        "error": error,
+        **outcome.context,
     }
-    return render(request, "people/user.html", context, status_code=status_code)
+    return render(request, "people/user.html", context, status_code=outcome.status_code)
 
 
 @router.get("/admin/teams", response_class=HTMLResponse)
 def teams(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
-    return _teams_page(request, session, user)
+    return _teams_page(request, session, user, Outcome())
 
 
 @router.post("/admin/teams", response_class=HTMLResponse)
 def create_team(request: Request, session: DbSession, user: PageUser, form: Posted) -> Response:
-    return _team_action(
-        request,
+    outcome = attempt(
         session,
-        user,
         lambda: service.create_team(session, user, parse(TeamIn, form)),
-        "Team added.",
+        success="Team added.",
     )
+    return _teams_page(request, session, user, outcome)
 
 
 @router.post("/admin/teams/{team_id}", response_class=HTMLResponse)
 def update_team(
-    request: Request, session: DbSession, user: PageUser, team_id: int, form: Posted
+    request: Request, session: DbSession, user: PageUser, team_id: IdPath, form: Posted
 ) -> Response:
-    return _team_action(
-        request,
+    outcome = attempt(
         session,
-        user,
         lambda: service.update_team(session, user, team_id, parse(TeamUpdate, form)),
-        "Team saved.",
+        success="Team saved.",
     )
+    return _teams_page(request, session, user, outcome)
 
 
 @router.post("/admin/teams/{team_id}/delete", response_class=HTMLResponse)
-def delete_team(request: Request, session: DbSession, user: PageUser, team_id: int) -> Response:
-    return _team_action(
-        request, session, user, lambda: service.delete_team(session, user, team_id), "Team deleted."
+def delete_team(request: Request, session: DbSession, user: PageUser, team_id: IdPath) -> Response:
+    outcome = attempt(
+        session, lambda: service.delete_team(session, user, team_id), success="Team deleted."
     )
-
-
-def _team_action(
-    request: Request, session: DbSession, user: PageUser, action: Any, notice: str
-) -> HTMLResponse:
-    try:
-        action()
-    except PrismError as exc:
-        session.rollback()
-        return _teams_page(request, session, user, error=exc.message, status_code=exc.status)
-    return _teams_page(request, session, user, notice=notice)
+    return _teams_page(request, session, user, outcome)
 
 
 def _teams_page(
-    request: Request,
-    session: DbSession,
-    user: PageUser,
-    *,
-    notice: str | None = None,
-    error: str | None = None,
-    status_code: int = 200,
+    request: Request, session: DbSession, user: PageUser, outcome: Outcome
 ) -> HTMLResponse:
     require(user, Action.MANAGE_TEAMS)
-    teams = service.all_teams(session, user)
-    counts = service.member_counts(session)
-    context = {"title": "Teams", "teams": teams, "counts": counts, "notice": notice, "error": error}
-    return render(request, "people/teams.html", context, status_code=status_code)
+    context = {
+        "title": "Teams",
+        "teams": service.all_teams(session, user),
+        "counts": service.member_counts(session),
+        **outcome.context,
+    }
+    return render(request, "people/teams.html", context, status_code=outcome.status_code)

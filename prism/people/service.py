@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from prism.auth.passwords import hash_password, verify_password
 from prism.auth.policy import Action, Principal, require
+from prism.db import get_or_404
 from prism.errors import Conflict, Forbidden, Invalid, NotFound, check_version
 from prism.pagination import PageOf, paginate
 from prism.people.models import Role, Team, User
@@ -42,10 +43,7 @@ def all_teams(session: Session, actor: Principal) -> list[Team]:
 
 def get_team(session: Session, actor: Principal, team_id: int) -> Team:
     require(actor, Action.READ_DIRECTORY)
-    team = session.get(Team, team_id)
-    if team is None:
-        raise NotFound(f"No team {team_id}.")
-    return team
+    return get_or_404(session, Team, team_id, "team")
 
 
 def create_team(session: Session, actor: Principal, data: TeamIn) -> Team:
@@ -143,10 +141,7 @@ def list_users(
 
 def get_user(session: Session, actor: Principal, user_id: int) -> User:
     require(actor, Action.READ_DIRECTORY)
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"No user {user_id}.")
-    return user
+    return get_or_404(session, User, user_id, "user")
 
 
 def get_user_by_email(session: Session, email: str) -> User:
@@ -209,9 +204,7 @@ def set_password(
         require(actor, Action.MANAGE_USERS)
     elif not actor.is_active:
         raise Forbidden("Your account is deactivated.")
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"No user {user_id}.")
+    user = get_or_404(session, User, user_id, "user")
     # Changing one's own password needs the current one, so a borrowed session cannot.
     if actor.id == user_id and not verify_password(user.password_hash, current_password or ""):
         field = [{"field": "current_password", "message": "is not your current password"}]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
+from prism.errors import PrismError
 from prism.schemas import parse
 from prism.web.deps import CSRF_FIELD
 
-__all__ = ["Posted", "form_data", "parse"]
+__all__ = ["Outcome", "Posted", "attempt", "form_data", "parse"]
 
 
 async def form_data(request: Request) -> dict[str, Any]:
@@ -19,3 +23,27 @@ async def form_data(request: Request) -> dict[str, Any]:
 
 
 Posted = Annotated[dict[str, Any], Depends(form_data)]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a form post did, for the page that shows the result."""
+
+    notice: str | None = None
+    error: str | None = None
+    status_code: int = 200
+    value: Any = None  # what the action returned, when it succeeded
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return {"notice": self.notice, "error": self.error}
+
+
+def attempt(session: Session, action: Callable[[], object], *, success: str) -> Outcome:
+    """Run a form's action; on a Prism error undo what it wrote and report the error instead."""
+    try:
+        value = action()
+    except PrismError as exc:
+        session.rollback()
+        return Outcome(error=exc.message, status_code=exc.status)
+    return Outcome(notice=success, value=value)
