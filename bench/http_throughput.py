@@ -68,6 +68,15 @@ def serve(
     raise RuntimeError(f"{target} did not start")
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wrk(url: str, headers: dict[str, str] | None = None) -> dict[str, float]:
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
     for name, value in (headers or {}).items():
@@ -144,8 +153,7 @@ def measure_prism(
             )
         return rows
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -172,8 +180,7 @@ def main() -> None:
     try:
         hello = wrk(hello_base + "/")
     finally:
-        hello_process.terminate()
-        hello_process.wait(10)
+        stop(hello_process)
     rows: list[dict[str, object]] = [
         {"backend": "-", "endpoint": "bare ASGI hello", **hello, "ratio_to_bare": 1.0}
     ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select, true
+from sqlalchemy import ColumnElement, delete, func, or_, select, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from prism.audit import service as audit
 from prism.auth.credentials import digest, new_secret
@@ -188,12 +189,24 @@ def user_for_token(session: Session, *, raw: str, now: datetime) -> tuple[User, 
 
 def _note_use(session: Session, token: ApiToken, now: datetime) -> None:
     # Recorded to the minute and only if the database lets us at once: a read request must
-    # never fail or wait because it could not note when a token was last used.
+    # never fail, nor queue behind fifty others on one row, to note when a token was used.
+    # SKIP LOCKED (PostgreSQL) leaves the row to whoever holds it; SQLite busy is skipped too.
+    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_RESOLUTION)
+    free = (
+        select(ApiToken.id)
+        .where(ApiToken.id == token.id, stale)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    note = update(ApiToken).where(ApiToken.id == free).values(last_used_at=now)
     try:
         with session.begin_nested():
-            token.last_used_at = now
+            noted = session.execute(note.execution_options(synchronize_session=False))
     except OperationalError:
         log.info("token %s: last use not recorded (database busy)", token.id)
+        return
+    if getattr(noted, "rowcount", 0):
+        set_committed_value(token, "last_used_at", now)
 
 
 def cleanup_expired(session: Session, *, now: datetime) -> int:

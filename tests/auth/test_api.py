@@ -148,3 +148,20 @@ def test_an_unexpected_failure_is_a_500_problem_without_details(
     assert answer.status_code == 500
     assert answer.headers["content-type"] == PROBLEM
     assert "secret internals" not in answer.text and "Traceback" not in answer.text
+
+
+def test_last_use_is_recorded_to_the_minute(
+    client: TestClient, session: Session, cast: Cast, clock: Clock
+) -> None:
+    headers = bearer(session, cast.pm)
+
+    def last_used() -> str | None:
+        item = client.get("/api/v1/tokens", headers=headers).json()["items"][0]
+        return item["last_used_at"]  # type: ignore[no-any-return]
+
+    first = last_used()
+    assert first is not None
+    clock.advance(seconds=30)
+    assert last_used() == first
+    clock.advance(minutes=2)
+    assert last_used() != first
