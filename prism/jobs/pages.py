@@ -23,5 +23,12 @@ def jobs(
     cursor: str | None = None,
 ) -> HTMLResponse:
     page = service.list_jobs(session, user, status=status, cursor=cursor)
-    context = {"title": "Jobs", "page": page, "status": status, "statuses": list(JobStatus)}
+    busy = any(j.status in (JobStatus.QUEUED, JobStatus.RUNNING) for j in page.items)
+    context = {
+        "title": "Jobs",
+        "page": page,
+        "status": status,
+        "statuses": list(JobStatus),
+        "busy": busy,
+    }
     return render(request, "jobs/list.html", context)

@@ -189,3 +189,16 @@ def test_changing_your_password_needs_the_current_one(client: TestClient, cast: 
     right = client.post("/account/password", data={**form, "current_password": PASSWORD})
     assert right.status_code == 200 and "Password changed." in right.text
     assert sign_in(client, cast.csm.email, "brand-new-pass").status_code == 303
+
+
+def test_jobs_page_refreshes_itself_only_while_work_is_pending(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    from prism.jobs import service as jobs
+
+    sign_in(client, cast.admin.email)
+    assert 'hx-trigger="every 2s"' not in client.get("/admin/jobs").text
+    jobs.enqueue(session, "auth.forget_expired_sessions", actor=cast.admin)
+    session.commit()
+    page = client.get("/admin/jobs")
+    assert 'hx-trigger="every 2s"' in page.text and "auth.forget_expired_sessions" in page.text
