@@ -94,10 +94,8 @@ class ProcrastinateRunner:
 
     def _add_periodic(self, name: str, cron: str) -> None:
         def fire(timestamp: int) -> None:
-            with self.database.session_scope() as session:
-                queued = service.enqueue(session, name, actor=SYSTEM)
-                session.info.pop("jobs_after_commit", None)
-            service.run_job(self.database, queued.id)
+            # Already on a worker: record the run as a job and do it here, not queue it again.
+            service.run_now(self.database, name)
 
         task = self.app.task(name=f"prism.scheduled.{name}", pass_context=False)(fire)
         self.app.periodic(cron=cron, periodic_id=name)(task)

@@ -3,6 +3,7 @@
 A job function takes a session, a progress callback and JSON arguments (ids, never objects);
 whichever runner executes it (a thread in the web process on SQLite, `prism worker` on
 PostgreSQL), the same `run_job` opens the sessions, records progress and catches failures.
+`run_job` and `run_now` are entry points, like a request: they own their units of work.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def get_job(session: Session, actor: Principal, job_id: int) -> Job:
 
 
 def run_now(database: Database, name: str, **args: Any) -> Job:
-    """Queue and run a job in this process (the CLI's `prism jobs run`)."""
+    """Record and run a job right here (`prism jobs run`, and cron runs on a worker)."""
     with database.session_scope() as session:
         queued = enqueue(session, name, actor=SYSTEM, **args)
         session.info.pop("jobs_after_commit", None)
