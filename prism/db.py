@@ -153,7 +153,7 @@ class Database:
 
     @contextmanager
     def session_scope(
-        self, actor_id: int | None = None, *, writes: bool = True, patience_ms: int | None = None
+        self, *, writes: bool = True, patience_ms: int | None = None
     ) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error, always close.
 
@@ -163,7 +163,6 @@ class Database:
         long SQLite waits for a busy lock (for writes that may be skipped, like progress).
         """
         session = self.sessions()
-        session.info["actor_id"] = actor_id
         options: dict[str, Any] = {WRITES: writes}
         if patience_ms is not None:
             options[PATIENCE] = patience_ms

@@ -17,11 +17,13 @@ from sqlalchemy import event, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from prism.audit.service import set_actor
 from prism.auth.policy import SYSTEM, Action, Principal, can
 from prism.db import utcnow
 from prism.errors import Invalid, NotFound
 from prism.jobs.models import Job, JobStatus
 from prism.pagination import PageOf, paginate
+from prism.people.models import User
 
 if TYPE_CHECKING:
     from prism.db import Database
@@ -104,7 +106,8 @@ def run_job(database: Database, job_id: int) -> JobStatus:
         name, args, creator = queued.name, dict(queued.args), queued.created_by_id
     try:
         entry = REGISTRY[name]
-        with database.session_scope(actor_id=creator) as session:
+        with database.session_scope() as session:
+            _act_for(session, creator)
             message = entry.function(session, _progress_reporter(database, job_id), **args)
     except Exception as exc:
         log.exception("job %s (%s) failed", job_id, name)
@@ -112,6 +115,13 @@ def run_job(database: Database, job_id: int) -> JobStatus:
         return JobStatus.FAILED
     _finish(database, job_id, JobStatus.SUCCEEDED, message=message)
     return JobStatus.SUCCEEDED
+
+
+def _act_for(session: Session, creator_id: int | None) -> None:
+    # A job's changes are audited as its creator's; scheduled jobs act as the system.
+    creator = session.get(User, creator_id) if creator_id is not None else None
+    if creator is not None:
+        set_actor(session, creator)
 
 
 def _progress_reporter(database: Database, job_id: int) -> Progress:

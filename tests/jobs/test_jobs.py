@@ -161,3 +161,26 @@ def test_expired_sessions_are_forgotten(committed_database: Database) -> None:
     finished = service.run_now(committed_database, "auth.forget_expired_sessions")
     assert finished.status is JobStatus.SUCCEEDED
     assert finished.message == "Forgot 1 expired browser session(s)."
+
+
+@service.job("test.rename_team")
+def rename_team(session: Session, progress: service.Progress, *, team_id: int) -> str:
+    session.get_one(Team, team_id).name = "Renamed by a job"
+    return "renamed"
+
+
+def test_a_jobs_changes_are_audited_as_its_creators(committed_database: Database) -> None:
+    from prism.audit.models import AuditEvent
+
+    with committed_database.session_scope() as session:
+        creator = make_user(session)
+        team = Team(name="Before")
+        session.add(team)
+        session.flush()
+        job_id = service.enqueue(session, "test.rename_team", actor=creator, team_id=team.id).id
+        session.info.pop("jobs_after_commit")
+    assert service.run_job(committed_database, job_id) is JobStatus.SUCCEEDED
+    with committed_database.session_scope() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "update")).one()
+        assert event.actor_id == creator.id and event.actor_label == creator.email
+        assert event.changes["name"] == {"from": "Before", "to": "Renamed by a job"}
