@@ -102,14 +102,14 @@ def prepare(database_url: str, data_dir: Path) -> str:
     from prism.auth import service as auth_service
     from prism.auth.policy import SYSTEM
     from prism.auth.schemas import TokenIn
-    from prism.cli import migrate
     from prism.db import utcnow
     from prism.demo import company
+    from prism.migrate import prepare_database
     from prism.people import service as people_service
     from prism.settings import Settings
 
     settings = Settings(data_dir=data_dir, database_url=database_url).prepare()
-    database = migrate(settings)
+    database = prepare_database(settings)
     with database.session_scope() as session:
         company.load(session)
         admin = people_service.get_user_by_email(session, company.ADMIN_EMAIL)

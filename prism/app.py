@@ -58,7 +58,7 @@ def create_app(
 ) -> FastAPI:
     """Build Prism's web app; tests pass their own database and clock."""
     settings.prepare()
-    db = database or Database.from_url(settings.resolved_database_url)
+    db = database or Database.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

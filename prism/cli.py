@@ -5,6 +5,7 @@ Scripts and operators depend on these command names and options: keep them stabl
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
@@ -22,9 +22,9 @@ from prism.auth.policy import SYSTEM
 from prism.auth.schemas import TokenIn
 from prism.db import Database, utcnow
 from prism.errors import PrismError
-from prism.migrate import upgrade
+from prism.migrate import prepare_database
 from prism.people import service as people_service
-from prism.people.models import Role, Team, User
+from prism.people.models import Role, User
 from prism.people.schemas import UserIn
 from prism.schemas import parse
 from prism.settings import Settings, SettingsError, load_settings
@@ -58,7 +58,7 @@ def settings_for(data_dir: Path | None) -> Settings:
 
 @contextmanager
 def open_database(settings: Settings) -> Iterator[Database]:
-    database = Database.from_url(settings.resolved_database_url)
+    database = Database.from_settings(settings)
     try:
         yield database
     finally:
@@ -75,19 +75,11 @@ def failures_exit() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-def migrate(settings: Settings) -> Database:
-    database = Database.from_url(settings.resolved_database_url)
-    upgrade(database.engine)
-    with database.session_scope() as session:
-        people_service.seed_departments(session)
-    return database
-
-
 @app.command()
 def init(data_dir: DataDir = None) -> None:
     """Create the data directory and the database, or bring an existing one up to date."""
     settings = settings_for(data_dir)
-    migrate(settings).dispose()
+    prepare_database(settings).dispose()
     console.print(f"Prism is ready in [bold]{settings.data_dir.resolve()}[/bold].")
 
 
@@ -100,13 +92,11 @@ def serve(
 ) -> None:
     """Apply migrations and serve the web app and API."""
     settings = settings_for(data_dir)
-    migrate(settings).dispose()
+    prepare_database(settings).dispose()
     run_server(settings, host=host, port=port, workers=workers)
 
 
 def run_server(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
-    import os
-
     import uvicorn
 
     if workers > 1 and settings.is_sqlite:
@@ -137,7 +127,7 @@ def demo(
     from prism.demo import company
 
     settings = settings_for(data_dir)
-    database = migrate(settings)
+    database = prepare_database(settings)
     with console.status("Loading the demo company…"), database.session_scope() as session:
         loaded = company.load(session)
     database.dispose()
@@ -164,19 +154,16 @@ def user_create(
     settings = settings_for(data_dir)
     with failures_exit(), open_database(settings) as database, database.session_scope() as session:
         team_id = _team_id(session, team)
-        data = _validated(email=email, name=name, password=password, role=role, team_id=team_id)
+        fields = {"email": email, "name": name, "password": password, "role": role}
+        data = parse(UserIn, {**fields, "team_id": team_id})
         user = people_service.create_user(session, SYSTEM, data)
         console.print(f"Created {user.email} ({user.role.value}).")
-
-
-def _validated(**fields: object) -> UserIn:
-    return parse(UserIn, dict(fields))
 
 
 def _team_id(session: Session, team: str | None) -> int | None:
     if team is None:
         return None
-    found = session.scalar(select(Team).where(func.lower(Team.name) == team.strip().lower()))
+    found = people_service.find_team_by_name(session, team)
     if found is None:
         names = ", ".join(t.name for t in people_service.all_teams(session, SYSTEM))
         raise PrismError(f"No team called {team}. Teams: {names}.")
@@ -288,7 +275,7 @@ def worker(
     if settings.is_sqlite:
         err.print("On SQLite, jobs run inside `prism serve`; no worker is needed.")
         raise typer.Exit(2)
-    database = migrate(settings)
+    database = prepare_database(settings)
     try:
         ProcrastinateRunner(database).work(wait=not once)
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, func
 from sqlalchemy.orm import (
@@ -19,6 +19,9 @@ from sqlalchemy.orm import (
 from sqlalchemy.types import TypeDecorator
 
 from prism.errors import NotFound
+
+if TYPE_CHECKING:
+    from prism.settings import Settings
 
 WRITES = "prism_writes"
 PATIENCE = "prism_patience_ms"
@@ -146,6 +149,10 @@ class Database:
     @classmethod
     def from_url(cls, url: str) -> Database:
         return cls(make_engine(url))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        return cls.from_url(settings.resolved_database_url)
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,7 +9,6 @@ class PrismError(Exception):
     """A failure a person can act on: a message for humans and the HTTP status it maps to."""
 
     status = 400
-    title = "Bad request"
 
     def __init__(
         self,
@@ -28,42 +27,34 @@ class PrismError(Exception):
 
 class Unauthorized(PrismError):
     status = 401
-    title = "Not signed in"
 
 
 class Forbidden(PrismError):
     status = 403
-    title = "Not allowed"
 
 
 class NotFound(PrismError):
     status = 404
-    title = "Not found"
 
 
 class Conflict(PrismError):
     status = 409
-    title = "Conflict"
 
 
 class Gone(PrismError):
     status = 410
-    title = "Gone"
 
 
 class PayloadTooLarge(PrismError):
     status = 413
-    title = "Payload too large"
 
 
 class Invalid(PrismError):
     status = 422
-    title = "Invalid input"
 
 
 class TooManyRequests(PrismError):
     status = 429
-    title = "Too many requests"
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)

@@ -8,6 +8,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from prism.db import Database
+from prism.settings import Settings
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -24,6 +27,18 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def prepare_database(settings: Settings) -> Database:
+    """The database these settings name, migrated to the latest schema, with the standard
+    departments on a brand-new install (`prism init`, `serve`, `demo`, `worker`)."""
+    from prism.people.service import seed_departments
+
+    database = Database.from_settings(settings)
+    upgrade(database.engine)
+    with database.session_scope() as session:
+        seed_departments(session)
+    return database
 
 
 def downgrade(engine: Engine, revision: str) -> None:

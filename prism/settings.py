@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
@@ -91,6 +92,14 @@ class Settings(BaseSettings):
         if self.run_jobs_in_process is None:
             return self.is_sqlite
         return self.run_jobs_in_process
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(hours=self.session_hours)
+
+    @property
+    def login_window(self) -> timedelta:
+        return timedelta(minutes=self.login_window_minutes)
 
     @property
     def files_dir(self) -> Path:

@@ -20,9 +20,9 @@ from prism.app import create_app
 from prism.auth import service as auth_service
 from prism.auth.policy import SYSTEM
 from prism.auth.schemas import TokenIn
-from prism.cli import migrate
 from prism.db import utcnow
 from prism.demo import company
+from prism.migrate import prepare_database
 from prism.people import service as people_service
 from prism.settings import Settings
 
@@ -33,7 +33,7 @@ TOKEN: dict[str, str] = {}
 def fuzzed_app() -> FastAPI:
     """The app on a fresh SQLite database with the demo company and an admin token."""
     prepared = Settings(data_dir=Path(tempfile.mkdtemp(prefix="prism-fuzz-")), max_upload_mb=1)
-    database = migrate(prepared.prepare())
+    database = prepare_database(prepared.prepare())
     with database.session_scope() as session:
         company.load(session)
         admin = people_service.get_user_by_email(session, company.ADMIN_EMAIL)

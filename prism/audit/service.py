@@ -34,10 +34,9 @@ def record(
     action: str,
     item: Audited,
     note: str = "",
-    changes: dict[str, Any] | None = None,
 ) -> None:
     """Log an event that is not a row change, such as a sign-in or an overridden gate."""
-    session.execute(insert(AuditEvent), [_row(session, action, item, changes or {}, note)])
+    session.execute(insert(AuditEvent), [_row(session, action, item, {}, note)])
 
 
 def list_events(

@@ -16,9 +16,10 @@ from prism.auth.models import ApiToken, LoginFailure, WebSession
 from prism.auth.passwords import verify_password
 from prism.auth.policy import Action, Principal, can, require
 from prism.auth.schemas import TokenIn
-from prism.errors import Invalid, NotFound, TooManyRequests, Unauthorized
+from prism.errors import NotFound, TooManyRequests, Unauthorized
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
+from prism.people.service import find_user_by_email
 from prism.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,10 @@ def authenticate(
     session: Session, *, email: str, password: str, client: str, now: datetime, settings: Settings
 ) -> User:
     """The user these credentials belong to; the same error whether or not the email exists."""
-    max_failures = settings.login_max_failures
-    window = timedelta(minutes=settings.login_window_minutes)
+    window = settings.login_window
     email_key = digest(email.strip().lower())
-    _refuse_if_throttled(session, email_key, client, now, max_failures, window)
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    _refuse_if_throttled(session, email_key, client, now, settings.login_max_failures, window)
+    user = find_user_by_email(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
         session.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
@@ -115,10 +115,8 @@ def create_token(
     default_days: int,
 ) -> tuple[ApiToken, str]:
     """Issue a token for `user`; the raw token is returned once and only its hash is kept."""
-    if not data.name.strip():
-        raise Invalid("Give the token a name, so you can tell it apart later.")
     scopes = " ".join(sorted(set(data.scopes)))
-    token = ApiToken(user_id=user.id, name=data.name.strip(), scopes=scopes)
+    token = ApiToken(user_id=user.id, name=data.name, scopes=scopes)
     require(actor, Action.MANAGE_OWN_TOKENS, token)
     raw = new_secret(TOKEN_PREFIX)
     token.prefix = raw[: len(TOKEN_PREFIX) + 6]
@@ -155,9 +153,7 @@ def list_tokens(
 
 def revoke_token(session: Session, actor: Principal, *, token_id: int, now: datetime) -> ApiToken:
     """Revoke a token; it stops working at once. Revoking twice is harmless."""
-    token = session.scalar(
-        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.id == token_id)
-    )
+    token = session.get(ApiToken, token_id)
     if token is None or not can(actor, Action.MANAGE_OWN_TOKENS, token):
         # A token you may not manage is reported as missing, so ids reveal nothing.
         raise NotFound(f"No API token {token_id} of yours.")
@@ -182,8 +178,7 @@ def user_for_token(session: Session, *, raw: str, now: datetime) -> tuple[User, 
         raise Unauthorized("This API token has expired; create a new one.")
     if not token.user.is_active:
         raise Unauthorized("The account this API token belongs to is deactivated.")
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        _note_use(session, token, now)
+    _note_use(session, token, now)
     return token.user, token
 
 
@@ -191,6 +186,8 @@ def _note_use(session: Session, token: ApiToken, now: datetime) -> None:
     # Recorded to the minute and only if the database lets us at once: a read request must
     # never fail, nor queue behind fifty others on one row, to note when a token was used.
     # SKIP LOCKED (PostgreSQL) leaves the row to whoever holds it; SQLite busy is skipped too.
+    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_RESOLUTION:
+        return
     stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_RESOLUTION)
     free = (
         select(ApiToken.id)

@@ -111,8 +111,13 @@ def ensure_teams(session: Session, wanted: dict[str, str]) -> dict[str, int]:
     return {name: existing[name] for name in wanted}
 
 
+def find_team_by_name(session: Session, name: str) -> Team | None:
+    """The team with this name, ignoring case and surrounding spaces."""
+    return session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))
+
+
 def _ensure_team_name_free(session: Session, name: str) -> None:
-    if session.scalar(select(Team.id).where(func.lower(Team.name) == name.lower())) is not None:
+    if find_team_by_name(session, name) is not None:
         raise Conflict(f"There is already a team called {name}.")
 
 
@@ -144,8 +149,13 @@ def get_user(session: Session, actor: Principal, user_id: int) -> User:
     return get_or_404(session, User, user_id, "user")
 
 
+def find_user_by_email(session: Session, email: str) -> User | None:
+    """The account for this email (compared as Prism stores them: trimmed, lower case)."""
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
 def get_user_by_email(session: Session, email: str) -> User:
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = find_user_by_email(session, email)
     if user is None:
         raise NotFound(f"No user with the email {email}.")
     return user

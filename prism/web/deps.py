@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -153,15 +153,17 @@ def csrf_nonce(request: Request) -> str:
 
 
 def csrf_token(request: Request) -> str:
-    """The token forms and htmx send back; it is the nonce signed with the secret key."""
-    return sign(get_settings(request).secret_key, "csrf:" + csrf_nonce(request))
+    """The token forms and htmx send back: the browser's nonce, signed with the secret key."""
+    return _signed(request, csrf_nonce(request))
+
+
+def _signed(request: Request, nonce: str) -> str:
+    return sign(get_settings(request).secret_key, "csrf:" + nonce)
 
 
 def _csrf_valid(request: Request, submitted: str | None) -> bool:
     nonce = request.cookies.get(CSRF_COOKIE)
-    if not nonce or not submitted:
-        return False
-    return same(submitted, sign(get_settings(request).secret_key, "csrf:" + nonce))
+    return bool(nonce and submitted) and same(submitted or "", _signed(request, nonce or ""))
 
 
 def require_csrf_header(request: Request) -> None:
@@ -195,10 +197,6 @@ def set_private_cookie(
         secure=settings.secure_cookies,
         path="/",
     )
-
-
-def session_lifetime(settings: Settings) -> timedelta:
-    return timedelta(hours=settings.session_hours)
 
 
 def client_address(request: Request) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prism.errors import PayloadTooLarge
+from prism.schemas import Problem
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -58,15 +57,7 @@ class LimitsAndHeaders:
         return f"The request body is larger than the {self.max_body_bytes / 1048576:g} MiB limit."
 
     async def _too_large(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Payload too large",
-                "status": 413,
-                "detail": self._message(),
-                "errors": [],
-            }
-        ).encode()
+        problem = Problem(title="Payload too large", status=413, detail=self._message())
         headers = [(b"content-type", b"application/problem+json"), *SECURITY_HEADERS]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": problem.model_dump_json().encode()})

@@ -18,7 +18,6 @@ from prism.web.deps import (
     Now,
     PageUser,
     client_address,
-    session_lifetime,
     set_private_cookie,
 )
 from prism.web.routing import page_router
@@ -65,7 +64,7 @@ def login(
         }
         return render(request, "login.html", context, status_code=exc.status)
     raw = auth_service.start_web_session(
-        session, user=user, now=now, lifetime=session_lifetime(settings)
+        session, user=user, now=now, lifetime=settings.session_lifetime
     )
     response = RedirectResponse(safe_next(next), status_code=303)
     set_private_cookie(

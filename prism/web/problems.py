@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from prism.errors import Conflict, PrismError
+from prism.errors import PrismError
 from prism.schemas import Problem
 from prism.web.deps import SignInRequiredError
 from prism.web.templating import is_htmx, render
@@ -114,8 +114,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StaleDataError)
     async def stale(request: Request, exc: StaleDataError) -> Response:
-        conflict = Conflict("Someone else changed this at the same moment; reload and try again.")
-        return problem_response(request, 409, conflict.message)
+        detail = "Someone else changed this at the same moment; reload and try again."
+        return problem_response(request, 409, detail)
 
     @app.exception_handler(IntegrityError)
     async def integrity(request: Request, exc: IntegrityError) -> Response:

@@ -14,8 +14,8 @@ import uvicorn
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from prism.app import create_app
-from prism.cli import migrate
 from prism.demo import company
+from prism.migrate import prepare_database
 from prism.settings import Settings
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Prism with the demo company on SQLite, served by uvicorn on a free local port."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("browser"))
     settings.prepare()
-    database = migrate(settings)
+    database = prepare_database(settings)
     with database.session_scope() as session:
         company.load(session)
     database.dispose()

@@ -19,8 +19,8 @@ from prism.app import create_app
 from prism.auth import service as auth_service
 from prism.auth.policy import SYSTEM
 from prism.auth.schemas import TokenIn
-from prism.cli import migrate
 from prism.db import utcnow
+from prism.migrate import prepare_database
 from prism.people.models import Role
 from prism.settings import Settings
 from tests.conftest import make_user
@@ -30,7 +30,7 @@ from tests.web.test_browser import free_port
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
     settings = Settings(data_dir=tmp_path).prepare()
-    database = migrate(settings)
+    database = prepare_database(settings)
     tokens = []
     with database.session_scope() as session:
         for _ in range(20):
