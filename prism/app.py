@@ -22,8 +22,12 @@ from prism.db import Database
 from prism.jobs import api as jobs_api
 from prism.jobs import pages as jobs_pages
 from prism.jobs.runners import runner_for
+from prism.knowledge import api as knowledge_api
+from prism.knowledge import pages as knowledge_pages
 from prism.people import api as people_api
 from prism.people import pages as people_pages
+from prism.search import api as search_api
+from prism.search import pages as search_pages
 from prism.settings import Settings
 from prism.web import pages as web_pages
 from prism.web import problems
@@ -33,13 +37,22 @@ from prism.web.routing import API_PREFIX
 from prism.web.templating import templates
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
-API_ROUTERS = (auth_api.router, people_api.router, audit_api.router, jobs_api.router)
+API_ROUTERS = (
+    auth_api.router,
+    people_api.router,
+    audit_api.router,
+    jobs_api.router,
+    knowledge_api.router,
+    search_api.router,
+)
 PAGE_ROUTERS = (
     web_pages.router,
     people_pages.router,
     auth_pages.router,
     audit_pages.router,
     jobs_pages.router,
+    knowledge_pages.router,
+    search_pages.router,
 )
 
 

@@ -10,14 +10,34 @@ from prism.auth import tasks as auth_tasks
 from prism.auth.models import ApiToken, LoginFailure, WebSession
 from prism.db import Base
 from prism.jobs.models import Job
+from prism.knowledge.models import (
+    Embedding,
+    Facet,
+    Item,
+    ItemFacet,
+    ItemFile,
+    ItemLink,
+    ItemVersion,
+    SearchMiss,
+    SearchTerm,
+)
 from prism.people.models import Team, User
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Embedding",
+    "Facet",
+    "Item",
+    "ItemFacet",
+    "ItemFile",
+    "ItemLink",
+    "ItemVersion",
     "Job",
     "LoginFailure",
+    "SearchMiss",
+    "SearchTerm",
     "Team",
     "User",
     "WebSession",

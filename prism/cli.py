@@ -124,12 +124,15 @@ def demo(
     ] = True,
 ) -> None:
     """Load the demo company (Helio Systems) into the database, then serve it."""
-    from prism.demo import company
+    from prism.demo import company, knowledge
+    from prism.filestore import LocalFileStore
 
     settings = settings_for(data_dir)
     database = prepare_database(settings)
     with console.status("Loading the demo company…"), database.session_scope() as session:
         loaded = company.load(session)
+        store = LocalFileStore(settings.files_dir)
+        loaded += ", " + knowledge.load(session, store, utcnow())
     database.dispose()
     console.print(f"Loaded the demo company: {loaded}.")
     console.print(

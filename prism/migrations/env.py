@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 import prism.catalog  # noqa: F401  (every model, so autogenerate sees all tables)
 from prism.db import Base
+from prism.migrate import modelled
 
 config = context.config
 target_metadata = Base.metadata
@@ -28,6 +29,7 @@ def _migrate(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        include_object=modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

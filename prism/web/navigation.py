@@ -17,6 +17,9 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("Home", "/", Action.READ_PUBLISHED),
+    NavItem("Library", "/library", Action.READ_PUBLISHED),
+    NavItem("Search", "/search", Action.READ_PUBLISHED),
+    NavItem("Content health", "/library/health", Action.EDIT_CONTENT),
     NavItem("People", "/people", Action.READ_DIRECTORY),
     NavItem("Users", "/admin/users", Action.MANAGE_USERS, admin=True),
     NavItem("Teams", "/admin/teams", Action.MANAGE_TEAMS, admin=True),

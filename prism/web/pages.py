@@ -1,4 +1,4 @@
-"""The web shell's own pages: home, sign in and out, and the search box's results."""
+"""The web shell's own pages: home, sign in and out."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from prism.auth import service as auth_service
 from prism.errors import PrismError
-from prism.people import service as people_service
 from prism.web.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -83,13 +82,6 @@ def logout(request: Request, session: DbSession) -> Response:
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
     return response
-
-
-@router.get("/search", response_class=HTMLResponse)
-def search(request: Request, session: DbSession, user: PageUser, q: str = "") -> HTMLResponse:
-    """Until the knowledge core arrives, the search box finds colleagues by name or email."""
-    people = people_service.list_users(session, user, query=q, limit=50).items if q.strip() else []
-    return render(request, "search.html", {"title": "Search", "q": q, "people": people})
 
 
 def safe_next(target: str) -> str:

@@ -1,4 +1,5 @@
-"""The main journey in a real headless Chromium: sign in, see home, sign out."""
+"""Main journeys in a real headless Chromium: sign in and out, admin pages, and the library:
+an editor publishes, a seller finds it."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from prism.app import create_app
-from prism.demo import company
+from prism.db import utcnow
+from prism.demo import company, knowledge
+from prism.filestore import LocalFileStore
 from prism.migrate import prepare_database
 from prism.settings import Settings
 
@@ -44,6 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database = prepare_database(settings)
     with database.session_scope() as session:
         company.load(session)
+        knowledge.load(session, LocalFileStore(settings.files_dir), utcnow())
     database.dispose()
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -132,3 +136,69 @@ def test_admin_adds_and_deletes_a_team_with_htmx(server: str, browser: Browser) 
     expect(page.get_by_role("alert")).to_contain_text("still has 3 member(s)")
     expect(page.locator("input[value='Sales']")).to_have_count(1)
     page.close()
+
+
+def sign_in(browser: Browser, server: str, email: str) -> Page:
+    page = browser.new_page()
+    page.goto(server + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(company.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("current-user")).to_be_visible()
+    return page
+
+
+def test_an_editor_publishes_and_a_seller_finds_it(
+    server: str, browser: Browser, tmp_path: Path
+) -> None:
+    editor = sign_in(browser, server, "priya.raman@helio.example")
+    dialogs: list[str] = []
+    editor.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    editor.goto(server + "/library?kind=faq")
+    editor.get_by_role("link", name="New faq").click()
+    editor.get_by_label("Title").fill("Can Vault mask data in test environments?")
+    editor.get_by_label("Product", exact=True).select_option(label="Helio Vault")
+    editor.get_by_label("Body (markdown)").fill(
+        "Yes: **tokenisation** masks personal data in staging copies.\n\n"
+        "<script>window.pwned = 1</script>\n\n[trick](javascript:alert(1)) "
+        '<img src="x" onerror="alert(2)">'
+    )
+    editor.get_by_role("button", name="Save").click()
+    expect(editor.get_by_role("status")).to_contain_text("Saved")
+    expect(editor.get_by_test_id("status")).to_have_text("draft")
+    editor.get_by_role("button", name="Publish").click()
+    expect(editor.get_by_test_id("status")).to_have_text("published")
+    # The body's markup is shown as text; nothing in it ran.
+    expect(editor.get_by_test_id("body").locator("strong")).to_have_text("tokenisation")
+    expect(editor.get_by_test_id("body")).to_contain_text("<script>window.pwned = 1</script>")
+    assert editor.evaluate("window.pwned") is None and dialogs == []
+    assert editor.get_by_test_id("body").locator("a[href^='javascript']").count() == 0
+    editor.screenshot(path=str(tmp_path / "item.png"), full_page=True)
+    editor.close()
+
+    seller = sign_in(browser, server, "sam.carter@helio.example")
+    seller.get_by_role("search").get_by_role("searchbox").fill(
+        "mask personal data in test environments"
+    )
+    seller.keyboard.press("Enter")
+    hits = seller.get_by_test_id("hit")
+    expect(hits.first).to_contain_text("Can Vault mask data in test environments?")
+    # One question, the right battlecard, story and FAQ together.
+    seller.goto(server + "/search?q=how+do+we+win+a+bank+audit+against+GuardianDB")
+    expect(hits.filter(has_text="Battlecard: Helio Vault vs GuardianDB")).to_have_count(1)
+    expect(hits.filter(has_text="Northwind Bank passes its audit")).to_have_count(1)
+    expect(hits.filter(has_text="Can Vault export audit evidence?")).to_have_count(1)
+    seller.screenshot(path=str(tmp_path / "search.png"), full_page=True)
+    hits.filter(has_text="Battlecard: Helio Vault vs GuardianDB").get_by_role("link").click()
+    expect(seller.get_by_role("heading", level=1)).to_have_text(
+        "Battlecard: Helio Vault vs GuardianDB"
+    )
+    seller.close()
+
+
+def test_an_editor_sees_what_is_stale_and_why(server: str, browser: Browser) -> None:
+    editor = sign_in(browser, server, "priya.raman@helio.example")
+    editor.get_by_role("link", name="Content health").click()
+    row = editor.get_by_role("row").filter(has_text="Know which features keep customers")
+    expect(row).to_contain_text("Pulse customers cut churn by 15% on average")
+    editor.close()

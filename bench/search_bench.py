@@ -1,0 +1,242 @@
+"""Search over generated knowledge items on SQLite and PostgreSQL: indexing throughput and the
+p50 / p95 latency of keyword, semantic and hybrid queries, beside a raw FTS5 MATCH (SQLite) or a
+raw tsquery (PostgreSQL) on the same rows as the floor.
+
+    python bench/search_bench.py [--items 100000] [--queries 60] [--backends sqlite,postgresql]
+
+Writes bench/results/search.json. PostgreSQL is read from PRISM_TEST_DATABASE_URL (default: the
+local server); a scratch database is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import selectinload
+
+import prism.catalog  # noqa: F401
+from prism.auth.policy import SYSTEM
+from prism.db import Database, make_engine, utcnow
+from prism.knowledge.models import Item, Status
+from prism.migrate import upgrade
+from prism.search import index, service
+from prism.search.text import query_terms
+
+RESULTS = Path(__file__).parent / "results"
+WORDS = [
+    "analytics",
+    "retention",
+    "churn",
+    "cohort",
+    "funnel",
+    "replay",
+    "dashboard",
+    "privacy",
+    "consent",
+    "residency",
+    "audit",
+    "evidence",
+    "encryption",
+    "tokenisation",
+    "approval",
+    "workflow",
+    "connector",
+    "deadline",
+    "invoice",
+    "onboarding",
+    "adoption",
+    "pricing",
+    "discount",
+    "renewal",
+    "security",
+    "compliance",
+    "governance",
+    "discovery",
+    "classification",
+    "access",
+    "review",
+    "banking",
+    "healthcare",
+    "retail",
+    "manufacturing",
+    "government",
+    "insurance",
+    "logistics",
+    "customer",
+    "partner",
+    "migration",
+    "integration",
+    "warehouse",
+    "pipeline",
+    "forecast",
+    "segment",
+    "persona",
+    "latency",
+    "uptime",
+    "scaling",
+    "deployment",
+    "region",
+    "sovereignty",
+    "identity",
+    "login",
+    "password",
+    "token",
+]
+CHINESE = ["数据", "驻留", "审计", "留存", "安全", "合规", "客户", "分析", "流程", "审批"]
+KINDS = ("faq", "solution", "story", "battlecard", "feature", "proof_point")
+
+
+def generate(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    now = utcnow()
+    rows = []
+    for i in range(n):
+        words = rng.sample(WORDS, 12)
+        title = " ".join(words[:5]).capitalize()
+        summary = " ".join(words[5:12])
+        if i % 20 == 0:
+            title += " " + "".join(rng.sample(CHINESE, 2))
+        rows.append(
+            {
+                "uid": str(uuid.uuid4()),
+                "kind": KINDS[i % len(KINDS)],
+                "title": title,
+                "summary": summary,
+                "body": f"{title}. {summary}. Item {i}.",
+                "fields": {},
+                "status": Status.PUBLISHED,
+                "review_due_at": now,
+            }
+        )
+    return rows
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run(backend: str, url: str, n: int, queries: list[str]) -> dict[str, Any]:
+    engine = make_engine(url)
+    upgrade(engine)
+    database = Database(engine)
+    rows = generate(n)
+    figures: dict[str, Any] = {"backend": backend, "items": n}
+    with database.session_scope() as session:
+        session.execute(insert(Item), rows)
+    started = time.perf_counter()
+    batch = 2_000
+    keyword_s = embed_s = 0.0
+    with database.session_scope() as session:
+        for start in range(1, n + 1, batch):
+            stmt = (
+                select(Item)
+                .where(Item.id >= start, Item.id < start + batch)
+                .options(selectinload(Item.facets), selectinload(Item.file))
+            )
+            items = list(session.scalars(stmt))
+            t0 = time.perf_counter()
+            index.index_items(session, items, embed=False)
+            t1 = time.perf_counter()
+            index.store_embeddings(
+                session, [i.id for i in items], [index.embedding_text(i) for i in items]
+            )
+            t2 = time.perf_counter()
+            keyword_s, embed_s = keyword_s + t1 - t0, embed_s + t2 - t1
+    figures["index_seconds"] = round(time.perf_counter() - started, 1)
+    figures["keyword_index_items_per_s"] = round(n / keyword_s)
+    figures["embedding_items_per_s"] = round(n / embed_s)
+    now = utcnow()
+    with database.session_scope(writes=False) as session:
+        service.search(session, SYSTEM, "warm up the model and the vector index", now=now)
+        for mode in ("keyword", "semantic", "hybrid"):
+            times = []
+            for q in queries:
+                t0 = time.perf_counter()
+                service.search(session, SYSTEM, q, mode=mode, now=now)  # type: ignore[arg-type]
+                times.append((time.perf_counter() - t0) * 1000)
+            figures[mode] = {
+                "p50_ms": round(statistics.median(times), 2),
+                "p95_ms": round(percentile(times, 0.95), 2),
+            }
+        floor = []
+        keywords = index.keyword_index(backend)
+        for q in queries:
+            raw = keywords.matches(query_terms(q)).subquery()
+            stmt = select(raw.c.item_id).order_by(raw.c.score.desc()).limit(20)
+            t0 = time.perf_counter()
+            session.execute(stmt).all()
+            floor.append((time.perf_counter() - t0) * 1000)
+        label = "raw_fts5_match" if backend == "sqlite" else "raw_tsquery"
+        figures[label] = {
+            "p50_ms": round(statistics.median(floor), 2),
+            "p95_ms": round(percentile(floor, 0.95), 2),
+        }
+    engine.dispose()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    rng = random.Random(11)
+    queries = [" ".join(rng.sample(WORDS, rng.randint(1, 4))) for _ in range(args.queries - 6)]
+    queries += [
+        "securty audit",
+        "retension cohort",
+        "数据驻留",
+        "审计",
+        "how do we handle data residency",
+        "churn",
+    ]
+    results = []
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            url = f"sqlite:///{tempfile.mkdtemp(prefix='prism-search-bench-')}/bench.db"
+            results.append(run("sqlite", url, args.items, queries))
+        else:
+            server = os.environ.get(
+                "PRISM_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+            )
+            server = server.replace("postgresql://", "postgresql+psycopg://", 1)
+            name = f"prism_bench_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(server, isolation_level="AUTOCOMMIT")
+            with admin.connect() as c:
+                c.execute(text(f'CREATE DATABASE "{name}"'))
+            try:
+                results.append(
+                    run(
+                        "postgresql",
+                        make_url(server).set(database=name).render_as_string(hide_password=False),
+                        args.items,
+                        queries,
+                    )
+                )
+            finally:
+                with admin.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        print(json.dumps(results[-1], indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "search.json").write_text(
+        json.dumps({"cpus": os.cpu_count(), "runs": results}, indent=2)
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Uploaded files as library items: checked, their text extracted, stored, and served back."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import Action, Principal, require
+from prism.errors import NotFound
+from prism.filestore import FileStore
+from prism.knowledge import files
+from prism.knowledge.models import Item, ItemFile
+from prism.knowledge.schemas import ItemIn
+from prism.knowledge.service import create_item, get_item
+
+
+def upload(
+    session: Session,
+    actor: Principal,
+    *,
+    filename: str,
+    data: bytes,
+    details: ItemIn,
+    store: FileStore,
+    max_bytes: int,
+    now: datetime,
+) -> Item:
+    """A new file item; the file is checked and read before anything is written anywhere."""
+    require(actor, Action.PROPOSE_CONTENT)
+    found = files.inspect(filename, data, max_bytes=max_bytes)
+    attached = ItemFile(
+        filename=filename[-255:],
+        media_type=found.format.media_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=found.text,
+        pages=found.pages,
+    )
+    item = create_item(session, actor, "asset", details, now=now, file=attached)
+    # Stored last: a refused upload leaves no file behind.
+    store.put(data)
+    return item
+
+
+def download(
+    session: Session, actor: Principal, item_id: int, store: FileStore
+) -> tuple[ItemFile, bytes]:
+    """A file item's original bytes, if `actor` may read the item."""
+    item = get_item(session, actor, item_id, "asset")
+    if item.file is None:
+        raise NotFound(f"File {item_id} has no content.")
+    return item.file, store.get(item.file.sha256)

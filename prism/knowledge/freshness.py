@@ -1,0 +1,95 @@
+"""Freshness: which items are overdue for verification, and which are built on a stale claim.
+
+An item is stale when its review date has passed. An item that cites a stale proof point (or
+builds on a stale value proposition or differentiator, through any number of steps) is stale
+with it, and says which claim it rests on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import Principal
+from prism.knowledge.access import readable_by
+from prism.knowledge.kinds import BUILT_ON, KINDS, RELATIONS
+from prism.knowledge.models import Item, ItemLink, Status
+
+_LIVE = (Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class StaleItem:
+    item: Item
+    reasons: list[str]
+
+
+def is_overdue(item: Item, now: datetime) -> bool:
+    return item.review_due_at < now
+
+
+def stale_reasons(session: Session, now: datetime) -> dict[int, list[str]]:
+    """Why each stale, non-archived item is stale, by item id."""
+    overdue = {
+        item_id: (kind, title, due)
+        for item_id, kind, title, due in session.execute(
+            select(Item.id, Item.kind, Item.title, Item.review_due_at).where(
+                Item.review_due_at < now, Item.status.in_(_LIVE)
+            )
+        )
+    }
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for item_id, (_kind, _title, due) in overdue.items():
+        reasons[item_id].append(f"Not verified since it was due on {due:%d %b %Y}.")
+    for item_id, why in _built_on_stale(session, overdue).items():
+        reasons[item_id].extend(why)
+    return dict(reasons)
+
+
+def _built_on_stale(
+    session: Session, overdue: dict[int, tuple[str, str, datetime]]
+) -> dict[int, list[str]]:
+    # Walk links backwards from every stale claim to everything that rests on it.
+    citers: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for source_id, target_id, relation in session.execute(
+        select(ItemLink.source_id, ItemLink.target_id, ItemLink.relation)
+        .join(Item, Item.id == ItemLink.source_id)
+        .where(ItemLink.relation.in_(BUILT_ON), Item.status.in_(_LIVE))
+    ):
+        citers[target_id].append((source_id, relation))
+    found: dict[int, list[str]] = defaultdict(list)
+    for root_id, (kind, title, _due) in overdue.items():
+        if not any(kind in RELATIONS[r].targets for r in BUILT_ON):
+            continue
+        seen, queue = {root_id}, deque([root_id])
+        while queue:
+            for source_id, _relation in citers.get(queue.popleft(), []):
+                if source_id not in seen:
+                    seen.add(source_id)
+                    queue.append(source_id)
+                    found[source_id].append(
+                        f"Rests on the {KINDS[kind].label.lower()} “{title}”, which is stale."
+                    )
+    return found
+
+
+def health_queue(session: Session, actor: Principal, now: datetime) -> list[StaleItem]:
+    """The content-health queue: stale items `actor` may read, longest overdue first."""
+    reasons = stale_reasons(session, now)
+    if not reasons:
+        return []
+    items = session.scalars(
+        select(Item)
+        .where(Item.id.in_(reasons), readable_by(actor))
+        .order_by(Item.review_due_at, Item.id)
+    )
+    return [StaleItem(item, reasons[item.id]) for item in items]
+
+
+def reasons_for(session: Session, item: Item, now: datetime) -> list[str]:
+    """Why this one item is stale; empty when it is fresh."""
+    return stale_reasons(session, now).get(item.id, [])

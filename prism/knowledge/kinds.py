@@ -1,0 +1,257 @@
+"""The kinds of knowledge Prism holds, each with its own typed fields, and the typed links between
+them. Every kind shares the `Item` row; what makes a battlecard a battlecard lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Lines = Annotated[list[Line], Field(max_length=100)]
+
+
+class Fields(BaseModel):
+    """A kind's own fields; unknown ones are refused so a typo is never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class FeatureStatus(StrEnum):
+    ALPHA = "alpha"
+    BETA = "beta"
+    GA = "ga"
+    DEPRECATED = "deprecated"
+
+
+class Pair(Fields):
+    """Two short texts that belong together: an objection and its response, a metric and value."""
+
+    first: Line
+    second: Line
+
+
+class ProductFields(Fields):
+    sales_motion: Literal["self-serve", "inside sales", "field sales", "partner-led"] = (
+        "field sales"
+    )
+    typical_deal_size: int | None = Field(default=None, ge=0, le=10**12)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+
+
+class FeatureFields(Fields):
+    status: FeatureStatus = FeatureStatus.GA
+
+
+class PersonaFields(Fields):
+    role: Short = ""
+    goals: Lines = []
+    pains: Lines = []
+    objections: Lines = []
+
+
+class PositioningFields(Fields):
+    """Moore's positioning statement: for [target] who [need], [product] is a [category] that
+    [key benefit]; unlike [alternative], we [differentiator]."""
+
+    target: Short = ""
+    need: Short = ""
+    category: Short = ""
+    key_benefit: Short = ""
+    alternative: Short = ""
+    differentiator: Short = ""
+
+
+class ProofPointFields(Fields):
+    claim: Short = ""
+    evidence: Text = ""
+    source_url: Annotated[str, StringConstraints(pattern=r"^(https?://\S+)?$", max_length=500)] = ""
+
+
+class SolutionFields(Fields):
+    problem: Text = ""
+    approach: Text = ""
+    value: Text = ""
+
+
+class StoryPermission(StrEnum):
+    PUBLIC = "public"
+    ANONYMISED = "anonymised"
+    INTERNAL = "internal"
+
+
+class StoryFields(Fields):
+    customer: Short = ""
+    challenge: Text = ""
+    solution: Text = ""
+    results: Annotated[list[Pair], Field(max_length=30)] = []
+    quote: Text = ""
+    quote_by: Short = ""
+    permission: StoryPermission = StoryPermission.INTERNAL
+
+
+class CompetitorFields(Fields):
+    website: Annotated[str, StringConstraints(pattern=r"^(https?://\S+)?$", max_length=300)] = ""
+
+
+class BattlecardFields(Fields):
+    why_we_win: Lines = []
+    why_we_lose: Lines = []
+    landmines: Lines = []
+    objections: Annotated[list[Pair], Field(max_length=50)] = []
+    pricing_notes: Text = ""
+
+
+class FaqFields(Fields):
+    answered_for: Annotated[
+        list[Literal["sales", "customer success", "customers"]], Field(max_length=3)
+    ] = ["sales"]
+
+
+class HandbookFields(Fields):
+    steps: Annotated[list[Pair], Field(max_length=100)] = []
+
+
+class SecurityFields(Fields):
+    frameworks: Lines = []
+
+
+class NoFields(Fields):
+    """Kinds whose title, summary and body say everything."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of knowledge: its name in the API and UI and the shape of its own fields."""
+
+    name: str
+    plural: str
+    label: str
+    fields: type[Fields]
+    # Labels for the pairs in list-of-pair fields, as the edit form shows them.
+    pair_labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Kinds whose items must link to a product (a feature belongs to exactly one).
+    needs_product: bool = False
+    describes: str = ""
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("product", "products", "Product", ProductFields, describes="What we sell."),
+        Kind("feature", "features", "Feature", FeatureFields, needs_product=True),
+        Kind("persona", "personas", "Persona", PersonaFields),
+        Kind("positioning", "positionings", "Positioning", PositioningFields, needs_product=True),
+        Kind("value_proposition", "value-propositions", "Value proposition", NoFields),
+        Kind("differentiator", "differentiators", "Differentiator", NoFields),
+        Kind("proof_point", "proof-points", "Proof point", ProofPointFields),
+        Kind("solution", "solutions", "Solution", SolutionFields),
+        Kind(
+            "story",
+            "stories",
+            "Customer story",
+            StoryFields,
+            pair_labels={"results": ("Metric", "Result")},
+        ),
+        Kind("competitor", "competitors", "Competitor", CompetitorFields),
+        Kind(
+            "battlecard",
+            "battlecards",
+            "Battlecard",
+            BattlecardFields,
+            pair_labels={"objections": ("Objection", "Response")},
+        ),
+        Kind("faq", "faqs", "FAQ", FaqFields),
+        Kind(
+            "handbook",
+            "handbooks",
+            "Implementation handbook",
+            HandbookFields,
+            pair_labels={"steps": ("Step", "What to do")},
+        ),
+        Kind("security", "security-documents", "Security & compliance", SecurityFields),
+        Kind("asset", "assets", "File", NoFields),
+    )
+}
+KIND_NAMES = tuple(KINDS)
+KindName = Literal[
+    "product",
+    "feature",
+    "persona",
+    "positioning",
+    "value_proposition",
+    "differentiator",
+    "proof_point",
+    "solution",
+    "story",
+    "competitor",
+    "battlecard",
+    "faq",
+    "handbook",
+    "security",
+    "asset",
+]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed link from one item to another: what the source says about the target."""
+
+    name: str
+    label: str
+    inverse: str
+    targets: frozenset[str]
+    # The source's claims rest on the target: when the target goes stale, so does the source.
+    built_on: bool = False
+
+
+RELATIONS: dict[str, Relation] = {
+    rel.name: rel
+    for rel in (
+        Relation("product", "About product", "Covered by", frozenset({"product"})),
+        Relation("feature", "Uses feature", "Used by", frozenset({"feature"})),
+        Relation("persona", "Speaks to", "Addressed by", frozenset({"persona"})),
+        Relation("competitor", "About competitor", "Covered by", frozenset({"competitor"})),
+        Relation("story", "Proven by story", "Proves", frozenset({"story"})),
+        Relation("solution", "Part of solution", "Includes", frozenset({"solution"})),
+        Relation("proof", "Cites proof", "Cited by", frozenset({"proof_point"}), built_on=True),
+        Relation(
+            "value_proposition",
+            "Builds on value proposition",
+            "Built into",
+            frozenset({"value_proposition"}),
+            built_on=True,
+        ),
+        Relation(
+            "differentiator",
+            "Builds on differentiator",
+            "Built into",
+            frozenset({"differentiator"}),
+            built_on=True,
+        ),
+        Relation("file", "Attaches file", "Attached to", frozenset({"asset"})),
+        Relation("related", "Related to", "Related to", frozenset(KINDS)),
+    )
+}
+RelationName = Literal[
+    "product",
+    "feature",
+    "persona",
+    "competitor",
+    "story",
+    "solution",
+    "proof",
+    "value_proposition",
+    "differentiator",
+    "file",
+    "related",
+]
+BUILT_ON = frozenset(name for name, rel in RELATIONS.items() if rel.built_on)
+
+
+def kind_by_plural(plural: str) -> Kind:
+    return next(kind for kind in KINDS.values() if kind.plural == plural)

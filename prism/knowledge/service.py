@@ -1,0 +1,460 @@
+"""The knowledge core: create, change, link, publish and retire items of every kind."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from prism.auth.policy import Action, Principal, can, require
+from prism.errors import Conflict, Invalid, NotFound, check_version
+from prism.knowledge import history
+from prism.knowledge.access import may_edit, may_read, readable_by, require_edit, require_read
+from prism.knowledge.kinds import KINDS, RELATIONS, Kind
+from prism.knowledge.models import Audience, Facet, Item, ItemFacet, ItemFile, ItemLink, Status
+from prism.knowledge.schemas import ItemIn, ItemUpdate, LinkIn
+from prism.pagination import PageOf, paginate
+from prism.people.models import User
+from prism.search import index
+
+FULL = (
+    selectinload(Item.owner),
+    selectinload(Item.verifier),
+    selectinload(Item.facets),
+    selectinload(Item.links).selectinload(ItemLink.target),
+    selectinload(Item.file),
+)
+
+
+def kind_named(name: str) -> Kind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise NotFound(f"There is no kind of item called {name}.")
+    return kind
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What a library list is narrowed to; every part is optional."""
+
+    kind: str | None = None
+    status: Status | None = None
+    audience: Audience | None = None
+    facet_ids: Sequence[int] = ()
+    linked_to: Sequence[int] = ()
+    owner_id: int | None = None
+    text: str | None = None
+
+
+def filtered(stmt: Select[Any], actor: Principal, spec: ItemFilter) -> Select[Any]:
+    """`stmt` over items narrowed to what `actor` may read and `spec` asks for."""
+    stmt = stmt.where(readable_by(actor))
+    if spec.kind:
+        stmt = stmt.where(Item.kind == spec.kind)
+    if spec.status:
+        stmt = stmt.where(Item.status == spec.status)
+    if spec.audience:
+        stmt = stmt.where(Item.audience == spec.audience)
+    if spec.owner_id:
+        stmt = stmt.where(Item.owner_id == spec.owner_id)
+    for facet_id in spec.facet_ids:
+        tagged = select(ItemFacet.item_id).where(ItemFacet.facet_id == facet_id)
+        stmt = stmt.where(Item.id.in_(tagged))
+    for target_id in spec.linked_to:
+        stmt = stmt.where(or_(Item.id == target_id, Item.id.in_(_linked_with(target_id))))
+    if spec.text:
+        stmt = stmt.where(func.lower(Item.title).contains(spec.text.strip().lower()))
+    return stmt
+
+
+def _linked_with(item_id: int) -> Select[tuple[int]]:
+    outgoing = select(ItemLink.source_id).where(ItemLink.target_id == item_id)
+    incoming = select(ItemLink.target_id).where(ItemLink.source_id == item_id)
+    return outgoing.union(incoming)  # type: ignore[return-value]
+
+
+def list_items(
+    session: Session,
+    actor: Principal,
+    spec: ItemFilter,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> PageOf[Item]:
+    """Items `actor` may read, newest first, narrowed by `spec`."""
+    require(actor, Action.READ_PUBLISHED)
+    stmt = filtered(select(Item), actor, spec)
+    return paginate(session, stmt, key=Item.id, limit=limit, cursor=cursor, newest_first=True)
+
+
+def get_item(session: Session, actor: Principal, item_id: int, kind: str | None = None) -> Item:
+    """One item with its owner, facets, links and file loaded, if `actor` may read it."""
+    require(actor, Action.READ_PUBLISHED)
+    item = session.scalar(select(Item).where(Item.id == item_id).options(*FULL))
+    if item is None or (kind is not None and item.kind != kind):
+        raise NotFound(f"No {(kind or 'item').replace('_', ' ')} {item_id}.")
+    require_read(actor, item)
+    return item
+
+
+def create_item(
+    session: Session,
+    actor: Principal,
+    kind: str,
+    data: ItemIn,
+    *,
+    now: datetime,
+    file: ItemFile | None = None,
+) -> Item:
+    """A new draft of `kind`, owned by its author unless an editor names another owner."""
+    require(actor, Action.PROPOSE_CONTENT)
+    spec = kind_named(kind)
+    owner_id = data.owner_id if data.owner_id and _may_assign(actor) else actor.id
+    item = Item(
+        uid=str(uuid.uuid4()),
+        kind=kind,
+        title=data.title,
+        summary=data.summary,
+        body=data.body,
+        audience=data.audience,
+        verify_every_days=data.verify_every_days,
+        owner_id=_existing_user(session, owner_id),
+        fields=validated_fields(spec, _plain(data.fields)),
+        status=Status.DRAFT,
+        review_due_at=now + timedelta(days=data.verify_every_days),
+        file=file,
+    )
+    session.add(item)
+    session.flush()
+    _set_facets(session, item, data.facet_ids)
+    _set_links(session, actor, item, data.links)
+    return _saved(session, actor, item, "Created", now=now, touch=False)
+
+
+def update_item(
+    session: Session,
+    actor: Principal,
+    item_id: int,
+    data: ItemUpdate,
+    *,
+    now: datetime,
+    note: str = "Edited",
+) -> Item:
+    """Change an item as of `data.version`; an edit against an older copy is refused (409)."""
+    item = get_item(session, actor, item_id)
+    require_edit(actor, item)
+    check_version(item.kind.replace("_", " "), data.version, item.version)
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "fields"})
+    for name in ("title", "summary", "body", "audience", "verify_every_days"):
+        if changes.get(name) is not None:
+            setattr(item, name, changes[name])
+    if changes.get("owner_id") is not None:
+        require(actor, Action.EDIT_CONTENT)
+        item.owner_id = _existing_user(session, changes["owner_id"])
+    if data.fields is not None:
+        merged = {**item.fields, **_plain(data.fields, only_set=True)}
+        item.fields = validated_fields(kind_named(item.kind), merged)
+    if data.facet_ids is not None:
+        _set_facets(session, item, data.facet_ids)
+    if data.links is not None:
+        _set_links(session, actor, item, data.links)
+    schedule_review(item, now)
+    return _saved(session, actor, item, note, now=now)
+
+
+def restore_version(
+    session: Session, actor: Principal, item_id: int, number: int, *, version: int, now: datetime
+) -> Item:
+    """Bring back an earlier version's content as a new version; facets and links that no
+    longer exist are left out. The lifecycle status stays where it is."""
+    item = get_item(session, actor, item_id)
+    old = history.get_version(session, item_id, number).snapshot
+    facet_ids = set(
+        session.scalars(select(Facet.id).where(Facet.id.in_([f["id"] for f in old["facets"]])))
+    )
+    target_ids = {lk["target_id"] for lk in old["links"]}
+    alive = {
+        t.id
+        for t in session.scalars(select(Item).where(Item.id.in_(target_ids)))
+        if may_read(actor, t)
+    }
+    data = ItemUpdate(
+        version=version,
+        title=old["title"],
+        summary=old["summary"],
+        body=old["body"],
+        audience=old["audience"],
+        verify_every_days=old["verify_every_days"],
+        facet_ids=sorted(facet_ids),
+        links=[
+            LinkIn(relation=lk["relation"], target_id=lk["target_id"])
+            for lk in old["links"]
+            if lk["target_id"] in alive
+        ],
+        fields=old["fields"],
+    )
+    return update_item(session, actor, item.id, data, now=now, note=f"Restored version {number}")
+
+
+def delete_item(session: Session, actor: Principal, item_id: int, *, version: int) -> None:
+    """Remove an item for good (editors); archiving keeps it, this does not."""
+    require(actor, Action.EDIT_CONTENT)
+    item = get_item(session, actor, item_id)
+    check_version(item.kind.replace("_", " "), version, item.version)
+    index.remove(session, item.id)
+    session.delete(item)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[Status]
+    target: Status
+    action: Action
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            "Submit for review",
+            frozenset({Status.DRAFT}),
+            Status.IN_REVIEW,
+            Action.PROPOSE_CONTENT,
+        ),
+        Transition(
+            "publish",
+            "Publish",
+            frozenset({Status.DRAFT, Status.IN_REVIEW}),
+            Status.PUBLISHED,
+            Action.PUBLISH_CONTENT,
+        ),
+        Transition(
+            "request_changes",
+            "Send back to draft",
+            frozenset({Status.IN_REVIEW}),
+            Status.DRAFT,
+            Action.PUBLISH_CONTENT,
+        ),
+        Transition(
+            "archive",
+            "Archive",
+            frozenset({Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED}),
+            Status.ARCHIVED,
+            Action.PUBLISH_CONTENT,
+        ),
+        Transition(
+            "reopen",
+            "Reopen as a draft",
+            frozenset({Status.PUBLISHED, Status.ARCHIVED}),
+            Status.DRAFT,
+            Action.PUBLISH_CONTENT,
+        ),
+    )
+}
+
+
+def transitions_for(actor: Principal, item: Item) -> list[Transition]:
+    """The lifecycle steps `actor` may take on `item` now, for buttons and the API."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if item.status in t.sources and can(actor, t.action) and may_edit(actor, item)
+    ]
+
+
+def transition(
+    session: Session,
+    actor: Principal,
+    item_id: int,
+    name: str,
+    *,
+    version: int,
+    now: datetime,
+    note: str = "",
+) -> Item:
+    """Move an item along its lifecycle: draft → in review → published → archived."""
+    step = TRANSITIONS.get(name)
+    if step is None:
+        raise NotFound(f"There is no lifecycle step called {name}.")
+    item = get_item(session, actor, item_id)
+    require_edit(actor, item)
+    require(actor, step.action)
+    check_version(item.kind.replace("_", " "), version, item.version)
+    if item.status not in step.sources:
+        raise Conflict(
+            f"“{step.label}” is not possible while the item is "
+            f"{item.status.value.replace('_', ' ')}."
+        )
+    item.status = step.target
+    if step.target == Status.PUBLISHED:
+        item.published_at = now
+    return _saved(session, actor, item, note or step.label, now=now)
+
+
+def verify(
+    session: Session, actor: Principal, item_id: int, *, version: int, now: datetime
+) -> Item:
+    """Confirm an item is still true today: it is fresh for another verify-every period."""
+    require(actor, Action.EDIT_CONTENT)
+    item = get_item(session, actor, item_id)
+    check_version(item.kind.replace("_", " "), version, item.version)
+    item.verified_at = now
+    item.verifier_id = actor.id
+    schedule_review(item, now)
+    return _saved(session, actor, item, "Verified", now=now)
+
+
+def schedule_review(item: Item, now: datetime) -> None:
+    """When the item next needs a look: verify-every days after it was last verified (or, never
+    verified, after its creation)."""
+    start = item.verified_at or item.created_at or now
+    item.review_due_at = start + timedelta(days=item.verify_every_days)
+
+
+def add_link(
+    session: Session, actor: Principal, item_id: int, link: LinkIn, *, version: int, now: datetime
+) -> Item:
+    """Link an item to another; the link is part of the item's next version."""
+    item = get_item(session, actor, item_id)
+    require_edit(actor, item)
+    check_version(item.kind.replace("_", " "), version, item.version)
+    current = [LinkIn(relation=lk.relation, target_id=lk.target_id) for lk in item.links]
+    if any(lk == link for lk in current):
+        raise Conflict("These items are already linked that way.")
+    _set_links(session, actor, item, [*current, link])
+    return _saved(session, actor, item, "Linked", now=now)
+
+
+def remove_link(
+    session: Session, actor: Principal, item_id: int, link_id: int, *, version: int, now: datetime
+) -> Item:
+    item = get_item(session, actor, item_id)
+    require_edit(actor, item)
+    check_version(item.kind.replace("_", " "), version, item.version)
+    kept = [lk for lk in item.links if lk.id != link_id]
+    if len(kept) == len(item.links):
+        raise NotFound(f"Item {item_id} has no link {link_id}.")
+    relinked = [LinkIn(relation=lk.relation, target_id=lk.target_id) for lk in kept]
+    _set_links(session, actor, item, relinked)
+    return _saved(session, actor, item, "Unlinked", now=now)
+
+
+def backlinks(session: Session, actor: Principal, item_id: int) -> list[tuple[str, Item]]:
+    """Items that link to this one and that `actor` may read, with the relation they use."""
+    rows = session.execute(
+        select(ItemLink.relation, Item)
+        .join(Item, Item.id == ItemLink.source_id)
+        .where(ItemLink.target_id == item_id, readable_by(actor))
+        .order_by(ItemLink.relation, Item.title)
+    )
+    return [(relation, source) for relation, source in rows]
+
+
+def validated_fields(kind: Kind, raw: dict[str, Any]) -> dict[str, Any]:
+    """The kind's own fields, checked and normalised; a mistake names the field."""
+    try:
+        return kind.fields.model_validate(raw).model_dump(mode="json")
+    except ValidationError as exc:
+        errors = [
+            {"field": ".".join(["fields", *map(str, e["loc"])]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        raise Invalid(f"{errors[0]['field']}: {errors[0]['message']}", errors=errors) from None
+
+
+def _plain(fields: dict[str, Any] | BaseModel, *, only_set: bool = False) -> dict[str, Any]:
+    if isinstance(fields, BaseModel):
+        return fields.model_dump(mode="json", exclude_unset=only_set)
+    return dict(fields)
+
+
+def _may_assign(actor: Principal) -> bool:
+    return can(actor, Action.EDIT_CONTENT)
+
+
+def _existing_user(session: Session, user_id: int | None) -> int | None:
+    if user_id is not None and session.get(User, user_id) is None:
+        raise Invalid(f"No user {user_id}.", errors=[{"field": "owner_id", "message": "unknown"}])
+    return user_id
+
+
+def _set_facets(session: Session, item: Item, facet_ids: Sequence[int]) -> None:
+    wanted = set(facet_ids)
+    found = list(session.scalars(select(Facet).where(Facet.id.in_(wanted)))) if wanted else []
+    missing = wanted - {facet.id for facet in found}
+    if missing:
+        raise Invalid(
+            f"No facet {min(missing)}.", errors=[{"field": "facet_ids", "message": "unknown"}]
+        )
+    session.execute(delete(ItemFacet).where(ItemFacet.item_id == item.id))
+    session.add_all(ItemFacet(item_id=item.id, facet_id=facet.id) for facet in found)
+    session.flush()
+    session.expire(item, ["facets"])
+
+
+def _set_links(session: Session, actor: Principal, item: Item, links: Sequence[LinkIn]) -> None:
+    unique = list(dict.fromkeys((lk.relation, lk.target_id) for lk in links))
+    targets = {
+        t.id: t for t in session.scalars(select(Item).where(Item.id.in_({t for _, t in unique})))
+    }
+    for relation, target_id in unique:
+        _check_link(actor, item, relation, targets.get(target_id), target_id)
+    products = {t for r, t in unique if r == "product"}
+    if KINDS[item.kind].needs_product and len(products) != 1:
+        raise Invalid(
+            f"A {KINDS[item.kind].label.lower()} belongs to exactly one product; link it to one.",
+            errors=[{"field": "links", "message": "needs exactly one product link"}],
+        )
+    session.execute(delete(ItemLink).where(ItemLink.source_id == item.id))
+    session.add_all(
+        ItemLink(source_id=item.id, target_id=target_id, relation=relation)
+        for relation, target_id in unique
+    )
+    session.flush()
+    session.expire(item, ["links"])
+
+
+def _check_link(
+    actor: Principal, item: Item, relation: str, target: Item | None, target_id: int
+) -> None:
+    if target is None or not may_read(actor, target):
+        raise Invalid(f"No item {target_id} to link to.", errors=[{"field": "links"}])
+    if target.id == item.id:
+        raise Invalid("An item cannot link to itself.", errors=[{"field": "links"}])
+    rel = RELATIONS[relation]
+    if target.kind not in rel.targets:
+        raise Invalid(
+            f"“{rel.label}” links to a {' or '.join(sorted(rel.targets))}, "
+            f"not to a {target.kind.replace('_', ' ')}.",
+            errors=[{"field": "links", "message": f"{relation} cannot target {target.kind}"}],
+        )
+
+
+def _saved(
+    session: Session, actor: Principal, item: Item, note: str, *, now: datetime, touch: bool = True
+) -> Item:
+    # Touching the row makes every change (links and facets too) bump the item's version once,
+    # so an item's version number and its history's numbering stay the same.
+    if touch:
+        item.updated_at = now
+    session.flush()
+    loaded = session.scalar(
+        select(Item)
+        .where(Item.id == item.id)
+        .options(*FULL)
+        .execution_options(populate_existing=True)
+    )
+    assert loaded is not None
+    history.record(session, actor, loaded, note, now=now)
+    index.index_items(session, [loaded])
+    return loaded

@@ -1,0 +1,219 @@
+"""One search box over the whole knowledge core: keyword and semantic results fused, filtered
+by facets and by what the searcher may read, with highlights and typo tolerance."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Literal
+
+from markupsafe import Markup
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, selectinload
+
+from prism.auth.policy import Action, Principal, require
+from prism.embeddings import default_embedder
+from prism.knowledge.models import Facet, Item, ItemFacet, SearchMiss, SearchTerm
+from prism.knowledge.service import ItemFilter, filtered
+from prism.pagination import PageOf, paginate
+from prism.search import vectors
+from prism.search.index import embedding_text, keyword_index, known_terms
+from prism.search.text import QueryTerms, highlight, query_terms
+
+Mode = Literal["hybrid", "keyword", "semantic"]
+# Reciprocal rank fusion's damping constant (Cormack et al.): ranks beyond ~60 matter little.
+RRF_K = 60
+CANDIDATES = 100
+# Cosine similarity below which all-MiniLM-L6-v2 neighbours are unrelated text.
+SEMANTIC_FLOOR = 0.30
+
+
+@dataclass(frozen=True)
+class Hit:
+    item: Item
+    score: float
+    highlight: Markup
+    found_by: tuple[str, ...]
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit]
+    total: int
+    corrections: dict[str, str] = field(default_factory=dict)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def search(
+    session: Session,
+    actor: Principal,
+    query: str,
+    spec: ItemFilter = ItemFilter(),
+    *,
+    mode: Mode = "hybrid",
+    limit: int = 20,
+    now: datetime,
+) -> Results:
+    """The items `actor` may read that best answer `query`, narrowed by `spec`."""
+    require(actor, Action.READ_PUBLISHED)
+    terms = query_terms(query)
+    corrections = _corrections(session, terms) if mode != "semantic" else {}
+    widened = replace(terms, words=terms.words + tuple(corrections.values()))
+    ranked: dict[str, list[int]] = {}
+    if mode != "semantic" and not widened.empty:
+        ranked["keyword"] = keyword_ids(session, actor, widened, spec)
+    # all-MiniLM-L6-v2 reads English only: a query in Chinese alone is matched by keyword.
+    if mode != "keyword" and terms.words:
+        ranked["semantic"] = semantic_ids(session, actor, query, spec)
+    fused = _fuse(ranked)
+    if not fused:
+        record_miss(session, query, now)
+    return _results(session, query, widened, fused, ranked, corrections, limit)
+
+
+def keyword_ids(
+    session: Session, actor: Principal, terms: QueryTerms, spec: ItemFilter
+) -> list[int]:
+    """Best keyword matches first, only among items the filters and permissions allow."""
+    matches = keyword_index(session.get_bind().dialect.name).matches(terms).subquery()
+    stmt = select(matches.c.item_id).join(Item, Item.id == matches.c.item_id)
+    stmt = filtered(stmt, actor, spec).order_by(matches.c.score.desc()).limit(CANDIDATES)
+    return list(session.scalars(stmt))
+
+
+def semantic_ids(session: Session, actor: Principal, query: str, spec: ItemFilter) -> list[int]:
+    """Nearest items by meaning, checked against the database for filters and permissions."""
+    embedder = default_embedder()
+    index = vectors.index_for(session, embedder.dimensions)
+    near = index.nearest(embedder.embed([query])[0], k=CANDIDATES * 3, threshold=SEMANTIC_FLOOR)
+    if not near:
+        return []
+    stmt = filtered(select(Item.id, Item.uid), actor, spec).where(  # type: ignore[arg-type]
+        Item.id.in_([n.item_id for n in near])
+    )
+    allowed = {row[0]: row[1] for row in session.execute(stmt)}
+    return [n.item_id for n in near if allowed.get(n.item_id) == n.uid][:CANDIDATES]
+
+
+def _fuse(ranked: dict[str, list[int]]) -> list[tuple[int, float, tuple[str, ...]]]:
+    scores: dict[int, float] = {}
+    sources: dict[int, list[str]] = {}
+    for source, ids in ranked.items():
+        for rank, item_id in enumerate(ids):
+            scores[item_id] = scores.get(item_id, 0.0) + 1 / (RRF_K + rank + 1)
+            sources.setdefault(item_id, []).append(source)
+    best = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+    return [(item_id, score, tuple(sources[item_id])) for item_id, score in best]
+
+
+def _results(
+    session: Session,
+    query: str,
+    terms: QueryTerms,
+    fused: list[tuple[int, float, tuple[str, ...]]],
+    ranked: dict[str, list[int]],
+    corrections: dict[str, str],
+    limit: int,
+) -> Results:
+    top = fused[:limit]
+    items = {
+        item.id: item
+        for item in session.scalars(
+            select(Item)
+            .where(Item.id.in_([i for i, _, _ in top]))
+            .options(selectinload(Item.facets), selectinload(Item.file))
+        )
+    }
+    hits = [
+        Hit(items[i], score, highlight(_snippet_source(items[i]), terms), found_by)
+        for i, score, found_by in top
+        if i in items
+    ]
+    facets = facet_counts(session, [i for i, _, _ in fused])
+    return Results(query, hits, len(fused), corrections, facets)
+
+
+def _snippet_source(item: Item) -> str:
+    text = embedding_text(item)
+    return text if item.file is None else f"{text}\n{item.file.text}"
+
+
+def facet_counts(session: Session, ids: list[int]) -> dict[str, dict[str, int]]:
+    """How the matches spread over kind, status, audience and each taxonomy list."""
+    if not ids:
+        return {}
+    counts: dict[str, Counter[str]] = {}
+    for kind, status, audience in session.execute(
+        select(Item.kind, Item.status, Item.audience).where(Item.id.in_(ids))
+    ):
+        counts.setdefault("kind", Counter())[kind] += 1
+        counts.setdefault("status", Counter())[status.value] += 1
+        counts.setdefault("audience", Counter())[audience.value] += 1
+    for dimension, facet_id, name in session.execute(
+        select(Facet.dimension, Facet.id, Facet.name)
+        .join(ItemFacet, ItemFacet.facet_id == Facet.id)
+        .where(ItemFacet.item_id.in_(ids))
+    ):
+        counts.setdefault(dimension.value, Counter())[f"{facet_id}:{name}"] += 1
+    return {key: dict(counter.most_common()) for key, counter in counts.items()}
+
+
+def _corrections(session: Session, terms: QueryTerms) -> dict[str, str]:
+    """For each word the index has never seen, the closest word it has (typo tolerance)."""
+    fixes: dict[str, str] = {}
+    for word in terms.words:
+        if len(word) < 4 or not word.isalpha() or _known(session, word):
+            continue
+        allowed = 1 if len(word) <= 5 else 2
+        candidates = known_terms(
+            session, word[:1], range(len(word) - allowed, len(word) + allowed + 1)
+        )
+        scored = sorted(
+            (Levenshtein.distance(word, c, score_cutoff=allowed), c) for c in candidates
+        )
+        best = [(d, c) for d, c in scored if d <= allowed]
+        if best:
+            fixes[word] = best[0][1]
+    return fixes
+
+
+def _known(session: Session, word: str) -> bool:
+    return session.get(SearchTerm, word) is not None
+
+
+def record_miss(session: Session, query: str, now: datetime) -> None:
+    """Remember a query that found nothing; best effort, never failing the search itself."""
+    text = " ".join(query.lower().split())[:200]
+    if not text:
+        return
+    try:
+        with session.begin_nested():
+            miss = session.scalar(select(SearchMiss).where(SearchMiss.query == text))
+            if miss is None:
+                session.add(SearchMiss(query=text, first_at=now, last_at=now))
+            else:
+                miss.count += 1
+                miss.last_at = now
+    except (OperationalError, IntegrityError):
+        # A busy SQLite write lock or a concurrent first miss: better a missed count than a
+        # slow or failed search.
+        return
+
+
+def list_misses(
+    session: Session, actor: Principal, *, limit: int = 50, cursor: str | None = None
+) -> PageOf[SearchMiss]:
+    """Queries that found nothing, most recent first: the content backlog."""
+    require(actor, Action.EDIT_CONTENT)
+    return paginate(
+        session,
+        select(SearchMiss),
+        key=SearchMiss.id,
+        limit=limit,
+        cursor=cursor,
+        newest_first=True,
+    )
