@@ -219,5 +219,7 @@ def test_markdown_bodies_are_neutralised(client: TestClient, session: Session, c
     )
     session.commit()
     page = client.get(f"/library/{item.id}", headers=bearer(session, cast.seller)).text
-    assert "<script>alert" not in page and 'href="javascript:' not in page and "<img src=x" not in page
+    assert (
+        "<script>alert" not in page and 'href="javascript:' not in page and "<img src=x" not in page
+    )
     assert "&lt;script&gt;" in page and "&lt;img src=x onerror" in page
