@@ -125,14 +125,13 @@ def demo(
 ) -> None:
     """Load the demo company (Helio Systems) into the database, then serve it."""
     from prism.demo import company, knowledge
-    from prism.filestore import LocalFileStore
+    from prism.filestore import file_store
 
     settings = settings_for(data_dir)
     database = prepare_database(settings)
     with console.status("Loading the demo company…"), database.session_scope() as session:
         loaded = company.load(session)
-        store = LocalFileStore(settings.files_dir)
-        loaded += ", " + knowledge.load(session, store, utcnow())
+        loaded += ", " + knowledge.load(session, file_store(settings), utcnow())
     database.dispose()
     console.print(f"Loaded the demo company: {loaded}.")
     console.print(

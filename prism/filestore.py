@@ -7,14 +7,22 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from prism.errors import NotFound
+
+if TYPE_CHECKING:
+    from prism.settings import Settings
 
 
 class FileStore(Protocol):
     def put(self, data: bytes) -> str: ...
     def get(self, key: str) -> bytes: ...
+
+
+def file_store(settings: Settings) -> FileStore:
+    """The file store these settings name (a directory under the data directory)."""
+    return LocalFileStore(settings.files_dir)
 
 
 class LocalFileStore:

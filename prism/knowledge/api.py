@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import File, Form, Query, Response, UploadFile, status
 from fastapi.responses import Response as RawResponse
 
-from prism.filestore import LocalFileStore
+from prism.filestore import file_store
 from prism.knowledge import assets, freshness, history, service
 from prism.knowledge import facets as facet_service
 from prism.knowledge.kinds import KINDS, Kind
@@ -33,7 +33,7 @@ from prism.knowledge.schemas import (
     VersionRef,
 )
 from prism.pagination import Page
-from prism.schemas import Id, parse
+from prism.schemas import Id
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
 from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
 
@@ -81,14 +81,13 @@ def _register(kind: Kind) -> None:
         user: CurrentUser,
         now: Now,
     ) -> ItemOut:
-        service.get_item(session, user, item_id, kind.name)
-        return ItemOut.model_validate(service.update_item(session, user, item_id, data, now=now))
+        item = service.update_item(session, user, item_id, data, now=now, kind=kind.name)
+        return ItemOut.model_validate(item)
 
     def remove(
         item_id: IdPath, version: VersionQuery, session: DbSession, user: CurrentUser
     ) -> Response:
-        service.get_item(session, user, item_id, kind.name)
-        service.delete_item(session, user, item_id, version=version)
+        service.delete_item(session, user, item_id, version=version, kind=kind.name)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     # The body's type is this kind's own model, chosen at run time (annotations are strings).
@@ -131,17 +130,15 @@ async def upload_file(
     summary: Annotated[str, Form(max_length=1000)] = "",
     audience: Annotated[Audience, Form()] = Audience.INTERNAL,
 ) -> ItemOut:
-    data = await file.read()
-    filename = file.filename or "upload"
-    details = parse(ItemIn, {"title": title or filename, "summary": summary, "audience": audience})
-    item = assets.upload(
+    item = assets.upload_posted(
         session,
         user,
-        filename=filename,
-        data=data,
-        details=details,
-        store=LocalFileStore(settings.files_dir),
-        max_bytes=settings.max_body_bytes,
+        settings,
+        filename=file.filename or "upload",
+        data=await file.read(),
+        title=title,
+        summary=summary,
+        audience=audience,
         now=now,
     )
     return ItemOut.model_validate(item)
@@ -151,7 +148,7 @@ async def upload_file(
 def download_file(
     item_id: IdPath, session: DbSession, user: CurrentUser, settings: AppSettings
 ) -> RawResponse:
-    stored, data = assets.download(session, user, item_id, LocalFileStore(settings.files_dir))
+    stored, data = assets.download(session, user, item_id, file_store(settings))
     disposition = f"attachment; filename*=UTF-8''{_quoted(stored.filename)}"
     return RawResponse(
         data, media_type=stored.media_type, headers={"Content-Disposition": disposition}

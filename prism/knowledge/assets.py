@@ -9,11 +9,13 @@ from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, require
 from prism.errors import NotFound
-from prism.filestore import FileStore
+from prism.filestore import FileStore, file_store
 from prism.knowledge import files
-from prism.knowledge.models import Item, ItemFile
+from prism.knowledge.models import Audience, Item, ItemFile
 from prism.knowledge.schemas import ItemIn
 from prism.knowledge.service import create_item, get_item
+from prism.schemas import parse
+from prism.settings import Settings
 
 
 def upload(
@@ -42,6 +44,32 @@ def upload(
     # Stored last: a refused upload leaves no file behind.
     store.put(data)
     return item
+
+
+def upload_posted(
+    session: Session,
+    actor: Principal,
+    settings: Settings,
+    *,
+    filename: str,
+    data: bytes,
+    title: str,
+    summary: str,
+    audience: Audience,
+    now: datetime,
+) -> Item:
+    """An upload as the API and the upload page receive it; the title defaults to the name."""
+    details = parse(ItemIn, {"title": title or filename, "summary": summary, "audience": audience})
+    return upload(
+        session,
+        actor,
+        filename=filename,
+        data=data,
+        details=details,
+        store=file_store(settings),
+        max_bytes=settings.max_body_bytes,
+        now=now,
+    )
 
 
 def download(

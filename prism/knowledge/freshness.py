@@ -28,10 +28,6 @@ class StaleItem:
     reasons: list[str]
 
 
-def is_overdue(item: Item, now: datetime) -> bool:
-    return item.review_due_at < now
-
-
 def stale_reasons(session: Session, now: datetime) -> dict[int, list[str]]:
     """Why each stale, non-archived item is stale, by item id."""
     overdue = {

@@ -177,7 +177,6 @@ KINDS: dict[str, Kind] = {
         Kind("asset", "assets", "File", NoFields),
     )
 }
-KIND_NAMES = tuple(KINDS)
 KindName = Literal[
     "product",
     "feature",
@@ -251,7 +250,3 @@ RelationName = Literal[
     "related",
 ]
 BUILT_ON = frozenset(name for name, rel in RELATIONS.items() if rel.built_on)
-
-
-def kind_by_plural(plural: str) -> Kind:
-    return next(kind for kind in KINDS.values() if kind.plural == plural)

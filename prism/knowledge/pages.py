@@ -3,6 +3,7 @@ content-health queue."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -11,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, require
-from prism.filestore import LocalFileStore
 from prism.knowledge import assets, facets, forms, freshness, history, service
 from prism.knowledge.access import may_edit
 from prism.knowledge.kinds import KINDS, RELATIONS
@@ -114,20 +114,17 @@ async def upload(
     audience: Annotated[Audience, Form()] = Audience.INTERNAL,
 ) -> Response:
     data = await file.read()
-    filename = file.filename or "upload"
 
     def store() -> Item:
-        details = parse(
-            ItemIn, {"title": title or filename, "summary": summary, "audience": audience}
-        )
-        return assets.upload(
+        return assets.upload_posted(
             session,
             user,
-            filename=filename,
+            settings,
+            filename=file.filename or "upload",
             data=data,
-            details=details,
-            store=LocalFileStore(settings.files_dir),
-            max_bytes=settings.max_body_bytes,
+            title=title,
+            summary=summary,
+            audience=audience,
             now=now,
         )
 
@@ -195,7 +192,12 @@ def item_page(
 
 
 def _item_page(
-    request: Request, session: Session, user: Principal, now: Any, item_id: int, outcome: Outcome
+    request: Request,
+    session: Session,
+    user: Principal,
+    now: datetime,
+    item_id: int,
+    outcome: Outcome,
 ) -> HTMLResponse:
     item = service.get_item(session, user, item_id)
     kind = KINDS[item.kind]

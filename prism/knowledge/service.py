@@ -145,11 +145,12 @@ def update_item(
     *,
     now: datetime,
     note: str = "Edited",
+    kind: str | None = None,
 ) -> Item:
     """Change an item as of `data.version`; an edit against an older copy is refused (409)."""
-    item = get_item(session, actor, item_id)
+    item = get_item(session, actor, item_id, kind)
     require_edit(actor, item)
-    check_version(item.kind.replace("_", " "), data.version, item.version)
+    _check_version(item, data.version)
     changes = data.model_dump(exclude_unset=True, exclude={"version", "fields"})
     for name in ("title", "summary", "body", "audience", "verify_every_days"):
         if changes.get(name) is not None:
@@ -202,11 +203,13 @@ def restore_version(
     return update_item(session, actor, item.id, data, now=now, note=f"Restored version {number}")
 
 
-def delete_item(session: Session, actor: Principal, item_id: int, *, version: int) -> None:
+def delete_item(
+    session: Session, actor: Principal, item_id: int, *, version: int, kind: str | None = None
+) -> None:
     """Remove an item for good (editors); archiving keeps it, this does not."""
     require(actor, Action.EDIT_CONTENT)
-    item = get_item(session, actor, item_id)
-    check_version(item.kind.replace("_", " "), version, item.version)
+    item = get_item(session, actor, item_id, kind)
+    _check_version(item, version)
     index.remove(session, item.id)
     session.delete(item)
     session.flush()
@@ -289,7 +292,7 @@ def transition(
     item = get_item(session, actor, item_id)
     require_edit(actor, item)
     require(actor, step.action)
-    check_version(item.kind.replace("_", " "), version, item.version)
+    _check_version(item, version)
     if item.status not in step.sources:
         raise Conflict(
             f"“{step.label}” is not possible while the item is "
@@ -307,7 +310,7 @@ def verify(
     """Confirm an item is still true today: it is fresh for another verify-every period."""
     require(actor, Action.EDIT_CONTENT)
     item = get_item(session, actor, item_id)
-    check_version(item.kind.replace("_", " "), version, item.version)
+    _check_version(item, version)
     item.verified_at = now
     item.verifier_id = actor.id
     schedule_review(item, now)
@@ -327,7 +330,7 @@ def add_link(
     """Link an item to another; the link is part of the item's next version."""
     item = get_item(session, actor, item_id)
     require_edit(actor, item)
-    check_version(item.kind.replace("_", " "), version, item.version)
+    _check_version(item, version)
     current = [LinkIn(relation=lk.relation, target_id=lk.target_id) for lk in item.links]
     if any(lk == link for lk in current):
         raise Conflict("These items are already linked that way.")
@@ -340,7 +343,7 @@ def remove_link(
 ) -> Item:
     item = get_item(session, actor, item_id)
     require_edit(actor, item)
-    check_version(item.kind.replace("_", " "), version, item.version)
+    _check_version(item, version)
     kept = [lk for lk in item.links if lk.id != link_id]
     if len(kept) == len(item.links):
         raise NotFound(f"Item {item_id} has no link {link_id}.")
@@ -438,6 +441,10 @@ def _check_link(
             f"not to a {target.kind.replace('_', ' ')}.",
             errors=[{"field": "links", "message": f"{relation} cannot target {target.kind}"}],
         )
+
+
+def _check_version(item: Item, version: int) -> None:
+    check_version(item.kind.replace("_", " "), version, item.version)
 
 
 def _saved(
