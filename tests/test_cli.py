@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,25 @@ def test_renamed_departments_are_not_brought_back(data_dir: Path) -> None:
         ],
     )
     assert again.exit_code == 1 and "No team called Product" in again.output
+
+
+def test_export_import_and_reindex(data_dir: Path, tmp_path: Path) -> None:
+    invoke(data_dir, "demo", "--no-serve")
+    exported = tmp_path / "core.json"
+    invoke(data_dir, "export", str(exported))
+    doc = json.loads(exported.read_text())
+    assert doc["format"] == "prism.knowledge/1" and len(doc["items"]) > 100
+
+    other = tmp_path / "other"
+    invoke(other, "init")
+    imported = invoke(other, "import", str(exported))
+    assert f"{len(doc['items'])} items created" in imported
+    assert "No account here for" in imported  # the other directory has none of Helio's people
+    again = runner.invoke(app, ["import", str(exported), "--data-dir", str(other)])
+    assert again.exit_code == 1 and "already here" in again.output
+    assert "0 items created" in invoke(other, "import", str(exported), "--replace")
+    assert "Reindexed" in invoke(other, "reindex")
+
+    exported.write_text('{"items": [{"uid": "x"}]}')
+    broken = runner.invoke(app, ["import", str(exported), "--data-dir", str(other)])
+    assert broken.exit_code == 1 and "items.0.kind" in broken.output

@@ -50,6 +50,7 @@ class Action(StrEnum):
     PROPOSE_CONTENT = "content.propose"
     EDIT_CONTENT = "content.edit"
     PUBLISH_CONTENT = "content.publish"
+    IMPORT_CONTENT = "content.import"
     RUN_LAUNCHES = "launches.run"
     SUBMIT_FEEDBACK = "feedback.submit"
     TRIAGE_FEEDBACK = "feedback.triage"

@@ -10,10 +10,11 @@ from fastapi import File, Form, Query, Response, UploadFile, status
 from fastapi.responses import Response as RawResponse
 
 from prism.filestore import file_store
-from prism.knowledge import assets, freshness, history, service
+from prism.knowledge import assets, freshness, history, portable, service
 from prism.knowledge import facets as facet_service
 from prism.knowledge.kinds import KINDS, Kind
 from prism.knowledge.models import Audience, Dimension, Status
+from prism.knowledge.portable import ImportReport, KnowledgeDoc
 from prism.knowledge.schemas import (
     TYPED_IN,
     TYPED_UPDATE,
@@ -310,3 +311,26 @@ def rename_facet(
 def delete_facet(facet_id: IdPath, session: DbSession, user: CurrentUser) -> Response:
     facet_service.delete_facet(session, user, facet_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/knowledge/export", response_model=KnowledgeDoc, summary="Export everything")
+def export_knowledge(
+    session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
+) -> KnowledgeDoc:
+    """The whole knowledge core (items, facets, links, versions, files) as one document."""
+    return portable.export_core(session, user, file_store(settings), now=now)
+
+
+@router.post("/knowledge/import", response_model=ImportReport, summary="Import a document")
+def import_knowledge(
+    doc: KnowledgeDoc,
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
+    now: Now,
+    replace: Annotated[
+        bool, Query(description="Overwrite items whose uid is already here.")
+    ] = False,
+) -> ImportReport:
+    """Load an exported document; all of it or, on any mistake, none of it."""
+    return portable.import_core(session, user, doc, file_store(settings), now=now, replace=replace)

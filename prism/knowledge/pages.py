@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import File, Form, Request, UploadFile
+from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -208,7 +208,7 @@ def _item_page(
         "body": to_html(item.body),
         "fields": forms.form_fields(kind, item.fields),
         "relations": RELATIONS,
-        "targets": service.list_items(session, user, ItemFilter(), limit=200).items
+        "targets": _link_targets(session, user, item, next(iter(RELATIONS)), "")
         if may_edit(user, item)
         else [],
         "backlinks": service.backlinks(session, user, item.id),
@@ -252,6 +252,34 @@ def verify(
         success="Verified: fresh for another period.",
     )
     return _item_page(request, session, user, now, item_id, outcome)
+
+
+LINK_CHOICES = 50
+
+
+def _link_targets(
+    session: Session, user: Principal, item: Item, relation: str, text: str
+) -> list[Item]:
+    """What the item may link to with `relation`, whose title contains `text`, newest first."""
+    rel = RELATIONS.get(relation)
+    spec = ItemFilter(kinds=sorted(rel.targets) if rel else (), text=text or None)
+    found = service.list_items(session, user, spec, limit=LINK_CHOICES + 1).items
+    return [t for t in found if t.id != item.id][:LINK_CHOICES]
+
+
+@router.get("/library/{item_id}/link-targets", response_class=HTMLResponse)
+def link_targets(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    item_id: IdPath,
+    relation: str = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    """The choices of the add-link form, narrowed as the editor types (an htmx fragment)."""
+    item = service.get_item(session, user, item_id)
+    targets = _link_targets(session, user, item, relation, q) if may_edit(user, item) else []
+    return render(request, "knowledge/_link_targets.html", {"targets": targets, "q": q})
 
 
 @router.post("/library/{item_id}/links", response_class=HTMLResponse)

@@ -44,6 +44,7 @@ class ItemFilter:
     """What a library list is narrowed to; every part is optional."""
 
     kind: str | None = None
+    kinds: Sequence[str] = ()
     status: Status | None = None
     audience: Audience | None = None
     facet_ids: Sequence[int] = ()
@@ -57,6 +58,8 @@ def filtered(stmt: Select[Any], actor: Principal, spec: ItemFilter) -> Select[An
     stmt = stmt.where(readable_by(actor))
     if spec.kind:
         stmt = stmt.where(Item.kind == spec.kind)
+    if spec.kinds:
+        stmt = stmt.where(Item.kind.in_(spec.kinds))
     if spec.status:
         stmt = stmt.where(Item.status == spec.status)
     if spec.audience:

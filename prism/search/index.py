@@ -3,13 +3,13 @@ PostgreSQL tsvector), the typo-correction vocabulary, and sentence embeddings.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Float, Integer, TextualSelect, delete, insert, select, text
+from sqlalchemy import Float, Integer, TextualSelect, delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from prism.embeddings import default_embedder, to_bytes
 from prism.knowledge.kinds import KINDS
@@ -58,6 +58,32 @@ def index_items(session: Session, items: Sequence[Item], *, embed: bool = True) 
         store_embeddings(session, ids, [embedding_text(item) for item in items])
 
 
+def reindex(
+    session: Session, *, batch: int = 256, done: Callable[[int, int], None] | None = None
+) -> int:
+    """Rebuild every item's keyword document, vocabulary and embedding, `batch` items at a time;
+    `done(indexed, total)` is called after each batch (a caller may commit there)."""
+    total = session.scalar(select(func.count()).select_from(Item)) or 0
+    indexed, last = 0, 0
+    while True:
+        items = list(
+            session.scalars(
+                select(Item)
+                .where(Item.id > last)
+                .order_by(Item.id)
+                .limit(batch)
+                .options(selectinload(Item.facets), selectinload(Item.file))
+            )
+        )
+        if not items:
+            break
+        index_items(session, items)
+        indexed, last = indexed + len(items), items[-1].id
+        if done is not None:
+            done(indexed, total)
+    return indexed
+
+
 def store_embeddings(session: Session, ids: Sequence[int], texts: Sequence[str]) -> None:
     embedder = default_embedder()
     vectors = embedder.embed(list(texts))
@@ -97,14 +123,20 @@ class KeywordIndex(Protocol):
 
     def remove(self, session: Session, item_id: int) -> None: ...
 
-    def matches(self, terms: QueryTerms) -> TextualSelect:
-        """A query of (item_id, score) rows, best first when ordered by score descending."""
+    def matches(self, terms: QueryTerms, *, best: int | None = None) -> TextualSelect:
+        """A query of (item_id, score) rows, best first when ordered by score descending;
+        only the `best` highest-scoring when given (cheaper than sorting every match)."""
         ...
 
 
-def _prefix(word: str) -> bool:
-    # Prefix matching helps as-you-type queries; on one or two letters it would match anything.
-    return len(word) >= 3
+def _prefixed(words: Sequence[str], quote: str, mark: str) -> list[str]:
+    """The last word also matches as a prefix: it may be the one still being typed. Earlier
+    words match whole (cheaper: a prefix merges the postings of every word it starts), and a
+    prefix of one or two letters would match anything."""
+    return [
+        quote + word + quote + (mark if i == len(words) - 1 and len(word) >= 3 else "")
+        for i, word in enumerate(words)
+    ]
 
 
 class Fts5Index:
@@ -124,17 +156,15 @@ class Fts5Index:
     def remove(self, session: Session, item_id: int) -> None:
         session.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": item_id})
 
-    def matches(self, terms: QueryTerms) -> TextualSelect:
-        words = [f'"{word}"' + ("*" if _prefix(word) else "") for word in terms.words]
+    def matches(self, terms: QueryTerms, *, best: int | None = None) -> TextualSelect:
+        words = _prefixed(terms.words, '"', "*")
         phrases = ['"' + " ".join(phrase) + '"' for phrase in terms.phrases]
         # bm25 is lower for better matches; a title match counts ten times a body match.
-        return (
-            text(
-                "SELECT rowid AS item_id, -bm25(search_fts, 10.0, 1.0) AS score "
-                "FROM search_fts WHERE search_fts MATCH :match"
-            )
-            .bindparams(match=" OR ".join(words + phrases))
-            .columns(item_id=Integer, score=Float)
+        return _scored(
+            "SELECT rowid AS item_id, -bm25(search_fts, 10.0, 1.0) AS score "
+            "FROM search_fts WHERE search_fts MATCH :match",
+            " OR ".join(words + phrases),
+            best,
         )
 
 
@@ -158,17 +188,25 @@ class TsvectorIndex:
     def remove(self, session: Session, item_id: int) -> None:
         session.execute(text("DELETE FROM search_documents WHERE item_id = :id"), {"id": item_id})
 
-    def matches(self, terms: QueryTerms) -> TextualSelect:
-        words = [word + (":*" if _prefix(word) else "") for word in terms.words]
+    def matches(self, terms: QueryTerms, *, best: int | None = None) -> TextualSelect:
+        words = _prefixed(terms.words, "", ":*")
         phrases = ["(" + " <-> ".join(phrase) + ")" for phrase in terms.phrases]
-        return (
-            text(
-                "SELECT item_id, ts_rank_cd(document, q) AS score "
-                "FROM search_documents, to_tsquery('english', :match) AS q WHERE document @@ q"
-            )
-            .bindparams(match=" | ".join(words + phrases))
-            .columns(item_id=Integer, score=Float)
+        return _scored(
+            "SELECT item_id, ts_rank_cd(document, q) AS score "
+            "FROM search_documents, to_tsquery('english', :match) AS q WHERE document @@ q",
+            " | ".join(words + phrases),
+            best,
         )
+
+
+def _scored(sql: str, match: str, best: int | None) -> TextualSelect:
+    """(item_id, score) rows of `sql` for the index query `match`; the `best` highest only,
+    when given."""
+    params: dict[str, Any] = {"match": match}
+    if best is not None:
+        sql += " ORDER BY score DESC LIMIT :best"
+        params["best"] = best
+    return text(sql).bindparams(**params).columns(item_id=Integer, score=Float)
 
 
 def _keywords(session: Session) -> KeywordIndex:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 from markupsafe import Markup
@@ -15,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
-from prism.embeddings import default_embedder
+from prism.embeddings import Vectors, default_embedder
 from prism.knowledge.models import Facet, Item, ItemFacet, SearchMiss, SearchTerm
 from prism.knowledge.service import ItemFilter, filtered
 from prism.pagination import PageOf, paginate
@@ -27,6 +28,8 @@ Mode = Literal["hybrid", "keyword", "semantic"]
 # Reciprocal rank fusion's damping constant (Cormack et al.): ranks beyond ~60 matter little.
 RRF_K = 60
 CANDIDATES = 100
+# How many of the keyword index's best matches are filtered before falling back to all of them.
+POOL = 1_000
 # Cosine similarity below which all-MiniLM-L6-v2 neighbours are unrelated text.
 SEMANTIC_FLOOR = 0.30
 
@@ -78,18 +81,26 @@ def search(
 def keyword_ids(
     session: Session, actor: Principal, terms: QueryTerms, spec: ItemFilter
 ) -> list[int]:
-    """Best keyword matches first, only among items the filters and permissions allow."""
-    matches = keyword_index(session.get_bind().dialect.name).matches(terms).subquery()
-    stmt = select(matches.c.item_id).join(Item, Item.id == matches.c.item_id)
-    stmt = filtered(stmt, actor, spec).order_by(matches.c.score.desc()).limit(CANDIDATES)
-    return list(session.scalars(stmt))
+    """Best keyword matches first, only among items the filters and permissions allow.
+
+    The index's best `POOL` matches are filtered first: a common word can match most of the
+    library, and joining every match to its item costs more than ranking them. Only when the
+    filters leave too few of those is every match considered."""
+    keywords = keyword_index(session.get_bind().dialect.name)
+    for pool in (POOL, None):
+        matches = keywords.matches(terms, best=pool).subquery()
+        stmt = select(matches.c.item_id).join(Item, Item.id == matches.c.item_id)
+        stmt = filtered(stmt, actor, spec).order_by(matches.c.score.desc()).limit(CANDIDATES)
+        ids = list(session.scalars(stmt))
+        if len(ids) == CANDIDATES:
+            break
+    return ids
 
 
 def semantic_ids(session: Session, actor: Principal, query: str, spec: ItemFilter) -> list[int]:
     """Nearest items by meaning, checked against the database for filters and permissions."""
-    embedder = default_embedder()
-    index = vectors.index_for(session, embedder.dimensions)
-    near = index.nearest(embedder.embed([query])[0], k=CANDIDATES * 3, threshold=SEMANTIC_FLOOR)
+    index = vectors.index_for(session, default_embedder().dimensions)
+    near = index.nearest(query_vector(query), k=CANDIDATES * 3, threshold=SEMANTIC_FLOOR)
     if not near:
         return []
     stmt = filtered(select(Item.id, Item.uid), actor, spec).where(  # type: ignore[arg-type]
@@ -97,6 +108,13 @@ def semantic_ids(session: Session, actor: Principal, query: str, spec: ItemFilte
     )
     allowed = {row[0]: row[1] for row in session.execute(stmt)}
     return [n.item_id for n in near if allowed.get(n.item_id) == n.uid][:CANDIDATES]
+
+
+@lru_cache(maxsize=1024)
+def query_vector(query: str) -> Vectors:
+    """A query's embedding; repeated and as-you-type queries skip the model."""
+    vector: Vectors = default_embedder().embed([query])[0]
+    return vector
 
 
 def _fuse(ranked: dict[str, list[int]]) -> list[tuple[int, float, tuple[str, ...]]]:

@@ -10,6 +10,7 @@ re-used row in memory never surfaces.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from prism.embeddings import Vectors, from_bytes
 from prism.knowledge.models import Embedding, Item
+
+RECOUNT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class VectorIndex:
     def __init__(self, dimensions: int) -> None:
         self.dimensions = dimensions
         self._lock = threading.Lock()
+        self._counted_at = -RECOUNT_SECONDS
         self._reset()
 
     def _reset(self) -> None:
@@ -46,10 +50,19 @@ class VectorIndex:
         self._top_uid: str | None = None
 
     def refresh(self, session: Session) -> None:
-        """Catch up with the database: new rows only, or everything when rows went away."""
-        count, top = session.execute(select(func.count(), func.max(Embedding.id))).one()
-        top = top or 0
+        """Catch up with the database: new rows only, or everything when rows went away.
+
+        New rows are looked for on every call (one index lookup). Counting the rows, which
+        notices deletions, scans the table, so it runs at most every `RECOUNT_SECONDS`: until
+        then a deleted item's vector stays in memory, harmlessly, since every result is checked
+        against the database before it is shown."""
+        top = session.scalar(select(func.max(Embedding.id))) or 0
         with self._lock:
+            recount = time.monotonic() - self._counted_at >= RECOUNT_SECONDS
+            if top == self._watermark and not recount and self._still_there(session):
+                return
+            count = session.scalar(select(func.count()).select_from(Embedding)) or 0
+            self._counted_at = time.monotonic()
             if (count, top) == (self._count, self._watermark) and self._still_there(session):
                 return
             if count < self._count or top < self._watermark or not self._still_there(session):

@@ -223,3 +223,32 @@ def test_markdown_bodies_are_neutralised(client: TestClient, session: Session, c
         "<script>alert" not in page and 'href="javascript:' not in page and "<img src=x" not in page
     )
     assert "&lt;script&gt;" in page and "&lt;img src=x onerror" in page
+
+
+def test_the_link_picker_narrows_by_title_and_relation(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    story = make_item(session, "story", title="Northwind passes its audit")
+    make_item(session, "competitor", title="GuardianDB")
+    make_item(session, "solution", title="Audit readiness for banks")
+    for n in range(60):
+        make_item(session, "faq", title=f"Question {n}")
+    session.commit()
+    editor = bearer(session, cast.editor)
+    url = f"/library/{story.id}/link-targets"
+
+    def choices(headers: dict[str, str], **params: str) -> str:
+        answer = client.get(url, params=params, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    assert "GuardianDB" in choices(editor, relation="competitor", q="guard")
+    assert "Audit readiness" not in choices(editor, relation="competitor", q="")
+    assert "Audit readiness" in choices(editor, relation="solution", q="AUDIT")
+    # Beyond the first page of recent items, typing still finds an item.
+    assert "Question 3 (faq)" in choices(editor, relation="related", q="Question 3")
+    assert "No item matches" in choices(editor, relation="related", q="zebra")
+    # Someone who may not change the story is offered nothing to link.
+    assert "(faq)" not in choices(bearer(session, cast.seller), relation="related")
+    page = client.get(f"/library/{story.id}", headers=editor).text
+    assert 'id="l-find"' in page and page.count("<option value=") < 80

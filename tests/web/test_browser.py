@@ -173,6 +173,14 @@ def test_an_editor_publishes_and_a_seller_finds_it(
     expect(editor.get_by_test_id("body")).to_contain_text("<script>window.pwned = 1</script>")
     assert editor.evaluate("window.pwned") is None and dialogs == []
     assert editor.get_by_test_id("body").locator("a[href^='javascript']").count() == 0
+    # Link it to a story found by typing part of its title (htmx narrows the choices).
+    editor.get_by_label("Link", exact=True).select_option(label="Proven by story")
+    editor.get_by_label("find", exact=True).fill("northwind")
+    expect(editor.get_by_label("to", exact=True)).to_contain_text("Northwind Bank passes its audit")
+    expect(editor.get_by_label("to", exact=True).locator("option")).to_have_count(1)
+    editor.get_by_role("button", name="Add link").click()
+    expect(editor.get_by_role("status")).to_contain_text("Linked")
+    expect(editor.get_by_role("link", name="Northwind Bank passes its audit")).to_be_visible()
     editor.screenshot(path=str(tmp_path / "item.png"), full_page=True)
     editor.close()
 
