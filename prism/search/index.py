@@ -123,9 +123,12 @@ class KeywordIndex(Protocol):
 
     def remove(self, session: Session, item_id: int) -> None: ...
 
-    def matches(self, terms: QueryTerms, *, best: int | None = None) -> TextualSelect:
+    def matches(
+        self, terms: QueryTerms, *, best: int | None = None, every: bool = False
+    ) -> TextualSelect:
         """A query of (item_id, score) rows, best first when ordered by score descending;
-        only the `best` highest-scoring when given (cheaper than sorting every match)."""
+        only the `best` highest-scoring when given (cheaper than sorting every match); only
+        items with every term when `every` (else any term)."""
         ...
 
 
@@ -156,14 +159,16 @@ class Fts5Index:
     def remove(self, session: Session, item_id: int) -> None:
         session.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": item_id})
 
-    def matches(self, terms: QueryTerms, *, best: int | None = None) -> TextualSelect:
+    def matches(
+        self, terms: QueryTerms, *, best: int | None = None, every: bool = False
+    ) -> TextualSelect:
         words = _prefixed(terms.words, '"', "*")
         phrases = ['"' + " ".join(phrase) + '"' for phrase in terms.phrases]
         # bm25 is lower for better matches; a title match counts ten times a body match.
         return _scored(
             "SELECT rowid AS item_id, -bm25(search_fts, 10.0, 1.0) AS score "
             "FROM search_fts WHERE search_fts MATCH :match",
-            " OR ".join(words + phrases),
+            (" AND " if every else " OR ").join(words + phrases),
             best,
         )
 
@@ -188,13 +193,15 @@ class TsvectorIndex:
     def remove(self, session: Session, item_id: int) -> None:
         session.execute(text("DELETE FROM search_documents WHERE item_id = :id"), {"id": item_id})
 
-    def matches(self, terms: QueryTerms, *, best: int | None = None) -> TextualSelect:
+    def matches(
+        self, terms: QueryTerms, *, best: int | None = None, every: bool = False
+    ) -> TextualSelect:
         words = _prefixed(terms.words, "", ":*")
         phrases = ["(" + " <-> ".join(phrase) + ")" for phrase in terms.phrases]
         return _scored(
             "SELECT item_id, ts_rank_cd(document, q) AS score "
             "FROM search_documents, to_tsquery('english', :match) AS q WHERE document @@ q",
-            " | ".join(words + phrases),
+            (" & " if every else " | ").join(words + phrases),
             best,
         )
 

@@ -83,12 +83,18 @@ def keyword_ids(
 ) -> list[int]:
     """Best keyword matches first, only among items the filters and permissions allow.
 
-    The index's best `POOL` matches are filtered first: a common word can match most of the
-    library, and joining every match to its item costs more than ranking them. Only when the
-    filters leave too few of those is every match considered."""
+    Cheapest first: items with every term (when there are several), then items with any term.
+    Items with every term rank first among those with any, so when there are enough of them
+    the wider query would show the same; and the common words of a long question can match
+    most of the library, which costs time to score. Each step first filters only the index's
+    best `POOL` matches: joining every match to its item costs more than ranking them."""
     keywords = keyword_index(session.get_bind().dialect.name)
-    for pool in (POOL, None):
-        matches = keywords.matches(terms, best=pool).subquery()
+    several = len(terms.words) + len(terms.phrases) > 1
+    steps: list[tuple[bool, int | None]] = [(True, POOL)] if several else []
+    steps += [(False, POOL), (False, None)]
+    ids: list[int] = []
+    for every, pool in steps:
+        matches = keywords.matches(terms, best=pool, every=every).subquery()
         stmt = select(matches.c.item_id).join(Item, Item.id == matches.c.item_id)
         stmt = filtered(stmt, actor, spec).order_by(matches.c.score.desc()).limit(CANDIDATES)
         ids = list(session.scalars(stmt))
