@@ -342,7 +342,8 @@ def _check(session: Session, doc: KnowledgeDoc) -> tuple[dict[str, int], list[by
         try:
             validated_fields(KINDS[d.kind], d.fields)
         except Invalid as exc:
-            fail(f"{at}.{exc.errors[0]['field'] if exc.errors else 'fields'}", exc.message)
+            for error in exc.errors or [{"field": "fields", "message": exc.message}]:
+                fail(f"{at}.{error['field']}", error["message"])
         for uid in d.facets:
             if uid not in facet_uids:
                 fail(f"{at}.facets", f"no facet with uid {uid}")
@@ -364,7 +365,7 @@ def _check(session: Session, doc: KnowledgeDoc) -> tuple[dict[str, int], list[by
             fail(f"{at}.versions", "version numbers repeat")
         if d.file is not None:
             try:
-                contents.append(_decoded(i, d.file))
+                contents.append(_decoded(d.file))
             except Invalid as exc:
                 fail(f"{at}.file", exc.message)
     if errors:
@@ -374,13 +375,13 @@ def _check(session: Session, doc: KnowledgeDoc) -> tuple[dict[str, int], list[by
     return {uid: item_id for uid, (item_id, _) in here.items()}, contents
 
 
-def _decoded(position: int, file: FileDoc) -> bytes:
+def _decoded(file: FileDoc) -> bytes:
     try:
         data = base64.b64decode(file.content, validate=True)
     except (binascii.Error, ValueError):
-        raise Invalid(f"items[{position}].file: the content is not base64.") from None
+        raise Invalid("the content is not base64") from None
     if hashlib.sha256(data).hexdigest() != file.sha256 or len(data) != file.size:
-        raise Invalid(f"items[{position}].file: the content does not match its sha256 and size.")
+        raise Invalid("the content does not match its sha256 and size")
     return data
 
 

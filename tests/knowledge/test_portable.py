@@ -159,8 +159,11 @@ def test_a_bad_document_writes_nothing(
     make_item(session, "product", title="Pulse")
     before = session.scalar(select(func.count()).select_from(Item))
     good = {"uid": "good", "kind": "faq", "title": "A fine question"}
-    with pytest.raises(Invalid, match=message):
+    with pytest.raises(Invalid, match=message) as refused:
         import_core(session, SYSTEM, _doc(good, item), LocalFileStore(tmp_path), now=utcnow())
+    # The place is named once, then what is wrong there.
+    assert refused.value.message.startswith("items[1].")
+    assert refused.value.message.count("items[1]") == 1
     assert session.scalar(select(func.count()).select_from(Item)) == before
     assert not list(tmp_path.iterdir())
 
