@@ -3,7 +3,9 @@ by facets and by what the searcher may read, with highlights and typo tolerance.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -23,6 +25,7 @@ from prism.pagination import PageOf, paginate
 from prism.search import vectors
 from prism.search.index import embedding_text, keyword_index, known_terms
 from prism.search.text import QueryTerms, highlight, query_terms
+from prism.search.vectors import Neighbour
 
 Mode = Literal["hybrid", "keyword", "semantic"]
 # Reciprocal rank fusion's damping constant (Cormack et al.): ranks beyond ~60 matter little.
@@ -32,6 +35,7 @@ CANDIDATES = 100
 POOL = 1_000
 # Cosine similarity below which all-MiniLM-L6-v2 neighbours are unrelated text.
 SEMANTIC_FLOOR = 0.30
+_BESIDE = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="prism-search")
 
 
 @dataclass(frozen=True)
@@ -64,14 +68,19 @@ def search(
     """The items `actor` may read that best answer `query`, narrowed by `spec`."""
     require(actor, Action.READ_PUBLISHED)
     terms = query_terms(query)
+    near: Future[list[Neighbour]] | None = None
+    # all-MiniLM-L6-v2 reads English only: a query in Chinese alone is matched by keyword.
+    if mode != "keyword" and terms.words:
+        index = vectors.index_for(session, default_embedder().dimensions)
+        # The model and the matrix scan run beside the keyword query; all three release the GIL.
+        near = _BESIDE.submit(_nearest, index, query)
     corrections = _corrections(session, terms) if mode != "semantic" else {}
     widened = replace(terms, words=terms.words + tuple(corrections.values()))
     ranked: dict[str, list[int]] = {}
     if mode != "semantic" and not widened.empty:
         ranked["keyword"] = keyword_ids(session, actor, widened, spec)
-    # all-MiniLM-L6-v2 reads English only: a query in Chinese alone is matched by keyword.
-    if mode != "keyword" and terms.words:
-        ranked["semantic"] = semantic_ids(session, actor, query, spec)
+    if near is not None:
+        ranked["semantic"] = semantic_ids(session, actor, near.result(), spec)
     fused = _fuse(ranked)
     if not fused:
         record_miss(session, query, now)
@@ -103,10 +112,15 @@ def keyword_ids(
     return ids
 
 
-def semantic_ids(session: Session, actor: Principal, query: str, spec: ItemFilter) -> list[int]:
-    """Nearest items by meaning, checked against the database for filters and permissions."""
-    index = vectors.index_for(session, default_embedder().dimensions)
-    near = index.nearest(query_vector(query), k=CANDIDATES * 3, threshold=SEMANTIC_FLOOR)
+def _nearest(index: vectors.VectorIndex, query: str) -> list[Neighbour]:
+    return index.nearest(query_vector(query), k=CANDIDATES * 3, threshold=SEMANTIC_FLOOR)
+
+
+def semantic_ids(
+    session: Session, actor: Principal, near: list[Neighbour], spec: ItemFilter
+) -> list[int]:
+    """The nearest items by meaning that the filters and permissions allow, checked against the
+    database (the vectors in memory may be a moment behind it)."""
     if not near:
         return []
     stmt = filtered(select(Item.id, Item.uid), actor, spec).where(  # type: ignore[arg-type]
