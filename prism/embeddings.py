@@ -77,6 +77,9 @@ class MiniLM:
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = min(os.cpu_count() or 1, 4)
             options.log_severity_level = 3
+            # Idle ONNX Runtime threads otherwise spin for a while after each run, taking the
+            # cores from whatever comes next (the vector scan, the database).
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
             tokenizer.enable_truncation(self.max_tokens)
             tokenizer.enable_padding()  # [PAD], id 0: the defaults
