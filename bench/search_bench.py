@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -133,9 +134,8 @@ def percentile(values: list[float], q: float) -> float:
 def embed_all(rows: list[dict[str, Any]]) -> tuple[Vectors, float]:
     """Every row's embedding, once for both backends (the same rows get the same vectors), and
     the embedding throughput in items per second."""
-    texts = [
-        f"{row['title']}. {row['summary']}\n{row['body']}"[: index.EMBEDDED_CHARS] for row in rows
-    ]
+    fields = ("title", "summary", "body")
+    texts = [index.embedding_text(Item(**{f: row[f] for f in fields})) for row in rows]
     embedder = default_embedder()
     embedder.embed(texts[:8])  # load the model outside the timing
     started = time.perf_counter()
@@ -232,8 +232,13 @@ def main() -> None:
     results = []
     for backend in args.backends.split(","):
         if backend == "sqlite":
-            url = f"sqlite:///{tempfile.mkdtemp(prefix='prism-search-bench-')}/bench.db"
-            results.append(run("sqlite", url, rows, vectors, queries))
+            scratch = tempfile.mkdtemp(prefix="prism-search-bench-")
+            try:
+                results.append(
+                    run("sqlite", f"sqlite:///{scratch}/bench.db", rows, vectors, queries)
+                )
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
         else:
             server = os.environ.get(
                 "PRISM_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
