@@ -250,3 +250,23 @@ RelationName = Literal[
     "related",
 ]
 BUILT_ON = frozenset(name for name, rel in RELATIONS.items() if rel.built_on)
+
+
+def link_problem(relation: str, target_kind: str, *, to_itself: bool) -> str | None:
+    """Why a link of `relation` to an item of `target_kind` is not allowed, or None if it is."""
+    if to_itself:
+        return "An item cannot link to itself."
+    rel = RELATIONS[relation]
+    if target_kind not in rel.targets:
+        return (
+            f"“{rel.label}” links to a {' or '.join(sorted(rel.targets))}, "
+            f"not to a {target_kind.replace('_', ' ')}."
+        )
+    return None
+
+
+def products_problem(kind: str, products: int) -> str | None:
+    """Why an item of `kind` may not have `products` product links, or None if it may."""
+    if KINDS[kind].needs_product and products != 1:
+        return f"A {KINDS[kind].label.lower()} belongs to exactly one product; link it to one."
+    return None

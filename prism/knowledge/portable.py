@@ -26,7 +26,13 @@ from prism.auth.policy import Action, Principal, require
 from prism.errors import Conflict, Invalid
 from prism.filestore import FileStore
 from prism.knowledge import history
-from prism.knowledge.kinds import KINDS, RELATIONS, KindName, RelationName
+from prism.knowledge.kinds import (
+    KINDS,
+    KindName,
+    RelationName,
+    link_problem,
+    products_problem,
+)
 from prism.knowledge.models import (
     Audience,
     Dimension,
@@ -351,15 +357,15 @@ def _check(session: Session, doc: KnowledgeDoc) -> tuple[dict[str, int], list[by
             target_kind = kinds.get(lk.target)
             if target_kind is None:
                 fail(f"{at}.links[{j}]", f"no item with uid {lk.target}")
-            elif lk.target == d.uid:
-                fail(f"{at}.links[{j}]", "an item cannot link to itself")
-            elif target_kind not in RELATIONS[lk.relation].targets:
-                fail(f"{at}.links[{j}]", f"{lk.relation} cannot link to a {target_kind}")
-        if (
-            KINDS[d.kind].needs_product
-            and len({lk.target for lk in d.links if lk.relation == "product"}) != 1
-        ):
-            fail(f"{at}.links", f"a {d.kind} needs exactly one product link")
+            else:
+                problem = link_problem(lk.relation, target_kind, to_itself=lk.target == d.uid)
+                if problem:
+                    fail(f"{at}.links[{j}]", problem)
+        problem = products_problem(
+            d.kind, len({lk.target for lk in d.links if lk.relation == "product"})
+        )
+        if problem:
+            fail(f"{at}.links", problem)
         numbers = [v.number for v in d.versions]
         if len(set(numbers)) != len(numbers):
             fail(f"{at}.versions", "version numbers repeat")

@@ -16,7 +16,7 @@ from prism.auth.policy import Action, Principal, can, require
 from prism.errors import Conflict, Invalid, NotFound, check_version
 from prism.knowledge import history
 from prism.knowledge.access import may_edit, may_read, readable_by, require_edit, require_read
-from prism.knowledge.kinds import KINDS, RELATIONS, Kind
+from prism.knowledge.kinds import KINDS, Kind, link_problem, products_problem
 from prism.knowledge.models import Audience, Facet, Item, ItemFacet, ItemFile, ItemLink, Status
 from prism.knowledge.schemas import ItemIn, ItemUpdate, LinkIn
 from prism.pagination import PageOf, paginate
@@ -151,9 +151,7 @@ def update_item(
     kind: str | None = None,
 ) -> Item:
     """Change an item as of `data.version`; an edit against an older copy is refused (409)."""
-    item = get_item(session, actor, item_id, kind)
-    require_edit(actor, item)
-    _check_version(item, data.version)
+    item = _for_edit(session, actor, item_id, data.version, kind)
     changes = data.model_dump(exclude_unset=True, exclude={"version", "fields"})
     for name in ("title", "summary", "body", "audience", "verify_every_days"):
         if changes.get(name) is not None:
@@ -331,9 +329,7 @@ def add_link(
     session: Session, actor: Principal, item_id: int, link: LinkIn, *, version: int, now: datetime
 ) -> Item:
     """Link an item to another; the link is part of the item's next version."""
-    item = get_item(session, actor, item_id)
-    require_edit(actor, item)
-    _check_version(item, version)
+    item = _for_edit(session, actor, item_id, version)
     current = [LinkIn(relation=lk.relation, target_id=lk.target_id) for lk in item.links]
     if any(lk == link for lk in current):
         raise Conflict("These items are already linked that way.")
@@ -344,9 +340,7 @@ def add_link(
 def remove_link(
     session: Session, actor: Principal, item_id: int, link_id: int, *, version: int, now: datetime
 ) -> Item:
-    item = get_item(session, actor, item_id)
-    require_edit(actor, item)
-    _check_version(item, version)
+    item = _for_edit(session, actor, item_id, version)
     kept = [lk for lk in item.links if lk.id != link_id]
     if len(kept) == len(item.links):
         raise NotFound(f"Item {item_id} has no link {link_id}.")
@@ -415,12 +409,9 @@ def _set_links(session: Session, actor: Principal, item: Item, links: Sequence[L
     }
     for relation, target_id in unique:
         _check_link(actor, item, relation, targets.get(target_id), target_id)
-    products = {t for r, t in unique if r == "product"}
-    if KINDS[item.kind].needs_product and len(products) != 1:
-        raise Invalid(
-            f"A {KINDS[item.kind].label.lower()} belongs to exactly one product; link it to one.",
-            errors=[{"field": "links", "message": "needs exactly one product link"}],
-        )
+    problem = products_problem(item.kind, len({t for r, t in unique if r == "product"}))
+    if problem:
+        raise Invalid(problem, errors=[{"field": "links", "message": problem}])
     session.execute(delete(ItemLink).where(ItemLink.source_id == item.id))
     session.add_all(
         ItemLink(source_id=item.id, target_id=target_id, relation=relation)
@@ -435,15 +426,19 @@ def _check_link(
 ) -> None:
     if target is None or not may_read(actor, target):
         raise Invalid(f"No item {target_id} to link to.", errors=[{"field": "links"}])
-    if target.id == item.id:
-        raise Invalid("An item cannot link to itself.", errors=[{"field": "links"}])
-    rel = RELATIONS[relation]
-    if target.kind not in rel.targets:
-        raise Invalid(
-            f"“{rel.label}” links to a {' or '.join(sorted(rel.targets))}, "
-            f"not to a {target.kind.replace('_', ' ')}.",
-            errors=[{"field": "links", "message": f"{relation} cannot target {target.kind}"}],
-        )
+    problem = link_problem(relation, target.kind, to_itself=target.id == item.id)
+    if problem:
+        raise Invalid(problem, errors=[{"field": "links", "message": problem}])
+
+
+def _for_edit(
+    session: Session, actor: Principal, item_id: int, version: int, kind: str | None = None
+) -> Item:
+    """The item, if `actor` may change it and has read its current version."""
+    item = get_item(session, actor, item_id, kind)
+    require_edit(actor, item)
+    _check_version(item, version)
+    return item
 
 
 def _check_version(item: Item, version: int) -> None:

@@ -137,6 +137,15 @@ BAD = [
     (
         {
             "uid": "x",
+            "kind": "faq",
+            "title": "Q",
+            "links": [{"relation": "competitor", "target": "good"}],
+        },
+        "not to a faq",
+    ),
+    (
+        {
+            "uid": "x",
             "kind": "asset",
             "title": "File",
             "file": {
