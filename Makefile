@@ -8,7 +8,7 @@ DATA ?= ./prism-data
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test lint bench system-deps clean
+.PHONY: demo test lint bench system-deps pango clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,14 +20,24 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) pango
 	$(BIN)/prism demo --data-dir $(DATA) --port $(PORT)
 
-# Debian packages the tests need: Chromium for the browser test, wrk for benchmarks.
+# Debian packages the tests need: Chromium for the browser test, wrk for benchmarks, LibreOffice
+# and poppler to prove rendered decks and documents open, Pango for WeasyPrint's PDF rendering.
+DEBS := chromium wrk libreoffice-impress libreoffice-writer poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+# WeasyPrint (PDF rendering) needs Pango even to serve the demo.
+pango:
+	@if ! ldconfig -p | grep -q libpangoft2; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	fi
+
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null; fi; \
+	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null || ! command -v soffice >/dev/null \
+	    || ! command -v pdftoppm >/dev/null || ! ldconfig -p | grep -q libpangoft2; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null; \
 	fi
 
 lint: $(STAMP)

@@ -14,9 +14,7 @@ import argparse
 import json
 import os
 import random
-import shutil
 import statistics
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -24,8 +22,8 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from scratch import scratch_database  # bench/scratch.py, beside this script
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 import prism.catalog  # noqa: F401
@@ -231,36 +229,8 @@ def main() -> None:
     print(f"embedded {len(rows)} items at {per_second:.0f} items/s")
     results = []
     for backend in args.backends.split(","):
-        if backend == "sqlite":
-            scratch = tempfile.mkdtemp(prefix="prism-search-bench-")
-            try:
-                results.append(
-                    run("sqlite", f"sqlite:///{scratch}/bench.db", rows, vectors, queries)
-                )
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
-        else:
-            server = os.environ.get(
-                "PRISM_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-            )
-            server = server.replace("postgresql://", "postgresql+psycopg://", 1)
-            name = f"prism_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(server, isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f'CREATE DATABASE "{name}"'))
-            try:
-                results.append(
-                    run(
-                        "postgresql",
-                        make_url(server).set(database=name).render_as_string(hide_password=False),
-                        rows,
-                        vectors,
-                        queries,
-                    )
-                )
-            finally:
-                with admin.connect() as c:
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with scratch_database(backend, "prism-search-bench") as url:
+            results.append(run(backend, url, rows, vectors, queries))
         print(json.dumps(results[-1], indent=2))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "search.json").write_text(

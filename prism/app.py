@@ -19,6 +19,8 @@ from prism.audit import pages as audit_pages
 from prism.auth import api as auth_api
 from prism.auth import pages as auth_pages
 from prism.db import Database
+from prism.deals import api as deals_api
+from prism.deals import pages as deals_pages
 from prism.jobs import api as jobs_api
 from prism.jobs import pages as jobs_pages
 from prism.jobs.runners import runner_for
@@ -26,9 +28,15 @@ from prism.knowledge import api as knowledge_api
 from prism.knowledge import pages as knowledge_pages
 from prism.people import api as people_api
 from prism.people import pages as people_pages
+from prism.render import api as render_api
+from prism.render import pages as render_pages
 from prism.search import api as search_api
 from prism.search import pages as search_pages
 from prism.settings import Settings
+from prism.shares import api as shares_api
+from prism.shares import pages as shares_pages
+from prism.toolkits import api as toolkits_api
+from prism.toolkits import pages as toolkits_pages
 from prism.web import pages as web_pages
 from prism.web import problems
 from prism.web.deps import Clock
@@ -44,6 +52,10 @@ API_ROUTERS = (
     jobs_api.router,
     knowledge_api.router,
     search_api.router,
+    render_api.router,
+    deals_api.router,
+    toolkits_api.router,
+    shares_api.router,
 )
 PAGE_ROUTERS = (
     web_pages.router,
@@ -53,6 +65,10 @@ PAGE_ROUTERS = (
     jobs_pages.router,
     knowledge_pages.router,
     search_pages.router,
+    render_pages.router,
+    deals_pages.router,
+    toolkits_pages.router,
+    shares_pages.router,
 )
 
 

@@ -9,6 +9,7 @@ from prism.audit.models import AuditEvent
 from prism.auth import tasks as auth_tasks
 from prism.auth.models import ApiToken, LoginFailure, WebSession
 from prism.db import Base
+from prism.deals.models import Deal, DealFocus
 from prism.jobs.models import Job
 from prism.knowledge.models import (
     Embedding,
@@ -22,11 +23,16 @@ from prism.knowledge.models import (
     SearchTerm,
 )
 from prism.people.models import Team, User
+from prism.render.models import Rendition, Theme
+from prism.shares.models import ShareLink, ShareLinkItem, ShareView
+from prism.toolkits.models import KitRule, Toolkit, ToolkitEntry
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Deal",
+    "DealFocus",
     "Embedding",
     "Facet",
     "Item",
@@ -35,10 +41,18 @@ __all__ = [
     "ItemLink",
     "ItemVersion",
     "Job",
+    "KitRule",
     "LoginFailure",
+    "Rendition",
     "SearchMiss",
     "SearchTerm",
+    "ShareLink",
+    "ShareLinkItem",
+    "ShareView",
     "Team",
+    "Theme",
+    "Toolkit",
+    "ToolkitEntry",
     "User",
     "WebSession",
     "audit_service",

@@ -124,7 +124,7 @@ def demo(
     ] = True,
 ) -> None:
     """Load the demo company (Helio Systems) into the database, then serve it."""
-    from prism.demo import company, knowledge
+    from prism.demo import company, knowledge, toolkits
     from prism.filestore import file_store
 
     settings = settings_for(data_dir)
@@ -132,6 +132,7 @@ def demo(
     with console.status("Loading the demo company…"), database.session_scope() as session:
         loaded = company.load(session)
         loaded += ", " + knowledge.load(session, file_store(settings), utcnow())
+        loaded += ", " + toolkits.load(session, file_store(settings), utcnow())
     database.dispose()
     console.print(f"Loaded the demo company: {loaded}.")
     console.print(
@@ -230,6 +231,50 @@ def reindex(data_dir: DataDir = None) -> None:
 
         count = index.reindex(session, done=done)
     console.print(f"Reindexed {count} items.")
+
+
+@app.command()
+def render(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="solution:ID, product:ID, story:ID, battlecard:ID, faqs:PRODUCT_ID, or outdated."
+        ),
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="pptx, pdf, docx or html.")] = "pdf",
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the file.")] = None,
+    layout: Annotated[
+        str | None, typer.Option(help="sales_deck, talk, whitepaper, one_pager, …")
+    ] = None,
+    customer: Annotated[str, typer.Option(help="Who it is for: shown on the output.")] = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Render an item in the brand theme (or, with `outdated`, refresh every outdated output)."""
+    from prism.filestore import file_store
+    from prism.render import service as rendering
+
+    settings = settings_for(data_dir)
+    store = file_store(settings)
+    with failures_exit(), open_database(settings) as database, database.session_scope() as session:
+        if source == "outdated":
+            count = rendering.rerender_outdated(session, SYSTEM, store=store, now=utcnow())
+            console.print(f"Rendered {count} outdated outputs again.")
+            return
+        made = rendering.render_source(
+            session,
+            SYSTEM,
+            source,
+            fmt=fmt,
+            layout=layout,
+            customer=customer,
+            store=store,
+            now=utcnow(),
+        )
+        rendition = made.rendition
+        target = out or Path(rendition.filename)
+        target.write_bytes(store.get(rendition.file_key))
+    gaps = f" (gaps: {', '.join(rendition.gaps)})" if rendition.gaps else ""
+    console.print(f"Wrote {target} ({rendition.size:,} bytes){gaps}.")
 
 
 @user_app.command("create")

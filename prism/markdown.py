@@ -3,6 +3,8 @@ browser. Raw HTML in the source is shown as text, and the output is sanitised ag
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -36,3 +38,10 @@ def to_html(source: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def to_text(source: str) -> str:
+    """Markdown as plain paragraphs (one per line), for slides and documents without HTML."""
+    text = nh3.clean(_PARSER.render(source), tags=set())
+    lines = (html.unescape(line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)

@@ -54,6 +54,23 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="Mark cookies Secure; turn on when Prism is served over HTTPS."
     )
+    currency: str = Field(
+        default="USD",
+        pattern=r"^[A-Z]{3}$",
+        description="The currency deal values are entered in unless a deal names another.",
+    )
+    small_deal_value: int = Field(
+        default=40_000,
+        ge=0,
+        le=10**12,
+        description="Deals below this value (and below the fast cycle) get the standard toolkit.",
+    )
+    fast_cycle_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Deals expected to close sooner (and below the value) get the standard kit.",
+    )
     run_jobs_in_process: bool | None = Field(
         default=None,
         description=(

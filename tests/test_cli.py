@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from prism.cli import app
+from prism.db import make_engine
 from prism.demo import company
 
 runner = CliRunner()
@@ -206,3 +208,37 @@ def test_export_import_and_reindex(data_dir: Path, tmp_path: Path) -> None:
     exported.write_text('{"items": [{"uid": "x"}]}')
     broken = runner.invoke(app, ["import", str(exported), "--data-dir", str(other)])
     assert broken.exit_code == 1 and "items.0.kind" in broken.output
+
+
+def test_render_writes_files_and_refreshes_outdated_outputs(data_dir: Path, tmp_path: Path) -> None:
+    invoke(data_dir, "demo", "--no-serve")
+    engine = make_engine(f"sqlite:///{data_dir / 'prism.db'}")
+    with engine.connect() as c:
+        solution = c.execute(
+            text("SELECT id FROM items WHERE title = 'Patient data protection'")
+        ).scalar()
+        vault = c.execute(text("SELECT id FROM items WHERE title = 'Helio Vault'")).scalar()
+    engine.dispose()
+    deck = tmp_path / "deck.pptx"
+    wrote = invoke(
+        data_dir,
+        "render",
+        f"solution:{solution}",
+        "--format",
+        "pptx",
+        "--out",
+        str(deck),
+        "--customer",
+        "Lakeview",
+    )
+    assert f"Wrote {deck}" in wrote and deck.read_bytes().startswith(b"PK")
+    faqs = tmp_path / "faqs.pdf"
+    invoke(data_dir, "render", f"faqs:{vault}", "--format", "pdf", "--out", str(faqs))
+    assert faqs.read_bytes().startswith(b"%PDF")
+    assert "Rendered 0 outdated outputs" in invoke(data_dir, "render", "outdated")
+    bad = runner.invoke(
+        app, ["render", f"solution:{solution}", "--format", "xlsx", "--data-dir", str(data_dir)]
+    )
+    assert bad.exit_code == 1 and "format" in bad.output
+    wrong = runner.invoke(app, ["render", f"battlecard:{solution}", "--data-dir", str(data_dir)])
+    assert wrong.exit_code == 1 and f"No battlecard {solution}" in wrong.output

@@ -51,6 +51,9 @@ class Action(StrEnum):
     EDIT_CONTENT = "content.edit"
     PUBLISH_CONTENT = "content.publish"
     IMPORT_CONTENT = "content.import"
+    BUILD_KITS = "toolkits.build"
+    CURATE_KITS = "toolkits.curate"
+    SHARE_WITH_BUYERS = "shares.create"
     RUN_LAUNCHES = "launches.run"
     SUBMIT_FEEDBACK = "feedback.submit"
     TRIAGE_FEEDBACK = "feedback.triage"
@@ -66,11 +69,18 @@ class Action(StrEnum):
 
 
 _VIEWER = frozenset({Action.READ_PUBLISHED, Action.READ_DIRECTORY, Action.MANAGE_OWN_TOKENS})
-_CONTRIBUTOR = _VIEWER | {Action.PROPOSE_CONTENT, Action.SUBMIT_FEEDBACK, Action.TAKE_TRAINING}
+_CONTRIBUTOR = _VIEWER | {
+    Action.PROPOSE_CONTENT,
+    Action.SUBMIT_FEEDBACK,
+    Action.TAKE_TRAINING,
+    Action.BUILD_KITS,
+    Action.SHARE_WITH_BUYERS,
+}
 _EDITOR = _CONTRIBUTOR | {
     Action.READ_DRAFTS,
     Action.EDIT_CONTENT,
     Action.PUBLISH_CONTENT,
+    Action.CURATE_KITS,
     Action.RUN_LAUNCHES,
     Action.TRIAGE_FEEDBACK,
     Action.MANAGE_TRAINING,

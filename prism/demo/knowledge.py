@@ -32,13 +32,13 @@ TAXONOMY = {
 PRODUCTS = {
     "Helio Pulse": (
         "Product analytics that shows which features drive retention.",
-        {"sales_motion": "inside sales", "typical_deal_size": 24000},
+        {"sales_motion": "inside sales", "typical_deal_size": 24000, "handles_customer_data": True},
         ["Funnels", "Retention cohorts", "Session replay", "Feature adoption alerts",
          "Warehouse sync", "AI insights", "Mobile SDK"],
     ),
     "Helio Vault": (
         "Customer-data governance: find, classify and protect personal data everywhere.",
-        {"sales_motion": "field sales", "typical_deal_size": 120000},
+        {"sales_motion": "field sales", "typical_deal_size": 120000, "handles_customer_data": True},
         ["PII discovery", "Consent ledger", "Data residency controls", "Access reviews",
          "Audit evidence export", "Tokenisation", "DSAR automation"],
     ),
@@ -256,7 +256,7 @@ class _Builder:
             ("Flow approvals finish 10x faster", "Median approval time before and after Flow at 30 customers.", "Helio Flow"),
         )  # fmt: skip
         for claim, evidence, product in proofs:
-            self.add("proof_point", claim, links=[("product", product)],
+            self.add("proof_point", claim, links=[("product", product)], audience="customer",
                      fields={"claim": claim, "evidence": evidence,
                              "source_url": "https://helio.example/proof"})  # fmt: skip
         values = (
@@ -265,12 +265,12 @@ class _Builder:
             ("Approvals that never stall", "Helio Flow", "Flow approvals finish 10x faster", "Operations Manager"),
         )  # fmt: skip
         for title, product, proof, persona in values:
-            self.add("value_proposition", title,
+            self.add("value_proposition", title, audience="customer",
                      links=[("product", product), ("proof", proof), ("persona", persona)])  # fmt: skip
         for title, product in (("Agentless discovery", "Helio Vault"),
                                ("Retention cohorts with replay in one tool", "Helio Pulse"),
                                ("SLA timers on every approval", "Helio Flow")):  # fmt: skip
-            self.add("differentiator", title, links=[("product", product)])
+            self.add("differentiator", title, links=[("product", product)], audience="customer")
 
     def content(self) -> None:
         for title, product, industry, scenario, function, problem, approach, value in SOLUTIONS:
@@ -327,14 +327,29 @@ class _Builder:
                  links=[("product", "Helio Flow")], publish=False, owner="chen.jing")  # fmt: skip
 
     def files(self, store: FileStore) -> None:
-        for filename, data, title in (
-            ("vault-datasheet.pdf", _pdf(), "Helio Vault datasheet"),
-            ("pulse-intro.pptx", _pptx(), "Helio Pulse intro deck"),
-            ("flow-security-questionnaire.docx", _docx(), "Helio Flow security questionnaire"),
+        for filename, data, title, product in (
+            ("vault-datasheet.pdf", _pdf(VAULT_DATASHEET), "Helio Vault datasheet", None),
+            ("pulse-intro.pptx", _pptx(), "Helio Pulse intro deck", None),
+            (
+                "flow-security-questionnaire.docx",
+                _docx(),
+                "Helio Flow security questionnaire",
+                None,
+            ),
+            *(
+                (
+                    f"{name.split()[1].lower()}-pricing.pdf",
+                    _pdf(lines),
+                    f"{name} pricing sheet",
+                    name,
+                )
+                for name, lines in PRICING.items()
+            ),
         ):
+            links = [LinkIn(relation="product", target_id=self.ids[product])] if product else []
             item = assets.upload(self.session, SYSTEM, filename=filename, data=data,
-                                 details=ItemIn(title=title, audience="customer"), store=store,
-                                 max_bytes=25 * 2**20, now=self.now)  # fmt: skip
+                                 details=ItemIn(title=title, audience="customer", links=links),
+                                 store=store, max_bytes=25 * 2**20, now=self.now)  # fmt: skip
             service.transition(self.session, SYSTEM, item.id, "publish", version=item.version,
                                now=self.now)  # fmt: skip
             self.count += 1
@@ -369,14 +384,24 @@ Production access needs hardware keys and is reviewed quarterly.
 """
 
 
-def _pdf() -> bytes:
+VAULT_DATASHEET = ["Helio Vault datasheet", "Agentless discovery of personal data.",
+                   "Data residency in the EU and the US.", "Audit evidence export for SOC 2 and ISO 27001."]  # fmt: skip
+PRICING = {
+    "Helio Pulse": ["Helio Pulse pricing", "Team: 12,000 USD a year, up to 50,000 tracked users.",
+                    "Business: 24,000 USD a year, session replay included."],
+    "Helio Vault": ["Helio Vault pricing", "Platform: 90,000 USD a year, 20 connected systems.",
+                    "Each further 10 systems: 15,000 USD a year."],
+    "Helio Flow": ["Helio Flow pricing", "Starter: 3,000 USD a year for 10 builders.",
+                   "Business: 9,000 USD a year, SLA timers and audit trail."],
+}  # fmt: skip
+
+
+def _pdf(lines: list[str]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
-    lines = ["Helio Vault datasheet", "Agentless discovery of personal data.",
-             "Data residency in the EU and the US.", "Audit evidence export for SOC 2 and ISO 27001."]  # fmt: skip
     for number, line in enumerate(lines):
         page.drawString(72, 760 - 24 * number, line)
     page.showPage()

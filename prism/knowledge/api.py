@@ -4,7 +4,6 @@ and lifecycle, versions and links for any item under `/items/{id}`."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import File, Form, Query, Response, UploadFile, status
 from fastapi.responses import Response as RawResponse
@@ -36,7 +35,7 @@ from prism.knowledge.schemas import (
 from prism.pagination import Page
 from prism.schemas import Id
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
-from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, attachment, to_page
 
 router = api_router("knowledge")
 VersionQuery = Annotated[int, Query(ge=1, le=2**31 - 1, description="The version you read.")]
@@ -150,14 +149,7 @@ def download_file(
     item_id: IdPath, session: DbSession, user: CurrentUser, settings: AppSettings
 ) -> RawResponse:
     stored, data = assets.download(session, user, item_id, file_store(settings))
-    disposition = f"attachment; filename*=UTF-8''{_quoted(stored.filename)}"
-    return RawResponse(
-        data, media_type=stored.media_type, headers={"Content-Disposition": disposition}
-    )
-
-
-def _quoted(name: str) -> str:
-    return quote(name, safe="")
+    return attachment(data, stored.filename, stored.media_type)
 
 
 @router.get("/items/{item_id}", response_model=ItemOut, summary="Read any item")

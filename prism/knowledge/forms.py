@@ -14,7 +14,7 @@ from pydantic.fields import FieldInfo
 
 from prism.knowledge.kinds import Kind, Pair
 
-Widget = Literal["line", "text", "number", "choice", "choices", "lines", "pairs"]
+Widget = Literal["line", "text", "number", "flag", "choice", "choices", "lines", "pairs"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ def _widget(info: FieldInfo) -> tuple[Widget, tuple[str, ...]]:
         return "lines", ()
     if typing.get_origin(annotation) is Literal:
         return "choice", tuple(args)
+    if annotation is bool:
+        return "flag", ()
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return "choice", tuple(m.value for m in annotation)
     if annotation is int or (isinstance(annotation, types.UnionType) and int in args):
@@ -83,6 +85,8 @@ def parse_fields(kind: Kind, form: dict[str, Any]) -> dict[str, Any]:
             parsed[name] = [_pair(line) for line in str(raw or "").splitlines() if line.strip()]
         elif widget == "number":
             parsed[name] = raw or None
+        elif widget == "flag":
+            parsed[name] = raw == "on"
         elif raw is not None:
             parsed[name] = raw
         elif widget in ("line", "text"):

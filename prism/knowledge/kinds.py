@@ -41,6 +41,8 @@ class ProductFields(Fields):
     )
     typical_deal_size: int | None = Field(default=None, ge=0, le=10**12)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    # Products that hold customers' data bring the security and compliance pack into deal kits.
+    handles_customer_data: bool = False
 
 
 class FeatureFields(Fields):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from prism.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageOf
@@ -39,3 +41,9 @@ def to_page(page: PageOf[Any], schema: type[S]) -> Page[S]:
         next_cursor=page.next_cursor,
         total=page.total,
     )
+
+
+def attachment(data: bytes, filename: str, media_type: str) -> Response:
+    """A file download that keeps its (possibly non-ASCII) name."""
+    disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})

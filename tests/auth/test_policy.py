@@ -13,11 +13,18 @@ from prism.people.models import Role
 A = Action
 # Written out by hand from the matrix, so a change to the policy must change this too.
 VIEWER = {A.READ_PUBLISHED, A.READ_DIRECTORY, A.MANAGE_OWN_TOKENS}
-CONTRIBUTOR = VIEWER | {A.PROPOSE_CONTENT, A.SUBMIT_FEEDBACK, A.TAKE_TRAINING}
+CONTRIBUTOR = VIEWER | {
+    A.PROPOSE_CONTENT,
+    A.SUBMIT_FEEDBACK,
+    A.TAKE_TRAINING,
+    A.BUILD_KITS,
+    A.SHARE_WITH_BUYERS,
+}
 EDITOR = CONTRIBUTOR | {
     A.READ_DRAFTS,
     A.EDIT_CONTENT,
     A.PUBLISH_CONTENT,
+    A.CURATE_KITS,
     A.RUN_LAUNCHES,
     A.TRIAGE_FEEDBACK,
     A.MANAGE_TRAINING,

@@ -106,11 +106,13 @@ def test_typed_fields_stale_edits_and_links(
 def test_uploads_are_checked_before_anything_is_stored(
     client: TestClient, session: Session, cast: Cast, settings: object
 ) -> None:
-    from prism.demo.knowledge import _docx, _pdf
+    from prism.demo.knowledge import VAULT_DATASHEET, _docx, _pdf
 
     headers = bearer(session, cast.seller)
     ok = client.post(
-        "/api/v1/assets", files={"file": ("sheet.pdf", _pdf(), "application/pdf")}, headers=headers
+        "/api/v1/assets",
+        files={"file": ("sheet.pdf", _pdf(VAULT_DATASHEET), "application/pdf")},
+        headers=headers,
     )
     assert ok.status_code == 201, ok.text
     assert ok.json()["file"]["pages"] == 1
@@ -123,7 +125,7 @@ def test_uploads_are_checked_before_anything_is_stored(
     assert disguised.status_code == 422 and "really a Word file" in disguised.json()["detail"]
     corrupt = client.post(
         "/api/v1/assets",
-        files={"file": ("broken.pdf", _pdf()[:300], "application/pdf")},
+        files={"file": ("broken.pdf", _pdf(VAULT_DATASHEET)[:300], "application/pdf")},
         headers=headers,
     )
     assert corrupt.status_code == 422 and "damaged" in corrupt.json()["detail"]

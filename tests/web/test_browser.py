@@ -1,5 +1,5 @@
-"""Main journeys in a real headless Chromium: sign in and out, admin pages, and the library:
-an editor publishes, a seller finds it."""
+"""Main journeys in a real headless Chromium: sign in and out, admin pages, the library (an
+editor publishes, a seller finds it), and a seller's kit for a large deal reaching a buyer."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import shutil
 import socket
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from prism.app import create_app
 from prism.db import utcnow
-from prism.demo import company, knowledge
+from prism.demo import company, knowledge, toolkits
 from prism.filestore import LocalFileStore
 from prism.migrate import prepare_database
 from prism.settings import Settings
@@ -48,6 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with database.session_scope() as session:
         company.load(session)
         knowledge.load(session, LocalFileStore(settings.files_dir), utcnow())
+        toolkits.load(session, LocalFileStore(settings.files_dir), utcnow())
     database.dispose()
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -209,4 +211,83 @@ def test_an_editor_sees_what_is_stale_and_why(server: str, browser: Browser) -> 
     editor.get_by_role("link", name="Content health").click()
     row = editor.get_by_role("row").filter(has_text="Know which features keep customers")
     expect(row).to_contain_text("Pulse customers cut churn by 15% on average")
+    editor.close()
+
+
+def test_a_seller_builds_a_kit_for_a_large_healthcare_deal_and_the_buyer_views_it(
+    server: str, browser: Browser, tmp_path: Path
+) -> None:
+    seller = sign_in(browser, server, "sam.carter@helio.example")
+    seller.get_by_role("link", name="Deals").click()
+    seller.get_by_label("Deal name").fill("Imaging archive governance")
+    seller.get_by_label("Customer", exact=True).fill("Lakeview Hospital")
+    seller.get_by_label("Industry").select_option(label="Healthcare")
+    seller.get_by_label("Value", exact=True).fill("320000")
+    seller.get_by_label("Expected cycle (days)").fill("150")
+    seller.get_by_label("Helio Vault").check()
+    seller.get_by_label("GuardianDB").check()
+    seller.get_by_role("button", name="Record deal").click()
+    expect(seller.get_by_role("heading", name="Imaging archive governance")).to_be_visible()
+    seller.get_by_role("button", name="Build the kit").click()
+
+    expect(seller.get_by_test_id("kit-note")).to_contain_text("Assembled for this deal")
+    security = seller.get_by_test_id("entry").filter(
+        has_text="Helio security and compliance whitepaper"
+    )
+    expect(security.get_by_test_id("reason")).to_contain_text("industry is Healthcare")
+    expect(seller.get_by_test_id("entry").first).to_contain_text("lakeview-hospital")
+    seller.screenshot(path=str(tmp_path / "kit.png"), full_page=True)
+    with seller.expect_download() as download:
+        seller.get_by_test_id("zip").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        assert "CONTENTS.txt" in archive.namelist()
+        assert "industry is Healthcare" in archive.read("CONTENTS.txt").decode()
+
+    seller.get_by_label("Title the buyer sees").fill("Lakeview Hospital: imaging data protection")
+    seller.get_by_role("button", name="Create share link").click()
+    expect(seller.get_by_role("status")).to_contain_text("Link created")
+    url = seller.get_by_test_id("share-url").input_value()
+    buyer_url = server + url[url.index("/s/") :]
+
+    buyer_context = browser.new_context()  # no cookies: the buyer has no account
+    buyer = buyer_context.new_page()
+    buyer.goto(buyer_url)
+    expect(
+        buyer.get_by_role("heading", name="Lakeview Hospital: imaging data protection")
+    ).to_be_visible()
+    expect(buyer.get_by_test_id("buyer-items")).not_to_contain_text("Battlecard")
+    buyer.get_by_test_id("buyer-items").get_by_role("link").first.click()
+    expect(buyer.get_by_test_id("download")).to_be_visible()
+    buyer.wait_for_timeout(1200)
+    with buyer.expect_download() as got:
+        buyer.get_by_test_id("download").click()
+    assert got.value.suggested_filename
+    buyer.go_back()  # leaving the item sends how long it was read
+    buyer.screenshot(path=str(tmp_path / "buyer.png"), full_page=True)
+    buyer_context.close()
+
+    seller.reload()
+    expect(seller.get_by_test_id("summary")).to_contain_text(
+        "1 visitor · 1 open · 1 item view · 1 download"
+    )
+    expect(seller.get_by_test_id("views")).to_contain_text("download")
+    seller.screenshot(path=str(tmp_path / "activity.png"), full_page=True)
+    seller.close()
+
+
+def test_an_output_is_rendered_from_the_item_page(server: str, browser: Browser) -> None:
+    editor = sign_in(browser, server, "priya.raman@helio.example")
+    editor.goto(server + "/library?kind=solution")
+    editor.get_by_role("link", name="Patient data protection").click()
+    outputs = editor.locator("#outputs")
+    outputs.get_by_label("Render as").select_option(label="Event talk (PPTX)")
+    outputs.get_by_label("for customer").fill("Lakeview")
+    outputs.get_by_role("button", name="Render").click()
+    expect(outputs.get_by_role("status")).to_contain_text("Rendered")
+    expect(outputs.get_by_test_id("outputs")).to_contain_text("Event talk (PPTX)")
+    with editor.expect_download() as download:
+        outputs.get_by_role("link", name="Event talk (PPTX)").click()
+    assert download.value.suggested_filename.endswith(".pptx")
     editor.close()

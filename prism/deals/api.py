@@ -1,0 +1,43 @@
+"""The deals API: record a deal's context, change it, close it."""
+
+from __future__ import annotations
+
+from prism.deals import service
+from prism.deals.schemas import DealIn, DealOut, DealUpdate
+from prism.pagination import Page
+from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
+from prism.web.routing import Cursor, IdPath, Limit, api_router, to_page
+
+router = api_router("deals")
+
+
+@router.get("/deals", response_model=Page[DealOut], summary="Deals, newest first")
+def list_deals(
+    session: DbSession,
+    user: CurrentUser,
+    mine: bool = False,
+    limit: int = Limit,
+    cursor: str | None = Cursor,
+) -> Page[DealOut]:
+    page = service.list_deals(session, user, limit=limit, cursor=cursor, mine=mine)
+    return to_page(page, DealOut)
+
+
+@router.post("/deals", response_model=DealOut, status_code=201, summary="Record a deal")
+def create_deal(
+    data: DealIn, session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
+) -> DealOut:
+    deal = service.create_deal(session, user, data, currency=settings.currency, now=now)
+    return DealOut.model_validate(deal)
+
+
+@router.get("/deals/{deal_id}", response_model=DealOut, summary="One deal")
+def read_deal(deal_id: IdPath, session: DbSession, user: CurrentUser) -> DealOut:
+    return DealOut.model_validate(service.get_deal(session, user, deal_id))
+
+
+@router.patch("/deals/{deal_id}", response_model=DealOut, summary="Change a deal or close it")
+def update_deal(
+    deal_id: IdPath, data: DealUpdate, session: DbSession, user: CurrentUser, now: Now
+) -> DealOut:
+    return DealOut.model_validate(service.update_deal(session, user, deal_id, data, now=now))

@@ -1,0 +1,113 @@
+"""Deal pages: the team's deals, recording a new one, and closing it as won or lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import Principal
+from prism.deals import service
+from prism.deals.models import Stage
+from prism.deals.schemas import DealIn, DealUpdate
+from prism.knowledge import facets
+from prism.knowledge.models import Dimension
+from prism.knowledge.service import ItemFilter, list_items
+from prism.toolkits.service import kit_of_deal
+from prism.web.deps import AppSettings, DbSession, Now, PageUser
+from prism.web.forms import Outcome, attempt, form_data, parse
+from prism.web.routing import IdPath, page_router
+from prism.web.templating import render
+
+router = page_router()
+MULTI = ("product_ids", "persona_ids", "competitor_ids")
+
+
+def _choices(session: Session, user: Principal) -> dict[str, Any]:
+    def items(kind: str) -> list[Any]:
+        return list_items(session, user, ItemFilter(kind=kind), limit=200).items
+
+    return {
+        "industries": facets.list_facets(session, user, Dimension.INDUSTRY),
+        "products": items("product"),
+        "personas": items("persona"),
+        "competitors": items("competitor"),
+        "stages": list(Stage),
+    }
+
+
+def _list_page(
+    request: Request, session: DbSession, user: PageUser, outcome: Outcome, form: dict[str, Any]
+) -> HTMLResponse:
+    context = {
+        "title": "Deals",
+        "page": service.list_deals(session, user, limit=100),
+        "form": form,
+        **_choices(session, user),
+        **outcome.context,
+    }
+    return render(request, "deals/list.html", context, status_code=outcome.status_code)
+
+
+@router.get("/deals", response_class=HTMLResponse)
+def deals(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    return _list_page(request, session, user, Outcome(), {})
+
+
+async def _posted(request: Request) -> dict[str, Any]:
+    """The form's fields, with the multi-selects as lists of ids."""
+    form = await request.form()
+    data = await form_data(request)
+    for name in MULTI:
+        data[name] = [v for v in form.getlist(name) if v]
+    return data
+
+
+@router.post("/deals", response_class=HTMLResponse)
+async def create(
+    request: Request, session: DbSession, user: PageUser, settings: AppSettings, now: Now
+) -> Response:
+    data = await _posted(request)
+    outcome = attempt(
+        session,
+        lambda: service.create_deal(
+            session, user, parse(DealIn, data), currency=settings.currency, now=now
+        ),
+        success="Deal recorded.",
+    )
+    if outcome.error:
+        return _list_page(request, session, user, outcome, data)
+    return RedirectResponse(f"/deals/{outcome.value.id}", status_code=303)
+
+
+def _deal_page(
+    request: Request, session: DbSession, user: PageUser, deal_id: int, outcome: Outcome
+) -> HTMLResponse:
+    deal = service.get_deal(session, user, deal_id)
+    context = {
+        "title": deal.name,
+        "deal": deal,
+        "kit": kit_of_deal(session, deal.id),
+        **outcome.context,
+    }
+    return render(request, "deals/deal.html", context, status_code=outcome.status_code)
+
+
+@router.get("/deals/{deal_id}", response_class=HTMLResponse)
+def deal(request: Request, session: DbSession, user: PageUser, deal_id: IdPath) -> HTMLResponse:
+    return _deal_page(request, session, user, deal_id, Outcome())
+
+
+@router.post("/deals/{deal_id}", response_class=HTMLResponse)
+async def update(
+    request: Request, session: DbSession, user: PageUser, now: Now, deal_id: IdPath
+) -> HTMLResponse:
+    data = await form_data(request)
+    outcome = attempt(
+        session,
+        lambda: service.update_deal(session, user, deal_id, parse(DealUpdate, data), now=now),
+        success="Deal updated.",
+    )
+    return _deal_page(request, session, user, deal_id, outcome)

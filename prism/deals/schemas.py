@@ -1,0 +1,70 @@
+"""API shapes for deals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from prism.deals.models import Outcome, Stage
+from prism.schemas import Id, Input, Name, Output
+
+Currency = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")
+]
+Value = Annotated[int, Field(ge=0, le=10**12, description="Expected deal value, whole units.")]
+Cycle = Annotated[int, Field(ge=1, le=3650, description="Expected days from first call to close.")]
+Ids = Annotated[list[Id], Field(max_length=20)]
+
+
+class DealIn(Input):
+    """A deal's context: who, what, against whom, how big and how long."""
+
+    name: Name
+    customer: Name
+    industry_id: Id | None = Field(default=None, description="An industry facet.")
+    value: Value = 0
+    currency: Currency | None = Field(default=None, description="Defaults to Prism's currency.")
+    cycle_days: Cycle = 30
+    stage: Stage = Stage.DISCOVERY
+    product_ids: Ids = []
+    persona_ids: Ids = []
+    competitor_ids: Ids = []
+
+
+class DealUpdate(Input):
+    version: Id
+    name: Name | None = None
+    customer: Name | None = None
+    industry_id: Id | None = None
+    value: Value | None = None
+    currency: Currency | None = None
+    cycle_days: Cycle | None = None
+    stage: Stage | None = None
+    outcome: Outcome | None = None
+    product_ids: Ids | None = None
+    persona_ids: Ids | None = None
+    competitor_ids: Ids | None = None
+
+
+class FocusOut(Output):
+    id: int
+    kind: str
+    title: str
+
+
+class DealOut(Output):
+    id: int
+    name: str
+    customer: str
+    industry_id: int | None
+    value: int
+    currency: str
+    cycle_days: int
+    stage: Stage
+    outcome: Outcome
+    closed_at: datetime | None
+    owner_id: int | None
+    focus: list[FocusOut]
+    version: int

@@ -1,0 +1,131 @@
+"""Deals: record the context a seller works in, change it, close it as won or lost."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from prism.auth.policy import Action, Principal, can, require
+from prism.deals.models import Deal, DealFocus, Outcome, Stage
+from prism.deals.schemas import DealIn, DealUpdate
+from prism.errors import Forbidden, Invalid, NotFound, check_version
+from prism.knowledge.access import readable_by
+from prism.knowledge.models import Dimension, Facet, Item
+from prism.pagination import PageOf, paginate
+
+FOCUS_KINDS = {"product_ids": "product", "persona_ids": "persona", "competitor_ids": "competitor"}
+LOADED = (selectinload(Deal.focus), selectinload(Deal.industry), selectinload(Deal.owner))
+
+
+def list_deals(
+    session: Session,
+    actor: Principal,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+    mine: bool = False,
+) -> PageOf[Deal]:
+    """Deals, newest first; anyone who builds kits sees the team's deals."""
+    require(actor, Action.BUILD_KITS)
+    stmt = select(Deal).options(*LOADED)
+    if mine:
+        stmt = stmt.where(Deal.owner_id == actor.id)
+    return paginate(session, stmt, key=Deal.id, limit=limit, cursor=cursor, newest_first=True)
+
+
+def get_deal(session: Session, actor: Principal, deal_id: int) -> Deal:
+    require(actor, Action.BUILD_KITS)
+    deal = session.scalar(select(Deal).where(Deal.id == deal_id).options(*LOADED))
+    if deal is None:
+        raise NotFound(f"No deal {deal_id}.")
+    return deal
+
+
+def require_owner(actor: Principal, deal: Deal) -> None:
+    """Sellers change their own deals (and their kits); editors and admins change any."""
+    require(actor, Action.BUILD_KITS)
+    if deal.owner_id != actor.id and not can(actor, Action.CURATE_KITS):
+        raise Forbidden("Only the deal's owner (or an editor) may change this deal and its kit.")
+
+
+def create_deal(
+    session: Session, actor: Principal, data: DealIn, *, currency: str, now: datetime
+) -> Deal:
+    require(actor, Action.BUILD_KITS)
+    deal = Deal(owner_id=actor.id, currency=data.currency or currency)
+    _apply(session, actor, deal, data.model_dump(exclude={"currency"}), now)
+    return get_deal(session, actor, deal.id)
+
+
+def update_deal(
+    session: Session, actor: Principal, deal_id: int, data: DealUpdate, *, now: datetime
+) -> Deal:
+    deal = get_deal(session, actor, deal_id)
+    require_owner(actor, deal)
+    check_version("deal", data.version, deal.version)
+    _apply(session, actor, deal, data.model_dump(exclude={"version"}, exclude_unset=True), now)
+    deal.updated_at = now  # every change bumps the version, focus changes included
+    session.flush()
+    return get_deal(session, actor, deal.id)
+
+
+def _apply(
+    session: Session, actor: Principal, deal: Deal, values: dict[str, Any], now: datetime
+) -> None:
+    focus = {k: values.pop(k) for k in FOCUS_KINDS if k in values}
+    if values.get("industry_id") is not None:
+        _check_industry(session, values["industry_id"])
+    outcome = values.get("outcome")
+    if outcome is not None:
+        deal.closed_at = None if outcome == Outcome.OPEN else now
+        if outcome != Outcome.OPEN:
+            values["stage"] = Stage.CLOSED
+    for name, value in values.items():
+        setattr(deal, name, value)
+    session.add(deal)
+    session.flush()
+    if focus:
+        _set_focus(session, actor, deal, focus)
+
+
+def _check_industry(session: Session, facet_id: int) -> None:
+    facet = session.get(Facet, facet_id)
+    if facet is None or facet.dimension != Dimension.INDUSTRY:
+        message = f"No industry {facet_id}."
+        raise Invalid(message, errors=[{"field": "industry_id", "message": message}])
+
+
+def _set_focus(session: Session, actor: Principal, deal: Deal, focus: dict[str, list[int]]) -> None:
+    current = {
+        i.id: i.kind
+        for i in session.scalars(
+            select(Item)
+            .join(DealFocus, DealFocus.item_id == Item.id)
+            .where(DealFocus.deal_id == deal.id)
+        )
+    }
+    wanted = {
+        i
+        for field, kind in FOCUS_KINDS.items()
+        if field not in focus
+        for i, k in current.items()
+        if k == kind
+    }
+    for field, ids in focus.items():
+        found = {
+            i.id: i
+            for i in session.scalars(select(Item).where(Item.id.in_(ids), readable_by(actor)))
+        }
+        for item_id in ids:
+            item = found.get(item_id)
+            if item is None or item.kind != FOCUS_KINDS[field]:
+                message = f"No {FOCUS_KINDS[field]} {item_id}."
+                raise Invalid(message, errors=[{"field": field, "message": message}])
+            wanted.add(item_id)
+    session.execute(delete(DealFocus).where(DealFocus.deal_id == deal.id))
+    session.add_all(DealFocus(deal_id=deal.id, item_id=i) for i in sorted(wanted))
+    session.flush()
+    session.expire(deal, ["focus"])

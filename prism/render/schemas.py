@@ -1,0 +1,68 @@
+"""API shapes for rendering: what to render, the outputs, and the brand theme."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from prism.render.layouts import Format, LayoutName
+from prism.schemas import Input, Output
+
+Colour = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^#[0-9A-Fa-f]{6}$")]
+FontName = Literal["Inter", "Source Serif 4"]
+Context = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+
+
+class RenderIn(Input):
+    """Render an item; the layout defaults to the usual one for the item's kind and format."""
+
+    format: Format
+    layout: LayoutName | None = Field(
+        default=None, description="sales_deck or talk (pptx); whitepaper (pdf, docx); …"
+    )
+    customer: Context = Field(default="", description="Who it is for: shown on the output.")
+    industry: Context = Field(default="", description="Stories from this industry come first.")
+
+    def options(self) -> dict[str, Any]:
+        return {k: v for k, v in (("customer", self.customer), ("industry", self.industry)) if v}
+
+
+class RenditionOut(Output):
+    id: int
+    item_id: int
+    layout: str
+    format: str
+    options: dict[str, Any]
+    filename: str
+    media_type: str
+    size: int
+    gaps: list[str]
+    rendered_at: datetime
+    outdated: bool = False
+    download_url: str = ""
+
+
+class ThemeIn(Input):
+    company: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    primary: Colour = "#1F3A5F"
+    accent: Colour = "#E07A2E"
+    ink: Colour = "#1C2430"
+    heading_font: FontName = "Inter"
+    body_font: FontName = "Inter"
+
+
+class ThemeUpdate(ThemeIn):
+    version: Annotated[int, Field(ge=1)]
+
+
+class ThemeOut(Output):
+    company: str
+    primary: str
+    accent: str
+    ink: str
+    heading_font: str
+    body_font: str
+    has_logo: bool
+    version: int

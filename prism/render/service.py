@@ -1,0 +1,261 @@
+"""Rendering as the rest of Prism uses it: render an item, find out whether an output has fallen
+behind its sources, re-render it, download it, and keep the brand theme."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from prism.auth.policy import Action, Principal, require
+from prism.errors import Invalid, NotFound, check_version
+from prism.filestore import FileStore
+from prism.knowledge import files
+from prism.knowledge.access import require_read
+from prism.knowledge.models import Item
+from prism.knowledge.service import get_item
+from prism.render import brief as briefs
+from prism.render.brand import Look
+from prism.render.layouts import LAYOUTS, MEDIA_TYPES, Layout, choose
+from prism.render.models import Rendition, Theme
+from prism.render.schemas import RenderIn, ThemeIn
+from prism.schemas import parse
+
+LOGO_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Output:
+    """A rendition and whether its sources (or the theme) have changed since it was made."""
+
+    rendition: Rendition
+    outdated: bool
+
+
+def house_theme(session: Session) -> Theme:
+    """The one theme every output wears (created with Prism's defaults on first use)."""
+    theme = session.scalar(select(Theme).order_by(Theme.id).limit(1))
+    if theme is None:
+        theme = Theme()
+        session.add(theme)
+        session.flush()
+    return theme
+
+
+def look_of(theme: Theme, store: FileStore) -> Look:
+    logo = store.get(theme.logo_key) if theme.logo_key else None
+    return Look(
+        theme.company,
+        theme.primary,
+        theme.accent,
+        theme.ink,
+        theme.heading_font,
+        theme.body_font,
+        logo,
+        theme.logo_media_type,
+    )
+
+
+def update_theme(session: Session, actor: Principal, data: ThemeIn, *, version: int) -> Theme:
+    """Change the brand; every output rendered before becomes outdated."""
+    require(actor, Action.EDIT_CONTENT)
+    theme = house_theme(session)
+    check_version("theme", version, theme.version)
+    for name in ThemeIn.model_fields:
+        setattr(theme, name, getattr(data, name))
+    session.flush()
+    return theme
+
+
+def set_logo(
+    session: Session,
+    actor: Principal,
+    *,
+    filename: str,
+    data: bytes,
+    version: int,
+    store: FileStore,
+) -> Theme:
+    """Use an uploaded PNG or JPEG as the logo; anything else is refused and nothing is kept."""
+    require(actor, Action.EDIT_CONTENT)
+    theme = house_theme(session)
+    check_version("theme", version, theme.version)
+    found = files.inspect(filename, data, max_bytes=LOGO_BYTES)
+    if found.format.media_type not in ("image/png", "image/jpeg"):
+        message = f"A logo must be a PNG or JPEG image, not a {found.format.label}."
+        raise Invalid(message, errors=[{"field": "file", "message": message}])
+    theme.logo_key, theme.logo_media_type = store.put(data), found.format.media_type
+    session.flush()
+    return theme
+
+
+def render(
+    session: Session,
+    actor: Principal,
+    item_id: int,
+    data: RenderIn,
+    *,
+    store: FileStore,
+    now: datetime,
+) -> Output:
+    """The item in the chosen layout and format: the stored output if nothing it drew on has
+    changed, otherwise a fresh one (which replaces the outdated file)."""
+    source = get_item(session, actor, item_id)
+    layout = _layout(source.kind, data.format, data.layout)
+    options = data.options()
+    theme = house_theme(session)
+    gathered = briefs.gather(session, source, external=layout.external)
+    inputs = _inputs(gathered, theme)
+    existing = _existing(session, source.id, layout.name, data.format, options)
+    if existing is not None and existing.inputs == inputs:
+        return Output(existing, outdated=False)
+    made = briefs.build(gathered, options, external=layout.external)
+    content = layout.producers[data.format](made, look_of(theme, store), source.body)
+    rendition = existing or Rendition(
+        item_id=source.id,
+        layout=layout.name,
+        format=data.format,
+        options=options,
+        options_key=_key(options),
+    )
+    rendition.inputs, rendition.gaps = inputs, made.gaps
+    rendition.file_key, rendition.size = store.put(content), len(content)
+    rendition.filename = _filename(source, layout, data.format, options)
+    rendition.media_type = MEDIA_TYPES[data.format]
+    rendition.rendered_at = now
+    rendition.rendered_by_id = actor.id
+    session.add(rendition)
+    session.flush()
+    return Output(rendition, outdated=False)
+
+
+def rerender(
+    session: Session, actor: Principal, rendition_id: int, *, store: FileStore, now: datetime
+) -> Output:
+    """Render an output again from its sources as they are now."""
+    rendition = get_rendition(session, actor, rendition_id)
+    again = RenderIn(format=rendition.format, layout=rendition.layout, **rendition.options)
+    return render(session, actor, rendition.item_id, again, store=store, now=now)
+
+
+def get_rendition(session: Session, actor: Principal, rendition_id: int) -> Rendition:
+    """A rendition, if `actor` may read the item it was rendered from."""
+    rendition = session.scalar(
+        select(Rendition)
+        .where(Rendition.id == rendition_id)
+        .options(selectinload(Rendition.item), selectinload(Rendition.rendered_by))
+    )
+    if rendition is None:
+        raise NotFound(f"No rendered output {rendition_id}.")
+    try:
+        require_read(actor, rendition.item)
+    except NotFound:
+        raise NotFound(f"No rendered output {rendition_id}.") from None
+    return rendition
+
+
+def outputs_of(session: Session, actor: Principal, item_id: int) -> list[Output]:
+    """Every output rendered from an item, each saying whether it is outdated."""
+    source = get_item(session, actor, item_id)
+    rows = session.scalars(
+        select(Rendition)
+        .where(Rendition.item_id == source.id)
+        .options(selectinload(Rendition.rendered_by), selectinload(Rendition.item))
+        .order_by(Rendition.layout, Rendition.format, Rendition.id)
+    )
+    return [Output(r, is_outdated(session, r)) for r in rows]
+
+
+def is_outdated(session: Session, rendition: Rendition) -> bool:
+    """Has the source, anything it drew on, or the theme changed since this was rendered?"""
+    layout = LAYOUTS[rendition.layout]
+    gathered = briefs.gather(session, rendition.item, external=layout.external)
+    return _inputs(gathered, house_theme(session)) != rendition.inputs
+
+
+def download(
+    session: Session, actor: Principal, rendition_id: int, store: FileStore
+) -> tuple[Rendition, bytes]:
+    rendition = get_rendition(session, actor, rendition_id)
+    return rendition, store.get(rendition.file_key)
+
+
+SOURCE_KINDS = ("product", "solution", "story", "battlecard")
+
+
+def render_source(
+    session: Session,
+    actor: Principal,
+    source: str,
+    *,
+    fmt: str,
+    layout: str | None = None,
+    customer: str = "",
+    store: FileStore,
+    now: datetime,
+) -> Output:
+    """Render `kind:ID` (`solution:12`, `battlecard:3`, …, or `faqs:PRODUCT_ID` for the product's
+    FAQ sheet), as the command line names it."""
+    kind, _, ident = source.partition(":")
+    if kind not in (*SOURCE_KINDS, "faqs") or not ident.isdigit():
+        message = f"Name what to render as kind:ID, kind one of {', '.join(SOURCE_KINDS)} or faqs."
+        raise Invalid(message, errors=[{"field": "source", "message": message}])
+    item = get_item(session, actor, int(ident), "product" if kind == "faqs" else kind)
+    wanted = {
+        "format": fmt,
+        "layout": "faq_sheet" if kind == "faqs" else layout,
+        "customer": customer,
+    }
+    return render(session, actor, item.id, parse(RenderIn, wanted), store=store, now=now)
+
+
+def rerender_outdated(
+    session: Session, actor: Principal, *, store: FileStore, now: datetime
+) -> int:
+    """Render again every output whose sources or theme changed; how many there were."""
+    stale = [r.id for r in session.scalars(select(Rendition).options(selectinload(Rendition.item)))
+             if is_outdated(session, r)]  # fmt: skip
+    for rendition_id in stale:
+        rerender(session, actor, rendition_id, store=store, now=now)
+    return len(stale)
+
+
+def _layout(kind: str, fmt: str, layout: str | None) -> Layout:
+    chosen = choose(kind, fmt, layout)
+    if isinstance(chosen, str):
+        raise Invalid(
+            chosen, errors=[{"field": "layout" if layout else "format", "message": chosen}]
+        )
+    return chosen
+
+
+def _inputs(gathered: briefs.Gathered, theme: Theme) -> dict[str, int]:
+    return {str(k): v for k, v in sorted(gathered.considered.items())} | {"theme": theme.version}
+
+
+def _existing(
+    session: Session, item_id: int, layout: str, fmt: str, options: dict[str, Any]
+) -> Rendition | None:
+    return session.scalar(
+        select(Rendition).where(
+            Rendition.item_id == item_id,
+            Rendition.layout == layout,
+            Rendition.format == fmt,
+            Rendition.options_key == _key(options),
+        )
+    )
+
+
+def _key(options: dict[str, Any]) -> str:
+    return json.dumps(options, sort_keys=True, ensure_ascii=False)[:400]
+
+
+def _filename(source: Item, layout: Layout, fmt: str, options: dict[str, Any]) -> str:
+    words = [source.title, layout.label, options.get("customer", "")]
+    slug = re.sub(r"\W+", "-", " ".join(w for w in words if w)).strip("-").lower()
+    return f"{slug[:120] or 'output'}.{fmt}"

@@ -1,0 +1,154 @@
+"""The whitepaper as a Word document (python-docx): a title page, contents, the sections, the
+evidence with numbered references, the theme's fonts and colours, and page numbers."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from prism.render.brand import Look, rgb
+from prism.render.brief import Brief
+
+
+def whitepaper(brief: Brief, look: Look) -> bytes:
+    """The whitepaper as DOCX bytes."""
+    doc = Document()
+    _styles(doc, look)
+    _title_page(doc, brief, look)
+    sections = _sections(brief)
+    doc.add_heading("Contents", level=1)
+    for heading, _ in sections:
+        doc.add_paragraph(heading, style="List Number")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for heading, write in sections:
+        doc.add_heading(heading, level=1)
+        write(doc)
+    _page_numbers(doc, look)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _styles(doc: DocxDocument, look: Look) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = look.body_font, Pt(10.5)
+    normal.font.color.rgb = RGBColor(*rgb(look.ink))
+    for name, size in (("Title", 30), ("Heading 1", 16), ("Heading 2", 12.5)):
+        style = doc.styles[name]
+        style.font.name, style.font.size, style.font.bold = look.heading_font, Pt(size), True
+        style.font.color.rgb = RGBColor(*rgb(look.primary))
+    section = doc.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(20)
+
+
+def _title_page(doc: DocxDocument, brief: Brief, look: Look) -> None:
+    kicker = doc.add_paragraph().add_run("WHITEPAPER")
+    kicker.bold, kicker.font.color.rgb = True, RGBColor(*rgb(look.accent))
+    doc.add_paragraph(brief.title, style="Title")
+    doc.add_paragraph(brief.subtitle)
+    if brief.prepared_for:
+        doc.add_paragraph(f"Prepared for {brief.prepared_for}")
+    doc.add_paragraph(f"{look.company} · {date.today():%B %Y}".strip(" ·"))
+    if look.logo:
+        doc.add_picture(io.BytesIO(look.logo), width=Mm(50))
+    doc.add_section(WD_SECTION.NEW_PAGE)
+
+
+Writer = Callable[[DocxDocument], None]
+
+
+def _sections(brief: Brief) -> list[tuple[str, Writer]]:
+    def para(text: str, what: str) -> Writer:
+        return lambda doc: _gap_or_text(doc, brief.need(text, what))
+
+    sections: list[tuple[str, Writer]] = [
+        ("Executive summary", para(brief.subtitle, "a one-line summary")),
+        ("The challenge", para(brief.problem, "the problem it solves")),
+        ("Our approach", lambda doc: _approach(doc, brief)),
+        ("Why it matters", lambda doc: _value(doc, brief)),
+        ("The evidence", lambda doc: _evidence(doc, brief)),
+        ("References", lambda doc: _references(doc, brief)),
+    ]
+    return sections
+
+
+def _gap_or_text(doc: DocxDocument, text: str) -> None:
+    run = doc.add_paragraph().add_run(text)
+    if text.startswith("[To come:"):
+        run.italic, run.font.color.rgb = True, RGBColor(0xA0, 0x52, 0x2D)
+
+
+def _bullets(doc: DocxDocument, rows: list[tuple[str, str]]) -> None:
+    for title, summary in rows:
+        para = doc.add_paragraph(style="List Bullet")
+        para.add_run(title).bold = True
+        if summary:
+            para.add_run(f" — {summary}")
+
+
+def _approach(doc: DocxDocument, brief: Brief) -> None:
+    _gap_or_text(doc, brief.need(brief.approach, "how it solves it"))
+    for line in brief.body.splitlines():
+        doc.add_paragraph(line)
+    if brief.features:
+        doc.add_heading("Capabilities", level=2)
+        _bullets(doc, brief.features)
+
+
+def _value(doc: DocxDocument, brief: Brief) -> None:
+    _gap_or_text(doc, brief.need(brief.value, "the value it brings"))
+    _bullets(doc, brief.messages)
+
+
+def _evidence(doc: DocxDocument, brief: Brief) -> None:
+    if not brief.proofs:
+        _gap_or_text(doc, brief.need("", "customer-shareable proof points"))
+    for number, proof in enumerate(brief.proofs, 1):
+        para = doc.add_paragraph(style="List Bullet")
+        para.add_run(proof.claim).bold = True
+        para.add_run(f" — {proof.evidence} [{number}]" if proof.evidence else f" [{number}]")
+    for story in brief.stories[:3]:
+        doc.add_heading(story.customer, level=2)
+        doc.add_paragraph(story.challenge)
+        if story.solution:
+            doc.add_paragraph(story.solution)
+        _bullets(doc, [(result, metric) for metric, result in story.results])
+        if story.quote:
+            quote = doc.add_paragraph().add_run(
+                f"“{story.quote}”" + (f" — {story.quote_by}" if story.quote_by else "")
+            )
+            quote.italic = True
+
+
+def _references(doc: DocxDocument, brief: Brief) -> None:
+    if not brief.proofs:
+        doc.add_paragraph("No published sources yet.")
+    for number, proof in enumerate(brief.proofs, 1):
+        source = proof.source_url or "internal measurement"
+        doc.add_paragraph(f"[{number}] {proof.claim} — {source}")
+
+
+def _page_numbers(doc: DocxDocument, look: Look) -> None:
+    """A footer on the body pages: the company, the title and a PAGE field."""
+    footer = doc.sections[-1].footer.paragraphs[0]
+    footer.add_run(f"{look.company} · page " if look.company else "Page ")
+    run = footer.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)

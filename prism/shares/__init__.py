@@ -1,0 +1,1 @@
+"""Buyer share links: a tracked, expiring, revocable page of customer-shareable items."""

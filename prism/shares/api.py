@@ -1,0 +1,76 @@
+"""The share-links API for sellers: make a link, see what buyers did with it, revoke it. The
+buyer's side is a page (`/s/{token}`) that needs no sign-in."""
+
+from __future__ import annotations
+
+from prism.settings import Settings
+from prism.shares import service
+from prism.shares.models import ShareLink
+from prism.shares.schemas import ActivityOut, Revoke, ShareIn, ShareOut, ViewOut
+from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
+from prism.web.routing import IdPath, api_router
+
+router = api_router("share links")
+
+
+def share_out(link: ShareLink, settings: Settings) -> ShareOut:
+    out = ShareOut.model_validate(link)
+    return out.model_copy(update={"url": settings.base_url + link.path})
+
+
+@router.get("/share-links", response_model=list[ShareOut], summary="Your share links")
+def list_links(session: DbSession, user: CurrentUser, settings: AppSettings) -> list[ShareOut]:
+    return [share_out(link, settings) for link in service.list_links(session, user)]
+
+
+@router.post(
+    "/share-links",
+    response_model=ShareOut,
+    status_code=201,
+    summary="Share published, customer-shareable items with a buyer",
+)
+def create_link(
+    data: ShareIn, session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
+) -> ShareOut:
+    return share_out(service.create_link(session, user, data, now=now), settings)
+
+
+@router.get(
+    "/share-links/{link_id}", response_model=ActivityOut, summary="A link and every buyer visit"
+)
+def read_link(
+    link_id: IdPath, session: DbSession, user: CurrentUser, settings: AppSettings
+) -> ActivityOut:
+    found = service.activity(session, user, link_id)
+    return ActivityOut(
+        link=share_out(found.link, settings),
+        views=[
+            ViewOut(
+                at=v.at,
+                action=v.action,
+                item_id=v.item_id,
+                seconds=v.seconds,
+                item_title=v.item.title if v.item else None,
+                visitor=v.visitor,
+            )
+            for v in found.views
+        ],
+        visitors=found.visitors,
+        opens=found.count("open"),
+        downloads=found.count("download"),
+        seconds_by_item=found.seconds_by_item,
+    )
+
+
+@router.post("/share-links/{link_id}/revoke", response_model=ShareOut, summary="Close a link now")
+def revoke(
+    link_id: IdPath,
+    data: Revoke,
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
+    now: Now,
+) -> ShareOut:
+    return share_out(
+        service.revoke(session, user, link_id, version=data.version, now=now), settings
+    )

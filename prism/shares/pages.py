@@ -1,0 +1,286 @@
+"""Share-link pages. For sellers: make a link from a kit, see what the buyer did, revoke it.
+For buyers (no sign-in): the link's page, its passcode, each item, its download, and how long
+they read it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from prism.auth.credentials import same, sign
+from prism.errors import PrismError
+from prism.filestore import file_store
+from prism.knowledge.models import Item
+from prism.knowledge.schemas import VersionRef
+from prism.markdown import to_html
+from prism.render import service as rendering
+from prism.render.brand import Look
+from prism.schemas import Input
+from prism.settings import Settings
+from prism.shares import service
+from prism.shares.models import ShareLink
+from prism.shares.schemas import ShareIn
+from prism.web.deps import AppSettings, DbSession, Now, PageUser, client_address, set_private_cookie
+from prism.web.forms import Outcome, Posted, attempt, form_data, parse
+from prism.web.routing import IdPath, attachment, page_router
+from prism.web.templating import render
+
+router = page_router()
+
+
+@router.get("/shares", response_class=HTMLResponse)
+def shares(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    links = service.list_links(session, user)
+    return render(request, "shares/list.html", {"title": "Share links", "links": links})
+
+
+@router.post("/shares", response_class=HTMLResponse)
+async def create(request: Request, session: DbSession, user: PageUser, now: Now) -> Response:
+    data = await form_data(request)
+    data["item_ids"] = (await request.form()).getlist("item_ids")
+    outcome = attempt(
+        session,
+        lambda: service.create_link(session, user, parse(ShareIn, data), now=now),
+        success="Link created.",
+    )
+    if outcome.error:
+        context = {
+            "title": "Share links",
+            "links": service.list_links(session, user),
+            **outcome.context,
+        }
+        return render(request, "shares/list.html", context, status_code=outcome.status_code)
+    return RedirectResponse(f"/shares/{outcome.value.id}?created=1", status_code=303)
+
+
+def _link_page(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    settings: Settings,
+    link_id: int,
+    outcome: Outcome,
+) -> HTMLResponse:
+    found = service.activity(session, user, link_id)
+    context = {
+        "title": found.link.title,
+        "activity": found,
+        "url": settings.base_url + found.link.path,
+        "created": request.query_params.get("created") == "1",
+        **outcome.context,
+    }
+    return render(request, "shares/link.html", context, status_code=outcome.status_code)
+
+
+@router.get("/shares/{link_id}", response_class=HTMLResponse)
+def link(
+    request: Request, session: DbSession, user: PageUser, settings: AppSettings, link_id: IdPath
+) -> HTMLResponse:
+    return _link_page(request, session, user, settings, link_id, Outcome())
+
+
+@router.post("/shares/{link_id}/revoke", response_class=HTMLResponse)
+def revoke(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    settings: AppSettings,
+    now: Now,
+    link_id: IdPath,
+    form: Posted,
+) -> HTMLResponse:
+    outcome = attempt(
+        session,
+        lambda: service.revoke(
+            session, user, link_id, version=parse(VersionRef, form).version, now=now
+        ),
+        success="Revoked: the buyer can no longer open this link.",
+    )
+    return _link_page(request, session, user, settings, link_id, outcome)
+
+
+# The buyer's side.
+
+
+def _visitor(request: Request, settings: Settings, token: str) -> str:
+    """Counts distinct visitors without keeping who they are."""
+    seen = f"{settings.secret_key}|{client_address(request)}|{request.headers.get('user-agent')}"
+    return hashlib.sha256(f"{seen}|{token}".encode()).hexdigest()[:16]
+
+
+def _unlock_cookie(link: ShareLink) -> str:
+    return f"prism_share_{link.id}"
+
+
+def _unlock_value(settings: Settings, link: ShareLink) -> str:
+    return sign(settings.secret_key, f"share:{link.id}:{link.passcode_hash}")
+
+
+def _unlocked(request: Request, settings: Settings, link: ShareLink) -> bool:
+    if link.passcode_hash is None:
+        return True
+    return same(request.cookies.get(_unlock_cookie(link), ""), _unlock_value(settings, link))
+
+
+def _buyer(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    token: str,
+    now: datetime,
+    then: Callable[[ShareLink, str], Response],
+    *,
+    unlocking: bool = False,
+) -> Response:
+    """Open the link for a buyer and go on, or show a friendly page for a closed link."""
+    link = None
+    try:
+        link = service.open_link(session, token[:100], now=now)
+        visitor = _visitor(request, settings, link.token)
+        if not unlocking and not _unlocked(request, settings, link):
+            return render(request, "shares/passcode.html", {"link": link, "title": link.title})
+        return then(link, visitor)
+    except PrismError as exc:
+        if exc.keep_changes:
+            session.commit()  # a wrong passcode counts towards the limit
+        else:
+            session.rollback()
+        if link is not None and exc.status == 403:
+            context = {"link": link, "title": link.title, "error": exc.message}
+            return render(request, "shares/passcode.html", context, status_code=403)
+        context = {"title": _CLOSED.get(exc.status, "Something went wrong"), "detail": exc.message}
+        response = render(request, "shares/closed.html", context, status_code=exc.status)
+        response.headers.update(exc.headers)
+        return response
+
+
+_CLOSED = {410: "This link is closed", 404: "Not found", 429: "Slow down a little"}
+
+
+@router.get("/s/{token}", response_class=HTMLResponse)
+def buyer_page(
+    request: Request, session: DbSession, settings: AppSettings, now: Now, token: str
+) -> Response:
+    def show(link: ShareLink, visitor: str) -> Response:
+        service.record(session, link, action="open", item_id=None, visitor=visitor, now=now)
+        context = {
+            "link": link,
+            "title": link.title,
+            "items": service.shown_items(link),
+            "shown_title": service.shown_title,
+            "look": _look(session, settings),
+        }
+        return render(request, "shares/buyer.html", context)
+
+    return _buyer(request, session, settings, token, now, show)
+
+
+@router.post("/s/{token}", response_class=HTMLResponse)
+def buyer_unlock(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    now: Now,
+    token: str,
+    form: Posted,
+) -> Response:
+    def unlock(link: ShareLink, visitor: str) -> Response:
+        passcode = str(form.get("passcode", ""))[:64]
+        service.unlock(session, link, passcode, visitor=visitor, now=now)
+        response = RedirectResponse(link.path, status_code=303)
+        set_private_cookie(response, settings, _unlock_cookie(link), _unlock_value(settings, link))
+        return response
+
+    return _buyer(request, session, settings, token, now, unlock, unlocking=True)
+
+
+@router.get("/s/{token}/items/{item_id}", response_class=HTMLResponse)
+def buyer_item(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    now: Now,
+    token: str,
+    item_id: IdPath,
+) -> Response:
+    def show(link: ShareLink, visitor: str) -> Response:
+        item = service.shown_item(link, item_id)
+        view = service.record(
+            session, link, action="view", item_id=item.id, visitor=visitor, now=now
+        )
+        context = {
+            "link": link,
+            "item": item,
+            "title": service.shown_title(item),
+            "body": to_html(item.body),
+            "view": view,
+            "facts": _facts(item),
+        }
+        return render(request, "shares/buyer_item.html", context)
+
+    return _buyer(request, session, settings, token, now, show)
+
+
+@router.get("/s/{token}/items/{item_id}/download")
+def buyer_download(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    now: Now,
+    token: str,
+    item_id: IdPath,
+) -> Response:
+    def send(link: ShareLink, visitor: str) -> Response:
+        name, media_type, data = service.buyer_file(
+            session, link, item_id, store=file_store(settings), now=now
+        )
+        service.record(session, link, action="download", item_id=item_id, visitor=visitor, now=now)
+        return attachment(data, name, media_type)
+
+    return _buyer(request, session, settings, token, now, send)
+
+
+@router.post("/s/{token}/views/{view_id}", status_code=204)
+def buyer_time(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    now: Now,
+    token: str,
+    view_id: IdPath,
+    form: Posted,
+) -> Response:
+    """How long the buyer read an item, sent by the page as they leave it."""
+    seconds = parse(Seconds, {"seconds": form.get("seconds")}).seconds
+
+    def note(link: ShareLink, visitor: str) -> Response:
+        service.record_time(session, link, view_id, visitor=visitor, seconds=seconds)
+        return Response(status_code=204)
+
+    return _buyer(request, session, settings, token, now, note)
+
+
+class Seconds(Input):
+    seconds: Annotated[int, Field(ge=0, le=24 * 3600)]
+
+
+def _look(session: Session, settings: Settings) -> Look:
+    """The brand, so the buyer sees the company's logo and colours."""
+    return rendering.look_of(rendering.house_theme(session), file_store(settings))
+
+
+def _facts(item: Item) -> list[tuple[str, str]]:
+    """The story's customer-facing facts (results, quote) as label and value."""
+    f = item.fields
+    facts = [(r["first"], r["second"]) for r in f.get("results", [])]
+    if f.get("quote"):
+        by = "" if f.get("permission") == "anonymised" else f.get("quote_by", "")
+        facts.append(("In their words", f"“{f['quote']}”" + (f" — {by}" if by else "")))
+    return facts

@@ -1,0 +1,66 @@
+"""API shapes for buyer share links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from prism.schemas import Id, Input, Output
+
+
+class ShareIn(Input):
+    """A link for one buyer: customer-shareable, published items only."""
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    item_ids: Annotated[list[Id], Field(min_length=1, max_length=50)]
+    expires_in_days: Annotated[int, Field(ge=1, le=365)] = 30
+    passcode: Annotated[str, StringConstraints(min_length=4, max_length=64)] | None = None
+    deal_id: Id | None = None
+
+
+class ShareItemOut(Output):
+    id: int
+    kind: str
+    title: str
+
+
+class ShareOut(Output):
+    id: int
+    title: str
+    message: str
+    url: str = ""
+    deal_id: int | None
+    owner_id: int | None
+    expires_at: datetime
+    revoked_at: datetime | None
+    has_passcode: bool
+    items: list[ShareItemOut]
+    created_at: datetime
+    version: int
+
+
+class ViewOut(Output):
+    at: datetime
+    action: str
+    item_id: int | None
+    item_title: str | None
+    seconds: int
+    visitor: str
+
+
+class ActivityOut(Output):
+    """What buyers did with a link: every visit, and totals per item."""
+
+    link: ShareOut
+    views: list[ViewOut]
+    visitors: int
+    opens: int
+    downloads: int
+    seconds_by_item: dict[str, int]
+
+
+class Revoke(Input):
+    version: Id

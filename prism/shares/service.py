@@ -1,0 +1,273 @@
+"""Buyer share links. A seller picks published, customer-shareable items; the buyer opens an
+unguessable, expiring link (with a passcode if set) that shows only those items, and only while
+each is still shareable; every visit is recorded for the seller. Nothing internal or unpublished
+can reach a buyer: it is refused when the link is made and hidden if it changes afterwards."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from prism.auth.passwords import hash_password, verify_password
+from prism.auth.policy import SYSTEM, Action, Principal, can, require
+from prism.deals import service as deals
+from prism.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    TooManyRequests,
+    check_version,
+)
+from prism.filestore import FileStore
+from prism.knowledge.access import readable_by
+from prism.knowledge.models import Audience, Item, Status
+from prism.knowledge.service import get_item
+from prism.render import documents
+from prism.render import service as rendering
+from prism.render.brief import Brief, anonymous_customer
+from prism.render.schemas import RenderIn
+from prism.shares.models import ShareLink, ShareLinkItem, ShareView
+from prism.shares.schemas import ShareIn
+
+VISITS_PER_MINUTE = 60
+PASSCODE_TRIES = 5
+PASSCODE_WINDOW = timedelta(minutes=15)
+LOADED = (selectinload(ShareLink.items).selectinload(Item.facets), selectinload(ShareLink.owner))
+# Kinds a buyer receives as a one-pager PDF; other kinds as a plain sheet of their own text.
+ONE_PAGERS = ("product", "solution", "story")
+
+
+def share_problem(item: Item) -> str | None:
+    """Why `item` may not go to a buyer, or None if it may."""
+    title = f"“{item.title}”"
+    if item.kind == "battlecard":
+        return f"{title} is a battlecard: battlecards are for our team and never go to buyers."
+    if item.status != Status.PUBLISHED:
+        return (
+            f"{title} is {item.status.value.replace('_', ' ')}: only published items can be shared."
+        )
+    if item.audience != Audience.CUSTOMER:
+        return f"{title} is {item.audience.value}-only: only customer-shareable items go to buyers."
+    if item.fields.get("permission") == "internal":
+        return f"{title} is a story the customer has not allowed us to share."
+    return None
+
+
+def create_link(session: Session, actor: Principal, data: ShareIn, *, now: datetime) -> ShareLink:
+    """A new link; every item that may not go to a buyer is named with its reason."""
+    require(actor, Action.SHARE_WITH_BUYERS)
+    ids = list(dict.fromkeys(data.item_ids))
+    found = {
+        i.id: i for i in session.scalars(select(Item).where(Item.id.in_(ids), readable_by(actor)))
+    }
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise Invalid(
+            f"No item {missing[0]}.", errors=[{"field": "item_ids", "message": "unknown"}]
+        )
+    problems = [(n, share_problem(found[i])) for n, i in enumerate(ids)]
+    refused = [{"field": f"item_ids.{n}", "message": why} for n, why in problems if why]
+    if refused:
+        raise Conflict(str(refused[0]["message"]), errors=refused)
+    if data.deal_id is not None:
+        deals.get_deal(session, actor, data.deal_id)
+    link = ShareLink(
+        token=secrets.token_urlsafe(32),
+        title=data.title,
+        message=data.message,
+        deal_id=data.deal_id,
+        owner_id=actor.id,
+        expires_at=now + timedelta(days=data.expires_in_days),
+        passcode_hash=hash_password(data.passcode) if data.passcode else None,
+    )
+    session.add(link)
+    session.flush()
+    session.add_all(
+        ShareLinkItem(link_id=link.id, item_id=i, position=n) for n, i in enumerate(ids)
+    )
+    session.flush()
+    return get_link(session, actor, link.id)
+
+
+def list_links(session: Session, actor: Principal) -> list[ShareLink]:
+    """The links `actor` made (editors and admins see everyone's), newest first."""
+    require(actor, Action.SHARE_WITH_BUYERS)
+    stmt = select(ShareLink).options(*LOADED).order_by(ShareLink.id.desc())
+    if not can(actor, Action.CURATE_KITS):
+        stmt = stmt.where(ShareLink.owner_id == actor.id)
+    return list(session.scalars(stmt))
+
+
+def get_link(session: Session, actor: Principal, link_id: int) -> ShareLink:
+    require(actor, Action.SHARE_WITH_BUYERS)
+    link = session.scalar(select(ShareLink).where(ShareLink.id == link_id).options(*LOADED))
+    if link is None or (link.owner_id != actor.id and not can(actor, Action.CURATE_KITS)):
+        raise NotFound(f"No share link {link_id}.")
+    return link
+
+
+def revoke(
+    session: Session, actor: Principal, link_id: int, *, version: int, now: datetime
+) -> ShareLink:
+    """Close the link at once; the buyer sees that it was withdrawn."""
+    link = get_link(session, actor, link_id)
+    check_version("share link", version, link.version)
+    if link.revoked_at is None:
+        link.revoked_at = now
+        session.flush()
+    return link
+
+
+@dataclass(frozen=True)
+class Activity:
+    link: ShareLink
+    views: list[ShareView]
+
+    @property
+    def visitors(self) -> int:
+        return len({v.visitor for v in self.views})
+
+    def count(self, action: str) -> int:
+        return sum(1 for v in self.views if v.action == action)
+
+    @property
+    def seconds_by_item(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for v in self.views:
+            if v.item is not None and v.action == "view":
+                totals[v.item.title] = totals.get(v.item.title, 0) + v.seconds
+        return totals
+
+
+def activity(session: Session, actor: Principal, link_id: int) -> Activity:
+    """Every buyer visit on the link, newest first."""
+    link = get_link(session, actor, link_id)
+    views = session.scalars(
+        select(ShareView)
+        .where(ShareView.link_id == link.id)
+        .options(selectinload(ShareView.item))
+        .order_by(ShareView.id.desc())
+        .limit(1000)
+    )
+    return Activity(link, list(views))
+
+
+# What the buyer's side calls: no signed-in person, only the token.
+
+
+def open_link(session: Session, token: str, *, now: datetime) -> ShareLink:
+    """The link behind `token`, if it is still open."""
+    link = session.scalar(select(ShareLink).where(ShareLink.token == token).options(*LOADED))
+    if link is None:
+        raise NotFound("This link does not exist. Check the address, or ask for a new link.")
+    if link.revoked_at is not None:
+        raise Gone("This link was withdrawn by the sender. Ask them for a new one.")
+    if link.expires_at <= now:
+        raise Gone("This link has expired. Ask the sender for a new one.")
+    return link
+
+
+def shown_items(link: ShareLink) -> list[Item]:
+    """The link's items that may reach a buyer right now (an item unpublished since is hidden)."""
+    return [i for i in link.items if share_problem(i) is None]
+
+
+def shown_title(item: Item) -> str:
+    """The item's title as a buyer sees it: an anonymised story does not name its customer."""
+    if item.fields.get("permission") == "anonymised":
+        return "Customer story: " + anonymous_customer(item)
+    return item.title
+
+
+def shown_item(link: ShareLink, item_id: int) -> Item:
+    item = next((i for i in shown_items(link) if i.id == item_id), None)
+    if item is None:
+        raise NotFound("This link does not include that item.")
+    return item
+
+
+def unlock(
+    session: Session, link: ShareLink, passcode: str, *, visitor: str, now: datetime
+) -> None:
+    """Check the passcode; wrong guesses are recorded, and too many in a row are refused."""
+    since = now - PASSCODE_WINDOW
+    failures = _count(session, link, visitor, since, "passcode_failed")
+    if failures >= PASSCODE_TRIES:
+        raise TooManyRequests(
+            "Too many wrong passcodes. Try again in 15 minutes.",
+            retry_after=int(PASSCODE_WINDOW.total_seconds()),
+        )
+    if not verify_password(link.passcode_hash, passcode):
+        session.add(ShareView(link_id=link.id, action="passcode_failed", at=now, visitor=visitor))
+        session.flush()
+        raise Forbidden("That passcode is not right.", keep_changes=True)
+
+
+def record(
+    session: Session,
+    link: ShareLink,
+    *,
+    action: str,
+    item_id: int | None,
+    visitor: str,
+    now: datetime,
+) -> ShareView:
+    """Note a buyer's visit; a visitor opening pages faster than a person could is refused."""
+    if _count(session, link, visitor, now - timedelta(minutes=1), None) >= VISITS_PER_MINUTE:
+        raise TooManyRequests("Too many requests for this link; wait a minute.", retry_after=60)
+    view = ShareView(link_id=link.id, item_id=item_id, action=action, at=now, visitor=visitor)
+    session.add(view)
+    session.flush()
+    return view
+
+
+def record_time(
+    session: Session, link: ShareLink, view_id: int, *, visitor: str, seconds: int
+) -> None:
+    """How long the buyer kept an item open (sent when they leave it); it only ever grows."""
+    view = session.get(ShareView, view_id)
+    if view is None or view.link_id != link.id or view.visitor != visitor or view.action != "view":
+        raise NotFound("No such visit.")
+    view.seconds = max(view.seconds, min(seconds, 4 * 3600))
+    session.flush()
+
+
+def buyer_file(
+    session: Session, link: ShareLink, item_id: int, *, store: FileStore, now: datetime
+) -> tuple[str, str, bytes]:
+    """(file name, media type, bytes) of an item on the link: the uploaded file itself, or a PDF
+    rendered from customer-shareable sources only."""
+    item = shown_item(link, item_id)
+    if item.kind == "asset":
+        loaded = get_item(session, SYSTEM, item.id, "asset")
+        if loaded.file is None:
+            raise NotFound("This file has no content.")
+        return loaded.file.filename, loaded.file.media_type, store.get(loaded.file.sha256)
+    if item.kind in ONE_PAGERS:
+        wanted = RenderIn(format="pdf", layout="one_pager")
+        out = rendering.render(session, SYSTEM, item.id, wanted, store=store, now=now).rendition
+        return out.filename, out.media_type, store.get(out.file_key)
+    look = rendering.look_of(rendering.house_theme(session), store)
+    sheet = Brief(title=item.title, subtitle=item.summary, kind_label=item.kind.replace("_", " "))
+    return (
+        f"{item.title[:80]}.pdf",
+        "application/pdf",
+        documents.pdf("item_sheet", sheet, look, item.body),
+    )
+
+
+def _count(
+    session: Session, link: ShareLink, visitor: str, since: datetime, action: str | None
+) -> int:
+    stmt = select(func.count()).where(
+        ShareView.link_id == link.id, ShareView.visitor == visitor, ShareView.at >= since
+    )
+    if action is not None:
+        stmt = stmt.where(ShareView.action == action)
+    return session.scalar(stmt) or 0

@@ -1,0 +1,228 @@
+"""Toolkit pages: the kits, one kit with its reasons (add, remove, reorder, download, share),
+building a deal's kit, and the rules that add extras."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from prism.auth.policy import Action, can, require
+from prism.errors import PrismError
+from prism.filestore import file_store
+from prism.knowledge import facets
+from prism.knowledge.models import Dimension, Status
+from prism.knowledge.schemas import VersionRef
+from prism.knowledge.service import ItemFilter, list_items
+from prism.shares.service import share_problem
+from prism.toolkits import assemble, package, rules, service
+from prism.toolkits.api import small_deal
+from prism.toolkits.models import KitKind, Toolkit
+from prism.toolkits.schemas import EntryIn, EntryMove, RuleIn
+from prism.web.deps import AppSettings, DbSession, Now, PageUser
+from prism.web.forms import Outcome, Posted, attempt, parse
+from prism.web.routing import IdPath, attachment, page_router
+from prism.web.templating import render
+
+router = page_router()
+
+
+@router.get("/toolkits", response_class=HTMLResponse)
+def toolkits(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    kits = service.list_kits(session, user)
+    products = list_items(session, user, ItemFilter(kind="product"), limit=200).items
+    context = {
+        "title": "Toolkits",
+        "kits": kits,
+        "products": products,
+        "standard": {k.product_id for k in kits if k.kind == KitKind.STANDARD},
+    }
+    return render(request, "toolkits/list.html", context)
+
+
+@router.get("/products/{product_id}/kit")
+def product_kit(
+    session: DbSession, user: PageUser, settings: AppSettings, now: Now, product_id: IdPath
+) -> Response:
+    kit = service.standard_kit(session, user, product_id, store=file_store(settings), now=now)
+    return RedirectResponse(f"/toolkits/{kit.id}", status_code=303)
+
+
+@router.post("/deals/{deal_id}/toolkit")
+def build(
+    session: DbSession, user: PageUser, settings: AppSettings, now: Now, deal_id: IdPath
+) -> Response:
+    kit = assemble.build_for_deal(
+        session, user, deal_id, small=small_deal(settings), store=file_store(settings), now=now
+    )
+    return RedirectResponse(f"/toolkits/{kit.id}", status_code=303)
+
+
+def _kit_page(
+    request: Request, session: DbSession, user: PageUser, kit_id: int, outcome: Outcome
+) -> HTMLResponse:
+    kit = service.get_kit(session, user, kit_id)
+    context = {
+        "title": kit.title,
+        "kit": kit,
+        "may_edit": _may_edit(user, kit),
+        "shareable": [e.item for e in kit.entries if e.item and share_problem(e.item) is None],
+        **outcome.context,
+    }
+    return render(request, "toolkits/kit.html", context, status_code=outcome.status_code)
+
+
+def _may_edit(user: PageUser, kit: Toolkit) -> bool:
+    try:
+        service.require_edit(user, kit)
+    except PrismError:
+        return False
+    return True
+
+
+def _version(value: object) -> int:
+    return parse(VersionRef, {"version": value}).version
+
+
+@router.get("/toolkits/{kit_id}", response_class=HTMLResponse)
+def kit(request: Request, session: DbSession, user: PageUser, kit_id: IdPath) -> HTMLResponse:
+    return _kit_page(request, session, user, kit_id, Outcome())
+
+
+@router.get("/toolkits/{kit_id}/candidates", response_class=HTMLResponse)
+def candidates(
+    request: Request, session: DbSession, user: PageUser, kit_id: IdPath, q: str = ""
+) -> HTMLResponse:
+    """Published items whose title matches what the seller typed, to add to the kit."""
+    found = list_items(
+        session, user, ItemFilter(status=Status.PUBLISHED, text=q[:100] or None), limit=15
+    ).items
+    return render(
+        request,
+        "toolkits/_candidates.html",
+        {"kit": service.get_kit(session, user, kit_id), "found": found},
+    )
+
+
+@router.post("/toolkits/{kit_id}/entries", response_class=HTMLResponse)
+def add(
+    request: Request, session: DbSession, user: PageUser, now: Now, kit_id: IdPath, form: Posted
+) -> HTMLResponse:
+    version = form.pop("version", None)
+    outcome = attempt(
+        session,
+        lambda: service.add_entry(
+            session, user, kit_id, parse(EntryIn, form), version=_version(version), now=now
+        ),
+        success="Added.",
+    )
+    return _kit_page(request, session, user, kit_id, outcome)
+
+
+@router.post("/toolkits/{kit_id}/entries/{entry_id}/move", response_class=HTMLResponse)
+def move(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    now: Now,
+    kit_id: IdPath,
+    entry_id: IdPath,
+    form: Posted,
+) -> HTMLResponse:
+    def act() -> object:
+        move = parse(EntryMove, form)
+        return service.move_entry(
+            session, user, kit_id, entry_id, move.position, version=move.version, now=now
+        )
+
+    outcome = attempt(session, act, success="Moved.")
+    return _kit_page(request, session, user, kit_id, outcome)
+
+
+@router.post("/toolkits/{kit_id}/entries/{entry_id}/delete", response_class=HTMLResponse)
+def remove(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    now: Now,
+    kit_id: IdPath,
+    entry_id: IdPath,
+    form: Posted,
+) -> HTMLResponse:
+    outcome = attempt(
+        session,
+        lambda: service.remove_entry(
+            session, user, kit_id, entry_id, version=_version(form.get("version")), now=now
+        ),
+        success="Removed.",
+    )
+    return _kit_page(request, session, user, kit_id, outcome)
+
+
+@router.get("/toolkits/{kit_id}/zip")
+def download(
+    session: DbSession, user: PageUser, settings: AppSettings, now: Now, kit_id: IdPath
+) -> Response:
+    name, data = package.kit_zip(session, user, kit_id, store=file_store(settings), now=now)
+    return attachment(data, name, "application/zip")
+
+
+def _rules_page(
+    request: Request, session: DbSession, user: PageUser, outcome: Outcome, form: dict[str, Any]
+) -> HTMLResponse:
+    context = {
+        "title": "Kit rules",
+        "rules": rules.list_rules(session, user),
+        "may_curate": can(user, Action.CURATE_KITS),
+        "industries": facets.list_facets(session, user, Dimension.INDUSTRY),
+        "extras": list_items(
+            session,
+            user,
+            ItemFilter(kinds=["security", "asset", "handbook"], status=Status.PUBLISHED),
+            limit=200,
+        ).items,
+        "form": form,
+        **outcome.context,
+    }
+    return render(request, "toolkits/rules.html", context, status_code=outcome.status_code)
+
+
+@router.get("/kit-rules", response_class=HTMLResponse)
+def rules_page(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    return _rules_page(request, session, user, Outcome(), {})
+
+
+@router.post("/kit-rules", response_class=HTMLResponse)
+async def create_rule(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    form = await request.form()
+    data = {
+        "name": form.get("name", ""),
+        "reason": form.get("reason", ""),
+        "item_ids": form.getlist("item_ids"),
+        "when": {
+            "industries": form.getlist("industries"),
+            "customer_data": form.get("customer_data") == "on",
+            "min_value": form.get("min_value") or None,
+            "match": form.get("match", "any"),
+        },
+    }
+    require(user, Action.CURATE_KITS)
+    outcome = attempt(
+        session,
+        lambda: rules.create_rule(session, user, parse(RuleIn, data)),
+        success="Rule added.",
+    )
+    return _rules_page(request, session, user, outcome, data if outcome.error else {})
+
+
+@router.post("/kit-rules/{rule_id}/delete", response_class=HTMLResponse)
+def delete_rule(
+    request: Request, session: DbSession, user: PageUser, rule_id: IdPath, form: Posted
+) -> HTMLResponse:
+    outcome = attempt(
+        session,
+        lambda: rules.delete_rule(session, user, rule_id, version=_version(form.get("version"))),
+        success="Rule deleted.",
+    )
+    return _rules_page(request, session, user, outcome, {})

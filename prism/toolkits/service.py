@@ -1,0 +1,208 @@
+"""Toolkits: read them, curate a product's standard kit, and let a seller add, remove and reorder
+what is in a deal's kit. Assembly of deal kits lives in `assemble`, the zip in `package`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from prism.auth.policy import SYSTEM, Action, Principal, require
+from prism.deals import service as deals
+from prism.errors import Conflict, NotFound, check_version
+from prism.filestore import FileStore
+from prism.knowledge.access import readable_by
+from prism.knowledge.models import Audience, Item, ItemLink, Status
+from prism.knowledge.service import get_item
+from prism.render import service as rendering
+from prism.render.schemas import RenderIn
+from prism.toolkits.models import KitKind, Toolkit, ToolkitEntry
+from prism.toolkits.schemas import EntryIn
+
+LOADED = (
+    selectinload(Toolkit.entries).selectinload(ToolkitEntry.item),
+    selectinload(Toolkit.entries).selectinload(ToolkitEntry.rendition),
+    selectinload(Toolkit.deal),
+    selectinload(Toolkit.product),
+)
+
+
+def get_kit(session: Session, actor: Principal, kit_id: int) -> Toolkit:
+    """A kit with its entries (an entry whose item has since been unpublished stays listed, and
+    is left out of downloads and share links)."""
+    require(actor, Action.BUILD_KITS)
+    kit = session.scalar(select(Toolkit).where(Toolkit.id == kit_id).options(*LOADED))
+    if kit is None:
+        raise NotFound(f"No toolkit {kit_id}.")
+    return kit
+
+
+def list_kits(session: Session, actor: Principal) -> list[Toolkit]:
+    """Standard kits first (by product), then deal kits, newest first."""
+    require(actor, Action.BUILD_KITS)
+    kits = session.scalars(select(Toolkit).options(*LOADED))
+    return sorted(kits, key=lambda k: (k.kind != KitKind.STANDARD, k.title.lower(), -k.id))
+
+
+def kit_of_deal(session: Session, deal_id: int) -> Toolkit | None:
+    """The kit saved on a deal, if one was built (the caller has already read the deal)."""
+    return session.scalar(select(Toolkit).where(Toolkit.deal_id == deal_id))
+
+
+def standard_kit(
+    session: Session, actor: Principal, product_id: int, *, store: FileStore, now: datetime
+) -> Toolkit:
+    """The product's standard kit, set up from the library the first time anyone asks."""
+    require(actor, Action.BUILD_KITS)
+    product = get_item(session, actor, product_id, "product")
+    found = session.scalar(select(Toolkit.id).where(Toolkit.product_id == product.id))
+    if found is None:
+        found = _seed_standard(session, product, store=store, now=now).id
+    return get_kit(session, actor, found)
+
+
+def _seed_standard(session: Session, product: Item, *, store: FileStore, now: datetime) -> Toolkit:
+    """Intro deck, solutions, stories, FAQ sheet and pricing sheet: plug-and-play for small deals.
+    Built as the system, since every seller gets the same kit; editors curate it afterwards."""
+    kit = Toolkit(
+        kind=KitKind.STANDARD,
+        title=f"{product.title} standard kit",
+        product_id=product.id,
+        note="Plug-and-play for small, fast deals.",
+        entries=[],
+    )
+    session.add(kit)
+    session.flush()
+    deck = rendering.render(
+        session, SYSTEM, product.id, RenderIn(format="pptx"), store=store, now=now
+    )
+    entries: list[tuple[int | None, int | None, str]] = [
+        (None, deck.rendition.id, f"Intro deck for {product.title}")
+    ]
+    shareable = _about(session, product.id, ("solution", "story", "asset"))
+    entries += [
+        (i.id, None, f"{i.kind.title()} for {product.title}")
+        for i in shareable
+        if i.kind != "asset"
+    ]
+    faqs = rendering.render(
+        session,
+        SYSTEM,
+        product.id,
+        RenderIn(format="pdf", layout="faq_sheet"),
+        store=store,
+        now=now,
+    )
+    entries.append((None, faqs.rendition.id, "The questions buyers ask most"))
+    entries += [
+        (i.id, None, "Pricing sheet")
+        for i in shareable
+        if i.kind == "asset" and "pricing" in i.title.lower()
+    ]
+    kit.entries = [
+        ToolkitEntry(position=n, item_id=item_id, rendition_id=rid, reason=why, source="standard")
+        for n, (item_id, rid, why) in enumerate(entries, 1)
+    ]
+    session.flush()
+    return kit
+
+
+def _about(session: Session, product_id: int, kinds: Sequence[str]) -> list[Item]:
+    """Published, customer-shareable items of `kinds` that link to the product."""
+    stmt = (
+        select(Item)
+        .join(ItemLink, ItemLink.source_id == Item.id)
+        .where(ItemLink.target_id == product_id, ItemLink.relation == "product")
+        .where(Item.kind.in_(kinds), Item.status == Status.PUBLISHED)
+        .where(Item.audience == Audience.CUSTOMER)
+        .order_by(Item.kind, Item.title)
+    )
+    return [i for i in session.scalars(stmt) if i.fields.get("permission") != "internal"]
+
+
+def require_edit(actor: Principal, kit: Toolkit) -> None:
+    """Editors curate standard kits; a deal's kit belongs to the deal's owner (and editors)."""
+    if kit.kind == KitKind.STANDARD:
+        require(actor, Action.CURATE_KITS)
+    else:
+        assert kit.deal is not None
+        deals.require_owner(actor, kit.deal)
+
+
+def add_entry(
+    session: Session, actor: Principal, kit_id: int, data: EntryIn, *, version: int, now: datetime
+) -> Toolkit:
+    """Put a published item in the kit, with the reason the person gave."""
+    kit = _for_edit(session, actor, kit_id, version)
+    item = session.scalar(select(Item).where(Item.id == data.item_id, readable_by(actor)))
+    if item is None:
+        raise NotFound(f"No item {data.item_id}.")
+    if item.status != Status.PUBLISHED:
+        raise Conflict(f"“{item.title}” is not published; only published items go in a kit.")
+    if any(e.item_id == item.id for e in kit.entries):
+        raise Conflict(f"“{item.title}” is already in this kit.")
+    entry = ToolkitEntry(item_id=item.id, reason=data.reason or "Added by hand", source="seller")
+    ordered = list(kit.entries)
+    ordered.insert((data.position or len(ordered) + 1) - 1, entry)
+    return _saved(session, actor, kit, ordered, now)
+
+
+def remove_entry(
+    session: Session, actor: Principal, kit_id: int, entry_id: int, *, version: int, now: datetime
+) -> Toolkit:
+    kit = _for_edit(session, actor, kit_id, version)
+    kept = [e for e in kit.entries if e.id != entry_id]
+    if len(kept) == len(kit.entries):
+        raise NotFound(f"Toolkit {kit_id} has no entry {entry_id}.")
+    return _saved(session, actor, kit, kept, now)
+
+
+def move_entry(
+    session: Session,
+    actor: Principal,
+    kit_id: int,
+    entry_id: int,
+    position: int,
+    *,
+    version: int,
+    now: datetime,
+) -> Toolkit:
+    """Move an entry to `position` (1 is first); the others close up around it."""
+    kit = _for_edit(session, actor, kit_id, version)
+    moving = next((e for e in kit.entries if e.id == entry_id), None)
+    if moving is None:
+        raise NotFound(f"Toolkit {kit_id} has no entry {entry_id}.")
+    ordered = [e for e in kit.entries if e.id != entry_id]
+    ordered.insert(min(position, len(ordered) + 1) - 1, moving)
+    return _saved(session, actor, kit, ordered, now)
+
+
+def _for_edit(session: Session, actor: Principal, kit_id: int, version: int) -> Toolkit:
+    kit = get_kit(session, actor, kit_id)
+    require_edit(actor, kit)
+    check_version("toolkit", version, kit.version)
+    return kit
+
+
+def _saved(
+    session: Session, actor: Principal, kit: Toolkit, ordered: list[ToolkitEntry], now: datetime
+) -> Toolkit:
+    """Store the kit's entries in this order; the kit's version moves on once."""
+    place(session, kit, ordered)
+    kit.updated_at = now
+    session.flush()
+    session.expire(kit)
+    return get_kit(session, actor, kit.id)
+
+
+def place(session: Session, kit: Toolkit, ordered: list[ToolkitEntry]) -> None:
+    """Number `ordered` 1..n as the kit's entries (through negatives, so no two ever clash)."""
+    for n, entry in enumerate(ordered, 1):
+        entry.position = -n
+    kit.entries = ordered
+    session.flush()
+    for n, entry in enumerate(ordered, 1):
+        entry.position = n
+    session.flush()

@@ -1,0 +1,224 @@
+"""Rendering from the library: customer-facing outputs draw only on what may reach a customer,
+outputs know when their sources changed, and the brand theme is the editors' to change."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pptx import Presentation
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import SYSTEM
+from prism.db import utcnow
+from prism.errors import Forbidden, Invalid, NotFound
+from prism.filestore import LocalFileStore
+from prism.knowledge import service as knowledge
+from prism.knowledge.schemas import ItemIn, ItemUpdate
+from prism.render import documents, service
+from prism.render.brand import DEFAULT_LOOK
+from prism.render.brief import Brief
+from prism.render.schemas import RenderIn, ThemeIn
+from tests.conftest import ROLES, Cast, bearer
+from tests.library import SECRET, make_library
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalFileStore:
+    return LocalFileStore(tmp_path / "files")
+
+
+def deck_text(store: LocalFileStore, output: service.Output) -> str:
+    deck = Presentation(io.BytesIO(store.get(output.rendition.file_key)))
+    parts = [s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame]
+    parts += [slide.notes_slide.notes_text_frame.text for slide in deck.slides]
+    return "\n".join(parts)
+
+
+def test_a_customer_deck_draws_only_on_customer_shareable_published_items(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    wanted = RenderIn(format="pptx", customer="St. Mary's", industry="Healthcare")
+    output = service.render(session, SYSTEM, lib.solution.id, wanted, store=store, now=utcnow())
+    text = deck_text(store, output)
+    assert "Patient data is spread across forty systems" in text
+    assert "Mercy General" in text and "Audits in days" in text
+    assert "Prepared for St. Mary's" in text
+    assert SECRET not in text  # internal story, internal proof, draft story
+    assert "Riverside Clinic" not in text  # anonymised story keeps its name out
+
+
+def test_whitepaper_pdf_cites_its_sources_and_leaks_nothing(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    output = service.render(session, SYSTEM, lib.solution.id, RenderIn(format="pdf"), store=store,
+                            now=utcnow())  # fmt: skip
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(store.get(output.rendition.file_key))).pages
+    )
+    assert output.rendition.layout == "whitepaper"
+    assert "https://example.com/study" in text
+    assert SECRET not in text
+
+
+def test_the_internal_battlecard_uses_internal_knowledge_but_not_drafts(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    output = service.render(session, SYSTEM, lib.battlecard.id, RenderIn(format="html"), store=store,
+                            now=utcnow())  # fmt: skip
+    page = store.get(output.rendition.file_key).decode()
+    assert "INTERNAL" in page and "GuardianDB" in page
+    assert f"{SECRET} discount" in page  # its own pricing notes: it is for staff
+    assert f"{SECRET} draft" not in page
+
+
+def test_an_output_becomes_outdated_when_a_source_or_the_theme_changes(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    first = service.render(
+        session, SYSTEM, lib.solution.id, RenderIn(format="pptx"), store=store, now=utcnow()
+    )
+    again = service.render(
+        session, SYSTEM, lib.solution.id, RenderIn(format="pptx"), store=store, now=utcnow()
+    )
+    assert again.rendition.id == first.rendition.id
+    assert [o.outdated for o in service.outputs_of(session, SYSTEM, lib.solution.id)] == [False]
+
+    story = knowledge.update_item(session, SYSTEM, lib.public_story.id, ItemUpdate(
+        version=lib.public_story.version, fields={**lib.public_story.fields, "customer": "Mercy Health"}),
+        now=utcnow())  # fmt: skip
+    assert story.fields["customer"] == "Mercy Health"
+    assert [o.outdated for o in service.outputs_of(session, SYSTEM, lib.solution.id)] == [True]
+    old_key = first.rendition.file_key
+    fresh = service.rerender(session, SYSTEM, first.rendition.id, store=store, now=utcnow())
+    assert fresh.rendition.id == first.rendition.id and fresh.rendition.file_key != old_key
+    assert "Mercy Health" in deck_text(store, fresh)
+    assert not service.is_outdated(session, fresh.rendition)
+
+    theme = service.house_theme(session)
+    service.update_theme(
+        session, SYSTEM, ThemeIn(company="Helio", primary="#000000"), version=theme.version
+    )
+    assert service.is_outdated(session, fresh.rendition)
+
+
+def test_an_item_with_missing_fields_renders_with_its_gaps_listed(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    bare = knowledge.create_item(session, SYSTEM, "solution", _bare(), now=utcnow())
+    for fmt in ("pptx", "pdf", "docx", "html"):
+        output = service.render(
+            session, SYSTEM, bare.id, RenderIn(format=fmt), store=store, now=utcnow()
+        )
+        assert "the problem it solves" in output.rendition.gaps
+    assert lib.solution.id != bare.id
+
+
+def _bare() -> ItemIn:
+    return ItemIn(title="Bare")
+
+
+def _a_pdf() -> bytes:
+    return documents.pdf(
+        "item_sheet", Brief(title="Not a logo", subtitle="", kind_label="file"), DEFAULT_LOOK
+    )
+
+
+def test_unknown_layouts_and_kinds_that_cannot_render_are_refused(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    with pytest.raises(Invalid, match="battlecard is made from a battlecard"):
+        service.render(session, SYSTEM, lib.solution.id, RenderIn(format="pdf", layout="battlecard"),
+                       store=store, now=utcnow())  # fmt: skip
+    with pytest.raises(Invalid, match="renders as pptx"):
+        service.render(session, SYSTEM, lib.solution.id, RenderIn(format="pdf", layout="talk"),
+                       store=store, now=utcnow())  # fmt: skip
+    with pytest.raises(Invalid, match="does not render as pptx"):
+        service.render(
+            session, SYSTEM, lib.faq.id, RenderIn(format="pptx"), store=store, now=utcnow()
+        )
+
+
+def test_drafts_render_only_for_those_who_may_read_them(
+    session: Session, store: LocalFileStore, cast: Cast
+) -> None:
+    lib = make_library(session)
+    with pytest.raises(NotFound):
+        service.render(session, cast.seller, lib.draft_story.id, RenderIn(format="pdf"), store=store,
+                       now=utcnow())  # fmt: skip
+    made = service.render(session, cast.editor, lib.draft_story.id, RenderIn(format="pdf"), store=store,
+                          now=utcnow())  # fmt: skip
+    with pytest.raises(NotFound):
+        service.get_rendition(session, cast.seller, made.rendition.id)
+    assert service.render(session, cast.pm, lib.solution.id, RenderIn(format="html"), store=store,
+                          now=utcnow()).rendition.id  # fmt: skip
+
+
+def test_a_logo_must_be_an_image(session: Session, store: LocalFileStore, cast: Cast) -> None:
+    theme = service.house_theme(session)
+    with pytest.raises(Invalid, match="PNG or JPEG"):
+        service.set_logo(session, cast.editor, filename="logo.pdf", data=_a_pdf(),
+                         version=theme.version, store=store)  # fmt: skip
+    with pytest.raises(Forbidden):
+        service.update_theme(session, cast.seller, ThemeIn(), version=theme.version)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_api_render_list_download_and_rerender(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    lib = make_library(session)
+    headers = bearer(session, getattr(cast, who))
+    made = client.post(
+        f"/api/v1/items/{lib.solution.id}/renditions", json={"format": "docx"}, headers=headers
+    )
+    assert made.status_code == 200, made.text
+    body = made.json()
+    assert body["layout"] == "whitepaper" and body["outdated"] is False
+    got = client.get(body["download_url"], headers=headers)
+    assert got.status_code == 200 and got.content.startswith(b"PK")
+    assert "attachment" in got.headers["content-disposition"]
+    listed = client.get(f"/api/v1/items/{lib.solution.id}/renditions", headers=headers).json()
+    assert [r["id"] for r in listed] == [body["id"]]
+    again = client.post(f"/api/v1/renditions/{body['id']}/rerender", headers=headers)
+    assert again.status_code == 200
+
+
+def test_api_refuses_an_unknown_format_and_reports_a_bad_layout(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    lib = make_library(session)
+    headers = bearer(session, cast.seller)
+    bad = client.post(
+        f"/api/v1/items/{lib.solution.id}/renditions", json={"format": "xlsx"}, headers=headers
+    )
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith(
+        "application/problem+json"
+    )
+    wrong = client.post(
+        f"/api/v1/items/{lib.faq.id}/renditions", json={"format": "pptx"}, headers=headers
+    )
+    assert wrong.status_code == 422 and "does not render" in wrong.json()["detail"]
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_only_editors_and_admins_change_the_theme(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    headers = bearer(session, getattr(cast, who))
+    theme = client.get("/api/v1/theme", headers=headers).json()
+    changed = client.put("/api/v1/theme", headers=headers, json={"version": theme["version"], "company": "Helio",
+                                                                 "primary": "#112233"})  # fmt: skip
+    assert changed.status_code == (200 if who in ("admin", "editor") else 403)
+    if who in ("admin", "editor"):
+        stale = client.put("/api/v1/theme", headers=headers, json={"version": theme["version"]})
+        assert stale.status_code == 409

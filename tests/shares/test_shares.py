@@ -1,0 +1,231 @@
+"""Buyer share links: only published, customer-shareable items can be shared; the buyer sees
+nothing else, ever; links expire, are revocable, can carry a throttled passcode; every visit is
+recorded for the seller."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import SYSTEM
+from prism.db import utcnow
+from prism.errors import Conflict, NotFound
+from prism.knowledge import service as knowledge
+from prism.knowledge.schemas import ItemUpdate
+from prism.shares import service
+from prism.shares.models import ShareLink
+from prism.shares.schemas import ShareIn
+from tests.conftest import ROLES, Cast, Clock, bearer
+from tests.library import SECRET, Library, make_library
+from tests.web.test_pages import csrf_from
+
+
+def share(session: Session, lib: Library, actor=SYSTEM, **more: object) -> ShareLink:  # type: ignore[no-untyped-def]
+    ids = [
+        lib.solution.id,
+        lib.public_story.id,
+        lib.anonymous_story.id,
+        lib.faq.id,
+        lib.security.id,
+    ]
+    return service.create_link(
+        session, actor, ShareIn(title="For St. Mary's", item_ids=ids, **more), now=utcnow()
+    )
+
+
+@pytest.mark.parametrize(
+    "refused", ["internal_story", "draft_story", "internal_proof", "battlecard"]
+)
+def test_nothing_internal_draft_or_battlecard_can_be_shared(
+    session: Session, cast: Cast, refused: str
+) -> None:
+    lib = make_library(session)
+    bad = getattr(lib, refused)
+    with pytest.raises((Conflict, NotFound)) as caught:
+        service.create_link(
+            session,
+            cast.editor,
+            ShareIn(title="x", item_ids=[lib.solution.id, bad.id]),
+            now=utcnow(),
+        )
+    assert caught.value.status == 409
+    assert caught.value.errors == [{"field": "item_ids.1", "message": service.share_problem(bad)}]
+
+
+def test_the_buyer_sees_only_the_links_items_without_signing_in(
+    client: TestClient, session: Session
+) -> None:
+    lib = make_library(session)
+    link = share(session, lib)
+    session.commit()
+    page = client.get(link.path)
+    assert page.status_code == 200
+    assert "Patient data protection" in page.text and "Mercy General" in page.text
+    assert "Riverside Clinic" not in page.text and "A healthcare customer" in page.text
+    assert SECRET not in page.text and "GuardianDB" not in page.text
+    item = client.get(f"{link.path}/items/{lib.anonymous_story.id}")
+    assert (
+        item.status_code == 200
+        and "Riverside" not in item.text
+        and "We walked into the audit calm" in item.text
+    )
+    assert client.get(f"{link.path}/items/{lib.internal_story.id}").status_code == 404
+    assert client.get(f"{link.path}/items/{lib.battlecard.id}/download").status_code == 404
+
+
+def test_a_downloaded_one_pager_carries_nothing_internal(
+    client: TestClient, session: Session
+) -> None:
+    lib = make_library(session)
+    link = share(session, lib)
+    session.commit()
+    got = client.get(f"{link.path}/items/{lib.solution.id}/download")
+    assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(got.content)).pages)
+    assert "Patient data is spread" in text
+    assert SECRET not in text and "Riverside" not in text
+    sheet = client.get(f"{link.path}/items/{lib.security.id}/download")
+    assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
+
+
+def test_an_item_made_internal_after_sharing_disappears_for_the_buyer(
+    client: TestClient, session: Session
+) -> None:
+    lib = make_library(session)
+    link = share(session, lib)
+    knowledge.update_item(session, SYSTEM, lib.public_story.id, ItemUpdate(version=lib.public_story.version,
+                          audience="internal"), now=utcnow())  # fmt: skip
+    knowledge.transition(
+        session, SYSTEM, lib.faq.id, "archive", version=lib.faq.version, now=utcnow()
+    )
+    session.commit()
+    page = client.get(link.path)
+    assert "Mercy General" not in page.text and "Does Vault need agents?" not in page.text
+    assert client.get(f"{link.path}/items/{lib.public_story.id}").status_code == 404
+    assert client.get(f"{link.path}/items/{lib.faq.id}/download").status_code == 404
+
+
+def test_revoked_expired_and_unknown_links_answer_kindly(
+    client: TestClient, session: Session, cast: Cast, clock: Clock
+) -> None:
+    lib = make_library(session)
+    link = share(session, lib, actor=cast.seller, expires_in_days=1)
+    other = share(session, lib, actor=cast.seller)
+    service.revoke(session, cast.seller, other.id, version=other.version, now=utcnow())
+    session.commit()
+    revoked = client.get(other.path)
+    assert revoked.status_code == 410 and "withdrawn" in revoked.text
+    assert client.get("/s/not-a-real-token").status_code == 404
+    clock.advance(days=2)
+    expired = client.get(link.path)
+    assert expired.status_code == 410 and "expired" in expired.text
+    assert "Sign in" not in expired.text
+
+
+def test_a_passcode_is_asked_for_and_guessing_is_throttled(
+    client: TestClient, session: Session
+) -> None:
+    lib = make_library(session)
+    link = share(session, lib, passcode="mary-2026")
+    session.commit()
+    asked = client.get(link.path)
+    assert (
+        asked.status_code == 200 and "Passcode" in asked.text and "Patient data" not in asked.text
+    )
+    token = csrf_from(asked.text)
+    assert client.get(f"{link.path}/items/{lib.solution.id}/download").status_code == 200
+    assert b"%PDF" not in client.get(f"{link.path}/items/{lib.solution.id}/download").content[:4]
+    for _ in range(5):
+        wrong = client.post(link.path, data={"passcode": "guess", "csrf_token": token})
+        assert wrong.status_code == 403 and "not right" in wrong.text
+    blocked = client.post(link.path, data={"passcode": "mary-2026", "csrf_token": token})
+    assert blocked.status_code == 429 and "Retry-After" in blocked.headers
+
+
+def test_the_right_passcode_opens_the_link(client: TestClient, session: Session) -> None:
+    lib = make_library(session)
+    link = share(session, lib, passcode="mary-2026")
+    session.commit()
+    token = csrf_from(client.get(link.path).text)
+    opened = client.post(link.path, data={"passcode": "mary-2026", "csrf_token": token})
+    assert opened.status_code == 200 and "Patient data protection" in opened.text
+
+
+def test_every_visit_is_recorded_and_the_seller_sees_it(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    lib = make_library(session)
+    link = share(session, lib, actor=cast.seller)
+    session.commit()
+    client.get(link.path)
+    item = client.get(f"{link.path}/items/{lib.solution.id}")
+    view_id = int(item.text.split(f"{link.path}/views/")[1].split('"')[0])
+    token = item.text.split('data-csrf="')[1].split('"')[0]
+    assert (
+        client.post(
+            f"{link.path}/views/{view_id}", data={"seconds": "42", "csrf_token": token}
+        ).status_code
+        == 204
+    )
+    client.get(f"{link.path}/items/{lib.solution.id}/download")
+    seen = client.get(f"/api/v1/share-links/{link.id}", headers=bearer(session, cast.seller)).json()
+    assert (seen["opens"], seen["downloads"], seen["visitors"]) == (1, 1, 1)
+    assert seen["seconds_by_item"] == {"Patient data protection": 42}
+    assert (
+        client.get(f"/api/v1/share-links/{link.id}", headers=bearer(session, cast.csm)).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            f"/api/v1/share-links/{link.id}", headers=bearer(session, cast.editor)
+        ).status_code
+        == 200
+    )
+
+
+def test_buyer_requests_are_rate_limited(client: TestClient, session: Session) -> None:
+    lib = make_library(session)
+    link = share(session, lib)
+    session.commit()
+    statuses = [client.get(link.path).status_code for _ in range(service.VISITS_PER_MINUTE + 1)]
+    assert statuses[:-1] == [200] * service.VISITS_PER_MINUTE and statuses[-1] == 429
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_api_create_and_revoke_for_each_role(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    lib = make_library(session)
+    headers = bearer(session, getattr(cast, who))
+    made = client.post("/api/v1/share-links", headers=headers,
+                       json={"title": "For you", "item_ids": [lib.solution.id], "passcode": "open-sesame"})  # fmt: skip
+    if who == "pm":
+        assert made.status_code == 403
+        return
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert (
+        body["url"].endswith(f"/s/{body['url'].rsplit('/', 1)[1]}")
+        and len(body["url"].rsplit("/", 1)[1]) >= 40
+    )
+    assert body["has_passcode"] is True and "passcode" not in str(body).replace("has_passcode", "")
+    refused = client.post("/api/v1/share-links", headers=headers,
+                          json={"title": "x", "item_ids": [lib.battlecard.id]})  # fmt: skip
+    assert refused.status_code == 409 and "battlecard" in refused.json()["detail"]
+    revoked = client.post(
+        f"/api/v1/share-links/{body['id']}/revoke",
+        headers=headers,
+        json={"version": body["version"]},
+    )
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+
+
+def test_links_expire_when_asked(session: Session) -> None:
+    lib = make_library(session)
+    link = share(session, lib, expires_in_days=3)
+    assert link.expires_at - utcnow() <= timedelta(days=3)

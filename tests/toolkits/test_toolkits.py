@@ -1,0 +1,319 @@
+"""Toolkits: the standard kit per product, deal kits (standard for small fast deals, assembled
+for the rest with reasons, rule extras and past-deal results), editing, the zip, and who may do
+what."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import SYSTEM
+from prism.db import utcnow
+from prism.deals import service as deals
+from prism.deals.schemas import DealIn, DealUpdate
+from prism.errors import Conflict, Forbidden, Invalid, NotFound
+from prism.filestore import LocalFileStore
+from prism.knowledge import service as knowledge
+from prism.toolkits import assemble, package, rules, service
+from prism.toolkits.models import Toolkit
+from prism.toolkits.schemas import EntryIn, RuleIn, RuleWhen
+from tests.conftest import ROLES, Cast, bearer
+from tests.knowledge.factories import make_item
+from tests.library import Library, make_library
+
+SMALL = assemble.SmallDeal()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalFileStore:
+    return LocalFileStore(tmp_path / "files")
+
+
+def make_deal(session: Session, lib: Library, actor=SYSTEM, **overrides: object):  # type: ignore[no-untyped-def]
+    data = {"name": "Records", "customer": "St. Mary's Health", "industry_id": lib.healthcare.id,
+            "value": 250_000, "cycle_days": 120, "product_ids": [lib.product.id],
+            "competitor_ids": [lib.competitor.id], **overrides}  # fmt: skip
+    return deals.create_deal(session, actor, DealIn(**data), currency="USD", now=utcnow())
+
+
+def security_rule(session: Session, lib: Library) -> None:
+    rules.create_rule(session, SYSTEM, RuleIn(
+        name="Security pack", reason="Security and compliance pack",
+        when=RuleWhen(industries=["Healthcare", "Government"], customer_data=False),
+        item_ids=[lib.security.id]))  # fmt: skip
+
+
+def titles(kit: Toolkit) -> list[str]:
+    return [e.item.title if e.item else e.rendition.layout for e in kit.entries]  # type: ignore[union-attr]
+
+
+def reason_of(kit: Toolkit, title: str) -> str:
+    return next(e.reason for e in kit.entries if e.item is not None and e.item.title == title)
+
+
+def test_the_standard_kit_is_plug_and_play(session: Session, store: LocalFileStore) -> None:
+    lib = make_library(session)
+    pricing = make_item(session, "asset", title="Vault pricing sheet", audience="customer",
+                        links=[("product", lib.product.id)])  # fmt: skip
+    kit = service.standard_kit(session, SYSTEM, lib.product.id, store=store, now=utcnow())
+    assert titles(kit) == ["sales_deck", "Patient data protection", "Mercy General passes its audit",
+                           "Riverside Clinic maps its data", "faq_sheet", pricing.title]  # fmt: skip
+    assert (
+        service.standard_kit(session, SYSTEM, lib.product.id, store=store, now=utcnow()).id
+        == kit.id
+    )
+
+
+def test_a_small_fast_deal_gets_the_standard_kit(session: Session, store: LocalFileStore) -> None:
+    lib = make_library(session)
+    deal = make_deal(session, lib, value=30_000, cycle_days=20)
+    kit = assemble.build_for_deal(session, SYSTEM, deal.id, small=SMALL, store=store, now=utcnow())
+    assert "standard kit" in kit.note and "40,000 USD" in kit.note
+    assert "sales_deck" in titles(kit) and "faq_sheet" in titles(kit)
+
+
+@pytest.mark.parametrize(("value", "cycle"), [(40_000, 20), (30_000, 30), (250_000, 120)])
+def test_a_large_or_slow_deal_gets_an_assembled_kit_with_reasons(
+    session: Session, store: LocalFileStore, value: int, cycle: int
+) -> None:
+    lib = make_library(session)
+    security_rule(session, lib)
+    deal = make_deal(session, lib, value=value, cycle_days=cycle)
+    kit = assemble.build_for_deal(session, SYSTEM, deal.id, small=SMALL, store=store, now=utcnow())
+    assert "Assembled for this deal" in kit.note
+    assert (
+        kit.entries[0].rendition is not None
+        and kit.entries[0].rendition.options["customer"] == "St. Mary's Health"
+    )
+    assert "Healthcare stories first" in kit.entries[0].reason
+    assert reason_of(kit, "Patient data protection") == "about Vault; matches Healthcare"
+    assert "against GuardianDB" in reason_of(kit, "Vault vs GuardianDB")
+    assert (
+        reason_of(kit, "Security whitepaper")
+        == "Security and compliance pack (industry is Healthcare)"
+    )
+    assert all(e.reason for e in kit.entries)
+    assert "A proof_point" not in titles(kit)
+
+
+def test_kit_rules_match_on_customer_data_or_value_and_all_means_all(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    rules.create_rule(session, SYSTEM, RuleIn(name="Data", reason="Data pack",
+                      when=RuleWhen(customer_data=True, min_value=500_000, match="all"),
+                      item_ids=[lib.security.id]))  # fmt: skip
+    retail = make_deal(session, lib, industry_id=lib.retail.id)
+    kit = assemble.build_for_deal(
+        session, SYSTEM, retail.id, small=SMALL, store=store, now=utcnow()
+    )
+    assert "Security whitepaper" not in titles(kit)
+    big = make_deal(session, lib, industry_id=lib.retail.id, value=600_000)
+    kit = assemble.build_for_deal(session, SYSTEM, big.id, small=SMALL, store=store, now=utcnow())
+    assert (
+        reason_of(kit, "Security whitepaper")
+        == "Data pack (Vault handles customer data; value of 600,000 USD)"
+    )
+
+
+def test_past_deals_lift_what_helped_win(session: Session, store: LocalFileStore) -> None:
+    lib = make_library(session)
+    for outcome in ("won", "won", "won"):
+        deal = make_deal(session, lib, industry_id=lib.retail.id)
+        kit = assemble.build_for_deal(
+            session, SYSTEM, deal.id, small=SMALL, store=store, now=utcnow()
+        )
+        story = next(
+            e for e in kit.entries if e.item and e.item.title == "Riverside Clinic maps its data"
+        )
+        service.remove_entry(session, SYSTEM, kit.id, story.id, version=kit.version, now=utcnow())
+        deals.update_deal(
+            session,
+            SYSTEM,
+            deal.id,
+            DealUpdate(version=deal.version, outcome=outcome),
+            now=utcnow(),
+        )
+    fresh = make_deal(session, lib, industry_id=lib.retail.id)
+    kit = assemble.build_for_deal(session, SYSTEM, fresh.id, small=SMALL, store=store, now=utcnow())
+    stories = [
+        t
+        for t in titles(kit)
+        if t in ("Mercy General passes its audit", "Riverside Clinic maps its data")
+    ]
+    assert stories[0] == "Mercy General passes its audit"
+    assert "in 3 won of 3 closed deals" in reason_of(kit, "Mercy General passes its audit")
+
+
+def test_the_seller_adds_removes_reorders_and_keeps_choices_on_rebuild(
+    session: Session, store: LocalFileStore, cast: Cast
+) -> None:
+    lib = make_library(session)
+    deal = make_deal(session, lib, actor=cast.seller)
+    kit = assemble.build_for_deal(
+        session, cast.seller, deal.id, small=SMALL, store=store, now=utcnow()
+    )
+    handbook = make_item(session, "handbook", title="Vault rollout handbook", audience="customer")
+    kit = service.add_entry(session, cast.seller, kit.id, EntryIn(item_id=handbook.id, reason="They asked", position=1),
+                            version=kit.version, now=utcnow())  # fmt: skip
+    assert titles(kit)[0] == "Vault rollout handbook" and kit.entries[0].reason == "They asked"
+    with pytest.raises(Conflict, match="already in this kit"):
+        service.add_entry(
+            session,
+            cast.seller,
+            kit.id,
+            EntryIn(item_id=handbook.id),
+            version=kit.version,
+            now=utcnow(),
+        )
+    with pytest.raises(NotFound):  # a seller cannot even see someone else's draft
+        service.add_entry(
+            session,
+            cast.seller,
+            kit.id,
+            EntryIn(item_id=lib.draft_story.id),
+            version=kit.version,
+            now=utcnow(),
+        )
+    with pytest.raises(Conflict, match="not published"):
+        service.add_entry(session, cast.editor, kit.id, EntryIn(item_id=lib.draft_story.id), version=kit.version,
+                          now=utcnow())  # fmt: skip
+    last = kit.entries[-1]
+    kit = service.move_entry(
+        session, cast.seller, kit.id, last.id, 2, version=kit.version, now=utcnow()
+    )
+    assert kit.entries[1].id == last.id and [e.position for e in kit.entries] == list(
+        range(1, len(kit.entries) + 1)
+    )
+    with pytest.raises(Conflict, match="changed by someone else"):
+        service.move_entry(
+            session, cast.seller, kit.id, last.id, 1, version=kit.version - 1, now=utcnow()
+        )
+    kit = service.remove_entry(
+        session, cast.seller, kit.id, last.id, version=kit.version, now=utcnow()
+    )
+    assert last.id not in [e.id for e in kit.entries]
+    rebuilt = assemble.build_for_deal(
+        session, cast.seller, deal.id, small=SMALL, store=store, now=utcnow()
+    )
+    assert rebuilt.id == kit.id and "Vault rollout handbook" in titles(rebuilt)
+
+
+def test_only_the_owner_or_an_editor_changes_a_deal_kit(
+    session: Session, store: LocalFileStore, cast: Cast
+) -> None:
+    lib = make_library(session)
+    deal = make_deal(session, lib, actor=cast.seller)
+    kit = assemble.build_for_deal(
+        session, cast.seller, deal.id, small=SMALL, store=store, now=utcnow()
+    )
+    with pytest.raises(Forbidden, match="owner"):
+        service.remove_entry(
+            session, cast.csm, kit.id, kit.entries[0].id, version=kit.version, now=utcnow()
+        )
+    with pytest.raises(Forbidden):
+        assemble.build_for_deal(session, cast.csm, deal.id, small=SMALL, store=store, now=utcnow())
+    with pytest.raises(Forbidden):
+        service.get_kit(session, cast.pm, kit.id)
+    service.remove_entry(
+        session, cast.editor, kit.id, kit.entries[0].id, version=kit.version, now=utcnow()
+    )
+    standard = service.standard_kit(session, cast.seller, lib.product.id, store=store, now=utcnow())
+    with pytest.raises(Forbidden):
+        service.remove_entry(session, cast.seller, standard.id, standard.entries[0].id, version=standard.version,
+                             now=utcnow())  # fmt: skip
+
+
+def test_the_zip_holds_every_entry_in_order_and_leaves_out_what_was_unpublished(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    security_rule(session, lib)
+    deal = make_deal(session, lib)
+    kit = assemble.build_for_deal(session, SYSTEM, deal.id, small=SMALL, store=store, now=utcnow())
+    knowledge.transition(session, SYSTEM, lib.public_story.id, "archive", version=lib.public_story.version,
+                         now=utcnow())  # fmt: skip
+    name, data = package.kit_zip(session, SYSTEM, kit.id, store=store, now=utcnow())
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = archive.namelist()
+    assert name.endswith(".zip") and names[0] == "CONTENTS.txt"
+    assert names[1].startswith("01-") and names[1].endswith(".pptx")
+    assert any(n.endswith("faqs.pdf") for n in names)
+    contents = archive.read("CONTENTS.txt").decode()
+    assert "Mercy General passes its audit: left out, no longer published" in contents
+    assert "Security and compliance pack (industry is Healthcare)" in contents
+    for n in names[1:]:
+        assert archive.read(n)[:4] in (b"PK\x03\x04", b"%PDF")
+
+
+def test_rules_need_a_condition_and_an_editor(session: Session, cast: Cast) -> None:
+    lib = make_library(session)
+    with pytest.raises(Forbidden):
+        rules.create_rule(session, cast.seller, RuleIn(name="x", reason="y", when=RuleWhen(customer_data=True),
+                                                       item_ids=[lib.security.id]))  # fmt: skip
+    with pytest.raises(Invalid, match="needs a condition"):
+        rules.create_rule(
+            session,
+            cast.editor,
+            RuleIn(name="x", reason="y", when=RuleWhen(), item_ids=[lib.security.id]),
+        )
+    with pytest.raises(Invalid, match="No item"):
+        rules.create_rule(session, cast.editor, RuleIn(name="x", reason="y", when=RuleWhen(customer_data=True),
+                                                       item_ids=[999_999]))  # fmt: skip
+
+
+def test_deals_are_checked(session: Session, cast: Cast) -> None:
+    lib = make_library(session)
+    with pytest.raises(Invalid, match="No product"):
+        make_deal(session, lib, actor=cast.seller, product_ids=[lib.solution.id])
+    with pytest.raises(Invalid, match="No industry"):
+        make_deal(session, lib, actor=cast.seller, industry_id=999_999)
+    with pytest.raises(Forbidden):
+        make_deal(session, lib, actor=cast.pm)
+    deal = make_deal(session, lib, actor=cast.seller)
+    assert deal.currency == "USD" and {i.kind for i in deal.focus} == {"product", "competitor"}
+    closed = deals.update_deal(session, cast.seller, deal.id, DealUpdate(version=deal.version, outcome="lost"),
+                               now=utcnow())  # fmt: skip
+    assert closed.closed_at is not None and closed.stage.value == "closed"
+    with pytest.raises(NotFound):
+        deals.get_deal(session, cast.seller, 999_999)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_api_journey_for_each_role(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    lib = make_library(session)
+    security_rule(session, lib)
+    headers = bearer(session, getattr(cast, who))
+    made = client.post("/api/v1/deals", headers=headers, json={
+        "name": "Records", "customer": "St. Mary's", "industry_id": lib.healthcare.id, "value": 90_000,
+        "cycle_days": 60, "product_ids": [lib.product.id]})  # fmt: skip
+    if who == "pm":
+        assert made.status_code == 403
+        assert (
+            client.get(f"/api/v1/products/{lib.product.id}/toolkit", headers=headers).status_code
+            == 403
+        )
+        return
+    assert made.status_code == 201, made.text
+    kit = client.post(f"/api/v1/deals/{made.json()['id']}/toolkit", headers=headers)
+    assert kit.status_code == 200, kit.text
+    body = kit.json()
+    assert any(e["reason"].startswith("Security and compliance pack") for e in body["entries"])
+    moved = client.patch(f"/api/v1/toolkits/{body['id']}/entries/{body['entries'][-1]['id']}", headers=headers,
+                         json={"version": body["version"], "position": 1})  # fmt: skip
+    assert (
+        moved.status_code == 200 and moved.json()["entries"][0]["id"] == body["entries"][-1]["id"]
+    )
+    archive = client.get(f"/api/v1/toolkits/{body['id']}/zip", headers=headers)
+    assert archive.status_code == 200 and archive.headers["content-type"] == "application/zip"
+    rule = client.post("/api/v1/kit-rules", headers=headers, json={
+        "name": "Gov", "reason": "Public sector pack", "when": {"industries": ["Government"]},
+        "item_ids": [lib.security.id]})  # fmt: skip
+    assert rule.status_code == (201 if who in ("admin", "editor") else 403)
