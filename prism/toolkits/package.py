@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Principal
+from prism.errors import NotFound
 from prism.filestore import FileStore
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item, Status
@@ -65,7 +66,10 @@ def _entry_file(
 ) -> tuple[str, bytes | None, str | None]:
     """(file name, bytes, None), or (…, None, why it is left out)."""
     if entry.rendition is not None:
-        output = rendering.rerender(session, actor, entry.rendition.id, store=store, now=now)
+        try:
+            output = rendering.rerender(session, actor, entry.rendition.id, store=store, now=now)
+        except NotFound:  # its source was unpublished since the kit was made
+            return "", None, "its source is no longer published"
         return output.rendition.filename, store.get(output.rendition.file_key), None
     item = entry.item
     assert item is not None
