@@ -67,7 +67,7 @@ def render_times(database: Database, store: LocalFileStore, runs: int) -> dict[s
                 def once(
                     item: Item = item, produce: Any = produce, external: bool = layout.external
                 ) -> None:
-                    gathered = briefs.gather(session, item, external=external)
+                    gathered = briefs.gather(session, item, external=external, now=utcnow())
                     produce(
                         briefs.build(gathered, {"customer": "Bench Co"}, external=external),
                         look,

@@ -25,6 +25,7 @@ from prism.knowledge.models import (
 from prism.people.models import Team, User
 from prism.render.models import Rendition, Theme
 from prism.shares.models import ShareLink, ShareLinkItem, ShareView
+from prism.toolkits import tasks as toolkit_tasks
 from prism.toolkits.models import KitRule, Toolkit, ToolkitEntry
 
 __all__ = [
@@ -57,4 +58,5 @@ __all__ = [
     "WebSession",
     "audit_service",
     "auth_tasks",
+    "toolkit_tasks",
 ]

@@ -24,7 +24,7 @@ from prism.render.schemas import ThemeIn
 from prism.shares import service as shares
 from prism.shares.models import ShareLink, ShareView
 from prism.shares.schemas import ShareIn
-from prism.toolkits import assemble, rules
+from prism.toolkits import assemble, package, rules
 from prism.toolkits import service as kits
 from prism.toolkits.schemas import RuleIn, RuleWhen
 
@@ -53,7 +53,12 @@ def load(session: Session, store: FileStore, now: datetime) -> str:
         kits.standard_kit(session, SYSTEM, product.id, store=store, now=now)
     _security_rule(session)
     made = [_deal(session, store, now, *row) for row in DEALS]
-    link = _share(session, next(d for d in made if d.customer == "St. Mary's Health"), now)
+    showcase = next(d for d in made if d.customer == "St. Mary's Health")
+    kit = kits.kit_of_deal(session, showcase.id)
+    assert kit is not None
+    # Rendered ahead, as the background job does after a seller builds a kit: its zip is quick.
+    package.prepare(session, kit.id, store=store, now=now, progress=lambda done, note="": None)
+    link = _share(session, showcase, now)
     return f"{len(products)} standard kits, {len(made)} deals with kits, share link {link.path}"
 
 

@@ -49,14 +49,20 @@ def render_item(
     response_model=list[RenditionOut],
     summary="An item's rendered outputs, each saying whether it is outdated",
 )
-def list_renditions(item_id: IdPath, session: DbSession, user: CurrentUser) -> list[RenditionOut]:
-    return [rendition_out(o) for o in service.outputs_of(session, user, item_id)]
+def list_renditions(
+    item_id: IdPath, session: DbSession, user: CurrentUser, now: Now
+) -> list[RenditionOut]:
+    return [rendition_out(o) for o in service.outputs_of(session, user, item_id, now=now)]
 
 
 @router.get("/renditions/{rendition_id}", response_model=RenditionOut, summary="One output")
-def read_rendition(rendition_id: IdPath, session: DbSession, user: CurrentUser) -> RenditionOut:
+def read_rendition(
+    rendition_id: IdPath, session: DbSession, user: CurrentUser, now: Now
+) -> RenditionOut:
     rendition = service.get_rendition(session, user, rendition_id)
-    return rendition_out(service.Output(rendition, service.is_outdated(session, rendition)))
+    return rendition_out(
+        service.Output(rendition, service.is_outdated(session, rendition, now=now))
+    )
 
 
 @router.post(
@@ -98,7 +104,7 @@ async def upload_logo(
     user: CurrentUser,
     settings: AppSettings,
     file: Annotated[UploadFile, File(description="A PNG or JPEG image, at most 2 MiB.")],
-    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    version: Annotated[int, Form(ge=0, le=2**31 - 1)],
 ) -> ThemeOut:
     theme = service.set_logo(
         session,

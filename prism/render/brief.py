@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from prism.knowledge.kinds import BUILT_ON
 from prism.knowledge.models import Audience, Dimension, Item, ItemLink, Status
 from prism.markdown import to_text
 
@@ -87,16 +89,23 @@ class Brief:
         return steps
 
 
+# Claims an output repeats as facts: when one is stale (overdue for verification, or resting on
+# an overdue claim), it is left out rather than printed, and the output lists it as a gap.
+CLAIMS = frozenset({"proof_point", "value_proposition", "differentiator"})
+
+
 @dataclass(frozen=True)
 class Gathered:
-    """A source, the items an output may draw on, and every item it considered (for outdated)."""
+    """A source, the items an output may draw on, every item it considered with its version,
+    and the stale claims left out (both decide when the output is outdated)."""
 
     source: Item
     usable: list[Item]
     considered: dict[int, int]
+    stale: list[Item]
 
 
-def gather(session: Session, source: Item, *, external: bool) -> Gathered:
+def gather(session: Session, source: Item, *, external: bool, now: datetime) -> Gathered:
     """The source with its neighbours and its products' neighbours, filtered for the audience."""
     near = _neighbours(session, {source.id})
     products = {i.id for i in near if i.kind == "product"} | (
@@ -105,9 +114,17 @@ def gather(session: Session, source: Item, *, external: bool) -> Gathered:
     around = _neighbours(session, products) if products else []
     everything = {i.id: i for i in [*near, *around] if i.id != source.id}
     considered = {source.id: source.version} | {i.id: i.version for i in everything.values()}
-    usable = [i for i in everything.values() if _may_use(i, external=external)]
-    usable.sort(key=lambda i: (i.kind, i.title.lower()))
-    return Gathered(source, usable, considered)
+    allowed = [i for i in everything.values() if _may_use(i, external=external)]
+    overdue = {i.id for i in everything.values() if i.review_due_at < now}
+    stale = [i for i in allowed if i.kind in CLAIMS and _stale(i, overdue)]
+    usable = sorted((i for i in allowed if i not in stale), key=lambda i: (i.kind, i.title.lower()))
+    return Gathered(source, usable, considered, stale)
+
+
+def _stale(claim: Item, overdue: set[int]) -> bool:
+    return claim.id in overdue or any(
+        lk.target_id in overdue and lk.relation in BUILT_ON for lk in claim.links
+    )
 
 
 def _neighbours(session: Session, ids: set[int]) -> list[Item]:
@@ -177,6 +194,8 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
     brief.faqs = [(i.title, to_text(i.body) or i.summary) for i in of("faq")]
     if source.kind == "battlecard":
         brief.battle = _battle(source, of("competitor"))
+    for claim in gathered.stale:
+        brief.gaps.append(f"a fresh {claim.kind.replace('_', ' ')} (“{claim.title}” is stale)")
     if source.kind == "story" and external and f.get("permission") == "anonymised":
         brief.title = f"Customer story: {brief.stories[0].customer}"
     return brief

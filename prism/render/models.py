@@ -12,6 +12,7 @@ from prism.audit.models import Audited
 from prism.db import Base, Timestamped, Versioned, utcnow
 from prism.knowledge.models import Item
 from prism.people.models import User
+from prism.render.brand import DEFAULT_LOOK
 
 
 class Theme(Audited, Versioned, Timestamped, Base):
@@ -20,14 +21,28 @@ class Theme(Audited, Versioned, Timestamped, Base):
     __tablename__ = "themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company: Mapped[str] = mapped_column(String(120), default="")
-    primary: Mapped[str] = mapped_column(String(7), default="#1F3A5F")
-    accent: Mapped[str] = mapped_column(String(7), default="#E07A2E")
-    ink: Mapped[str] = mapped_column(String(7), default="#1C2430")
-    heading_font: Mapped[str] = mapped_column(String(40), default="Inter")
-    body_font: Mapped[str] = mapped_column(String(40), default="Inter")
+    company: Mapped[str] = mapped_column(String(120), default=DEFAULT_LOOK.company)
+    primary: Mapped[str] = mapped_column(String(7), default=DEFAULT_LOOK.primary)
+    accent: Mapped[str] = mapped_column(String(7), default=DEFAULT_LOOK.accent)
+    ink: Mapped[str] = mapped_column(String(7), default=DEFAULT_LOOK.ink)
+    heading_font: Mapped[str] = mapped_column(String(40), default=DEFAULT_LOOK.heading_font)
+    body_font: Mapped[str] = mapped_column(String(40), default=DEFAULT_LOOK.body_font)
     logo_key: Mapped[str | None] = mapped_column(String(64))
     logo_media_type: Mapped[str | None] = mapped_column(String(40))
+
+    @classmethod
+    def defaults(cls) -> Theme:
+        """Prism's own look, not saved: what outputs wear until someone sets the brand."""
+        look = DEFAULT_LOOK
+        return cls(
+            company=look.company,
+            primary=look.primary,
+            accent=look.accent,
+            ink=look.ink,
+            heading_font=look.heading_font,
+            body_font=look.body_font,
+            version=0,
+        )
 
     @property
     def has_logo(self) -> bool:

@@ -3,6 +3,7 @@ brand theme."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import File, Form, Request, UploadFile
@@ -24,12 +25,17 @@ router = page_router()
 
 
 def _outputs(
-    request: Request, session: DbSession, user: PageUser, item_id: int, outcome: Outcome
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    item_id: int,
+    outcome: Outcome,
+    now: datetime,
 ) -> HTMLResponse:
     item_kind = get_item(session, user, item_id).kind
     context = {
         "item_id": item_id,
-        "outputs": service.outputs_of(session, user, item_id),
+        "outputs": service.outputs_of(session, user, item_id, now=now),
         "choices": offered(item_kind),
         "layouts": LAYOUTS,
         **outcome.context,
@@ -38,8 +44,10 @@ def _outputs(
 
 
 @router.get("/library/{item_id}/outputs", response_class=HTMLResponse)
-def outputs(request: Request, session: DbSession, user: PageUser, item_id: IdPath) -> HTMLResponse:
-    return _outputs(request, session, user, item_id, Outcome())
+def outputs(
+    request: Request, session: DbSession, user: PageUser, now: Now, item_id: IdPath
+) -> HTMLResponse:
+    return _outputs(request, session, user, item_id, Outcome(), now)
 
 
 @router.post("/library/{item_id}/outputs", response_class=HTMLResponse)
@@ -60,7 +68,7 @@ def render_output(
         return service.render(session, user, item_id, data, store=store, now=now)
 
     outcome = attempt(session, act, success="Rendered.")
-    return _outputs(request, session, user, item_id, outcome)
+    return _outputs(request, session, user, item_id, outcome, now)
 
 
 @router.post("/outputs/{rendition_id}/rerender", response_class=HTMLResponse)
@@ -79,7 +87,7 @@ def rerender(
         lambda: service.rerender(session, user, rendition_id, store=store, now=now),
         success="Rendered again from the current sources.",
     )
-    return _outputs(request, session, user, item_id, outcome)
+    return _outputs(request, session, user, item_id, outcome, now)
 
 
 @router.get("/outputs/{rendition_id}/download")

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
+from prism.render.brand import DEFAULT_LOOK
 from prism.render.layouts import Format, LayoutName
 from prism.schemas import Input, Output
 
@@ -46,15 +47,15 @@ class RenditionOut(Output):
 
 class ThemeIn(Input):
     company: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
-    primary: Colour = "#1F3A5F"
-    accent: Colour = "#E07A2E"
-    ink: Colour = "#1C2430"
+    primary: Colour = DEFAULT_LOOK.primary
+    accent: Colour = DEFAULT_LOOK.accent
+    ink: Colour = DEFAULT_LOOK.ink
     heading_font: FontName = "Inter"
     body_font: FontName = "Inter"
 
 
 class ThemeUpdate(ThemeIn):
-    version: Annotated[int, Field(ge=1)]
+    version: Annotated[int, Field(ge=0, description="The version you read; 0 before any save.")]
 
 
 class ThemeOut(Output):

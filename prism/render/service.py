@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
@@ -38,10 +39,16 @@ class Output:
 
 
 def house_theme(session: Session) -> Theme:
-    """The one theme every output wears (created with Prism's defaults on first use)."""
+    """The one theme every output wears: Prism's defaults, not yet saved, until someone edits it
+    (so reading it never writes)."""
     theme = session.scalar(select(Theme).order_by(Theme.id).limit(1))
-    if theme is None:
-        theme = Theme()
+    return theme if theme is not None else Theme.defaults()
+
+
+def _saved_theme(session: Session) -> Theme:
+    theme = house_theme(session)
+    if theme.id is None:
+        theme.version = None  # the first save numbers it 1
         session.add(theme)
         session.flush()
     return theme
@@ -64,8 +71,8 @@ def look_of(theme: Theme, store: FileStore) -> Look:
 def update_theme(session: Session, actor: Principal, data: ThemeIn, *, version: int) -> Theme:
     """Change the brand; every output rendered before becomes outdated."""
     require(actor, Action.EDIT_CONTENT)
-    theme = house_theme(session)
-    check_version("theme", version, theme.version)
+    check_version("theme", version, house_theme(session).version)
+    theme = _saved_theme(session)
     for name in ThemeIn.model_fields:
         setattr(theme, name, getattr(data, name))
     session.flush()
@@ -83,8 +90,8 @@ def set_logo(
 ) -> Theme:
     """Use an uploaded PNG or JPEG as the logo; anything else is refused and nothing is kept."""
     require(actor, Action.EDIT_CONTENT)
-    theme = house_theme(session)
-    check_version("theme", version, theme.version)
+    check_version("theme", version, house_theme(session).version)
+    theme = _saved_theme(session)
     found = files.inspect(filename, data, max_bytes=LOGO_BYTES)
     if found.format.media_type not in ("image/png", "image/jpeg"):
         message = f"A logo must be a PNG or JPEG image, not a {found.format.label}."
@@ -105,17 +112,13 @@ def render(
 ) -> Output:
     """The item in the chosen layout and format: the stored output if nothing it drew on has
     changed, otherwise a fresh one (which replaces the outdated file)."""
-    source = get_item(session, actor, item_id)
-    layout = _layout(source.kind, data.format, data.layout)
-    options = data.options()
-    theme = house_theme(session)
-    gathered = briefs.gather(session, source, external=layout.external)
-    inputs = _inputs(gathered, theme)
-    existing = _existing(session, source.id, layout.name, data.format, options)
-    if existing is not None and existing.inputs == inputs:
+    plan = _plan(session, actor, item_id, data, now=now)
+    existing = plan.existing
+    if existing is not None and existing.inputs == plan.inputs:
         return Output(existing, outdated=False)
-    made = briefs.build(gathered, options, external=layout.external)
-    content = layout.producers[data.format](made, look_of(theme, store), source.body)
+    made, content = plan.produce(store)
+    source, layout, options = plan.source, plan.layout, plan.options
+    inputs = plan.inputs
     rendition = existing or Rendition(
         item_id=source.id,
         layout=layout.name,
@@ -129,9 +132,77 @@ def render(
     rendition.media_type = MEDIA_TYPES[data.format]
     rendition.rendered_at = now
     rendition.rendered_by_id = actor.id
-    session.add(rendition)
-    session.flush()
+    if existing is not None:
+        session.flush()
+        return Output(rendition, outdated=False)
+    try:
+        with session.begin_nested():
+            session.add(rendition)
+    except IntegrityError:
+        # Someone rendered the same output at the same moment; theirs is as fresh as this one.
+        other = _existing(session, source.id, layout.name, data.format, options)
+        assert other is not None
+        return Output(other, outdated=False)
     return Output(rendition, outdated=False)
+
+
+def current_file(
+    session: Session,
+    actor: Principal,
+    item_id: int,
+    data: RenderIn,
+    *,
+    store: FileStore,
+    now: datetime,
+) -> tuple[str, str, bytes]:
+    """(file name, media type, bytes) of the output as it would be now: the stored file when
+    nothing changed, otherwise rendered afresh and not stored, so a read (a zip, a buyer's
+    download) never waits for the write lock."""
+    plan = _plan(session, actor, item_id, data, now=now)
+    if plan.existing is not None and plan.existing.inputs == plan.inputs:
+        found = plan.existing
+        return found.filename, found.media_type, store.get(found.file_key)
+    _, content = plan.produce(store)
+    name = _filename(plan.source, plan.layout, data.format, plan.options)
+    return name, MEDIA_TYPES[data.format], content
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What rendering an output needs, read before anything is produced or written."""
+
+    source: Item
+    layout: Layout
+    options: dict[str, Any]
+    fmt: str
+    theme: Theme
+    gathered: briefs.Gathered
+    inputs: dict[str, int]
+    existing: Rendition | None
+
+    def produce(self, store: FileStore) -> tuple[briefs.Brief, bytes]:
+        made = briefs.build(self.gathered, self.options, external=self.layout.external)
+        look = look_of(self.theme, store)
+        return made, self.layout.producers[self.fmt](made, look, self.source.body)
+
+
+def _plan(
+    session: Session, actor: Principal, item_id: int, data: RenderIn, *, now: datetime
+) -> _Plan:
+    source = get_item(session, actor, item_id)
+    layout = _layout(source.kind, data.format, data.layout)
+    options = data.options()
+    theme = house_theme(session)
+    gathered = briefs.gather(session, source, external=layout.external, now=now)
+    existing = _existing(session, source.id, layout.name, data.format, options)
+    return _Plan(
+        source, layout, options, data.format, theme, gathered, _inputs(gathered, theme), existing
+    )
+
+
+def again(rendition: Rendition) -> RenderIn:
+    """The request that made `rendition`, to make it again."""
+    return RenderIn(format=rendition.format, layout=rendition.layout, **rendition.options)
 
 
 def rerender(
@@ -139,8 +210,7 @@ def rerender(
 ) -> Output:
     """Render an output again from its sources as they are now."""
     rendition = get_rendition(session, actor, rendition_id)
-    again = RenderIn(format=rendition.format, layout=rendition.layout, **rendition.options)
-    return render(session, actor, rendition.item_id, again, store=store, now=now)
+    return render(session, actor, rendition.item_id, again(rendition), store=store, now=now)
 
 
 def get_rendition(session: Session, actor: Principal, rendition_id: int) -> Rendition:
@@ -159,7 +229,7 @@ def get_rendition(session: Session, actor: Principal, rendition_id: int) -> Rend
     return rendition
 
 
-def outputs_of(session: Session, actor: Principal, item_id: int) -> list[Output]:
+def outputs_of(session: Session, actor: Principal, item_id: int, *, now: datetime) -> list[Output]:
     """Every output rendered from an item, each saying whether it is outdated."""
     source = get_item(session, actor, item_id)
     rows = session.scalars(
@@ -168,13 +238,16 @@ def outputs_of(session: Session, actor: Principal, item_id: int) -> list[Output]
         .options(selectinload(Rendition.rendered_by), selectinload(Rendition.item))
         .order_by(Rendition.layout, Rendition.format, Rendition.id)
     )
-    return [Output(r, is_outdated(session, r)) for r in rows]
+    return [Output(r, is_outdated(session, r, now=now)) for r in rows]
 
 
-def is_outdated(session: Session, rendition: Rendition) -> bool:
-    """Has the source, anything it drew on, or the theme changed since this was rendered?"""
+def is_outdated(session: Session, rendition: Rendition, *, now: datetime) -> bool:
+    """Has the source, anything it drew on, a claim's freshness or the theme changed since this
+    was rendered?"""
     layout = LAYOUTS[rendition.layout]
-    gathered = briefs.gather(session, rendition.item, external=layout.external)
+    source = session.get(Item, rendition.item_id)
+    assert source is not None  # renditions go with their item (ON DELETE CASCADE)
+    gathered = briefs.gather(session, source, external=layout.external, now=now)
     return _inputs(gathered, house_theme(session)) != rendition.inputs
 
 
@@ -218,8 +291,11 @@ def rerender_outdated(
     session: Session, actor: Principal, *, store: FileStore, now: datetime
 ) -> int:
     """Render again every output whose sources or theme changed; how many there were."""
-    stale = [r.id for r in session.scalars(select(Rendition).options(selectinload(Rendition.item)))
-             if is_outdated(session, r)]  # fmt: skip
+    stale = [
+        r.id
+        for r in session.scalars(select(Rendition).options(selectinload(Rendition.item)))
+        if is_outdated(session, r, now=now)
+    ]
     for rendition_id in stale:
         rerender(session, actor, rendition_id, store=store, now=now)
     return len(stale)
@@ -235,7 +311,9 @@ def _layout(kind: str, fmt: str, layout: str | None) -> Layout:
 
 
 def _inputs(gathered: briefs.Gathered, theme: Theme) -> dict[str, int]:
-    return {str(k): v for k, v in sorted(gathered.considered.items())} | {"theme": theme.version}
+    stale = {f"stale:{i.id}": 1 for i in gathered.stale}
+    versions = {str(k): v for k, v in sorted(gathered.considered.items())}
+    return versions | stale | {"theme": theme.version or 0}
 
 
 def _existing(

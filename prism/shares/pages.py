@@ -27,7 +27,15 @@ from prism.settings import Settings
 from prism.shares import service
 from prism.shares.models import ShareLink
 from prism.shares.schemas import ShareIn
-from prism.web.deps import AppSettings, DbSession, Now, PageUser, client_address, set_private_cookie
+from prism.web.deps import (
+    AppSettings,
+    DbSession,
+    Now,
+    PageUser,
+    WritesOnGet,
+    client_address,
+    set_private_cookie,
+)
 from prism.web.forms import Outcome, Posted, attempt, form_data, parse
 from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render
@@ -164,7 +172,7 @@ def _buyer(
 _CLOSED = {410: "This link is closed", 404: "Not found", 429: "Slow down a little"}
 
 
-@router.get("/s/{token}", response_class=HTMLResponse)
+@router.get("/s/{token}", response_class=HTMLResponse, dependencies=[WritesOnGet])
 def buyer_page(
     request: Request, session: DbSession, settings: AppSettings, now: Now, token: str
 ) -> Response:
@@ -201,7 +209,7 @@ def buyer_unlock(
     return _buyer(request, session, settings, token, now, unlock, unlocking=True)
 
 
-@router.get("/s/{token}/items/{item_id}", response_class=HTMLResponse)
+@router.get("/s/{token}/items/{item_id}", response_class=HTMLResponse, dependencies=[WritesOnGet])
 def buyer_item(
     request: Request,
     session: DbSession,
@@ -228,7 +236,7 @@ def buyer_item(
     return _buyer(request, session, settings, token, now, show)
 
 
-@router.get("/s/{token}/items/{item_id}/download")
+@router.get("/s/{token}/items/{item_id}/download", dependencies=[WritesOnGet])
 def buyer_download(
     request: Request,
     session: DbSession,

@@ -251,8 +251,7 @@ def buyer_file(
         return loaded.file.filename, loaded.file.media_type, store.get(loaded.file.sha256)
     if item.kind in ONE_PAGERS:
         wanted = RenderIn(format="pdf", layout="one_pager")
-        out = rendering.render(session, SYSTEM, item.id, wanted, store=store, now=now).rendition
-        return out.filename, out.media_type, store.get(out.file_key)
+        return rendering.current_file(session, SYSTEM, item.id, wanted, store=store, now=now)
     look = rendering.look_of(rendering.house_theme(session), store)
     sheet = Brief(title=item.title, subtitle=item.summary, kind_label=item.kind.replace("_", " "))
     return (

@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from prism.filestore import file_store
-from prism.settings import Settings
-from prism.toolkits import assemble, package, rules, service
+from prism.toolkits import assemble, package, rules, service, tasks
 from prism.toolkits.models import Toolkit
 from prism.toolkits.schemas import (
     EntryIn,
@@ -19,18 +18,11 @@ from prism.toolkits.schemas import (
     RuleUpdate,
     ToolkitOut,
 )
-from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
+from prism.web.deps import AppSettings, CurrentUser, DbSession, Now, WritesOnGet
 from prism.web.routing import IdPath, api_router, attachment
 
 router = api_router("toolkits")
 VersionQuery = Annotated[int, Query(ge=1, le=2**31 - 1, description="The version you read.")]
-
-
-def small_deal(settings: Settings) -> assemble.SmallDeal:
-    """The small-and-fast limits from settings."""
-    return assemble.SmallDeal(
-        settings.small_deal_value, settings.currency, settings.fast_cycle_days
-    )
 
 
 def _out(kit: Toolkit) -> ToolkitOut:
@@ -49,6 +41,7 @@ def read_kit(kit_id: IdPath, session: DbSession, user: CurrentUser) -> ToolkitOu
 
 @router.get(
     "/products/{product_id}/toolkit",
+    dependencies=[WritesOnGet],
     response_model=ToolkitOut,
     summary="A product's standard kit (set up from the library on first use)",
 )
@@ -68,8 +61,14 @@ def build_deal_kit(
     deal_id: IdPath, session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
 ) -> ToolkitOut:
     kit = assemble.build_for_deal(
-        session, user, deal_id, small=small_deal(settings), store=file_store(settings), now=now
+        session,
+        user,
+        deal_id,
+        small=assemble.SmallDeal.from_settings(settings),
+        store=file_store(settings),
+        now=now,
     )
+    tasks.prepare_later(session, user, kit, settings)
     return _out(kit)
 
 

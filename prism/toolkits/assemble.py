@@ -21,6 +21,7 @@ from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item, ItemLink, Status
 from prism.render import service as rendering
 from prism.render.schemas import RenderIn
+from prism.settings import Settings
 from prism.toolkits import service as kits
 from prism.toolkits.models import KitKind, KitRule, Toolkit, ToolkitEntry
 
@@ -35,6 +36,10 @@ class SmallDeal:
     value: int = 40_000
     currency: str = "USD"
     cycle_days: int = 30
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmallDeal:
+        return cls(settings.small_deal_value, settings.currency, settings.fast_cycle_days)
 
     def fits(self, deal: Deal) -> bool:
         return deal.value < self.value and deal.cycle_days < self.cycle_days

@@ -10,9 +10,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from prism.auth.policy import Principal
+from prism.auth.policy import SYSTEM, Principal
 from prism.errors import NotFound
 from prism.filestore import FileStore
+from prism.jobs.service import Progress
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item, Status
 from prism.knowledge.service import get_item
@@ -61,16 +62,45 @@ def kit_zip(
     return f"{_slug(kit.title)}.zip", buffer.getvalue()
 
 
+def prepare(
+    session: Session, kit_id: int, *, store: FileStore, now: datetime, progress: Progress
+) -> int:
+    """Render ahead every file the kit's zip holds (as the system: kits hold published items
+    only, and outputs are shared by everyone who may read their source); how many entries."""
+    kit = get_kit(session, SYSTEM, kit_id)
+    for done, entry in enumerate(kit.entries, 1):
+        _entry_file(session, SYSTEM, entry, store=store, now=now, keep=True)
+        session.commit()  # each output is kept as soon as it is made
+        progress(done / len(kit.entries), f"{done} of {len(kit.entries)}")
+    return len(kit.entries)
+
+
 def _entry_file(
-    session: Session, actor: Principal, entry: ToolkitEntry, *, store: FileStore, now: datetime
+    session: Session,
+    actor: Principal,
+    entry: ToolkitEntry,
+    *,
+    store: FileStore,
+    now: datetime,
+    keep: bool = False,
 ) -> tuple[str, bytes | None, str | None]:
-    """(file name, bytes, None), or (…, None, why it is left out)."""
+    """(file name, bytes, None), or (…, None, why it is left out). With `keep`, outputs made on
+    the way are stored (the background job); without, a download only reads."""
+
+    def produce(item_id: int, wanted: RenderIn) -> tuple[str, bytes]:
+        if keep:
+            made = rendering.render(session, actor, item_id, wanted, store=store, now=now).rendition
+            return made.filename, store.get(made.file_key)
+        name, _, data = rendering.current_file(
+            session, actor, item_id, wanted, store=store, now=now
+        )
+        return name, data
+
     if entry.rendition is not None:
         try:
-            output = rendering.rerender(session, actor, entry.rendition.id, store=store, now=now)
+            return (*produce(entry.rendition.item_id, rendering.again(entry.rendition)), None)
         except NotFound:  # its source was unpublished since the kit was made
             return "", None, "its source is no longer published"
-        return output.rendition.filename, store.get(output.rendition.file_key), None
     item = entry.item
     assert item is not None
     if not may_read(actor, item) or item.status != Status.PUBLISHED:
@@ -84,17 +114,10 @@ def _entry_file(
         return loaded.file.filename, store.get(loaded.file.sha256), None
     if (item.kind, "pdf") in DEFAULT_LAYOUT:
         layout = "one_pager" if item.kind in ("product", "solution") else None
-        wanted = RenderIn(format="pdf", layout=layout)
-        output = rendering.render(session, actor, item.id, wanted, store=store, now=now)
-        return output.rendition.filename, store.get(output.rendition.file_key), None
+        return (*produce(item.id, RenderIn(format="pdf", layout=layout)), None)
     sheet = Brief(title=item.title, subtitle=item.summary, kind_label=item.kind.replace("_", " "))
-    return (
-        f"{_slug(item.title)}.pdf",
-        documents.pdf(
-            "item_sheet", sheet, rendering.look_of(rendering.house_theme(session), store), item.body
-        ),
-        None,
-    )
+    look = rendering.look_of(rendering.house_theme(session), store)
+    return f"{_slug(item.title)}.pdf", documents.pdf("item_sheet", sheet, look, item.body), None
 
 
 def _label(entry: ToolkitEntry) -> str:

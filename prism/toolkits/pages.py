@@ -16,11 +16,10 @@ from prism.knowledge.models import Dimension, Status
 from prism.knowledge.schemas import VersionRef
 from prism.knowledge.service import ItemFilter, list_items
 from prism.shares.service import share_problem
-from prism.toolkits import assemble, package, rules, service
-from prism.toolkits.api import small_deal
+from prism.toolkits import assemble, package, rules, service, tasks
 from prism.toolkits.models import KitKind, Toolkit
 from prism.toolkits.schemas import EntryIn, EntryMove, RuleIn
-from prism.web.deps import AppSettings, DbSession, Now, PageUser
+from prism.web.deps import AppSettings, DbSession, Now, PageUser, WritesOnGet
 from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render
@@ -41,7 +40,7 @@ def toolkits(request: Request, session: DbSession, user: PageUser) -> HTMLRespon
     return render(request, "toolkits/list.html", context)
 
 
-@router.get("/products/{product_id}/kit")
+@router.get("/products/{product_id}/kit", dependencies=[WritesOnGet])
 def product_kit(
     session: DbSession, user: PageUser, settings: AppSettings, now: Now, product_id: IdPath
 ) -> Response:
@@ -54,8 +53,14 @@ def build(
     session: DbSession, user: PageUser, settings: AppSettings, now: Now, deal_id: IdPath
 ) -> Response:
     kit = assemble.build_for_deal(
-        session, user, deal_id, small=small_deal(settings), store=file_store(settings), now=now
+        session,
+        user,
+        deal_id,
+        small=assemble.SmallDeal.from_settings(settings),
+        store=file_store(settings),
+        now=now,
     )
+    tasks.prepare_later(session, user, kit, settings)
     return RedirectResponse(f"/toolkits/{kit.id}", status_code=303)
 
 

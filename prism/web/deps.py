@@ -43,9 +43,19 @@ def db_session(request: Request) -> Iterator[Session]:
 
     Safe methods are read-only units, so concurrent reads never wait for SQLite's write lock.
     """
-    writes = request.method not in SAFE_METHODS
+    writes = request.method not in SAFE_METHODS or getattr(request.state, "writes", False)
     with get_database(request).session_scope(writes=writes) as session:
         yield session
+
+
+async def _declare_writes(request: Request) -> None:
+    request.state.writes = True
+
+
+# For the few GET routes that write (recording a buyer's visit, setting up a kit on first
+# open): listed in the route's dependencies, it runs before the session is opened, so SQLite
+# takes the write lock up front (and waits for it) instead of failing to upgrade a read.
+WritesOnGet = Depends(_declare_writes)
 
 
 async def _settings(request: Request) -> Settings:

@@ -4,7 +4,9 @@ outputs know when their sources changed, and the brand theme is the editors' to 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import SYSTEM
-from prism.db import utcnow
+from prism.db import Database, utcnow
 from prism.errors import Forbidden, Invalid, NotFound
 from prism.filestore import LocalFileStore
 from prism.knowledge import service as knowledge
@@ -89,24 +91,28 @@ def test_an_output_becomes_outdated_when_a_source_or_the_theme_changes(
         session, SYSTEM, lib.solution.id, RenderIn(format="pptx"), store=store, now=utcnow()
     )
     assert again.rendition.id == first.rendition.id
-    assert [o.outdated for o in service.outputs_of(session, SYSTEM, lib.solution.id)] == [False]
+    assert [
+        o.outdated for o in service.outputs_of(session, SYSTEM, lib.solution.id, now=utcnow())
+    ] == [False]
 
     story = knowledge.update_item(session, SYSTEM, lib.public_story.id, ItemUpdate(
         version=lib.public_story.version, fields={**lib.public_story.fields, "customer": "Mercy Health"}),
         now=utcnow())  # fmt: skip
     assert story.fields["customer"] == "Mercy Health"
-    assert [o.outdated for o in service.outputs_of(session, SYSTEM, lib.solution.id)] == [True]
+    assert [
+        o.outdated for o in service.outputs_of(session, SYSTEM, lib.solution.id, now=utcnow())
+    ] == [True]
     old_key = first.rendition.file_key
     fresh = service.rerender(session, SYSTEM, first.rendition.id, store=store, now=utcnow())
     assert fresh.rendition.id == first.rendition.id and fresh.rendition.file_key != old_key
     assert "Mercy Health" in deck_text(store, fresh)
-    assert not service.is_outdated(session, fresh.rendition)
+    assert not service.is_outdated(session, fresh.rendition, now=utcnow())
 
     theme = service.house_theme(session)
     service.update_theme(
         session, SYSTEM, ThemeIn(company="Helio", primary="#000000"), version=theme.version
     )
-    assert service.is_outdated(session, fresh.rendition)
+    assert service.is_outdated(session, fresh.rendition, now=utcnow())
 
 
 def test_an_item_with_missing_fields_renders_with_its_gaps_listed(
@@ -222,3 +228,45 @@ def test_only_editors_and_admins_change_the_theme(
     if who in ("admin", "editor"):
         stale = client.put("/api/v1/theme", headers=headers, json={"version": theme["version"]})
         assert stale.status_code == 409
+
+
+def test_a_claim_that_goes_stale_is_left_out_and_the_output_falls_behind(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    now = utcnow()
+    first = service.render(
+        session, SYSTEM, lib.solution.id, RenderIn(format="pptx"), store=store, now=now
+    )
+    assert "Audits in days" in deck_text(store, first)
+    later = now + timedelta(days=lib.proof.verify_every_days + 1)
+    assert not service.is_outdated(session, first.rendition, now=now)
+    assert service.is_outdated(session, first.rendition, now=later)
+    again = service.rerender(session, SYSTEM, first.rendition.id, store=store, now=later)
+    assert "Audits in days" not in deck_text(store, again)
+    assert "a fresh proof point (“Audits in days” is stale)" in again.rendition.gaps
+
+
+def test_two_people_rendering_the_same_output_at_once_share_one(
+    committed_database: Database, store: LocalFileStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with committed_database.session_scope() as session:
+        solution_id = make_library(session).solution.id
+    wanted = RenderIn(format="html")
+    with committed_database.session_scope() as first:
+        made = service.render(first, SYSTEM, solution_id, wanted, store=store, now=utcnow())
+    # The second person looked before the first had committed, so they saw no output yet.
+    monkeypatch.setattr(service, "_existing", _nothing_the_first_time(service._existing))
+    with committed_database.session_scope() as second:
+        shared = service.render(second, SYSTEM, solution_id, wanted, store=store, now=utcnow())
+    assert shared.rendition.id == made.rendition.id
+
+
+def _nothing_the_first_time(existing: Any) -> Any:
+    calls = []
+
+    def looked(*args: Any) -> Any:
+        calls.append(args)
+        return None if len(calls) == 1 else existing(*args)
+
+    return looked

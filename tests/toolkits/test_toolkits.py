@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import SYSTEM
@@ -18,8 +19,11 @@ from prism.deals import service as deals
 from prism.deals.schemas import DealIn, DealUpdate
 from prism.errors import Conflict, Forbidden, Invalid, NotFound
 from prism.filestore import LocalFileStore
+from prism.jobs.models import Job
 from prism.knowledge import service as knowledge
-from prism.toolkits import assemble, package, rules, service
+from prism.render.models import Rendition
+from prism.settings import Settings
+from prism.toolkits import assemble, package, rules, service, tasks
 from prism.toolkits.models import Toolkit
 from prism.toolkits.schemas import EntryIn, RuleIn, RuleWhen
 from tests.conftest import ROLES, Cast, bearer
@@ -317,3 +321,28 @@ def test_api_journey_for_each_role(
         "name": "Gov", "reason": "Public sector pack", "when": {"industries": ["Government"]},
         "item_ids": [lib.security.id]})  # fmt: skip
     assert rule.status_code == (201 if who in ("admin", "editor") else 403)
+
+
+def test_building_a_kit_queues_its_files_and_the_job_renders_them_ahead(
+    client: TestClient, session: Session, cast: Cast, settings: Settings
+) -> None:
+    store = LocalFileStore(settings.files_dir)
+    lib = make_library(session)
+    deal = make_deal(session, lib, actor=cast.seller)
+    built = client.post(f"/api/v1/deals/{deal.id}/toolkit", headers=bearer(session, cast.seller))
+    assert built.status_code == 200
+    queued = session.scalars(select(Job).where(Job.name == tasks.PREPARE)).one()
+    assert queued.args["kit_id"] == built.json()["id"] and queued.created_by_id == cast.seller.id
+
+    kit = service.get_kit(session, SYSTEM, built.json()["id"])
+    before = session.scalar(select(func.count()).select_from(Rendition))
+    steps: list[float] = []
+    count = package.prepare(
+        session, kit.id, store=store, now=utcnow(), progress=lambda f, m="": steps.append(f)
+    )
+    one_pagers = session.scalars(
+        select(Rendition.item_id).where(Rendition.layout == "one_pager")
+    ).all()
+    assert count == len(kit.entries) and steps[-1] == 1.0
+    assert {lib.solution.id, lib.public_story.id} <= set(one_pagers)
+    assert session.scalar(select(func.count()).select_from(Rendition)) > before

@@ -284,7 +284,7 @@ def test_an_output_is_rendered_from_the_item_page(server: str, browser: Browser)
     outputs = editor.locator("#outputs")
     outputs.get_by_label("Render as").select_option(label="Event talk (PPTX)")
     outputs.get_by_label("for customer").fill("Lakeview")
-    outputs.get_by_role("button", name="Render").click()
+    outputs.get_by_role("button", name="Render", exact=True).click()
     expect(outputs.get_by_role("status")).to_contain_text("Rendered")
     expect(outputs.get_by_test_id("outputs")).to_contain_text("Event talk (PPTX)")
     with editor.expect_download() as download:

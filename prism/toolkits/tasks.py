@@ -1,0 +1,32 @@
+"""Background work for toolkits: render ahead what a kit's zip will hold, so the seller's
+download is quick even for a kit whose one-pagers were never rendered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import Principal
+from prism.db import utcnow
+from prism.filestore import LocalFileStore
+from prism.jobs.service import Progress, enqueue, job
+from prism.settings import Settings
+from prism.toolkits import package
+from prism.toolkits.models import Toolkit
+
+PREPARE = "toolkits.prepare_files"
+
+
+@job(PREPARE)
+def prepare_files(session: Session, progress: Progress, kit_id: int, files_dir: str) -> str:
+    """Render every file of the kit's zip that is missing or outdated."""
+    count = package.prepare(
+        session, kit_id, store=LocalFileStore(Path(files_dir)), now=utcnow(), progress=progress
+    )
+    return f"Prepared {count} files for toolkit {kit_id}."
+
+
+def prepare_later(session: Session, actor: Principal, kit: Toolkit, settings: Settings) -> None:
+    """Queue the rendering ahead for `kit` (it runs once this unit of work commits)."""
+    enqueue(session, PREPARE, actor=actor, kit_id=kit.id, files_dir=str(settings.files_dir))
