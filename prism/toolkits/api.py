@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from prism.filestore import file_store
-from prism.toolkits import assemble, package, rules, service, tasks
+from prism.toolkits import package, rules, service, tasks
 from prism.toolkits.models import Toolkit
 from prism.toolkits.schemas import (
     EntryIn,
@@ -60,15 +60,7 @@ def standard_kit(
 def build_deal_kit(
     deal_id: IdPath, session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
 ) -> ToolkitOut:
-    kit = assemble.build_for_deal(
-        session,
-        user,
-        deal_id,
-        small=assemble.SmallDeal.from_settings(settings),
-        store=file_store(settings),
-        now=now,
-    )
-    tasks.prepare_later(session, user, kit, settings)
+    kit = tasks.build_and_prepare(session, user, deal_id, settings=settings, now=now)
     return _out(kit)
 
 

@@ -16,7 +16,7 @@ from prism.knowledge.models import Dimension, Status
 from prism.knowledge.schemas import VersionRef
 from prism.knowledge.service import ItemFilter, list_items
 from prism.shares.service import share_problem
-from prism.toolkits import assemble, package, rules, service, tasks
+from prism.toolkits import package, rules, service, tasks
 from prism.toolkits.models import KitKind, Toolkit
 from prism.toolkits.schemas import EntryIn, EntryMove, RuleIn
 from prism.web.deps import AppSettings, DbSession, Now, PageUser, WritesOnGet
@@ -52,15 +52,7 @@ def product_kit(
 def build(
     session: DbSession, user: PageUser, settings: AppSettings, now: Now, deal_id: IdPath
 ) -> Response:
-    kit = assemble.build_for_deal(
-        session,
-        user,
-        deal_id,
-        small=assemble.SmallDeal.from_settings(settings),
-        store=file_store(settings),
-        now=now,
-    )
-    tasks.prepare_later(session, user, kit, settings)
+    kit = tasks.build_and_prepare(session, user, deal_id, settings=settings, now=now)
     return RedirectResponse(f"/toolkits/{kit.id}", status_code=303)
 
 

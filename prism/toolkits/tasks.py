@@ -3,16 +3,17 @@ download is quick even for a kit whose one-pagers were never rendered."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Principal
 from prism.db import utcnow
-from prism.filestore import LocalFileStore
+from prism.filestore import LocalFileStore, file_store
 from prism.jobs.service import Progress, enqueue, job
 from prism.settings import Settings
-from prism.toolkits import package
+from prism.toolkits import assemble, package
 from prism.toolkits.models import Toolkit
 
 PREPARE = "toolkits.prepare_files"
@@ -27,6 +28,18 @@ def prepare_files(session: Session, progress: Progress, kit_id: int, files_dir: 
     return f"Prepared {count} files for toolkit {kit_id}."
 
 
-def prepare_later(session: Session, actor: Principal, kit: Toolkit, settings: Settings) -> None:
-    """Queue the rendering ahead for `kit` (it runs once this unit of work commits)."""
+def build_and_prepare(
+    session: Session, actor: Principal, deal_id: int, *, settings: Settings, now: datetime
+) -> Toolkit:
+    """Build the deal's kit with the settings' limits, and queue its files to be rendered ahead
+    (the job runs once this unit of work commits)."""
+    kit = assemble.build_for_deal(
+        session,
+        actor,
+        deal_id,
+        small=assemble.SmallDeal.from_settings(settings),
+        store=file_store(settings),
+        now=now,
+    )
     enqueue(session, PREPARE, actor=actor, kit_id=kit.id, files_dir=str(settings.files_dir))
+    return kit
