@@ -17,7 +17,7 @@ from prism.knowledge.models import Dimension
 from prism.knowledge.service import ItemFilter, list_items
 from prism.toolkits.service import kit_of_deal
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
-from prism.web.forms import Outcome, attempt, form_data, parse
+from prism.web.forms import Outcome, attempt, form_data, form_with_lists, parse
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import render
 
@@ -56,20 +56,11 @@ def deals(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
     return _list_page(request, session, user, Outcome(), {})
 
 
-async def _posted(request: Request) -> dict[str, Any]:
-    """The form's fields, with the multi-selects as lists of ids."""
-    form = await request.form()
-    data = await form_data(request)
-    for name in MULTI:
-        data[name] = [v for v in form.getlist(name) if v]
-    return data
-
-
 @router.post("/deals", response_class=HTMLResponse)
 async def create(
     request: Request, session: DbSession, user: PageUser, settings: AppSettings, now: Now
 ) -> Response:
-    data = await _posted(request)
+    data = await form_with_lists(request, *MULTI)
     outcome = attempt(
         session,
         lambda: service.create_deal(

@@ -16,6 +16,7 @@ from prism.deals import service as deals
 from prism.deals.models import Deal
 from prism.deals.schemas import DealIn, DealUpdate
 from prism.filestore import FileStore
+from prism.knowledge.access import customer_problem
 from prism.knowledge.models import Facet, Item
 from prism.people.models import User
 from prism.render import service as rendering
@@ -119,7 +120,7 @@ def _share(session: Session, deal: Deal, now: datetime) -> ShareLink:
     kit = kits.kit_of_deal(session, deal.id)
     assert kit is not None
     loaded = kits.get_kit(session, SYSTEM, kit.id)
-    items = [e.item.id for e in loaded.entries if e.item and shares.share_problem(e.item) is None]
+    items = [e.item.id for e in loaded.entries if e.item and customer_problem(e.item) is None]
     owner = session.get(User, deal.owner_id) if deal.owner_id else None
     link = shares.create_link(session, owner or SYSTEM, ShareIn(
         title="St. Mary's Health: patient data protection", item_ids=items[:4],

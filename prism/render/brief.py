@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from prism.knowledge.access import customer_problem
 from prism.knowledge.kinds import BUILT_ON
-from prism.knowledge.models import Audience, Dimension, Item, ItemLink, Status
+from prism.knowledge.models import Dimension, Item, ItemLink, Status
 from prism.markdown import to_text
 
 
@@ -142,11 +143,9 @@ def _neighbours(session: Session, ids: set[int]) -> list[Item]:
 
 
 def _may_use(item: Item, *, external: bool) -> bool:
-    if item.status != Status.PUBLISHED:
-        return False
-    if not external:
-        return True
-    return item.audience == Audience.CUSTOMER and item.fields.get("permission") != "internal"
+    if external:
+        return customer_problem(item) is None
+    return item.status == Status.PUBLISHED
 
 
 def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Brief:
@@ -160,7 +159,10 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
         body=to_text(source.body),
     )
     f = source.fields
-    of = _by_kind(gathered.usable)
+
+    def of(*kinds: str) -> list[Item]:
+        return [i for i in gathered.usable if i.kind in kinds]
+
     brief.products = [p.title for p in of("product")] or (
         [source.title] if source.kind == "product" else []
     )
@@ -191,7 +193,7 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
     brief.proofs = [_proof(i) for i in of("proof_point")]
     stories = [source] if source.kind == "story" else of("story")
     brief.stories = _stories(stories, str(options.get("industry", "")), external=external)
-    brief.faqs = [(i.title, to_text(i.body) or i.summary) for i in of("faq")]
+    brief.faqs = [faq(i) for i in of("faq")]
     if source.kind == "battlecard":
         brief.battle = _battle(source, of("competitor"))
     for claim in gathered.stale:
@@ -201,11 +203,9 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
     return brief
 
 
-def _by_kind(items: list[Item]) -> Any:
-    def of(*kinds: str) -> list[Item]:
-        return [i for i in items if i.kind in kinds]
-
-    return of
+def faq(item: Item) -> tuple[str, str]:
+    """An FAQ as question and answer (its body, or its summary when the body is empty)."""
+    return item.title, to_text(item.body) or item.summary
 
 
 def _proof(item: Item) -> Proof:
@@ -223,7 +223,7 @@ def _stories(items: Iterable[Item], industry: str, *, external: bool) -> list[St
 
 def _story(item: Item, *, external: bool) -> StoryPoint:
     f = item.fields
-    industry = next((x.name for x in item.facets if x.dimension == Dimension.INDUSTRY), "")
+    industry = _industry(item)
     customer = f.get("customer") or item.title
     if external and f.get("permission") == "anonymised":
         customer = anonymous_customer(item)
@@ -242,8 +242,11 @@ def _story(item: Item, *, external: bool) -> StoryPoint:
 
 def anonymous_customer(story: Item) -> str:
     """How an anonymised story names its customer: by industry only."""
-    industry = next((x.name for x in story.facets if x.dimension == Dimension.INDUSTRY), "")
-    return f"A {industry.lower() or 'leading'} customer"
+    return f"A {_industry(story).lower() or 'leading'} customer"
+
+
+def _industry(item: Item) -> str:
+    return next((x.name for x in item.facets if x.dimension == Dimension.INDUSTRY), "")
 
 
 def _battle(source: Item, competitors: list[Item]) -> Battle:

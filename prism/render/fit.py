@@ -31,9 +31,11 @@ def wrap(text: str, family: str, size: float, width: float, *, bold: bool = Fals
     return lines
 
 
-def height(paragraphs: Sequence[str], family: str, size: float, width: float) -> float:
+def height(
+    paragraphs: Sequence[str], family: str, size: float, width: float, *, bold: bool = False
+) -> float:
     """The height, in points, that `paragraphs` take at `size` in a box `width` wide."""
-    lines = sum(len(wrap(p, family, size, width)) for p in paragraphs)
+    lines = sum(len(wrap(p, family, size, width, bold=bold)) for p in paragraphs)
     return lines * size * LEADING + max(len(paragraphs) - 1, 0) * size * GAP
 
 
@@ -49,29 +51,30 @@ def fit(
     family: str,
     box: tuple[float, float],
     sizes: Sequence[float] = (24, 22, 20, 18, 16, 14),
+    *,
+    bold: bool = False,
 ) -> Fitted:
     """The largest size at which all `paragraphs` fit the box (width, height); if none does, as
     many as fit at the smallest size, and the rest for the next slide."""
     width, room = box
     for size in sizes:
-        if height(paragraphs, family, size, width) <= room:
+        if height(paragraphs, family, size, width, bold=bold) <= room:
             return Fitted(size, list(paragraphs), [])
     smallest = sizes[-1]
     shown: list[str] = []
     for paragraph in paragraphs:
-        if shown and height([*shown, paragraph], family, smallest, width) > room:
+        if shown and height([*shown, paragraph], family, smallest, width, bold=bold) > room:
             break
         shown.append(paragraph)
-    if height(shown, family, smallest, width) > room:
+    if height(shown, family, smallest, width, bold=bold) > room:
         # Text this long reads better carried over at a comfortable size than squeezed small.
-        return _split_first(
-            paragraphs, family, SPLIT_SIZE if SPLIT_SIZE in sizes else smallest, box
-        )
+        size = SPLIT_SIZE if SPLIT_SIZE in sizes else smallest
+        return _split_first(paragraphs, family, size, box, bold=bold)
     return Fitted(smallest, shown, list(paragraphs[len(shown) :]))
 
 
 def _split_first(
-    paragraphs: Sequence[str], family: str, size: float, box: tuple[float, float]
+    paragraphs: Sequence[str], family: str, size: float, box: tuple[float, float], *, bold: bool
 ) -> Fitted:
     """The first paragraph alone is taller than the box: show the sentences that fit and carry
     the rest over (a single sentence too long even for that is cut with an ellipsis)."""
@@ -79,19 +82,22 @@ def _split_first(
     taken = 0
     while (
         taken < len(sentences)
-        and height([" ".join(sentences[: taken + 1])], family, size, box[0]) <= box[1]
+        and height([" ".join(sentences[: taken + 1])], family, size, box[0], bold=bold) <= box[1]
     ):
         taken += 1
     if taken == 0:
-        return Fitted(size, [clip(paragraphs[0], family, size, box)], list(paragraphs[1:]))
+        cut = clip(paragraphs[0], family, size, box, bold=bold)
+        return Fitted(size, [cut], list(paragraphs[1:]))
     rest = " ".join(sentences[taken:])
     return Fitted(size, [" ".join(sentences[:taken])], [rest, *paragraphs[1:]])
 
 
-def clip(text: str, family: str, size: float, box: tuple[float, float]) -> str:
+def clip(
+    text: str, family: str, size: float, box: tuple[float, float], *, bold: bool = False
+) -> str:
     """`text` cut at a word so it fits the box, ending with an ellipsis."""
     width, room = box
-    lines = wrap(text, family, size, width)
+    lines = wrap(text, family, size, width, bold=bold)
     keep = max(int(room // (size * LEADING)), 1)
     if len(lines) <= keep:
         return text

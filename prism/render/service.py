@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Invalid, NotFound, check_version
 from prism.filestore import FileStore
-from prism.knowledge import files
+from prism.knowledge import assets, files
 from prism.knowledge.access import require_read
 from prism.knowledge.models import Item
 from prism.knowledge.service import get_item
 from prism.render import brief as briefs
+from prism.render import documents
 from prism.render.brand import Look
 from prism.render.layouts import LAYOUTS, MEDIA_TYPES, Layout, choose
 from prism.render.models import Rendition, Theme
@@ -52,6 +53,11 @@ def _saved_theme(session: Session) -> Theme:
         session.add(theme)
         session.flush()
     return theme
+
+
+def house_look(session: Session, store: FileStore) -> Look:
+    """The house theme as the renderers read it."""
+    return look_of(house_theme(session), store)
 
 
 def look_of(theme: Theme, store: FileStore) -> Look:
@@ -113,26 +119,21 @@ def render(
     """The item in the chosen layout and format: the stored output if nothing it drew on has
     changed, otherwise a fresh one (which replaces the outdated file)."""
     plan = _plan(session, actor, item_id, data, now=now)
-    existing = plan.existing
-    if existing is not None and existing.inputs == plan.inputs:
-        return Output(existing, outdated=False)
+    if plan.stored is not None:
+        return Output(plan.stored, outdated=False)
     made, content = plan.produce(store)
-    source, layout, options = plan.source, plan.layout, plan.options
-    inputs = plan.inputs
-    rendition = existing or Rendition(
-        item_id=source.id,
-        layout=layout.name,
-        format=data.format,
-        options=options,
-        options_key=_key(options),
+    rendition = plan.existing or Rendition(
+        item_id=plan.source.id,
+        layout=plan.layout.name,
+        format=plan.fmt,
+        options=plan.options,
+        options_key=_key(plan.options),
     )
-    rendition.inputs, rendition.gaps = inputs, made.gaps
+    rendition.inputs, rendition.gaps = plan.inputs, made.gaps
     rendition.file_key, rendition.size = store.put(content), len(content)
-    rendition.filename = _filename(source, layout, data.format, options)
-    rendition.media_type = MEDIA_TYPES[data.format]
-    rendition.rendered_at = now
-    rendition.rendered_by_id = actor.id
-    if existing is not None:
+    rendition.filename, rendition.media_type = plan.filename, MEDIA_TYPES[plan.fmt]
+    rendition.rendered_at, rendition.rendered_by_id = now, actor.id
+    if plan.existing is not None:
         session.flush()
         return Output(rendition, outdated=False)
     try:
@@ -140,7 +141,7 @@ def render(
             session.add(rendition)
     except IntegrityError:
         # Someone rendered the same output at the same moment; theirs is as fresh as this one.
-        other = _existing(session, source.id, layout.name, data.format, options)
+        other = _existing(session, plan.source.id, plan.layout.name, plan.fmt, plan.options)
         assert other is not None
         return Output(other, outdated=False)
     return Output(rendition, outdated=False)
@@ -159,12 +160,60 @@ def current_file(
     nothing changed, otherwise rendered afresh and not stored, so a read (a zip, a buyer's
     download) never waits for the write lock."""
     plan = _plan(session, actor, item_id, data, now=now)
-    if plan.existing is not None and plan.existing.inputs == plan.inputs:
-        found = plan.existing
-        return found.filename, found.media_type, store.get(found.file_key)
-    _, content = plan.produce(store)
-    name = _filename(plan.source, plan.layout, data.format, plan.options)
-    return name, MEDIA_TYPES[data.format], content
+    if plan.stored is not None:
+        return plan.stored.filename, plan.stored.media_type, store.get(plan.stored.file_key)
+    return plan.filename, MEDIA_TYPES[plan.fmt], plan.produce(store)[1]
+
+
+def output_file(
+    session: Session,
+    actor: Principal,
+    item_id: int,
+    data: RenderIn,
+    *,
+    store: FileStore,
+    now: datetime,
+    keep: bool,
+) -> tuple[str, str, bytes]:
+    """(file name, media type, bytes) of an output: with `keep`, stored for the next time (the
+    background job); without, only read (`current_file`)."""
+    if not keep:
+        return current_file(session, actor, item_id, data, store=store, now=now)
+    made = render(session, actor, item_id, data, store=store, now=now).rendition
+    return made.filename, made.media_type, store.get(made.file_key)
+
+
+# The layout an item is handed over in (a kit's zip, a buyer's download); other kinds go as a
+# plain sheet of their own text, files as they were uploaded.
+HANDOUT_LAYOUT = {
+    "product": "one_pager",
+    "solution": "one_pager",
+    "story": "one_pager",
+    "battlecard": "battlecard",
+}
+
+
+def item_file(
+    session: Session,
+    actor: Principal,
+    item: Item,
+    *,
+    store: FileStore,
+    now: datetime,
+    keep: bool = False,
+) -> tuple[str, str, bytes]:
+    """(file name, media type, bytes): an item as one file someone can open."""
+    if item.kind == "asset":
+        stored, data = assets.download(session, actor, item.id, store)
+        return stored.filename, stored.media_type, data
+    layout = HANDOUT_LAYOUT.get(item.kind)
+    if layout is not None:
+        wanted = RenderIn(format="pdf", layout=layout)
+        return output_file(session, actor, item.id, wanted, store=store, now=now, keep=keep)
+    kind = item.kind.replace("_", " ")
+    sheet = briefs.Brief(title=item.title, subtitle=item.summary, kind_label=kind)
+    content = documents.pdf("item_sheet", sheet, house_look(session, store), item.body)
+    return f"{slug(item.title, 'item')}.pdf", MEDIA_TYPES["pdf"], content
 
 
 @dataclass(frozen=True)
@@ -179,6 +228,16 @@ class _Plan:
     gathered: briefs.Gathered
     inputs: dict[str, int]
     existing: Rendition | None
+
+    @property
+    def stored(self) -> Rendition | None:
+        """The stored output, when nothing it was made from has changed since."""
+        return self.existing if self.existing and self.existing.inputs == self.inputs else None
+
+    @property
+    def filename(self) -> str:
+        words = [self.source.title, self.layout.label, self.options.get("customer", "")]
+        return f"{slug(' '.join(w for w in words if w), 'output')}.{self.fmt}"
 
     def produce(self, store: FileStore) -> tuple[briefs.Brief, bytes]:
         made = briefs.build(self.gathered, self.options, external=self.layout.external)
@@ -258,7 +317,8 @@ def download(
     return rendition, store.get(rendition.file_key)
 
 
-SOURCE_KINDS = ("product", "solution", "story", "battlecard")
+# What the command line renders by kind: every kind some layout is made from.
+SOURCE_KINDS = sorted(set().union(*(layout.kinds for layout in LAYOUTS.values())))
 
 
 def render_source(
@@ -291,11 +351,7 @@ def rerender_outdated(
     session: Session, actor: Principal, *, store: FileStore, now: datetime
 ) -> int:
     """Render again every output whose sources or theme changed; how many there were."""
-    stale = [
-        r.id
-        for r in session.scalars(select(Rendition).options(selectinload(Rendition.item)))
-        if is_outdated(session, r, now=now)
-    ]
+    stale = [r.id for r in session.scalars(select(Rendition)) if is_outdated(session, r, now=now)]
     for rendition_id in stale:
         rerender(session, actor, rendition_id, store=store, now=now)
     return len(stale)
@@ -333,7 +389,6 @@ def _key(options: dict[str, Any]) -> str:
     return json.dumps(options, sort_keys=True, ensure_ascii=False)[:400]
 
 
-def _filename(source: Item, layout: Layout, fmt: str, options: dict[str, Any]) -> str:
-    words = [source.title, layout.label, options.get("customer", "")]
-    slug = re.sub(r"\W+", "-", " ".join(w for w in words if w)).strip("-").lower()
-    return f"{slug[:120] or 'output'}.{fmt}"
+def slug(text: str, fallback: str) -> str:
+    """`text` as a file name: words joined by hyphens, lower case, any script kept."""
+    return re.sub(r"\W+", "-", text).strip("-").lower()[:120] or fallback

@@ -49,14 +49,13 @@ class Deck:
         slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])
         number = len(self.prs.slides)
         if title:
-            size = fit(
-                [title], self.look.heading_font, (WIDTH - 2 * MARGIN - 120, 72), (30, 26, 22)
-            )
+            box = (WIDTH - 2 * MARGIN - 120, 72)
+            size = fit([title], self.look.heading_font, box, (30, 26, 22), bold=True).size
             self.text(
                 slide,
-                (MARGIN, 40, WIDTH - 2 * MARGIN - 120, 72),
-                [title],
-                size.size,
+                (MARGIN, 40, *box),
+                [clip(title, self.look.heading_font, size, box, bold=True)],
+                size,
                 font=self.look.heading_font,
                 bold=True,
                 colour=self.look.primary,
@@ -96,11 +95,11 @@ class Deck:
         """A talk slide: one line in large type, the story told in the speaker notes."""
         slide = self.slide("", notes)
         box = (WIDTH - 2 * MARGIN, 230)
-        size = fit([words], self.look.heading_font, box, (48, 44, 40, 36, 32)).size
+        size = fit([words], self.look.heading_font, box, (48, 44, 40, 36, 32), bold=True).size
         self.text(
             slide,
             (MARGIN, 130, *box),
-            [clip(words, self.look.heading_font, size, box)],
+            [clip(words, self.look.heading_font, size, box, bold=True)],
             size,
             font=self.look.heading_font,
             bold=True,
@@ -125,7 +124,7 @@ class Deck:
             self.text(
                 slide,
                 (MARGIN + 600, top, 264, 44),
-                [clip(result, self.look.heading_font, 30, (264, 44))],
+                [clip(result, self.look.heading_font, 30, (264, 44), bold=True)],
                 30,
                 font=self.look.heading_font,
                 bold=True,
@@ -156,11 +155,11 @@ class Deck:
         self._fill(band, self.look.primary)
         self.rule(slide, MARGIN, 300, 96, 6)
         box = (WIDTH - 2 * MARGIN, 150)
-        size = fit([title], self.look.heading_font, box, (44, 40, 36, 32, 28)).size
+        size = fit([title], self.look.heading_font, box, (44, 40, 36, 32, 28), bold=True).size
         self.text(
             slide,
             (MARGIN, 140, *box),
-            [clip(title, self.look.heading_font, size, box)],
+            [clip(title, self.look.heading_font, size, box, bold=True)],
             size,
             font=self.look.heading_font,
             bold=True,

@@ -21,7 +21,6 @@ from prism.knowledge.models import Item
 from prism.knowledge.schemas import VersionRef
 from prism.markdown import to_html
 from prism.render import service as rendering
-from prism.render.brand import Look
 from prism.schemas import Input
 from prism.settings import Settings
 from prism.shares import service
@@ -36,7 +35,7 @@ from prism.web.deps import (
     client_address,
     set_private_cookie,
 )
-from prism.web.forms import Outcome, Posted, attempt, form_data, parse
+from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
 from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render
 
@@ -51,8 +50,7 @@ def shares(request: Request, session: DbSession, user: PageUser) -> HTMLResponse
 
 @router.post("/shares", response_class=HTMLResponse)
 async def create(request: Request, session: DbSession, user: PageUser, now: Now) -> Response:
-    data = await form_data(request)
-    data["item_ids"] = (await request.form()).getlist("item_ids")
+    data = await form_with_lists(request, "item_ids")
     outcome = attempt(
         session,
         lambda: service.create_link(session, user, parse(ShareIn, data), now=now),
@@ -183,7 +181,7 @@ def buyer_page(
             "title": link.title,
             "items": service.shown_items(link),
             "shown_title": service.shown_title,
-            "look": _look(session, settings),
+            "look": rendering.house_look(session, file_store(settings)),
         }
         return render(request, "shares/buyer.html", context)
 
@@ -277,11 +275,6 @@ def buyer_time(
 
 class Seconds(Input):
     seconds: Annotated[int, Field(ge=0, le=24 * 3600)]
-
-
-def _look(session: Session, settings: Settings) -> Look:
-    """The brand, so the buyer sees the company's logo and colours."""
-    return rendering.look_of(rendering.house_theme(session), file_store(settings))
 
 
 def _facts(item: Item) -> list[tuple[str, str]]:

@@ -25,13 +25,10 @@ from prism.errors import (
     check_version,
 )
 from prism.filestore import FileStore
-from prism.knowledge.access import readable_by
-from prism.knowledge.models import Audience, Item, Status
-from prism.knowledge.service import get_item
-from prism.render import documents
+from prism.knowledge.access import customer_problem, readable_by
+from prism.knowledge.models import Item
 from prism.render import service as rendering
-from prism.render.brief import Brief, anonymous_customer
-from prism.render.schemas import RenderIn
+from prism.render.brief import anonymous_customer
 from prism.shares.models import ShareLink, ShareLinkItem, ShareView
 from prism.shares.schemas import ShareIn
 
@@ -39,24 +36,6 @@ VISITS_PER_MINUTE = 60
 PASSCODE_TRIES = 5
 PASSCODE_WINDOW = timedelta(minutes=15)
 LOADED = (selectinload(ShareLink.items).selectinload(Item.facets), selectinload(ShareLink.owner))
-# Kinds a buyer receives as a one-pager PDF; other kinds as a plain sheet of their own text.
-ONE_PAGERS = ("product", "solution", "story")
-
-
-def share_problem(item: Item) -> str | None:
-    """Why `item` may not go to a buyer, or None if it may."""
-    title = f"“{item.title}”"
-    if item.kind == "battlecard":
-        return f"{title} is a battlecard: battlecards are for our team and never go to buyers."
-    if item.status != Status.PUBLISHED:
-        return (
-            f"{title} is {item.status.value.replace('_', ' ')}: only published items can be shared."
-        )
-    if item.audience != Audience.CUSTOMER:
-        return f"{title} is {item.audience.value}-only: only customer-shareable items go to buyers."
-    if item.fields.get("permission") == "internal":
-        return f"{title} is a story the customer has not allowed us to share."
-    return None
 
 
 def create_link(session: Session, actor: Principal, data: ShareIn, *, now: datetime) -> ShareLink:
@@ -71,7 +50,7 @@ def create_link(session: Session, actor: Principal, data: ShareIn, *, now: datet
         raise Invalid(
             f"No item {missing[0]}.", errors=[{"field": "item_ids", "message": "unknown"}]
         )
-    problems = [(n, share_problem(found[i])) for n, i in enumerate(ids)]
+    problems = [(n, customer_problem(found[i])) for n, i in enumerate(ids)]
     refused = [{"field": f"item_ids.{n}", "message": why} for n, why in problems if why]
     if refused:
         raise Conflict(str(refused[0]["message"]), errors=refused)
@@ -175,7 +154,7 @@ def open_link(session: Session, token: str, *, now: datetime) -> ShareLink:
 
 def shown_items(link: ShareLink) -> list[Item]:
     """The link's items that may reach a buyer right now (an item unpublished since is hidden)."""
-    return [i for i in link.items if share_problem(i) is None]
+    return [i for i in link.items if customer_problem(i) is None]
 
 
 def shown_title(item: Item) -> str:
@@ -243,22 +222,7 @@ def buyer_file(
 ) -> tuple[str, str, bytes]:
     """(file name, media type, bytes) of an item on the link: the uploaded file itself, or a PDF
     rendered from customer-shareable sources only."""
-    item = shown_item(link, item_id)
-    if item.kind == "asset":
-        loaded = get_item(session, SYSTEM, item.id, "asset")
-        if loaded.file is None:
-            raise NotFound("This file has no content.")
-        return loaded.file.filename, loaded.file.media_type, store.get(loaded.file.sha256)
-    if item.kind in ONE_PAGERS:
-        wanted = RenderIn(format="pdf", layout="one_pager")
-        return rendering.current_file(session, SYSTEM, item.id, wanted, store=store, now=now)
-    look = rendering.look_of(rendering.house_theme(session), store)
-    sheet = Brief(title=item.title, subtitle=item.summary, kind_label=item.kind.replace("_", " "))
-    return (
-        f"{item.title[:80]}.pdf",
-        "application/pdf",
-        documents.pdf("item_sheet", sheet, look, item.body),
-    )
+    return rendering.item_file(session, SYSTEM, shown_item(link, item_id), store=store, now=now)
 
 
 def _count(

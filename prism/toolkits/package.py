@@ -4,7 +4,6 @@ order, and a contents list that says why each is there."""
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import datetime
 
@@ -16,13 +15,9 @@ from prism.filestore import FileStore
 from prism.jobs.service import Progress
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item, Status
-from prism.knowledge.service import get_item
-from prism.markdown import to_text
 from prism.render import documents
 from prism.render import service as rendering
-from prism.render.brief import Brief
-from prism.render.layouts import DEFAULT_LAYOUT
-from prism.render.schemas import RenderIn
+from prism.render.brief import Brief, faq
 from prism.toolkits.models import ToolkitEntry
 from prism.toolkits.service import get_kit
 
@@ -30,9 +25,9 @@ from prism.toolkits.service import get_kit
 def kit_zip(
     session: Session, actor: Principal, kit_id: int, *, store: FileStore, now: datetime
 ) -> tuple[str, bytes]:
-    """The kit's files in order, outdated outputs rendered again first."""
+    """The kit's files in order: stored outputs where up to date, the rest rendered afresh
+    (not stored: a download only reads)."""
     kit = get_kit(session, actor, kit_id)
-    look = rendering.look_of(rendering.house_theme(session), store)
     files: list[tuple[str, bytes]] = []
     contents = [f"{kit.title}\n", kit.note, ""]
     faqs: list[Item] = []
@@ -51,15 +46,20 @@ def kit_zip(
             title=kit.title,
             subtitle="",
             kind_label="FAQ",
-            faqs=[(i.title, to_text(i.body) or i.summary) for i in faqs],
+            faqs=[faq(i) for i in faqs],
         )
-        files.append((f"{len(files) + 1:02d}-faqs.pdf", documents.pdf("faq_sheet", sheet, look)))
+        files.append(
+            (
+                f"{len(files) + 1:02d}-faqs.pdf",
+                documents.pdf("faq_sheet", sheet, rendering.house_look(session, store)),
+            )
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("CONTENTS.txt", "\n".join(contents) + "\n")
         for name, data in files:
             archive.writestr(name, data)
-    return f"{_slug(kit.title)}.zip", buffer.getvalue()
+    return f"{rendering.slug(kit.title, 'toolkit')}.zip", buffer.getvalue()
 
 
 def prepare(
@@ -86,38 +86,31 @@ def _entry_file(
 ) -> tuple[str, bytes | None, str | None]:
     """(file name, bytes, None), or (…, None, why it is left out). With `keep`, outputs made on
     the way are stored (the background job); without, a download only reads."""
-
-    def produce(item_id: int, wanted: RenderIn) -> tuple[str, bytes]:
-        if keep:
-            made = rendering.render(session, actor, item_id, wanted, store=store, now=now).rendition
-            return made.filename, store.get(made.file_key)
-        name, _, data = rendering.current_file(
-            session, actor, item_id, wanted, store=store, now=now
-        )
-        return name, data
-
     if entry.rendition is not None:
         try:
-            return (*produce(entry.rendition.item_id, rendering.again(entry.rendition)), None)
+            name, _, data = rendering.output_file(
+                session,
+                actor,
+                entry.rendition.item_id,
+                rendering.again(entry.rendition),
+                store=store,
+                now=now,
+                keep=keep,
+            )
         except NotFound:  # its source was unpublished since the kit was made
             return "", None, "its source is no longer published"
+        return name, data, None
     item = entry.item
     assert item is not None
     if not may_read(actor, item) or item.status != Status.PUBLISHED:
         return "", None, "no longer published"
     if item.kind == "faq":
-        return "", None, None
-    if item.kind == "asset":
-        loaded = get_item(session, actor, item.id, "asset")
-        if loaded.file is None:
-            return "", None, "the file has no content"
-        return loaded.file.filename, store.get(loaded.file.sha256), None
-    if (item.kind, "pdf") in DEFAULT_LAYOUT:
-        layout = "one_pager" if item.kind in ("product", "solution") else None
-        return (*produce(item.id, RenderIn(format="pdf", layout=layout)), None)
-    sheet = Brief(title=item.title, subtitle=item.summary, kind_label=item.kind.replace("_", " "))
-    look = rendering.look_of(rendering.house_theme(session), store)
-    return f"{_slug(item.title)}.pdf", documents.pdf("item_sheet", sheet, look, item.body), None
+        return "", None, None  # the kit's FAQs go on one sheet
+    try:
+        name, _, data = rendering.item_file(session, actor, item, store=store, now=now, keep=keep)
+    except NotFound:
+        return "", None, "its file is missing"
+    return name, data, None
 
 
 def _label(entry: ToolkitEntry) -> str:
@@ -125,7 +118,3 @@ def _label(entry: ToolkitEntry) -> str:
         return entry.item.title
     assert entry.rendition is not None
     return entry.rendition.filename
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"\W+", "-", text).strip("-").lower()[:100] or "toolkit"

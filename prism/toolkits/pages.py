@@ -9,15 +9,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from prism.auth.policy import Action, can, require
-from prism.errors import PrismError
 from prism.filestore import file_store
 from prism.knowledge import facets
+from prism.knowledge.access import customer_problem
 from prism.knowledge.models import Dimension, Status
 from prism.knowledge.schemas import VersionRef
 from prism.knowledge.service import ItemFilter, list_items
-from prism.shares.service import share_problem
 from prism.toolkits import package, rules, service, tasks
-from prism.toolkits.models import KitKind, Toolkit
+from prism.toolkits.models import KitKind
 from prism.toolkits.schemas import EntryIn, EntryMove, RuleIn
 from prism.web.deps import AppSettings, DbSession, Now, PageUser, WritesOnGet
 from prism.web.forms import Outcome, Posted, attempt, parse
@@ -63,19 +62,11 @@ def _kit_page(
     context = {
         "title": kit.title,
         "kit": kit,
-        "may_edit": _may_edit(user, kit),
-        "shareable": [e.item for e in kit.entries if e.item and share_problem(e.item) is None],
+        "may_edit": service.may_edit(user, kit),
+        "shareable": [e.item for e in kit.entries if e.item and customer_problem(e.item) is None],
         **outcome.context,
     }
     return render(request, "toolkits/kit.html", context, status_code=outcome.status_code)
-
-
-def _may_edit(user: PageUser, kit: Toolkit) -> bool:
-    try:
-        service.require_edit(user, kit)
-    except PrismError:
-        return False
-    return True
 
 
 def _version(value: object) -> int:

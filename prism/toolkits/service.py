@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import SYSTEM, Action, Principal, require
 from prism.deals import service as deals
-from prism.errors import Conflict, NotFound, check_version
+from prism.errors import Conflict, Forbidden, NotFound, check_version
 from prism.filestore import FileStore
-from prism.knowledge.access import readable_by
-from prism.knowledge.models import Audience, Item, ItemLink, Status
+from prism.knowledge.access import customer_problem, readable_by
+from prism.knowledge.models import Item, ItemLink, Status
 from prism.knowledge.service import get_item
 from prism.render import service as rendering
 from prism.render.schemas import RenderIn
@@ -110,16 +110,23 @@ def _seed_standard(session: Session, product: Item, *, store: FileStore, now: da
 
 
 def _about(session: Session, product_id: int, kinds: Sequence[str]) -> list[Item]:
-    """Published, customer-shareable items of `kinds` that link to the product."""
+    """Items of `kinds` about the product that may reach a customer."""
     stmt = (
         select(Item)
         .join(ItemLink, ItemLink.source_id == Item.id)
         .where(ItemLink.target_id == product_id, ItemLink.relation == "product")
         .where(Item.kind.in_(kinds), Item.status == Status.PUBLISHED)
-        .where(Item.audience == Audience.CUSTOMER)
         .order_by(Item.kind, Item.title)
     )
-    return [i for i in session.scalars(stmt) if i.fields.get("permission") != "internal"]
+    return [i for i in session.scalars(stmt) if customer_problem(i) is None]
+
+
+def may_edit(actor: Principal, kit: Toolkit) -> bool:
+    try:
+        require_edit(actor, kit)
+    except Forbidden:
+        return False
+    return True
 
 
 def require_edit(actor: Principal, kit: Toolkit) -> None:

@@ -13,13 +13,21 @@ from prism.errors import PrismError
 from prism.schemas import parse
 from prism.web.deps import CSRF_FIELD
 
-__all__ = ["Outcome", "Posted", "attempt", "form_data", "parse"]
+__all__ = ["Outcome", "Posted", "attempt", "form_data", "form_with_lists", "parse"]
 
 
 async def form_data(request: Request) -> dict[str, Any]:
     """The posted fields, without the CSRF token and with empty optional fields left out."""
     form = await request.form()
     return {k: v for k, v in form.items() if k != CSRF_FIELD and v != ""}
+
+
+async def form_with_lists(request: Request, *lists: str) -> dict[str, Any]:
+    """The posted fields, with each of `lists` (checkbox groups, multi-selects) as a list."""
+    form = await request.form()
+    data = await form_data(request)
+    data.update({name: [v for v in form.getlist(name) if v] for name in lists})
+    return data
 
 
 Posted = Annotated[dict[str, Any], Depends(form_data)]

@@ -110,7 +110,10 @@ def test_text_never_overflows_a_slide_and_long_text_continues() -> None:
                 indent = 20 if shape.text_frame.paragraphs[0]._p.pPr is not None and \
                     shape.text_frame.paragraphs[0]._p.pPr.get("marL") else 0  # fmt: skip
                 width, tall = Emu(shape.width).pt - indent, Emu(shape.height).pt
-                assert height(paragraphs, font, size, width) <= tall + 0.5, (
+                assert (
+                    height(paragraphs, font, size, width, bold=bool(runs[0].font.bold))
+                    <= tall + 0.5
+                ), (
                     layout,
                     paragraphs[0][:40],
                 )

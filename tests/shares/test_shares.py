@@ -16,6 +16,7 @@ from prism.auth.policy import SYSTEM
 from prism.db import utcnow
 from prism.errors import Conflict, NotFound
 from prism.knowledge import service as knowledge
+from prism.knowledge.access import customer_problem
 from prism.knowledge.schemas import ItemUpdate
 from prism.shares import service
 from prism.shares.models import ShareLink
@@ -54,7 +55,7 @@ def test_nothing_internal_draft_or_battlecard_can_be_shared(
             now=utcnow(),
         )
     assert caught.value.status == 409
-    assert caught.value.errors == [{"field": "item_ids.1", "message": service.share_problem(bad)}]
+    assert caught.value.errors == [{"field": "item_ids.1", "message": customer_problem(bad)}]
 
 
 def test_the_buyer_sees_only_the_links_items_without_signing_in(
