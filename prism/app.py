@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
 from prism import __version__
+from prism.accounts import api as accounts_api
 from prism.audit import api as audit_api
 from prism.audit import pages as audit_pages
 from prism.auth import api as auth_api
@@ -26,6 +27,8 @@ from prism.jobs import pages as jobs_pages
 from prism.jobs.runners import runner_for
 from prism.knowledge import api as knowledge_api
 from prism.knowledge import pages as knowledge_pages
+from prism.launches import api as launches_api
+from prism.launches import pages as launches_pages
 from prism.people import api as people_api
 from prism.people import pages as people_pages
 from prism.render import api as render_api
@@ -43,6 +46,8 @@ from prism.web.deps import Clock
 from prism.web.middleware import LimitsAndHeaders
 from prism.web.routing import API_PREFIX
 from prism.web.templating import templates
+from prism.webhooks import api as webhooks_api
+from prism.webhooks import pages as webhooks_pages
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 API_ROUTERS = (
@@ -56,6 +61,9 @@ API_ROUTERS = (
     deals_api.router,
     toolkits_api.router,
     shares_api.router,
+    launches_api.router,
+    accounts_api.router,
+    webhooks_api.router,
 )
 PAGE_ROUTERS = (
     web_pages.router,
@@ -69,6 +77,8 @@ PAGE_ROUTERS = (
     deals_pages.router,
     toolkits_pages.router,
     shares_pages.router,
+    launches_pages.router,
+    webhooks_pages.router,
 )
 
 

@@ -4,6 +4,7 @@ Migrations, the app factory, the CLI and the worker import this module so that a
 mapped, the audit capture is listening and every job is registered before anything runs.
 """
 
+from prism.accounts.models import Account
 from prism.audit import service as audit_service
 from prism.audit.models import AuditEvent
 from prism.auth import tasks as auth_tasks
@@ -22,18 +23,43 @@ from prism.knowledge.models import (
     SearchMiss,
     SearchTerm,
 )
+from prism.launches import tasks as launch_tasks
+from prism.launches.models import (
+    BetaCustomer,
+    BetaFeedback,
+    BomItem,
+    Checkpoint,
+    CheckpointResult,
+    Launch,
+    LaunchFeature,
+    LaunchTeam,
+    Measurement,
+    Metric,
+    StageChange,
+    TierDeliverable,
+    TierGate,
+)
 from prism.people.models import Team, User
 from prism.render.models import Rendition, Theme
 from prism.shares.models import ShareLink, ShareLinkItem, ShareView
 from prism.toolkits import tasks as toolkit_tasks
 from prism.toolkits.models import KitRule, Toolkit, ToolkitEntry
+from prism.webhooks import tasks as webhook_tasks
+from prism.webhooks.models import Delivery, Webhook
 
 __all__ = [
+    "Account",
     "ApiToken",
     "AuditEvent",
     "Base",
+    "BetaCustomer",
+    "BetaFeedback",
+    "BomItem",
+    "Checkpoint",
+    "CheckpointResult",
     "Deal",
     "DealFocus",
+    "Delivery",
     "Embedding",
     "Facet",
     "Item",
@@ -43,20 +69,31 @@ __all__ = [
     "ItemVersion",
     "Job",
     "KitRule",
+    "Launch",
+    "LaunchFeature",
+    "LaunchTeam",
     "LoginFailure",
+    "Measurement",
+    "Metric",
     "Rendition",
     "SearchMiss",
     "SearchTerm",
     "ShareLink",
     "ShareLinkItem",
     "ShareView",
+    "StageChange",
     "Team",
     "Theme",
+    "TierDeliverable",
+    "TierGate",
     "Toolkit",
     "ToolkitEntry",
     "User",
     "WebSession",
+    "Webhook",
     "audit_service",
     "auth_tasks",
+    "launch_tasks",
     "toolkit_tasks",
+    "webhook_tasks",
 ]

@@ -22,6 +22,7 @@ from prism.auth.policy import SYSTEM
 from prism.auth.schemas import TokenIn
 from prism.db import Database, utcnow
 from prism.errors import PrismError
+from prism.launches.models import Stage
 from prism.migrate import prepare_database
 from prism.people import service as people_service
 from prism.people.models import Role, User
@@ -33,7 +34,9 @@ app = typer.Typer(help="Prism, the product enablement hub.", no_args_is_help=Tru
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
+launch_app = typer.Typer(help="Launches: their gates and briefs.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+app.add_typer(launch_app, name="launch")
 app.add_typer(token_app, name="token")
 app.add_typer(jobs_app, name="jobs")
 # Piped output (scripts, CI logs) gets room for whole emails instead of an 80-column squeeze.
@@ -124,7 +127,7 @@ def demo(
     ] = True,
 ) -> None:
     """Load the demo company (Helio Systems) into the database, then serve it."""
-    from prism.demo import company, knowledge, toolkits
+    from prism.demo import company, knowledge, launches, toolkits
     from prism.filestore import file_store
 
     settings = settings_for(data_dir)
@@ -133,6 +136,7 @@ def demo(
         loaded = company.load(session)
         loaded += ", " + knowledge.load(session, file_store(settings), utcnow())
         loaded += ", " + toolkits.load(session, file_store(settings), utcnow())
+        loaded += ", " + launches.load(session, utcnow())
     database.dispose()
     console.print(f"Loaded the demo company: {loaded}.")
     console.print(
@@ -397,6 +401,102 @@ def jobs_list(data_dir: DataDir = None) -> None:
             result = run.error or run.message
             table.add_row(str(run.id), run.name, run.status.value, f"{run.progress:.0%}", result)
         console.print(table)
+
+
+@launch_app.command("list")
+def launch_list(data_dir: DataDir = None) -> None:
+    """List launches, newest first, with their stage and bill-of-materials progress."""
+    from prism.launches import service as launches
+
+    settings = settings_for(data_dir)
+    with open_database(settings) as database, database.session_scope(writes=False) as session:
+        table = Table("id", "launch", "tier", "stage", "date", "deliverables done")
+        for launch in launches.list_launches(session, SYSTEM, limit=200).items:
+            done = sum(1 for item in launch.bom if item.done)
+            when = launch.ga_on or launch.target_date
+            table.add_row(
+                str(launch.id),
+                launch.name,
+                str(launch.tier),
+                launch.stage.label,
+                when.isoformat(),
+                f"{done}/{len(launch.bom)}",
+            )
+        console.print(table)
+
+
+MARKS = {
+    "passed": "[green]✓[/green]",
+    "blocked": "[red]✗[/red]",
+    "not_measurable": "[yellow]?[/yellow]",
+}
+
+
+@launch_app.command("check")
+def launch_check(
+    name: Annotated[str, typer.Argument(help="The launch's name or id.")],
+    to: Annotated[str | None, typer.Option(help="The stage to check (default: the next).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Print the readiness gate report; exit 1 if something blocks the move."""
+    from prism.launches import service as launches
+
+    settings = settings_for(data_dir)
+    with failures_exit(), open_database(settings) as database:
+        with database.session_scope(writes=False) as session:
+            launch = launches.find_launch(session, SYSTEM, name)
+            stage = _stage(to) if to else None
+            report = launches.check_gate(
+                session, SYSTEM, launch.id, to=stage, today=utcnow().date()
+            )
+            if report is None:
+                console.print(f"{launch.name} is {launch.stage.label}; it moves no further.")
+                return
+            console.print(f"[bold]{report.summary()}[/bold]")
+            for finding in report.findings:
+                console.print(f" {MARKS[finding.state.value]} {finding.label}: {finding.detail}")
+            if not report.findings:
+                console.print(
+                    f" Tier {launch.tier} sets no rules for entering {report.stage.label}."
+                )
+        if not report.passed:
+            raise typer.Exit(1)
+
+
+def _stage(value: str) -> Stage:
+    try:
+        return Stage(value.lower())
+    except ValueError:
+        names = ", ".join(s.value for s in Stage)
+        raise PrismError(f"No stage {value!r}; stages are {names}.") from None
+
+
+@launch_app.command("brief")
+def launch_brief(
+    name: Annotated[str, typer.Argument(help="The launch's name or id.")],
+    out: Annotated[Path, typer.Option(help="Where to write it (.pdf or .md).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Write the launch brief as a PDF or markdown file, by the extension of --out."""
+    from prism.filestore import file_store
+    from prism.launches import brief
+    from prism.launches import service as launches
+
+    settings = settings_for(data_dir)
+    with (
+        failures_exit(),
+        open_database(settings) as database,
+        database.session_scope(writes=False) as session,
+    ):
+        launch = launches.find_launch(session, SYSTEM, name)
+        today = utcnow().date()
+        if out.suffix.lower() == ".md":
+            out.write_text(brief.markdown(session, SYSTEM, launch, today=today))
+        else:
+            out.write_bytes(
+                brief.pdf(session, SYSTEM, launch, store=file_store(settings), today=today)
+            )
+    console.print(f"Wrote {out}.")
 
 
 @app.command()

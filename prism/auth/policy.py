@@ -54,7 +54,13 @@ class Action(StrEnum):
     BUILD_KITS = "toolkits.build"
     CURATE_KITS = "toolkits.curate"
     SHARE_WITH_BUYERS = "shares.create"
+    READ_LAUNCHES = "launches.read"
     RUN_LAUNCHES = "launches.run"
+    OVERRIDE_GATES = "launches.override_gate"
+    CONFIGURE_TIERS = "launches.configure_tiers"
+    READ_ACCOUNTS = "accounts.read"
+    MANAGE_ACCOUNTS = "accounts.manage"
+    MANAGE_WEBHOOKS = "webhooks.manage"
     SUBMIT_FEEDBACK = "feedback.submit"
     TRIAGE_FEEDBACK = "feedback.triage"
     TAKE_TRAINING = "training.take"
@@ -68,7 +74,15 @@ class Action(StrEnum):
     READ_JOBS = "jobs.read"
 
 
-_VIEWER = frozenset({Action.READ_PUBLISHED, Action.READ_DIRECTORY, Action.MANAGE_OWN_TOKENS})
+_VIEWER = frozenset(
+    {
+        Action.READ_PUBLISHED,
+        Action.READ_DIRECTORY,
+        Action.MANAGE_OWN_TOKENS,
+        Action.READ_LAUNCHES,
+        Action.READ_ACCOUNTS,
+    }
+)
 _CONTRIBUTOR = _VIEWER | {
     Action.PROPOSE_CONTENT,
     Action.SUBMIT_FEEDBACK,
@@ -82,6 +96,7 @@ _EDITOR = _CONTRIBUTOR | {
     Action.PUBLISH_CONTENT,
     Action.CURATE_KITS,
     Action.RUN_LAUNCHES,
+    Action.MANAGE_ACCOUNTS,
     Action.TRIAGE_FEEDBACK,
     Action.MANAGE_TRAINING,
     Action.READ_JOBS,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prism.audit.models import Audited
-from prism.db import Base, Timestamped, Versioned
+from prism.db import Base, Timestamped, Versioned, text_enum
 from prism.knowledge.models import Facet, Item
 from prism.people.models import User
 
@@ -28,10 +28,6 @@ class Outcome(StrEnum):
     LOST = "lost"
 
 
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class Deal(Audited, Versioned, Timestamped, Base):
     """A sales opportunity as the toolkit sees it."""
 
@@ -44,8 +40,8 @@ class Deal(Audited, Versioned, Timestamped, Base):
     value: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     cycle_days: Mapped[int] = mapped_column(default=30)
-    stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.DISCOVERY)
-    outcome: Mapped[Outcome] = mapped_column(_enum(Outcome), default=Outcome.OPEN, index=True)
+    stage: Mapped[Stage] = mapped_column(text_enum(Stage), default=Stage.DISCOVERY)
+    outcome: Mapped[Outcome] = mapped_column(text_enum(Outcome), default=Outcome.OPEN, index=True)
     closed_at: Mapped[datetime | None]
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True

@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from prism.db import Base, utcnow
+from prism.db import Base, text_enum, utcnow
 
 
 class JobStatus(StrEnum):
@@ -28,9 +28,7 @@ class Job(Base):
     name: Mapped[str] = mapped_column(String(100), index=True)
     args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[JobStatus] = mapped_column(
-        Enum(
-            JobStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        ),
+        text_enum(JobStatus),
         default=JobStatus.QUEUED,
         index=True,
     )

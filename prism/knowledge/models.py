@@ -6,18 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prism.audit.models import Audited
-from prism.db import Base, Timestamped, Versioned, utcnow
+from prism.db import Base, Timestamped, Versioned, text_enum, utcnow
 from prism.people.models import User
-
-
-def _enum(cls: type[StrEnum], length: int = 20) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Status(StrEnum):
@@ -54,7 +48,7 @@ class Facet(Audited, Versioned, Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
-    dimension: Mapped[Dimension] = mapped_column(_enum(Dimension))
+    dimension: Mapped[Dimension] = mapped_column(text_enum(Dimension))
     name: Mapped[str] = mapped_column(String(100))
 
     def audit_label(self) -> str:
@@ -88,8 +82,8 @@ class Item(Audited, Versioned, Timestamped, Base):
     summary: Mapped[str] = mapped_column(String(1000), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.DRAFT)
-    audience: Mapped[Audience] = mapped_column(_enum(Audience), default=Audience.INTERNAL)
+    status: Mapped[Status] = mapped_column(text_enum(Status), default=Status.DRAFT)
+    audience: Mapped[Audience] = mapped_column(text_enum(Audience), default=Audience.INTERNAL)
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prism.audit.models import Audited
-from prism.db import Base, Timestamped, Versioned
+from prism.db import Base, Timestamped, Versioned, text_enum
 from prism.deals.models import Deal
 from prism.knowledge.models import Item
 from prism.render.models import Rendition
@@ -26,9 +26,7 @@ class Toolkit(Audited, Versioned, Timestamped, Base):
     __tablename__ = "toolkits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[KitKind] = mapped_column(
-        Enum(KitKind, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[KitKind] = mapped_column(text_enum(KitKind, length=10))
     title: Mapped[str] = mapped_column(String(200))
     # A standard kit belongs to one product; a deal kit to one deal. One kit each.
     product_id: Mapped[int | None] = mapped_column(

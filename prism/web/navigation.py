@@ -20,6 +20,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Library", "/library", Action.READ_PUBLISHED),
     NavItem("Search", "/search", Action.READ_PUBLISHED),
     NavItem("Content health", "/library/health", Action.EDIT_CONTENT),
+    NavItem("Launches", "/launches", Action.READ_LAUNCHES),
     NavItem("Deals", "/deals", Action.BUILD_KITS),
     NavItem("Toolkits", "/toolkits", Action.BUILD_KITS),
     NavItem("Share links", "/shares", Action.SHARE_WITH_BUYERS),
@@ -29,6 +30,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Teams", "/admin/teams", Action.MANAGE_TEAMS, admin=True),
     NavItem("API tokens", "/admin/tokens", Action.MANAGE_ALL_TOKENS, admin=True),
     NavItem("Jobs", "/admin/jobs", Action.READ_JOBS, admin=True),
+    NavItem("Webhooks", "/admin/webhooks", Action.MANAGE_WEBHOOKS, admin=True),
     NavItem("Audit log", "/admin/audit", Action.READ_AUDIT, admin=True),
 )
 

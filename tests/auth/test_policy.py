@@ -12,7 +12,7 @@ from prism.people.models import Role
 
 A = Action
 # Written out by hand from the matrix, so a change to the policy must change this too.
-VIEWER = {A.READ_PUBLISHED, A.READ_DIRECTORY, A.MANAGE_OWN_TOKENS}
+VIEWER = {A.READ_PUBLISHED, A.READ_DIRECTORY, A.MANAGE_OWN_TOKENS, A.READ_LAUNCHES, A.READ_ACCOUNTS}
 CONTRIBUTOR = VIEWER | {
     A.PROPOSE_CONTENT,
     A.SUBMIT_FEEDBACK,
@@ -26,6 +26,7 @@ EDITOR = CONTRIBUTOR | {
     A.PUBLISH_CONTENT,
     A.CURATE_KITS,
     A.RUN_LAUNCHES,
+    A.MANAGE_ACCOUNTS,
     A.TRIAGE_FEEDBACK,
     A.MANAGE_TRAINING,
     A.READ_JOBS,

@@ -1,5 +1,6 @@
 """Main journeys in a real headless Chromium: sign in and out, admin pages, the library (an
-editor publishes, a seller finds it), and a seller's kit for a large deal reaching a buyer."""
+editor publishes, a seller finds it), a seller's kit for a large deal reaching a buyer, and an
+editor running launches through their gates while a seller reads along."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from prism.app import create_app
 from prism.db import utcnow
-from prism.demo import company, knowledge, toolkits
+from prism.demo import company, knowledge, launches, toolkits
 from prism.filestore import LocalFileStore
 from prism.migrate import prepare_database
 from prism.settings import Settings
@@ -50,6 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         company.load(session)
         knowledge.load(session, LocalFileStore(settings.files_dir), utcnow())
         toolkits.load(session, LocalFileStore(settings.files_dir), utcnow())
+        launches.load(session, utcnow())
     database.dispose()
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -291,3 +294,81 @@ def test_an_output_is_rendered_from_the_item_page(server: str, browser: Browser)
         outputs.get_by_role("link", name="Event talk (PPTX)").click()
     assert download.value.suggested_filename.endswith(".pptx")
     editor.close()
+
+
+def link_deliverable(page: Page, kind: str, asset: str) -> None:
+    row = page.get_by_test_id(f"bom-{kind}")
+    row.locator("summary", has_text="Change").click()
+    row.get_by_label("Linked asset").select_option(label=f"{asset} (published)")
+    row.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Deliverable saved.")
+
+
+def test_an_editor_runs_launches_through_their_gates(
+    server: str, browser: Browser, tmp_path: Path
+) -> None:
+    editor = sign_in(browser, server, "priya.raman@helio.example")
+    editor.goto(server + "/launches")
+    editor.get_by_role("link", name="New launch").click()
+    editor.get_by_label("Name", exact=True).fill("Helio Vault residency 2.0")
+    editor.get_by_label("Tier").select_option("1")
+    launch_day = (utcnow().date() + timedelta(days=60)).isoformat()
+    editor.get_by_label("Launch date").fill(launch_day)
+    editor.locator("#l-product").select_option(label="Helio Vault")
+    editor.get_by_role("button", name="Create launch").click()
+    expect(editor.get_by_role("heading", name="Helio Vault residency 2.0")).to_be_visible()
+    expect(editor.get_by_test_id("bom").locator("tbody tr")).to_have_count(12)
+
+    gate = editor.get_by_test_id("gate")
+    expect(gate).to_contain_text("No differentiator, no launch")
+    gate.get_by_role("button", name="Move to Alpha").click()
+    expect(editor.get_by_role("alert")).to_contain_text("2 things block moving")
+    editor.get_by_text("Edit positioning").click()
+    for label, text in (
+        ("For (target customer)", "public-sector IT leaders"),
+        ("Who (need)", "must keep citizen data in the country"),
+        ("Is a (category)", "customer-data governance platform"),
+        ("That (key benefit)", "pins data to a region with proof"),
+        ("Unlike (alternative)", "on-prem data warehouses"),
+        ("We (differentiator)", "prove residency per record, per day"),
+    ):
+        editor.get_by_label(label).fill(text)
+    editor.get_by_role("button", name="Save positioning").click()
+    expect(editor.get_by_test_id("gate-summary")).to_contain_text("is ready for Alpha")
+    editor.get_by_test_id("gate").get_by_role("button", name="Move to Alpha").click()
+    expect(editor.get_by_test_id("stage")).to_have_text("Alpha")
+
+    # The demo's tier-1 launch is in beta: trying GA lists what still blocks it.
+    editor.goto(server + "/launches")
+    editor.get_by_role("link", name="Helio Vault DSAR automation").first.click()
+    editor.get_by_test_id("gate").get_by_role("button", name="Move to GA").click()
+    expect(editor.get_by_role("alert")).to_contain_text("2 things block moving")
+    gate = editor.get_by_test_id("gate")
+    expect(gate).to_contain_text("Demo script and recording (Priya Raman")
+    expect(gate).to_contain_text("cannot be measured")
+    link_deliverable(editor, "demo", "Helio Vault implementation handbook")
+    link_deliverable(editor, "training", "Vault holds SOC 2 Type II")
+    link_deliverable(editor, "release_notes", "Helio Vault datasheet")
+    editor.get_by_text("Define a metric").click()
+    metrics = editor.locator("#metrics")
+    metrics.get_by_label("Name", exact=True).fill("Accounts answering DSARs in Vault")
+    metrics.get_by_label("Target (by day 90)").fill("25")
+    editor.get_by_role("button", name="Define metric").click()
+    expect(editor.get_by_role("status")).to_contain_text("Metric defined.")
+    expect(editor.get_by_test_id("gate-summary")).to_contain_text("is ready for GA")
+    editor.get_by_test_id("gate").get_by_role("button", name="Move to GA").click()
+    expect(editor.get_by_test_id("stage")).to_have_text("GA")
+    expect(editor.get_by_test_id("checkpoint-90")).to_contain_text("upcoming")
+    expect(editor.get_by_text("not measured: Target teams at least 80% certified")).to_be_visible()
+    editor.screenshot(path=str(tmp_path / "launch.png"), full_page=True)
+    editor.close()
+
+    seller = sign_in(browser, server, "sam.carter@helio.example")
+    seller.goto(server + "/launches")
+    seller.get_by_role("link", name="Helio Vault DSAR automation").first.click()
+    expect(seller.get_by_test_id("stage")).to_have_text("GA")
+    expect(seller.get_by_test_id("bom")).to_contain_text("Helio Vault implementation handbook")
+    expect(seller.get_by_role("button", name="Move to Landed")).to_have_count(0)
+    expect(seller.locator("summary", has_text="Change")).to_have_count(0)
+    expect(seller.get_by_role("link", name="New launch")).to_have_count(0)
+    seller.close()

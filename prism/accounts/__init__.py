@@ -1,0 +1,1 @@
+"""Customer accounts: the companies Prism's launches, deals and feedback are about."""

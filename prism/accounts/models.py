@@ -1,0 +1,26 @@
+"""An account: a customer company, keyed by the CRM's id when it came from one."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from prism.audit.models import Audited
+from prism.db import Base, Timestamped, Versioned
+from prism.knowledge.models import Facet
+
+
+class Account(Audited, Versioned, Timestamped, Base):
+    """A customer company (or a prospect) that takes part in a beta, a deal or a story."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    industry_id: Mapped[int | None] = mapped_column(ForeignKey("facets.id", ondelete="SET NULL"))
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+    industry: Mapped[Facet | None] = relationship(lazy="raise")
+
+    def audit_label(self) -> str:
+        return f"account: {self.name}"

@@ -1,0 +1,484 @@
+"""The launches API: launches and their bills of materials, gates, stage moves, metrics,
+checkpoints, beta programme, brief, tier configuration and what is late."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import File, Path, Query, Response, UploadFile, status
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import Principal
+from prism.filestore import file_store
+from prism.knowledge.access import may_read
+from prism.knowledge.models import Item
+from prism.launches import beta, bom, brief, metrics, reminders, service, tiers
+from prism.launches.gates import GateReport
+from prism.launches.models import BomItem, Launch, MetricSource, Stage
+from prism.launches.schemas import (
+    AttentionOut,
+    BetaCustomerIn,
+    BetaCustomerOut,
+    BetaFeedbackIn,
+    BetaFeedbackOut,
+    BetaStatusIn,
+    BomItemIn,
+    BomItemOut,
+    BomItemUpdate,
+    CalendarEventOut,
+    CheckpointOut,
+    DeliverableOut,
+    FindingOut,
+    GateOut,
+    GateReportOut,
+    LaunchDetailOut,
+    LaunchIn,
+    LaunchOut,
+    LaunchUpdate,
+    MeasurementIn,
+    MeasurementOut,
+    MetricIn,
+    MetricOut,
+    MoveIn,
+    PersonRef,
+    Ref,
+    ResultOut,
+    ReviewIn,
+    StageChangeOut,
+    TierIn,
+    TierOut,
+)
+from prism.launches.service import LaunchFilter
+from prism.pagination import Page
+from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
+from prism.web.routing import Cursor, IdPath, Limit, api_router, attachment, to_page
+
+router = api_router("launches")
+Tier = Annotated[int, Query(ge=1, le=3)]
+TierPath = Annotated[int, Path(ge=1, le=3, description="The tier: 1, 2 or 3.")]
+
+
+def bom_out(item: BomItem, launch: Launch, actor: Principal) -> BomItemOut:
+    """A deliverable as the reader may see it: a linked draft they may not read stays unnamed."""
+    linked = item.item
+    return BomItemOut(
+        id=item.id,
+        kind=item.kind,
+        title=item.title,
+        required=item.required,
+        status=item.status,
+        done=item.done,
+        offset_days=item.offset_days,
+        due_on=item.due_on(launch.target_date),
+        owner=PersonRef.model_validate(item.owner) if item.owner else None,
+        item=None if linked is None else Ref(id=linked.id, title=_title(actor, linked)),
+        accepts=item.accepts,
+        version=item.version,
+    )
+
+
+def _title(actor: Principal, item: Item) -> str:
+    return item.title if may_read(actor, item) else "(a draft you cannot open)"
+
+
+def report_out(report: GateReport | None) -> GateReportOut | None:
+    if report is None:
+        return None
+    return GateReportOut(
+        launch=report.launch,
+        stage=report.stage,
+        passed=report.passed,
+        summary=report.summary(),
+        findings=[FindingOut.model_validate(f) for f in report.findings],
+    )
+
+
+def detail(session: Session, actor: Principal, launch: Launch, today: date) -> LaunchDetailOut:
+    head = LaunchOut.model_validate(launch)
+    return LaunchDetailOut(
+        **head.model_dump(),
+        bom=[bom_out(i, launch, actor) for i in launch.bom],
+        next_gate=report_out(service.check_gate(session, actor, launch.id, today=today)),
+    )
+
+
+@router.get("/launches", response_model=Page[LaunchOut], summary="Launches, newest first")
+def list_launches(
+    session: DbSession,
+    user: CurrentUser,
+    stage: Stage | None = None,
+    tier: Tier | None = None,
+    mine: bool = False,
+    limit: int = Limit,
+    cursor: str | None = Cursor,
+) -> Page[LaunchOut]:
+    spec = LaunchFilter(stage=stage, tier=tier, owner_id=user.id if mine else None)
+    return to_page(
+        service.list_launches(session, user, spec, limit=limit, cursor=cursor), LaunchOut
+    )
+
+
+@router.post(
+    "/launches",
+    response_model=LaunchDetailOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a launch (its bill of materials comes from the tier's template)",
+)
+def create_launch(
+    data: LaunchIn, session: DbSession, user: CurrentUser, now: Now
+) -> LaunchDetailOut:
+    launch = service.create_launch(session, user, data, today=now.date())
+    return detail(session, user, launch, now.date())
+
+
+@router.get(
+    "/launch-attention",
+    response_model=list[AttentionOut],
+    summary="Overdue deliverables and due checkpoints: the reader's own, or everyone's",
+)
+def attention(
+    session: DbSession, user: CurrentUser, now: Now, everyone: bool = False
+) -> list[AttentionOut]:
+    late = reminders.attention(session, user, today=now.date(), everyone=everyone)
+    return [AttentionOut.model_validate(a) for a in late]
+
+
+@router.get("/launches/{launch_id}", response_model=LaunchDetailOut, summary="One launch")
+def read_launch(
+    launch_id: IdPath, session: DbSession, user: CurrentUser, now: Now
+) -> LaunchDetailOut:
+    return detail(session, user, service.get_launch(session, user, launch_id), now.date())
+
+
+@router.patch("/launches/{launch_id}", response_model=LaunchDetailOut, summary="Change a launch")
+def update_launch(
+    launch_id: IdPath, data: LaunchUpdate, session: DbSession, user: CurrentUser, now: Now
+) -> LaunchDetailOut:
+    launch = service.update_launch(session, user, launch_id, data, today=now.date())
+    return detail(session, user, launch, now.date())
+
+
+@router.get(
+    "/launches/{launch_id}/gate",
+    response_model=GateReportOut | None,
+    summary="The readiness gate report for the next stage (or `to`)",
+)
+def gate(
+    launch_id: IdPath, session: DbSession, user: CurrentUser, now: Now, to: Stage | None = None
+) -> GateReportOut | None:
+    return report_out(service.check_gate(session, user, launch_id, to=to, today=now.date()))
+
+
+@router.post(
+    "/launches/{launch_id}/move",
+    response_model=LaunchDetailOut,
+    summary="Move to the next stage (or cancel); a failed gate answers 409 with its blockers",
+)
+def move(
+    launch_id: IdPath, data: MoveIn, session: DbSession, user: CurrentUser, now: Now
+) -> LaunchDetailOut:
+    launch = service.move(session, user, launch_id, data, now=now)
+    return detail(session, user, launch, now.date())
+
+
+@router.get(
+    "/launches/{launch_id}/history",
+    response_model=list[StageChangeOut],
+    summary="Stage changes, oldest first",
+)
+def history(launch_id: IdPath, session: DbSession, user: CurrentUser) -> list[StageChangeOut]:
+    return [StageChangeOut.model_validate(c) for c in service.history(session, user, launch_id)]
+
+
+@router.post(
+    "/launches/{launch_id}/bom",
+    response_model=BomItemOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a deliverable",
+)
+def add_deliverable(
+    launch_id: IdPath, data: BomItemIn, session: DbSession, user: CurrentUser
+) -> BomItemOut:
+    launch = service.get_launch(session, user, launch_id)
+    return bom_out(bom.add_item(session, user, launch, data), launch, user)
+
+
+@router.patch(
+    "/launches/{launch_id}/bom/{bom_id}",
+    response_model=BomItemOut,
+    summary="Change a deliverable: owner, due date, status, linked asset",
+)
+def update_deliverable(
+    launch_id: IdPath, bom_id: IdPath, data: BomItemUpdate, session: DbSession, user: CurrentUser
+) -> BomItemOut:
+    launch = service.get_launch(session, user, launch_id)
+    return bom_out(bom.update_item(session, user, launch, bom_id, data), launch, user)
+
+
+@router.get(
+    "/launches/{launch_id}/metrics", response_model=list[MetricOut], summary="Success metrics"
+)
+def list_metrics(launch_id: IdPath, session: DbSession, user: CurrentUser) -> list[MetricOut]:
+    launch = service.get_launch(session, user, launch_id)
+    return [MetricOut.model_validate(m) for m in metrics.list_metrics(session, user, launch)]
+
+
+@router.post(
+    "/launches/{launch_id}/metrics",
+    response_model=MetricOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Define a success metric with its target",
+)
+def define_metric(
+    launch_id: IdPath, data: MetricIn, session: DbSession, user: CurrentUser
+) -> MetricOut:
+    launch = service.get_launch(session, user, launch_id)
+    return MetricOut.model_validate(metrics.define(session, user, launch, data))
+
+
+@router.delete(
+    "/launches/{launch_id}/metrics/{metric_id}", status_code=204, summary="Remove a metric"
+)
+def remove_metric(
+    launch_id: IdPath, metric_id: IdPath, session: DbSession, user: CurrentUser
+) -> Response:
+    metrics.remove(session, user, service.get_launch(session, user, launch_id), metric_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/launches/{launch_id}/metrics/{metric_id}/measurements",
+    response_model=list[MeasurementOut],
+    summary="A metric's measurements, oldest first",
+)
+def list_measurements(
+    launch_id: IdPath, metric_id: IdPath, session: DbSession, user: CurrentUser
+) -> list[MeasurementOut]:
+    launch = service.get_launch(session, user, launch_id)
+    metric = metrics.get_metric(session, launch, metric_id)
+    found = metrics.measurements(session, [metric.id])[metric.id]
+    return [MeasurementOut.model_validate(m) for m in found]
+
+
+@router.post(
+    "/launches/{launch_id}/metrics/{metric_id}/measurements",
+    response_model=MeasurementOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Push a measurement (a later value for the same day replaces it)",
+)
+def push_measurement(
+    launch_id: IdPath, metric_id: IdPath, data: MeasurementIn, session: DbSession, user: CurrentUser
+) -> MeasurementOut:
+    launch = service.get_launch(session, user, launch_id)
+    metric = metrics.get_metric(session, launch, metric_id)
+    found = metrics.record(session, user, metric, data, source=MetricSource.API)
+    return MeasurementOut.model_validate(found)
+
+
+@router.post(
+    "/launches/{launch_id}/metrics/{metric_id}/measurements.csv",
+    summary="Import measurements from a CSV with date and value columns (all rows or none)",
+)
+async def import_measurements(
+    launch_id: IdPath,
+    metric_id: IdPath,
+    session: DbSession,
+    user: CurrentUser,
+    file: Annotated[UploadFile, File(description="CSV with a date,value header.")],
+) -> dict[str, int]:
+    launch = service.get_launch(session, user, launch_id)
+    metric = metrics.get_metric(session, launch, metric_id)
+    return {"imported": metrics.import_csv(session, user, metric, await file.read())}
+
+
+@router.post(
+    "/launches/{launch_id}/measure",
+    summary="Measure the computed metrics now",
+)
+def measure_now(
+    launch_id: IdPath, session: DbSession, user: CurrentUser, now: Now
+) -> dict[str, int]:
+    launch = service.get_launch(session, user, launch_id)
+    return {"measured": metrics.measure_now(session, user, launch, today=now.date())}
+
+
+def checkpoint_out(session: Session, actor: Principal, launch: Launch) -> list[CheckpointOut]:
+    found = metrics.list_metrics(session, actor, launch)
+    history = metrics.measurements(session, [m.id for m in found])
+    out = []
+    for point in metrics.checkpoints(session, launch):
+        results = [ResultOut(**vars(r)) for r in metrics.results(point, found, history)]
+        out.append(
+            CheckpointOut(
+                id=point.id,
+                day=point.day,
+                due_on=point.due_on,
+                health=point.health,
+                note=point.note,
+                reviewed_at=point.reviewed_at,
+                results=results,
+                version=point.version,
+            )
+        )
+    return out
+
+
+@router.get(
+    "/launches/{launch_id}/checkpoints",
+    response_model=list[CheckpointOut],
+    summary="The 30/60/90-day checkpoints with actual against target",
+)
+def list_checkpoints(
+    launch_id: IdPath, session: DbSession, user: CurrentUser
+) -> list[CheckpointOut]:
+    return checkpoint_out(session, user, service.get_launch(session, user, launch_id))
+
+
+@router.post(
+    "/launches/{launch_id}/checkpoints/{checkpoint_id}/review",
+    response_model=list[CheckpointOut],
+    summary="Review a due checkpoint with a note (its results are frozen)",
+)
+def review_checkpoint(
+    launch_id: IdPath,
+    checkpoint_id: IdPath,
+    data: ReviewIn,
+    session: DbSession,
+    user: CurrentUser,
+    now: Now,
+) -> list[CheckpointOut]:
+    launch = service.get_launch(session, user, launch_id)
+    metrics.review(session, user, launch, checkpoint_id, data, now=now)
+    return checkpoint_out(session, user, launch)
+
+
+@router.get(
+    "/launches/{launch_id}/beta-customers",
+    response_model=list[BetaCustomerOut],
+    summary="The beta programme's accounts",
+)
+def list_beta(launch_id: IdPath, session: DbSession, user: CurrentUser) -> list[BetaCustomerOut]:
+    launch = service.get_launch(session, user, launch_id)
+    return [BetaCustomerOut.model_validate(c) for c in beta.customers(session, user, launch)]
+
+
+@router.post(
+    "/launches/{launch_id}/beta-customers",
+    response_model=BetaCustomerOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Enrol an account in the beta (a new name creates the account)",
+)
+def add_beta(
+    launch_id: IdPath, data: BetaCustomerIn, session: DbSession, user: CurrentUser
+) -> BetaCustomerOut:
+    launch = service.get_launch(session, user, launch_id)
+    return BetaCustomerOut.model_validate(beta.add_customer(session, user, launch, data))
+
+
+@router.patch(
+    "/launches/{launch_id}/beta-customers/{customer_id}",
+    response_model=BetaCustomerOut,
+    summary="Change a beta customer's status",
+)
+def update_beta(
+    launch_id: IdPath,
+    customer_id: IdPath,
+    data: BetaStatusIn,
+    session: DbSession,
+    user: CurrentUser,
+) -> BetaCustomerOut:
+    launch = service.get_launch(session, user, launch_id)
+    return BetaCustomerOut.model_validate(
+        beta.set_status(session, user, launch, customer_id, data.status)
+    )
+
+
+@router.get(
+    "/launches/{launch_id}/beta-feedback",
+    response_model=list[BetaFeedbackOut],
+    summary="What beta customers said, newest first",
+)
+def list_feedback(
+    launch_id: IdPath, session: DbSession, user: CurrentUser
+) -> list[BetaFeedbackOut]:
+    launch = service.get_launch(session, user, launch_id)
+    return [BetaFeedbackOut.model_validate(f) for f in beta.feedback(session, user, launch)]
+
+
+@router.post(
+    "/launches/{launch_id}/beta-feedback",
+    response_model=BetaFeedbackOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Log what a beta customer said (tagged with the launch)",
+)
+def add_feedback(
+    launch_id: IdPath, data: BetaFeedbackIn, session: DbSession, user: CurrentUser
+) -> BetaFeedbackOut:
+    launch = service.get_launch(session, user, launch_id)
+    return BetaFeedbackOut.model_validate(beta.add_feedback(session, user, launch, data))
+
+
+@router.get(
+    "/launches/{launch_id}/brief.md",
+    summary="The launch brief as markdown",
+    response_class=Response,
+    responses={200: {"content": {"text/markdown": {}}}},
+)
+def brief_markdown(launch_id: IdPath, session: DbSession, user: CurrentUser, now: Now) -> Response:
+    launch = service.get_launch(session, user, launch_id)
+    text = brief.markdown(session, user, launch, today=now.date())
+    return attachment(text.encode(), f"{launch.name} brief.md", "text/markdown; charset=utf-8")
+
+
+@router.get(
+    "/launches/{launch_id}/brief.pdf",
+    summary="The launch brief as a PDF in the house look",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def brief_pdf(
+    launch_id: IdPath, session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
+) -> Response:
+    launch = service.get_launch(session, user, launch_id)
+    data = brief.pdf(session, user, launch, store=file_store(settings), today=now.date())
+    return attachment(data, f"{launch.name} brief.pdf", "application/pdf")
+
+
+@router.get(
+    "/launch-calendar",
+    response_model=list[CalendarEventOut],
+    summary="Launch dates, GA days and checkpoints in a period",
+)
+def calendar(
+    session: DbSession,
+    user: CurrentUser,
+    now: Now,
+    start: date | None = None,
+    days: Annotated[int, Query(ge=1, le=730)] = 180,
+) -> list[CalendarEventOut]:
+    first = start or now.date().replace(day=1)
+    events = service.calendar(session, user, start=first, end=first + timedelta(days=days))
+    return [CalendarEventOut.model_validate(e) for e in events]
+
+
+def tier_out(config: tiers.TierConfig) -> TierOut:
+    return TierOut(
+        tier=config.tier,
+        deliverables=[DeliverableOut.model_validate(d) for d in config.deliverables],
+        gates=[GateOut.model_validate(g) for g in config.gates],
+    )
+
+
+@router.get("/launch-tiers/{tier}", response_model=TierOut, summary="A tier's template and gates")
+def read_tier(tier: TierPath, session: DbSession, user: CurrentUser) -> TierOut:
+    return tier_out(tiers.read_tier(session, user, tier))
+
+
+@router.put(
+    "/launch-tiers/{tier}",
+    response_model=TierOut,
+    summary="Replace a tier's template and gates (administrators)",
+)
+def replace_tier(tier: TierPath, data: TierIn, session: DbSession, user: CurrentUser) -> TierOut:
+    return tier_out(tiers.replace_tier(session, user, tier, data))

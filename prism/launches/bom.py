@@ -1,0 +1,148 @@
+"""A launch's bill of materials: generated from the tier's template, then assigned, dated and
+linked to the real assets that stand for each deliverable."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NoReturn
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from prism.auth.policy import Action, Principal, can, require
+from prism.errors import Forbidden, Invalid, NotFound, check_version
+from prism.knowledge.access import require_read
+from prism.knowledge.kinds import KINDS
+from prism.knowledge.models import Item, Status
+from prism.launches.models import BomItem, BomStatus, Launch, TierDeliverable
+from prism.launches.schemas import BomItemIn, BomItemUpdate
+from prism.people.models import User
+
+# What the deliverable's owner may change on their own; the rest is the launch team's call.
+OWNER_FIELDS = frozenset({"version", "status", "item_id", "unlink"})
+
+
+def generate(session: Session, launch: Launch, template: list[TierDeliverable]) -> None:
+    """The launch's deliverables from its tier's template, all owned by the launch's owner."""
+    for position, line in enumerate(template):
+        launch.bom.append(
+            BomItem(
+                position=position,
+                kind=line.kind,
+                title=line.title,
+                offset_days=line.offset_days,
+                required=line.required,
+                accepts=list(line.accepts),
+                owner_id=launch.owner_id,
+            )
+        )
+    session.flush()
+
+
+def add_item(session: Session, actor: Principal, launch: Launch, data: BomItemIn) -> BomItem:
+    """A deliverable the template did not foresee."""
+    require(actor, Action.RUN_LAUNCHES)
+    _check_kinds(data.accepts)
+    if data.owner_id is not None:
+        _owner(session, data.owner_id)
+    last = session.scalar(select(func.max(BomItem.position)).where(BomItem.launch_id == launch.id))
+    values = data.model_dump()
+    values["owner_id"] = data.owner_id or launch.owner_id
+    item = BomItem(position=(last or 0) + 1, **values)
+    launch.bom.append(item)
+    session.flush()
+    return load(session, item.id, launch.id)
+
+
+def update_item(
+    session: Session, actor: Principal, launch: Launch, bom_id: int, data: BomItemUpdate
+) -> BomItem:
+    """Change a deliverable: its owner may set its status and link its asset; the launch team
+    may change anything."""
+    item = load(session, bom_id, launch.id)
+    changed = data.model_dump(exclude_unset=True)
+    if not may_update(actor, item, changed):
+        raise Forbidden(
+            "Only the launch team changes this deliverable; its owner may set its status and "
+            "link its asset."
+        )
+    check_version("deliverable", data.version, item.version)
+    if data.owner_id is not None:
+        item.owner_id = _owner(session, data.owner_id).id
+    for name in ("title", "required"):
+        if name in changed and changed[name] is not None:
+            setattr(item, name, changed[name])
+    if data.due_on is not None:
+        item.offset_days = (data.due_on - launch.target_date).days
+    if data.status is not None:
+        item.status = data.status
+    if data.unlink:
+        item.item_id = None
+    elif data.item_id is not None:
+        item.item_id = _asset(session, actor, item, data.item_id).id
+    if item.required and item.status is BomStatus.DROPPED:
+        raise Invalid("A required deliverable cannot be dropped; make it optional first.")
+    session.flush()
+    session.expire(item, ["item", "owner"])
+    return load(session, item.id, launch.id)
+
+
+def may_update(actor: Principal, item: BomItem, changed: dict[str, object] | None = None) -> bool:
+    if can(actor, Action.RUN_LAUNCHES):
+        return True
+    owner_may = changed is None or set(changed) <= OWNER_FIELDS
+    return owner_may and actor.id is not None and actor.id == item.owner_id and actor.is_active
+
+
+def load(session: Session, bom_id: int, launch_id: int) -> BomItem:
+    item = session.scalar(
+        select(BomItem)
+        .where(BomItem.id == bom_id, BomItem.launch_id == launch_id)
+        .options(selectinload(BomItem.owner), selectinload(BomItem.item))
+    )
+    if item is None:
+        raise NotFound(f"No deliverable {bom_id} in this launch.")
+    return item
+
+
+def _asset(session: Session, actor: Principal, bom_item: BomItem, item_id: int) -> Item:
+    asset = session.get(Item, item_id)
+    if asset is None:
+        _invalid(f"Item {item_id} does not exist (it may have been deleted); link another one.")
+    require_read(actor, asset)
+    if asset.status is Status.ARCHIVED:
+        _invalid(f"“{asset.title}” is archived; link a live asset instead.")
+    if bom_item.accepts and asset.kind not in bom_item.accepts:
+        wanted = " or ".join(KINDS[k].label.lower() for k in bom_item.accepts if k in KINDS)
+        kind = KINDS[asset.kind].label.lower() if asset.kind in KINDS else asset.kind
+        _invalid(f"{bom_item.title} takes a {wanted}; “{asset.title}” is a {kind}.")
+    return asset
+
+
+def _owner(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Invalid(
+            f"No active person {user_id} to own the deliverable.",
+            errors=[{"field": "owner_id", "message": "No such active person."}],
+        )
+    return user
+
+
+def _check_kinds(kinds: list[str]) -> None:
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        _invalid(f"There is no kind {unknown[0]}.", field="accepts")
+
+
+def _invalid(message: str, *, field: str = "item_id") -> NoReturn:
+    raise Invalid(message, errors=[{"field": field, "message": message}])
+
+
+def overdue(items: list[BomItem], launch_date: date, today: date) -> list[BomItem]:
+    """The deliverables past their due date and not done (dropped ones aside)."""
+    return [
+        i
+        for i in items
+        if not i.done and i.status is not BomStatus.DROPPED and i.due_on(launch_date) < today
+    ]

@@ -1,0 +1,259 @@
+"""Readiness gates: the rules a launch must meet to enter a stage, and the report that says, in
+words a person can act on, what still blocks it.
+
+Each tier chooses its rules per stage (and their thresholds) in `TierGate` rows; the rules
+themselves live here, one function each, reading a `Readiness` snapshot of the launch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from prism.knowledge.models import Status
+from prism.launches.models import BetaStatus, BomItem, Checkpoint, Launch, Metric, Stage
+
+
+class State(StrEnum):
+    PASSED = "passed"
+    BLOCKED = "blocked"
+    # The rule needs data Prism does not hold yet: shown as such, never as passed.
+    NOT_MEASURABLE = "not_measurable"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    label: str
+    state: State
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "label": self.label,
+            "state": self.state.value,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class GateReport:
+    """What entering `stage` needs, rule by rule."""
+
+    launch: str
+    stage: Stage
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.blockers
+
+    @property
+    def blockers(self) -> list[Finding]:
+        return [f for f in self.findings if f.state is State.BLOCKED]
+
+    @property
+    def unmeasured(self) -> list[Finding]:
+        return [f for f in self.findings if f.state is State.NOT_MEASURABLE]
+
+    def summary(self) -> str:
+        if not self.passed:
+            count = len(self.blockers)
+            things = "thing blocks" if count == 1 else "things block"
+            return f"{count} {things} moving {self.launch} to {self.stage.label}."
+        return f"{self.launch} is ready for {self.stage.label}."
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Everything the rules read about one launch, loaded once."""
+
+    launch: Launch
+    bom: list[BomItem]
+    beta_statuses: list[BetaStatus]
+    metrics: list[Metric]
+    checkpoints: list[Checkpoint]
+    # The target teams' certification rate, or None while Prism cannot measure it.
+    certification_rate: float | None
+    today: date
+
+
+Check = Callable[[Readiness, float | None], tuple[State, str]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    describe: Callable[[float | None], str]
+    check: Check
+    # The threshold's meaning: None (no threshold), "count" (a whole number >= 1) or "share".
+    threshold: str | None = None
+    default: float | None = None
+
+
+def _positioning(r: Readiness, _: float | None) -> tuple[State, str]:
+    parts = {
+        "target": "who it is for",
+        "need": "their need",
+        "category": "the category",
+        "benefit": "the key benefit",
+        "alternative": "the alternative buyers use today",
+    }
+    missing = [label for name, label in parts.items() if not getattr(r.launch, name).strip()]
+    if missing:
+        return State.BLOCKED, (
+            f"The positioning statement lacks {_join(missing)}; complete it under Positioning."
+        )
+    return State.PASSED, "For " + r.launch.target + " who " + r.launch.need + "."
+
+
+def _differentiator(r: Readiness, _: float | None) -> tuple[State, str]:
+    if r.launch.differentiator.strip():
+        return State.PASSED, r.launch.differentiator
+    versus = r.launch.alternative.strip() or "the alternative"
+    return State.BLOCKED, (
+        f"No differentiator, no launch: write what sets it apart from {versus} under Positioning."
+    )
+
+
+def _deliverable(kind: str, label: str) -> Check:
+    def check(r: Readiness, _: float | None) -> tuple[State, str]:
+        found = [b for b in r.bom if b.kind == kind and b.status.value != "dropped"]
+        if not found:
+            return State.BLOCKED, (
+                f"The bill of materials has no {label} deliverable; add one and link it to a "
+                "published item."
+            )
+        waiting = [b for b in found if not b.done]
+        if waiting:
+            return State.BLOCKED, "; ".join(why_not_done(b, r.launch.target_date) for b in waiting)
+        return State.PASSED, "Done: " + ", ".join(b.item.title for b in found if b.item)
+
+    return check
+
+
+def _beta_customers(r: Readiness, threshold: float | None) -> tuple[State, str]:
+    needed = int(threshold or 1)
+    taking_part = sum(1 for s in r.beta_statuses if s is not BetaStatus.DROPPED)
+    if taking_part >= needed:
+        return State.PASSED, f"{taking_part} beta customers."
+    return State.BLOCKED, (
+        f"Add beta customers under Beta programme: {taking_part} of the {needed} needed."
+    )
+
+
+def _required_deliverables(r: Readiness, _: float | None) -> tuple[State, str]:
+    waiting = [b for b in r.bom if b.required and not b.done]
+    if not waiting:
+        count = sum(1 for b in r.bom if b.required)
+        return State.PASSED, f"All {count} required deliverables are done."
+    lines = "; ".join(why_not_done(b, r.launch.target_date) for b in waiting)
+    noun = "deliverable is" if len(waiting) == 1 else "deliverables are"
+    return State.BLOCKED, f"{len(waiting)} required {noun} not done: {lines}"
+
+
+def _certification(r: Readiness, threshold: float | None) -> tuple[State, str]:
+    wanted = threshold if threshold is not None else 0.8
+    if not r.launch.teams:
+        return State.BLOCKED, "Choose the teams this launch must ready (Target teams)."
+    if r.certification_rate is None:
+        return State.NOT_MEASURABLE, (
+            "Certification rates come from enablement (trainings and certifications), which "
+            "Prism does not hold yet, so this rule cannot be measured."
+        )
+    if r.certification_rate >= wanted:
+        return State.PASSED, f"{r.certification_rate:.0%} of the target teams are certified."
+    return State.BLOCKED, (
+        f"Only {r.certification_rate:.0%} of the target teams are certified; {wanted:.0%} needed."
+    )
+
+
+def _success_metrics(r: Readiness, threshold: float | None) -> tuple[State, str]:
+    needed = int(threshold or 1)
+    count = len(r.metrics)
+    if count >= needed:
+        return State.PASSED, ", ".join(f"{m.name} (target {m.target:g}{m.unit})" for m in r.metrics)
+    return State.BLOCKED, (
+        f"Define success metrics with targets under Metrics: {count} of the {needed} needed."
+    )
+
+
+def _final_review(r: Readiness, _: float | None) -> tuple[State, str]:
+    last = next((c for c in r.checkpoints if c.day == 90), None)
+    if last is None:
+        return State.BLOCKED, "The launch has no 90-day checkpoint; it is created at GA."
+    if last.reviewed_at is None:
+        return State.BLOCKED, f"Review the 90-day checkpoint (due {last.due_on:%d %b %Y})."
+    return State.PASSED, f"Reviewed: {last.health.value if last.health else ''}".strip()
+
+
+RULES: dict[str, Rule] = {
+    rule.name: rule
+    for rule in (
+        Rule("positioning", lambda _: "A complete positioning statement", _positioning),
+        Rule("differentiator", lambda _: "A differentiator", _differentiator),
+        Rule("messaging", lambda _: "Messaging is done", _deliverable("messaging", "messaging")),
+        Rule("faq", lambda _: "The FAQ is done", _deliverable("faq", "FAQ")),
+        Rule(
+            "beta_customers",
+            lambda t: f"At least {int(t or 1)} beta customer{'s' if (t or 1) > 1 else ''}",
+            _beta_customers,
+            threshold="count",
+            default=1,
+        ),
+        Rule(
+            "required_deliverables",
+            lambda _: "Every required deliverable is done",
+            _required_deliverables,
+        ),
+        Rule(
+            "certification",
+            lambda t: f"Target teams at least {t if t is not None else 0.8:.0%} certified",
+            _certification,
+            threshold="share",
+            default=0.8,
+        ),
+        Rule(
+            "success_metrics",
+            lambda t: (
+                f"At least {int(t or 1)} success metric{'s' if (t or 1) > 1 else ''} with targets"
+            ),
+            _success_metrics,
+            threshold="count",
+            default=1,
+        ),
+        Rule("final_review", lambda _: "The 90-day checkpoint is reviewed", _final_review),
+    )
+}
+
+
+def evaluate(
+    readiness: Readiness, stage: Stage, gates: list[tuple[str, float | None]]
+) -> GateReport:
+    """The report on entering `stage` under the tier's `gates` (rule name, threshold)."""
+    findings = []
+    for name, threshold in gates:
+        rule = RULES[name]
+        state, detail = rule.check(readiness, threshold)
+        findings.append(Finding(name, rule.describe(threshold), state, detail))
+    return GateReport(readiness.launch.name, stage, findings)
+
+
+def why_not_done(item: BomItem, launch_date: date) -> str:
+    """One deliverable's state in a sentence: whose it is, when it is due, what is missing."""
+    owner = item.owner.name if item.owner else "no owner"
+    head = f"{item.title} ({owner}, due {item.due_on(launch_date):%d %b %Y})"
+    if item.item is None:
+        return f"{head}: no asset linked yet"
+    if item.item.status is not Status.PUBLISHED:
+        state = item.item.status.value.replace("_", " ")
+        return f"{head}: '{item.item.title}' is {state}, not published"
+    return f"{head}: done"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

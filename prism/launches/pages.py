@@ -1,0 +1,467 @@
+"""Launch pages: the board by stage, the calendar, a new launch, one launch with its bill of
+materials, gate, metrics, checkpoints and beta programme, and the tier configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import Action, Principal, can, require
+from prism.knowledge.access import may_read
+from prism.knowledge.models import Status
+from prism.knowledge.service import ItemFilter, list_items
+from prism.launches import beta, bom, metrics, reminders, service, tiers
+from prism.launches.gates import RULES
+from prism.launches.models import (
+    ROAD,
+    BetaStatus,
+    BomStatus,
+    Direction,
+    Goal,
+    Launch,
+    MetricSource,
+    Stage,
+)
+from prism.launches.schemas import (
+    BetaCustomerIn,
+    BetaFeedbackIn,
+    BetaStatusIn,
+    BomItemIn,
+    BomItemUpdate,
+    LaunchIn,
+    LaunchUpdate,
+    MeasurementIn,
+    MetricIn,
+    MoveIn,
+    ReviewIn,
+    TierIn,
+)
+from prism.people.models import Team, User
+from prism.render.charts import Marker, line_chart
+from prism.web.deps import DbSession, Now, PageUser
+from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
+from prism.web.routing import IdPath, page_router
+from prism.web.templating import render
+
+router = page_router()
+LISTS = ("feature_ids", "team_ids")
+POSITIONING = ("target", "need", "category", "benefit", "alternative", "differentiator")
+CALENDAR_MONTHS = 6
+
+
+def _choices(session: Session, user: Principal) -> dict[str, Any]:
+    def items(kind: str) -> list[Any]:
+        return list_items(session, user, ItemFilter(kind=kind), limit=200).items
+
+    people = session.scalars(select(User).where(User.is_active).order_by(User.name))
+    return {
+        "products": items("product"),
+        "features": items("feature"),
+        "teams": list(session.scalars(select(Team).order_by(Team.name))),
+        "people": list(people),
+        "goals": list(Goal),
+        "tier_numbers": (1, 2, 3),
+    }
+
+
+@router.get("/launches", response_class=HTMLResponse)
+def board(request: Request, session: DbSession, user: PageUser, now: Now) -> HTMLResponse:
+    today = now.date()
+    context = {
+        "title": "Launches",
+        "columns": service.board(session, user),
+        "road": ROAD,
+        "mine": reminders.attention(session, user, today=today),
+        "everyone": (
+            reminders.attention(session, user, today=today, everyone=True)
+            if service.may_run(user)
+            else []
+        ),
+        "today": today,
+    }
+    return render(request, "launches/board.html", context)
+
+
+def _new_page(
+    request: Request, session: Session, user: Principal, form: dict[str, Any], outcome: Outcome
+) -> HTMLResponse:
+    require(user, Action.RUN_LAUNCHES)
+    context = {"title": "New launch", "form": form, **_choices(session, user), **outcome.context}
+    return render(request, "launches/new.html", context, status_code=outcome.status_code)
+
+
+@router.get("/launches/new", response_class=HTMLResponse)
+def new(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    return _new_page(request, session, user, {"tier": "1"}, Outcome())
+
+
+@router.post("/launches/new", response_class=HTMLResponse)
+async def create(request: Request, session: DbSession, user: PageUser, now: Now) -> Response:
+    data = await form_with_lists(request, *LISTS)
+    outcome = attempt(
+        session,
+        lambda: service.create_launch(session, user, parse(LaunchIn, data), today=now.date()),
+        success="Launch created.",
+    )
+    if outcome.error:
+        return _new_page(request, session, user, data, outcome)
+    return RedirectResponse(f"/launches/{outcome.value.id}", status_code=303)
+
+
+@router.get("/launches/calendar", response_class=HTMLResponse)
+def calendar(
+    request: Request, session: DbSession, user: PageUser, now: Now, start: date | None = None
+) -> HTMLResponse:
+    first = (start or now.date()).replace(day=1)
+    months = [_add_months(first, n) for n in range(CALENDAR_MONTHS)]
+    end = _add_months(first, CALENDAR_MONTHS) - timedelta(days=1)
+    events = service.calendar(session, user, start=first, end=end)
+    rows: dict[int, dict[str, Any]] = {}
+    span = (end - first).days + 1
+    for event in events:
+        row = rows.setdefault(
+            event.launch_id,
+            {"name": event.launch, "id": event.launch_id, "tier": event.tier, "events": []},
+        )
+        row["events"].append({**vars(event), "left": (event.on - first).days / span * 100})
+    context = {
+        "title": "Launch calendar",
+        "months": months,
+        "rows": list(rows.values()),
+        "events": events,
+        "previous": _add_months(first, -CALENDAR_MONTHS),
+        "next": _add_months(first, CALENDAR_MONTHS),
+        "today_left": (now.date() - first).days / span * 100,
+        "end": end,
+    }
+    return render(request, "launches/calendar.html", context)
+
+
+def _add_months(day: date, count: int) -> date:
+    index = day.year * 12 + day.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _tiers_page(
+    request: Request, session: Session, user: Principal, outcome: Outcome
+) -> HTMLResponse:
+    context = {
+        "title": "Launch tiers",
+        "configs": [tiers.read_tier(session, user, t) for t in (1, 2, 3)],
+        "rules": RULES,
+        "gate_stages": [Stage.ALPHA, Stage.BETA, Stage.GA, Stage.LANDED],
+        "may_configure": can(user, Action.CONFIGURE_TIERS),
+        **outcome.context,
+    }
+    return render(request, "launches/tiers.html", context, status_code=outcome.status_code)
+
+
+@router.get("/launches/tiers", response_class=HTMLResponse)
+def tier_settings(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    return _tiers_page(request, session, user, Outcome())
+
+
+@router.post("/launches/tiers/{tier}", response_class=HTMLResponse)
+async def save_tier(
+    request: Request, session: DbSession, user: PageUser, tier: int
+) -> HTMLResponse:
+    form = await request.form()
+    outcome = attempt(
+        session,
+        lambda: tiers.replace_tier(session, user, tier, parse(TierIn, _tier_form(form))),
+        success=f"Tier {tier} saved; it applies to launches created or checked from now on.",
+    )
+    return _tiers_page(request, session, user, outcome)
+
+
+def _tier_form(form: Any) -> dict[str, Any]:
+    """Rows of the tier form: deliverable lines (blank ones ignored) and ticked gate rules."""
+    deliverables = []
+    for n in range(len(form.getlist("kind"))):
+        kind, title = form.getlist("kind")[n].strip(), form.getlist("title")[n].strip()
+        if not kind and not title:
+            continue
+        accepts = [k.strip() for k in form.getlist("accepts")[n].split(",") if k.strip()]
+        deliverables.append(
+            {
+                "kind": kind,
+                "title": title,
+                "offset_days": form.getlist("offset_days")[n] or 0,
+                "required": str(n) in form.getlist("required"),
+                "accepts": accepts,
+            }
+        )
+    gates = []
+    for ticked in form.getlist("gate"):
+        stage, _, rule = ticked.partition(":")
+        threshold = form.get(f"threshold:{ticked}") or None
+        gates.append({"stage": stage, "rule": rule, "threshold": threshold})
+    return {"deliverables": deliverables, "gates": gates}
+
+
+def _launch_page(
+    request: Request,
+    session: Session,
+    user: Principal,
+    launch_id: int,
+    today: date,
+    outcome: Outcome,
+) -> HTMLResponse:
+    launch = service.get_launch(session, user, launch_id)
+    may_run = service.may_run(user)
+    context = {
+        "title": launch.name,
+        "launch": launch,
+        "road": ROAD,
+        "passed": set(ROAD[: ROAD.index(launch.stage)]) if launch.stage in ROAD else set(),
+        "next": service.next_stage(launch),
+        "report": service.check_gate(session, user, launch.id, today=today),
+        "history": service.history(session, user, launch.id),
+        "today": today,
+        "may_run": may_run,
+        "may_override": can(user, Action.OVERRIDE_GATES),
+        "may_log_feedback": can(user, Action.SUBMIT_FEEDBACK),
+        "mine": {i.id for i in launch.bom if bom.may_update(user, i)},
+        "readable": {i.item_id for i in launch.bom if i.item and may_read(user, i.item)},
+        "candidates": _candidates(session, user, launch) if launch.bom else {},
+        "statuses": list(BomStatus),
+        "beta_statuses": list(BetaStatus),
+        "sources": [s for s in MetricSource if s is not MetricSource.API],
+        "directions": list(Direction),
+        "computations": metrics.COMPUTATIONS,
+        "customers": beta.customers(session, user, launch),
+        "feedback": beta.feedback(session, user, launch),
+        **_metrics_context(session, user, launch, today),
+        **(_choices(session, user) if may_run else {}),
+        **outcome.context,
+    }
+    return render(request, "launches/launch.html", context, status_code=outcome.status_code)
+
+
+def _candidates(session: Session, user: Principal, launch: Launch) -> dict[str, list[Any]]:
+    """For each deliverable, the live items that may stand for it (by its accepted kinds)."""
+    found: dict[str, list[Any]] = {}
+    for item in launch.bom:
+        key = ",".join(item.accepts)
+        if key not in found:
+            spec = ItemFilter(kinds=tuple(item.accepts))
+            page = list_items(session, user, spec, limit=100).items
+            found[key] = [i for i in page if i.status is not Status.ARCHIVED]
+    return found
+
+
+def _metrics_context(
+    session: Session, user: Principal, launch: Launch, today: date
+) -> dict[str, Any]:
+    found = metrics.list_metrics(session, user, launch)
+    history = metrics.measurements(session, [m.id for m in found])
+    points = metrics.checkpoints(session, launch)
+    start = launch.ga_on or launch.target_date
+    end = max(start + timedelta(days=metrics.LAST_DAY + 5), today)
+    markers = [Marker(p.due_on, f"{p.day}d") for p in points]
+    charts = {
+        m.id: line_chart(
+            [(v.measured_on, v.value) for v in history[m.id]],
+            title=f"{m.name} over time against its target",
+            start=start - timedelta(days=5),
+            end=end,
+            target=m.target,
+            markers=markers,
+        )
+        for m in found
+    }
+    return {
+        "metrics": found,
+        "measurements": history,
+        "charts": charts,
+        "checkpoints": [(p, metrics.results(p, found, history)) for p in points],
+    }
+
+
+@dataclass(frozen=True)
+class OnLaunch:
+    """A form posted on a launch's page: who, when, and on which launch."""
+
+    request: Request
+    session: Session
+    user: User
+    now: datetime
+    launch_id: int
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def act(self, action: Callable[[Launch], object], success: str) -> HTMLResponse:
+        """Run the form's action on the launch and show the page with what came of it."""
+        outcome = attempt(
+            self.session,
+            lambda: action(service.get_launch(self.session, self.user, self.launch_id)),
+            success=success,
+        )
+        return _launch_page(
+            self.request, self.session, self.user, self.launch_id, self.today, outcome
+        )
+
+
+def _on_launch(
+    request: Request, session: DbSession, user: PageUser, now: Now, launch_id: IdPath
+) -> OnLaunch:
+    return OnLaunch(request, session, user, now, launch_id)
+
+
+Here = Annotated[OnLaunch, Depends(_on_launch)]
+
+
+@router.get("/launches/{launch_id}", response_class=HTMLResponse)
+def launch_page(here: Here) -> HTMLResponse:
+    return _launch_page(
+        here.request, here.session, here.user, here.launch_id, here.today, Outcome()
+    )
+
+
+@router.post("/launches/{launch_id}", response_class=HTMLResponse)
+async def update(here: Here) -> HTMLResponse:
+    form = await here.request.form()
+    if form.get("part") == "positioning":
+        # Every part is sent, empty ones too, so a part can be cleared.
+        data: dict[str, Any] = {k: form.get(k, "") for k in POSITIONING}
+        data["version"] = form.get("version")
+    else:
+        data = await form_with_lists(here.request, *LISTS)
+    data.pop("part", None)
+    return here.act(
+        lambda launch: service.update_launch(
+            here.session, here.user, launch.id, parse(LaunchUpdate, data), today=here.today
+        ),
+        "Launch saved.",
+    )
+
+
+@router.post("/launches/{launch_id}/move", response_class=HTMLResponse)
+async def move(here: Here, form: Posted) -> HTMLResponse:
+    return here.act(
+        lambda launch: service.move(
+            here.session, here.user, launch.id, parse(MoveIn, form), now=here.now
+        ),
+        "Stage changed.",
+    )
+
+
+@router.post("/launches/{launch_id}/bom", response_class=HTMLResponse)
+async def add_deliverable(here: Here, form: Posted) -> HTMLResponse:
+    if "accepts" in form:
+        form["accepts"] = [k.strip() for k in str(form["accepts"]).split(",") if k.strip()]
+    return here.act(
+        lambda launch: bom.add_item(here.session, here.user, launch, parse(BomItemIn, form)),
+        "Deliverable added.",
+    )
+
+
+@router.post("/launches/{launch_id}/bom/{bom_id}", response_class=HTMLResponse)
+async def update_deliverable(here: Here, form: Posted, bom_id: IdPath) -> HTMLResponse:
+    if form.get("item_id") == "none":
+        form.pop("item_id")
+        form["unlink"] = True
+    return here.act(
+        lambda launch: bom.update_item(
+            here.session, here.user, launch, bom_id, parse(BomItemUpdate, form)
+        ),
+        "Deliverable saved.",
+    )
+
+
+@router.post("/launches/{launch_id}/metrics", response_class=HTMLResponse)
+async def define_metric(here: Here, form: Posted) -> HTMLResponse:
+    form["cumulative"] = "cumulative" in form
+    if form.get("source") != MetricSource.COMPUTED.value:
+        form.pop("computation", None)
+    return here.act(
+        lambda launch: metrics.define(here.session, here.user, launch, parse(MetricIn, form)),
+        "Metric defined.",
+    )
+
+
+@router.post("/launches/{launch_id}/metrics/{metric_id}/value", response_class=HTMLResponse)
+async def record_value(here: Here, form: Posted, metric_id: IdPath) -> HTMLResponse:
+    def record(launch: Launch) -> object:
+        metric = metrics.get_metric(here.session, launch, metric_id)
+        value = parse(MeasurementIn, form)
+        return metrics.record(here.session, here.user, metric, value, source=MetricSource.MANUAL)
+
+    return here.act(record, "Value recorded.")
+
+
+@router.post("/launches/{launch_id}/metrics/{metric_id}/csv", response_class=HTMLResponse)
+async def import_values(here: Here, metric_id: IdPath) -> HTMLResponse:
+    upload = (await here.request.form()).get("file")
+    raw = await upload.read() if isinstance(upload, UploadFile) else b""
+
+    def load(launch: Launch) -> int:
+        metric = metrics.get_metric(here.session, launch, metric_id)
+        return metrics.import_csv(here.session, here.user, metric, raw)
+
+    return here.act(load, "Values imported.")
+
+
+@router.post("/launches/{launch_id}/metrics/{metric_id}/remove", response_class=HTMLResponse)
+def remove_metric(here: Here, metric_id: IdPath) -> HTMLResponse:
+    return here.act(
+        lambda launch: metrics.remove(here.session, here.user, launch, metric_id),
+        "Metric removed.",
+    )
+
+
+@router.post("/launches/{launch_id}/measure", response_class=HTMLResponse)
+def measure(here: Here) -> HTMLResponse:
+    return here.act(
+        lambda launch: metrics.measure_now(here.session, here.user, launch, today=here.today),
+        "Computed metrics measured.",
+    )
+
+
+@router.post("/launches/{launch_id}/checkpoints/{checkpoint_id}", response_class=HTMLResponse)
+async def review(here: Here, form: Posted, checkpoint_id: IdPath) -> HTMLResponse:
+    return here.act(
+        lambda launch: metrics.review(
+            here.session, here.user, launch, checkpoint_id, parse(ReviewIn, form), now=here.now
+        ),
+        "Checkpoint reviewed.",
+    )
+
+
+@router.post("/launches/{launch_id}/beta", response_class=HTMLResponse)
+async def add_beta(here: Here, form: Posted) -> HTMLResponse:
+    return here.act(
+        lambda launch: beta.add_customer(
+            here.session, here.user, launch, parse(BetaCustomerIn, form)
+        ),
+        "Beta customer added.",
+    )
+
+
+@router.post("/launches/{launch_id}/beta/{customer_id}", response_class=HTMLResponse)
+async def beta_status(here: Here, form: Posted, customer_id: IdPath) -> HTMLResponse:
+    return here.act(
+        lambda launch: beta.set_status(
+            here.session, here.user, launch, customer_id, parse(BetaStatusIn, form).status
+        ),
+        "Beta customer updated.",
+    )
+
+
+@router.post("/launches/{launch_id}/feedback", response_class=HTMLResponse)
+async def add_feedback(here: Here, form: Posted) -> HTMLResponse:
+    return here.act(
+        lambda launch: beta.add_feedback(
+            here.session, here.user, launch, parse(BetaFeedbackIn, form)
+        ),
+        "Feedback logged.",
+    )

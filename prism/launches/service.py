@@ -1,0 +1,371 @@
+"""Launches: create one from its tier's template, change it, and move it stage by stage through
+its readiness gates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import NoReturn
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from prism.audit import service as audit
+from prism.auth.policy import Action, Principal, can, require
+from prism.errors import Conflict, Invalid, NotFound, check_version
+from prism.knowledge.access import readable_by
+from prism.knowledge.models import Item
+from prism.launches import bom as bom_service
+from prism.launches import gates, tiers
+from prism.launches.models import (
+    ROAD,
+    BetaCustomer,
+    BomItem,
+    Checkpoint,
+    Launch,
+    Metric,
+    Stage,
+    StageChange,
+)
+from prism.launches.schemas import LaunchIn, LaunchUpdate, MoveIn
+from prism.pagination import PageOf, paginate
+from prism.people.models import Team, User
+from prism.webhooks import service as webhooks
+
+CHECKPOINT_DAYS = (30, 60, 90)
+LOADED = (
+    selectinload(Launch.owner),
+    selectinload(Launch.product),
+    selectinload(Launch.features),
+    selectinload(Launch.teams),
+    selectinload(Launch.bom).selectinload(BomItem.owner),
+    selectinload(Launch.bom).selectinload(BomItem.item),
+)
+
+
+@dataclass(frozen=True)
+class LaunchFilter:
+    stage: Stage | None = None
+    tier: int | None = None
+    owner_id: int | None = None
+    open_only: bool = False
+
+
+def list_launches(
+    session: Session,
+    actor: Principal,
+    spec: LaunchFilter = LaunchFilter(),
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> PageOf[Launch]:
+    """Launches, newest first, narrowed by `spec`; everyone at the company may read them."""
+    require(actor, Action.READ_LAUNCHES)
+    stmt = select(Launch).options(*LOADED)
+    if spec.stage is not None:
+        stmt = stmt.where(Launch.stage == spec.stage)
+    if spec.tier is not None:
+        stmt = stmt.where(Launch.tier == spec.tier)
+    if spec.owner_id is not None:
+        stmt = stmt.where(Launch.owner_id == spec.owner_id)
+    if spec.open_only:
+        stmt = stmt.where(Launch.stage.not_in((Stage.LANDED, Stage.CANCELLED)))
+    return paginate(session, stmt, key=Launch.id, limit=limit, cursor=cursor, newest_first=True)
+
+
+def board(session: Session, actor: Principal) -> dict[Stage, list[Launch]]:
+    """Every launch in a column per stage, soonest date first (cancelled ones last)."""
+    require(actor, Action.READ_LAUNCHES)
+    columns: dict[Stage, list[Launch]] = {stage: [] for stage in Stage}
+    for launch in session.scalars(select(Launch).options(*LOADED).order_by(Launch.target_date)):
+        columns[launch.stage].append(launch)
+    return columns
+
+
+def get_launch(session: Session, actor: Principal, launch_id: int) -> Launch:
+    require(actor, Action.READ_LAUNCHES)
+    launch = session.scalar(select(Launch).where(Launch.id == launch_id).options(*LOADED))
+    if launch is None:
+        raise NotFound(f"No launch {launch_id}.")
+    return launch
+
+
+def find_launch(session: Session, actor: Principal, name_or_id: str) -> Launch:
+    """A launch by its id or its exact name (ignoring case), for the command line."""
+    require(actor, Action.READ_LAUNCHES)
+    if name_or_id.isdigit():
+        return get_launch(session, actor, int(name_or_id))
+    found = session.scalars(select(Launch.id).where(Launch.name.ilike(name_or_id))).all()
+    if not found:
+        raise NotFound(f"No launch called {name_or_id!r}.")
+    return get_launch(session, actor, found[0])
+
+
+def create_launch(session: Session, actor: Principal, data: LaunchIn, *, today: date) -> Launch:
+    """A launch in planning, with its bill of materials generated from its tier's template."""
+    require(actor, Action.RUN_LAUNCHES)
+    _check_date(data.target_date, today)
+    values = data.model_dump(exclude={"feature_ids", "team_ids"})
+    values["owner_id"] = data.owner_id or actor.id
+    launch = Launch(features=[], teams=[], bom=[], **values)
+    _check_references(session, actor, launch, data.feature_ids, data.team_ids)
+    _save(session, launch)
+    bom_service.generate(session, launch, tiers.deliverables_of(session, launch.tier))
+    return get_launch(session, actor, launch.id)
+
+
+def update_launch(
+    session: Session, actor: Principal, launch_id: int, data: LaunchUpdate, *, today: date
+) -> Launch:
+    """Change a launch's facts or positioning; a new date moves every deliverable's due date."""
+    require(actor, Action.RUN_LAUNCHES)
+    launch = get_launch(session, actor, launch_id)
+    check_version("launch", data.version, launch.version)
+    values = data.model_dump(exclude={"version", "feature_ids", "team_ids"}, exclude_unset=True)
+    if "target_date" in values and launch.stage in (Stage.PLANNING, Stage.ALPHA, Stage.BETA):
+        _check_date(values["target_date"], today)
+    for name, value in values.items():
+        setattr(launch, name, value)
+    _check_references(session, actor, launch, data.feature_ids, data.team_ids)
+    _save(session, launch)
+    return get_launch(session, actor, launch.id)
+
+
+def _check_date(target: date | None, today: date) -> None:
+    if target is not None and target < today:
+        message = f"The launch date {target:%d %b %Y} is in the past (today is {today:%d %b %Y})."
+        raise Invalid(message, errors=[{"field": "target_date", "message": message}])
+
+
+def _check_references(
+    session: Session,
+    actor: Principal,
+    launch: Launch,
+    feature_ids: list[int] | None,
+    team_ids: list[int] | None,
+) -> None:
+    for field, value in (("owner_id", launch.owner_id), ("product_id", launch.product_id)):
+        if value is None:
+            continue
+        if field == "owner_id" and not _active_user(session, value):
+            _invalid(field, f"No active person {value} to own the launch.")
+        if field == "product_id":
+            launch.product = _items(session, actor, [value], "product", field)[0]
+    if feature_ids is not None:
+        launch.features = _items(session, actor, feature_ids, "feature", "feature_ids")
+    if team_ids is not None:
+        teams = list(session.scalars(select(Team).where(Team.id.in_(team_ids))))
+        if len(teams) != len(set(team_ids)):
+            _invalid("team_ids", "Some of the chosen teams do not exist.")
+        launch.teams = teams
+
+
+def _items(session: Session, actor: Principal, ids: list[int], kind: str, field: str) -> list[Item]:
+    found = {
+        i.id: i
+        for i in session.scalars(select(Item).where(Item.id.in_(ids), readable_by(actor)))
+        if i.kind == kind
+    }
+    missing = [i for i in ids if i not in found]
+    if missing:
+        _invalid(field, f"No {kind} {missing[0]}.")
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+def _active_user(session: Session, user_id: int) -> User | None:
+    user = session.get(User, user_id)
+    return user if user is not None and user.is_active else None
+
+
+def _invalid(field: str, message: str) -> NoReturn:
+    raise Invalid(message, errors=[{"field": field, "message": message}])
+
+
+def _save(session: Session, launch: Launch) -> None:
+    try:
+        # Added inside the savepoint: opening one flushes what is pending.
+        with session.begin_nested():
+            session.add(launch)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"A launch called {launch.name!r} already exists.") from None
+
+
+def next_stage(launch: Launch) -> Stage | None:
+    """The stage a launch moves to next on its road, or None once it has landed or stopped."""
+    if not launch.is_open:
+        return None
+    return ROAD[ROAD.index(launch.stage) + 1]
+
+
+def readiness(session: Session, launch: Launch, today: date) -> gates.Readiness:
+    """A snapshot of everything the gate rules read about `launch`."""
+    return gates.Readiness(
+        launch=launch,
+        bom=list(launch.bom),
+        beta_statuses=list(
+            session.scalars(select(BetaCustomer.status).where(BetaCustomer.launch_id == launch.id))
+        ),
+        metrics=list(session.scalars(select(Metric).where(Metric.launch_id == launch.id))),
+        checkpoints=list(
+            session.scalars(select(Checkpoint).where(Checkpoint.launch_id == launch.id))
+        ),
+        # Enablement (trainings and certifications) is what measures this; until Prism holds
+        # it, the certification rule reports that it cannot be measured.
+        certification_rate=None,
+        today=today,
+    )
+
+
+def check_gate(
+    session: Session, actor: Principal, launch_id: int, *, to: Stage | None = None, today: date
+) -> gates.GateReport | None:
+    """The report on moving the launch to `to` (default: its next stage); None if it cannot move."""
+    launch = get_launch(session, actor, launch_id)
+    stage = to or next_stage(launch)
+    if stage is None or stage is Stage.CANCELLED:
+        return None
+    return _report(session, launch, stage, today)
+
+
+def _report(session: Session, launch: Launch, stage: Stage, today: date) -> gates.GateReport:
+    rules = tiers.gates_of(session, launch.tier, stage)
+    return gates.evaluate(readiness(session, launch, today), stage, rules)
+
+
+def move(
+    session: Session, actor: Principal, launch_id: int, data: MoveIn, *, now: datetime
+) -> Launch:
+    """Move the launch to the next stage (or cancel it) if the gate passes, or if an admin
+    overrides the failed gate with a written reason, which the audit log keeps."""
+    require(actor, Action.RUN_LAUNCHES)
+    launch = get_launch(session, actor, launch_id)
+    check_version("launch", data.version, launch.version)
+    _check_road(launch, data.to)
+    report = None if data.to is Stage.CANCELLED else _report(session, launch, data.to, now.date())
+    if report is not None and not report.passed:
+        _override(session, actor, launch, report, data.override_reason)
+    open_findings = [] if report is None else report.blockers + report.unmeasured
+    session.add(
+        StageChange(
+            launch_id=launch.id,
+            from_stage=launch.stage,
+            to_stage=data.to,
+            at=now,
+            actor_id=actor.id,
+            override_reason=data.override_reason if report and not report.passed else "",
+            open_findings=[f.as_dict() for f in open_findings],
+        )
+    )
+    previous, launch.stage = launch.stage, data.to
+    webhooks.emit(
+        session,
+        "launch.stage_changed",
+        {
+            "launch": {"id": launch.id, "name": launch.name, "path": f"/launches/{launch.id}"},
+            "from": previous.value,
+            "to": data.to.value,
+            "overridden": bool(report and not report.passed),
+        },
+        now=now,
+    )
+    if data.to is Stage.GA:
+        launch.ga_on = now.date()
+        _plan_checkpoints(session, launch, now.date())
+    session.flush()
+    return get_launch(session, actor, launch.id)
+
+
+def _check_road(launch: Launch, to: Stage) -> None:
+    if not launch.is_open:
+        raise Conflict(f"{launch.name} is {launch.stage.label.lower()}; it moves no further.")
+    if to is Stage.CANCELLED:
+        return
+    expected = next_stage(launch)
+    if expected is not None and to is not expected:
+        raise Conflict(
+            f"A launch moves one stage at a time: from {launch.stage.label} the next stage is "
+            f"{expected.label}, not {to.label}."
+        )
+
+
+def _override(
+    session: Session, actor: Principal, launch: Launch, report: gates.GateReport, reason: str
+) -> None:
+    if not reason:
+        raise Conflict(
+            report.summary(),
+            errors=[{"field": f.rule, "message": f.detail} for f in report.blockers],
+        )
+    require(actor, Action.OVERRIDE_GATES)
+    if len(reason) < 10:
+        _invalid("override_reason", "Write a reason of at least a sentence for the override.")
+    blocked = "; ".join(f"{f.label}: {f.detail}" for f in report.blockers)
+    audit.record(
+        session,
+        action="gate_override",
+        item=launch,
+        note=f"Moved to {report.stage.label} despite: {blocked}. Reason: {reason}",
+    )
+
+
+def _plan_checkpoints(session: Session, launch: Launch, ga_on: date) -> None:
+    existing = set(session.scalars(select(Checkpoint.day).where(Checkpoint.launch_id == launch.id)))
+    for day in CHECKPOINT_DAYS:
+        if day not in existing:
+            due = ga_on + timedelta(days=day)
+            session.add(Checkpoint(launch_id=launch.id, day=day, due_on=due, results=[]))
+
+
+def history(session: Session, actor: Principal, launch_id: int) -> list[StageChange]:
+    """The launch's stage changes, oldest first."""
+    get_launch(session, actor, launch_id)
+    return list(
+        session.scalars(
+            select(StageChange)
+            .where(StageChange.launch_id == launch_id)
+            .options(selectinload(StageChange.actor))
+            .order_by(StageChange.id)
+        )
+    )
+
+
+def may_run(actor: Principal) -> bool:
+    return can(actor, Action.RUN_LAUNCHES)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated point on the launch calendar."""
+
+    on: date
+    what: str
+    launch_id: int
+    launch: str
+    tier: int
+    stage: Stage
+
+
+def calendar(session: Session, actor: Principal, *, start: date, end: date) -> list[Milestone]:
+    """Dated milestones of every launch between `start` and `end`: launch (or GA) days and the
+    30/60/90-day reviews, soonest first."""
+    require(actor, Action.READ_LAUNCHES)
+    events = []
+    for launch in session.scalars(select(Launch).where(Launch.stage != Stage.CANCELLED)):
+        what = "GA" if launch.ga_on else f"launch ({launch.stage.label})"
+        on = launch.ga_on or launch.target_date
+        events.append(Milestone(on, what, launch.id, launch.name, launch.tier, launch.stage))
+    reviews = select(Checkpoint, Launch).join(Launch, Launch.id == Checkpoint.launch_id)
+    for point, launch in session.execute(reviews).all():
+        events.append(
+            Milestone(
+                point.due_on,
+                f"{point.day}-day review",
+                launch.id,
+                launch.name,
+                launch.tier,
+                launch.stage,
+            )
+        )
+    return sorted((e for e in events if start <= e.on <= end), key=lambda e: e.on)

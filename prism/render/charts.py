@@ -1,0 +1,88 @@
+"""Charts drawn as inline SVG on the server: no script, no external service, readable in a page
+and in a PDF alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from markupsafe import Markup
+
+WIDTH, HEIGHT = 560, 200
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 56, 16, 14, 28
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A dated vertical line on the chart, such as a checkpoint."""
+
+    on: date
+    label: str
+
+
+def line_chart(
+    points: list[tuple[date, float]],
+    *,
+    title: str,
+    start: date,
+    end: date,
+    target: float | None = None,
+    markers: list[Marker] | None = None,
+) -> Markup:
+    """A line of `points` over [start, end] with an optional dashed target and dated markers."""
+    values = [v for _, v in points] + ([target] if target is not None else [])
+    top = max([*values, 0.0]) * 1.1 or 1.0
+    bottom = min([*values, 0.0])
+    span_days = max((end - start).days, 1)
+
+    def x(day: date) -> float:
+        return PAD_LEFT + (day - start).days / span_days * (WIDTH - PAD_LEFT - PAD_RIGHT)
+
+    def y(value: float) -> float:
+        return PAD_TOP + (top - value) / (top - bottom) * (HEIGHT - PAD_TOP - PAD_BOTTOM)
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
+        f'<line x1="{PAD_LEFT}" y1="{y(bottom):.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y(bottom):.1f}" '
+        'stroke="#a3a9b8"/>',
+        f'<text x="{PAD_LEFT - 6}" y="{y(top):.1f}" text-anchor="end" font-size="11" '
+        f'fill="#5b6275">{_short(top)}</text>',
+        f'<text x="{PAD_LEFT - 6}" y="{y(bottom):.1f}" text-anchor="end" font-size="11" '
+        f'fill="#5b6275">{_short(bottom)}</text>',
+        f'<text x="{PAD_LEFT}" y="{HEIGHT - 8}" font-size="11" fill="#5b6275">{start:%d %b}</text>',
+        f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" text-anchor="end" font-size="11" '
+        f'fill="#5b6275">{end:%d %b %Y}</text>',
+    ]
+    for marker in markers or []:
+        if start <= marker.on <= end:
+            parts.append(
+                f'<line x1="{x(marker.on):.1f}" y1="{PAD_TOP}" x2="{x(marker.on):.1f}" '
+                f'y2="{y(bottom):.1f}" stroke="#d9dce5"/><text x="{x(marker.on) + 3:.1f}" '
+                f'y="{PAD_TOP + 10}" font-size="10" fill="#5b6275">{escape(marker.label)}</text>'
+            )
+    if target is not None:
+        parts.append(
+            f'<line x1="{PAD_LEFT}" y1="{y(target):.1f}" x2="{WIDTH - PAD_RIGHT}" '
+            f'y2="{y(target):.1f}" stroke="#b54708" stroke-dasharray="6 4"/>'
+            f'<text x="{WIDTH - PAD_RIGHT}" y="{y(target) - 4:.1f}" text-anchor="end" '
+            f'font-size="11" fill="#b54708">target {_short(target)}</text>'
+        )
+    shown = [(d, v) for d, v in points if start <= d <= end]
+    if shown:
+        path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in shown)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#4338ca" stroke-width="2"/>')
+        parts += [
+            f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3" fill="#4338ca"/>' for d, v in shown
+        ]
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (every text in it is escaped above)
+
+
+def _short(value: float) -> str:
+    """A number as a reader scans it: 1.2M, 350k, 42, 0.35."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.1f}".rstrip("0").rstrip(".") + suffix
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"

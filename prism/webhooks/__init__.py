@@ -1,0 +1,1 @@
+"""Outgoing webhooks: Prism tells other systems what happened, signed, and retried until heard."""

@@ -1,0 +1,69 @@
+"""A webhook subscription and each delivery of an event to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from prism.audit.models import Audited
+from prism.db import Base, Timestamped, Versioned, text_enum, utcnow
+
+# The events Prism sends, and what each means.
+EVENTS = {
+    "launch.deliverable_overdue": "A launch deliverable passed its due date and is not done.",
+    "launch.checkpoint_due": "A launch's 30, 60 or 90-day checkpoint is due for review.",
+    "launch.stage_changed": "A launch moved to another stage.",
+}
+
+
+class Webhook(Audited, Versioned, Timestamped, Base):
+    """An address that receives the events it subscribes to, signed with its secret."""
+
+    __tablename__ = "webhooks"
+    __audit_redact__: ClassVar[frozenset[str]] = frozenset({"secret"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(100))
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def audit_label(self) -> str:
+        return f"webhook: {self.name}"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class Delivery(Base):
+    """One event on its way to one webhook, with every attempt's outcome."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(
+        ForeignKey("webhooks.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        text_enum(DeliveryStatus),
+        default=DeliveryStatus.PENDING,
+        index=True,
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    response_status: Mapped[int | None]
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+
+    webhook: Mapped[Webhook] = relationship(lazy="raise")

@@ -1,0 +1,57 @@
+"""The webhooks page: administrators add and remove subscriptions and watch deliveries."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import Principal
+from prism.web.deps import DbSession, PageUser
+from prism.web.forms import Outcome, attempt, form_with_lists, parse
+from prism.web.routing import IdPath, page_router
+from prism.web.templating import render
+from prism.webhooks import service
+from prism.webhooks.models import EVENTS
+from prism.webhooks.schemas import WebhookIn
+
+router = page_router()
+
+
+def _page(request: Request, session: Session, user: Principal, outcome: Outcome) -> HTMLResponse:
+    context = {
+        "title": "Webhooks",
+        "hooks": service.list_webhooks(session, user),
+        "deliveries": service.list_deliveries(session, user, limit=50),
+        "events": EVENTS,
+        **outcome.context,
+    }
+    return render(request, "webhooks/list.html", context, status_code=outcome.status_code)
+
+
+@router.get("/admin/webhooks", response_class=HTMLResponse)
+def webhooks(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    return _page(request, session, user, Outcome())
+
+
+@router.post("/admin/webhooks", response_class=HTMLResponse)
+async def create(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    data = await form_with_lists(request, "events")
+    outcome = attempt(
+        session,
+        lambda: service.create_webhook(session, user, parse(WebhookIn, data)),
+        success="Webhook added; its signing secret is shown below.",
+    )
+    return _page(request, session, user, outcome)
+
+
+@router.post("/admin/webhooks/{webhook_id}/delete", response_class=HTMLResponse)
+def delete(
+    request: Request, session: DbSession, user: PageUser, webhook_id: IdPath
+) -> HTMLResponse:
+    outcome = attempt(
+        session,
+        lambda: service.delete_webhook(session, user, webhook_id),
+        success="Webhook removed.",
+    )
+    return _page(request, session, user, outcome)

@@ -1,0 +1,56 @@
+"""API shapes for webhooks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints, field_validator
+
+from prism.schemas import Input, Name, Output
+from prism.webhooks.models import EVENTS, DeliveryStatus
+
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s]+$")
+]
+
+
+class WebhookIn(Input):
+    name: Name
+    url: Url = Field(description="Where events are POSTed.")
+    events: Annotated[list[str], Field(min_length=1, max_length=20)]
+    active: bool = True
+
+    @field_validator("events")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = [e for e in value if e not in EVENTS]
+        if unknown:
+            raise ValueError(f"no event {unknown[0]}; events are {', '.join(EVENTS)}")
+        return list(dict.fromkeys(value))
+
+
+class WebhookOut(Output):
+    id: int
+    name: str
+    url: str
+    events: list[str]
+    active: bool
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="The key that signs every delivery (HMAC-SHA256).")
+
+
+class DeliveryOut(Output):
+    id: int
+    webhook_id: int
+    event: str
+    payload: dict[str, Any]
+    status: DeliveryStatus
+    attempts: int
+    next_attempt_at: datetime | None
+    response_status: int | None
+    last_error: str
+    created_at: datetime
+    delivered_at: datetime | None

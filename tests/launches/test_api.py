@@ -1,0 +1,204 @@
+"""The launches API and pages for every role: who reads, who runs launches, who overrides a
+gate and configures tiers, and how bad input is answered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prism.audit.models import AuditEvent
+from prism.db import utcnow
+from tests.conftest import ADMIN_ONLY, ROLES, Cast, bearer
+from tests.knowledge.factories import make_item
+from tests.launches.factories import POSITIONED, make_launch
+from tests.web.test_pages import csrf_from, sign_in
+
+RUNNING = {"admin", "editor"}
+
+
+def new_launch(product_id: int, **extra: object) -> dict[str, object]:
+    date = (utcnow().date() + timedelta(days=40)).isoformat()
+    return {"name": "Vault 3", "tier": 1, "target_date": date, "product_id": product_id, **extra}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_everyone_reads_launches_only_the_launch_team_runs_them(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    product = make_item(session, "product", title="Vault")
+    session.commit()
+    headers = bearer(session, getattr(cast, who))
+    made = client.post("/api/v1/launches", json=new_launch(product.id), headers=headers)
+    assert made.status_code == (201 if who in RUNNING else 403), made.text
+    listed = client.get("/api/v1/launches", headers=headers)
+    assert listed.status_code == 200
+    if who in RUNNING:
+        body = made.json()
+        assert body["stage"] == "planning" and len(body["bom"]) == 12
+        assert body["next_gate"]["passed"] is False
+        assert listed.json()["items"][0]["name"] == "Vault 3"
+
+
+def test_bad_launches_are_refused_with_clear_errors(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    product = make_item(session, "product")
+    session.commit()
+    headers = bearer(session, cast.editor)
+    tier = client.post("/api/v1/launches", json=new_launch(product.id, tier=4), headers=headers)
+    assert tier.status_code == 422 and tier.json()["errors"][0]["field"].endswith("tier")
+    past = (utcnow().date() - timedelta(days=2)).isoformat()
+    late = client.post(
+        "/api/v1/launches", json=new_launch(product.id, target_date=past), headers=headers
+    )
+    assert late.status_code == 422 and "in the past" in late.json()["detail"]
+    assert client.get("/api/v1/launches", headers=headers).json()["total"] == 0
+
+
+def test_a_failed_gate_answers_409_and_an_admin_overrides_it(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    launch = make_launch(session)
+    session.commit()
+    path = f"/api/v1/launches/{launch.id}"
+    editor, admin = bearer(session, cast.editor), bearer(session, cast.admin)
+    gate = client.get(f"{path}/gate", headers=bearer(session, cast.seller)).json()
+    assert gate["stage"] == "alpha" and not gate["passed"]
+    move = {"version": launch.version, "to": "alpha"}
+    refused = client.post(f"{path}/move", json=move, headers=editor)
+    assert refused.status_code == 409
+    assert {e["field"] for e in refused.json()["errors"]} == {"positioning", "differentiator"}
+    skipped = client.post(f"{path}/move", json={**move, "to": "ga"}, headers=editor)
+    assert skipped.status_code == 409 and "one stage at a time" in skipped.json()["detail"]
+    reason = {**move, "override_reason": "Design partners start Monday; positioning follows."}
+    assert client.post(f"{path}/move", json=reason, headers=editor).status_code == 403
+    moved = client.post(f"{path}/move", json=reason, headers=admin)
+    assert moved.status_code == 200 and moved.json()["stage"] == "alpha"
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "gate_override")).one()
+    assert event.actor_id == cast.admin.id and "Design partners" in event.note
+    history = client.get(f"{path}/history", headers=editor).json()
+    assert history[0]["override_reason"].startswith("Design partners")
+
+
+def test_positioning_resolves_the_alpha_gate(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    launch = make_launch(session)
+    session.commit()
+    path, headers = f"/api/v1/launches/{launch.id}", bearer(session, cast.editor)
+    changed = client.patch(path, json={"version": launch.version, **POSITIONED}, headers=headers)
+    assert changed.status_code == 200 and changed.json()["next_gate"]["passed"] is True
+    moved = client.post(
+        f"{path}/move", json={"version": changed.json()["version"], "to": "alpha"}, headers=headers
+    )
+    assert moved.json()["stage"] == "alpha"
+
+
+@pytest.mark.parametrize(("who", "allowed"), ADMIN_ONLY)
+def test_only_admins_configure_tiers_and_webhooks(
+    client: TestClient, session: Session, cast: Cast, who: str, allowed: bool
+) -> None:
+    headers = bearer(session, getattr(cast, who))
+    tier = client.get("/api/v1/launch-tiers/3", headers=headers)
+    assert tier.status_code == 200
+    config = {"deliverables": tier.json()["deliverables"], "gates": []}
+    saved = client.put("/api/v1/launch-tiers/3", json=config, headers=headers)
+    assert saved.status_code == (200 if allowed else 403)
+    hook = {"name": "Ops", "url": "https://hooks.example/x", "events": ["launch.checkpoint_due"]}
+    made = client.post("/api/v1/webhooks", json=hook, headers=headers)
+    assert made.status_code == (201 if allowed else 403)
+    if allowed:
+        assert len(made.json()["secret"]) == 48
+        assert saved.json()["gates"] == []
+
+
+def test_metrics_checkpoints_beta_and_brief_over_http(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    launch = make_launch(session)
+    session.commit()
+    path, headers = f"/api/v1/launches/{launch.id}", bearer(session, cast.editor)
+    metric = client.post(
+        f"{path}/metrics", json={"name": "Accounts live", "target": 40}, headers=headers
+    ).json()
+    pushed = client.post(
+        f"{path}/metrics/{metric['id']}/measurements",
+        json={"measured_on": "2027-01-10", "value": 12},
+        headers=headers,
+    )
+    assert pushed.status_code == 201 and pushed.json()["source"] == "api"
+    csv = client.post(
+        f"{path}/metrics/{metric['id']}/measurements.csv",
+        files={"file": ("m.csv", b"date,value\n2027-01-11,14\n", "text/csv")},
+        headers=headers,
+    )
+    assert csv.json() == {"imported": 1}
+    values = client.get(f"{path}/metrics/{metric['id']}/measurements", headers=headers).json()
+    assert [v["value"] for v in values] == [12, 14]
+    assert client.get(f"{path}/checkpoints", headers=headers).json() == []
+    customer = client.post(
+        f"{path}/beta-customers", json={"account": "Mercy Health"}, headers=headers
+    ).json()
+    said = client.post(
+        f"{path}/beta-feedback",
+        json={"account_id": customer["account"]["id"], "body": "Exports are slow"},
+        headers=bearer(session, cast.csm),
+    )
+    assert said.status_code == 201 and said.json()["account"]["name"] == "Mercy Health"
+    pdf = client.get(f"{path}/brief.pdf", headers=bearer(session, cast.seller))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = client.get(f"{path}/brief.md", headers=bearer(session, cast.pm)).text
+    assert "## Bill of materials" in text and "Mercy Health (invited)" in text
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_launch_pages_for_each_role(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    launch = make_launch(session)
+    session.commit()
+    headers = bearer(session, getattr(cast, who))
+    for path in ("/launches", "/launches/calendar", "/launches/tiers", f"/launches/{launch.id}"):
+        assert client.get(path, headers=headers).status_code == 200, path
+    page = client.get(f"/launches/{launch.id}", headers=headers).text
+    assert "No differentiator, no launch" in page
+    assert ("Move to Alpha" in page) is (who in RUNNING)
+    assert ("Override the gate" in page) is (who == "admin")
+    new = client.get("/launches/new", headers=headers)
+    assert new.status_code == (200 if who in RUNNING else 403)
+    hooks = client.get("/admin/webhooks", headers=headers)
+    assert hooks.status_code == (200 if who == "admin" else 403)
+
+
+def test_an_editor_creates_and_moves_a_launch_through_the_pages(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    product = make_item(session, "product", title="Vault")
+    session.commit()
+    sign_in(client, cast.editor.email)
+    token = csrf_from(client.get("/launches/new").text)
+    form = {**new_launch(product.id), **POSITIONED, "csrf_token": token}
+    made = client.post("/launches/new", data=form, follow_redirects=False)
+    assert made.status_code == 303
+    page = client.get(made.headers["location"])
+    assert "Vault 3 is ready for Alpha." in page.text
+    launch_id = made.headers["location"].rsplit("/", 1)[1]
+    version = client.get(f"/api/v1/launches/{launch_id}").json()["version"]
+    moved = client.post(
+        f"/launches/{launch_id}/move", data={"version": version, "to": "alpha", "csrf_token": token}
+    )
+    assert "Stage changed." in moved.text and 'data-testid="stage">Alpha' in moved.text
+    cleared = client.post(
+        f"/launches/{launch_id}",
+        data={
+            "part": "positioning",
+            "version": version + 1,
+            "csrf_token": token,
+            **{**POSITIONED, "differentiator": ""},
+        },
+    )
+    assert "Launch saved." in cleared.text and "[differentiator]" in cleared.text
