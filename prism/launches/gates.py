@@ -14,7 +14,15 @@ from enum import StrEnum
 from typing import Any
 
 from prism.knowledge.models import Status
-from prism.launches.models import BetaStatus, BomItem, Checkpoint, Launch, Metric, Stage
+from prism.launches.models import (
+    BetaStatus,
+    BomItem,
+    BomStatus,
+    Checkpoint,
+    Launch,
+    Metric,
+    Stage,
+)
 
 
 class State(StrEnum):
@@ -122,7 +130,7 @@ def _differentiator(r: Readiness, _: float | None) -> tuple[State, str]:
 
 def _deliverable(kind: str, label: str) -> Check:
     def check(r: Readiness, _: float | None) -> tuple[State, str]:
-        found = [b for b in r.bom if b.kind == kind and b.status.value != "dropped"]
+        found = [b for b in r.bom if b.kind == kind and b.status is not BomStatus.DROPPED]
         if not found:
             return State.BLOCKED, (
                 f"The bill of materials has no {label} deliverable; add one and link it to a "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import zip_longest
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, UploadFile
@@ -183,21 +184,22 @@ async def save_tier(
 
 def _tier_form(form: Any) -> dict[str, Any]:
     """Rows of the tier form: deliverable lines (blank ones ignored) and ticked gate rules."""
-    deliverables = []
-    for n in range(len(form.getlist("kind"))):
-        kind, title = form.getlist("kind")[n].strip(), form.getlist("title")[n].strip()
-        if not kind and not title:
-            continue
-        accepts = [k.strip() for k in form.getlist("accepts")[n].split(",") if k.strip()]
-        deliverables.append(
-            {
-                "kind": kind,
-                "title": title,
-                "offset_days": form.getlist("offset_days")[n] or 0,
-                "required": str(n) in form.getlist("required"),
-                "accepts": accepts,
-            }
-        )
+    rows = zip_longest(
+        *(form.getlist(name) for name in ("kind", "title", "offset_days", "accepts")),
+        fillvalue="",
+    )
+    required = set(form.getlist("required"))
+    deliverables = [
+        {
+            "kind": kind.strip(),
+            "title": title.strip(),
+            "offset_days": offset or 0,
+            "required": str(n) in required,
+            "accepts": [k.strip() for k in accepts.split(",") if k.strip()],
+        }
+        for n, (kind, title, offset, accepts) in enumerate(rows)
+        if kind.strip() or title.strip()
+    ]
     gates = []
     for ticked in form.getlist("gate"):
         stage, _, rule = ticked.partition(":")

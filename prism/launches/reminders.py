@@ -107,7 +107,7 @@ def remind(session: Session, *, now: datetime) -> int:
             session,
             "launch.deliverable_overdue",
             {
-                "launch": _launch(launch),
+                "launch": launch_ref(launch),
                 "deliverable": {"id": item.id, "title": item.title, "due_on": due.isoformat()},
                 "owner": _person(item.owner),
             },
@@ -122,7 +122,7 @@ def remind(session: Session, *, now: datetime) -> int:
             session,
             "launch.checkpoint_due",
             {
-                "launch": _launch(launch),
+                "launch": launch_ref(launch),
                 "checkpoint": {
                     "id": point.id,
                     "day": point.day,
@@ -138,7 +138,8 @@ def remind(session: Session, *, now: datetime) -> int:
     return sent
 
 
-def _launch(launch: Launch) -> dict[str, object]:
+def launch_ref(launch: Launch) -> dict[str, object]:
+    """How a webhook payload names a launch."""
     return {"id": launch.id, "name": launch.name, "path": f"/launches/{launch.id}"}
 
 

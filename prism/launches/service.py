@@ -17,7 +17,7 @@ from prism.errors import Conflict, Invalid, NotFound, check_version
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item
 from prism.launches import bom as bom_service
-from prism.launches import gates, tiers
+from prism.launches import gates, reminders, tiers
 from prism.launches.models import (
     ROAD,
     BetaCustomer,
@@ -263,7 +263,7 @@ def move(
         session,
         "launch.stage_changed",
         {
-            "launch": {"id": launch.id, "name": launch.name, "path": f"/launches/{launch.id}"},
+            "launch": reminders.launch_ref(launch),
             "from": previous.value,
             "to": data.to.value,
             "overridden": bool(report and not report.passed),

@@ -16,7 +16,7 @@ def deliver(session: Session, progress: Progress, delivery_id: int) -> str:
     return f"Delivery {delivery_id}: {delivery.status.value} after {delivery.attempts} attempts."
 
 
-@job("webhooks.retry", cron="* * * * *")
+@job("webhooks.retry", cron="*/5 * * * *")
 def retry(session: Session, progress: Progress) -> str:
     """Try again every delivery whose next attempt is due."""
     due = service.due_deliveries(session, utcnow())

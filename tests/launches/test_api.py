@@ -202,3 +202,34 @@ def test_an_editor_creates_and_moves_a_launch_through_the_pages(
         },
     )
     assert "Launch saved." in cleared.text and "[differentiator]" in cleared.text
+
+
+def test_an_admin_edits_a_tier_on_its_page(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    sign_in(client, cast.admin.email)
+    token = csrf_from(client.get("/launches/tiers").text)
+    form = {
+        "csrf_token": token,
+        "kind": ["release_notes", "", "faq"],
+        "title": ["Changelog", "", "FAQ update"],
+        "offset_days": ["0", "0", "-3"],
+        "accepts": ["asset, handbook", "", "faq"],
+        "required": ["0"],
+        "gate": ["alpha:differentiator", "ga:success_metrics"],
+        "threshold:ga:success_metrics": "2",
+    }
+    saved = client.post("/launches/tiers/3", data=form)
+    assert "Tier 3 saved" in saved.text
+    tier = client.get("/api/v1/launch-tiers/3").json()
+    assert [(d["title"], d["required"], d["offset_days"]) for d in tier["deliverables"]] == [
+        ("Changelog", True, 0),
+        ("FAQ update", False, -3),
+    ]
+    assert [g["label"] for g in tier["gates"]] == [
+        "A differentiator",
+        "At least 2 success metrics with targets",
+    ]
+    bad = client.post("/launches/tiers/3", data={**form, "gate": ["ga:vibes"]})
+    assert bad.status_code == 422 and "No rule vibes" in bad.text
+    assert len(client.get("/api/v1/launch-tiers/3").json()["gates"]) == 2
