@@ -52,6 +52,11 @@ class PayloadTooLarge(PrismError):
 class Invalid(PrismError):
     status = 422
 
+    @classmethod
+    def about(cls, field: str, message: str) -> Invalid:
+        """A refusal of one field's value, with the field named for forms and API clients."""
+        return cls(message, errors=[{"field": field, "message": message}])
+
 
 class TooManyRequests(PrismError):
     status = 429

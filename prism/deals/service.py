@@ -12,8 +12,8 @@ from prism.auth.policy import Action, Principal, can, require
 from prism.deals.models import Deal, DealFocus, Outcome, Stage
 from prism.deals.schemas import DealIn, DealUpdate
 from prism.errors import Forbidden, Invalid, NotFound, check_version
-from prism.knowledge.access import readable_by
 from prism.knowledge.models import Dimension, Facet, Item
+from prism.knowledge.service import items_of_kind
 from prism.pagination import PageOf, paginate
 
 FOCUS_KINDS = {"product_ids": "product", "persona_ids": "persona", "competitor_ids": "competitor"}
@@ -94,8 +94,7 @@ def _apply(
 def _check_industry(session: Session, facet_id: int) -> None:
     facet = session.get(Facet, facet_id)
     if facet is None or facet.dimension != Dimension.INDUSTRY:
-        message = f"No industry {facet_id}."
-        raise Invalid(message, errors=[{"field": "industry_id", "message": message}])
+        raise Invalid.about("industry_id", f"No industry {facet_id}.")
 
 
 def _set_focus(session: Session, actor: Principal, deal: Deal, focus: dict[str, list[int]]) -> None:
@@ -115,16 +114,8 @@ def _set_focus(session: Session, actor: Principal, deal: Deal, focus: dict[str, 
         if k == kind
     }
     for field, ids in focus.items():
-        found = {
-            i.id: i
-            for i in session.scalars(select(Item).where(Item.id.in_(ids), readable_by(actor)))
-        }
-        for item_id in ids:
-            item = found.get(item_id)
-            if item is None or item.kind != FOCUS_KINDS[field]:
-                message = f"No {FOCUS_KINDS[field]} {item_id}."
-                raise Invalid(message, errors=[{"field": field, "message": message}])
-            wanted.add(item_id)
+        chosen = items_of_kind(session, actor, ids, FOCUS_KINDS[field], field=field)
+        wanted.update(i.id for i in chosen)
     session.execute(delete(DealFocus).where(DealFocus.deal_id == deal.id))
     session.add_all(DealFocus(deal_id=deal.id, item_id=i) for i in sorted(wanted))
     session.flush()

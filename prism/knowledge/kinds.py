@@ -272,3 +272,8 @@ def products_problem(kind: str, products: int) -> str | None:
     if KINDS[kind].needs_product and products != 1:
         return f"A {KINDS[kind].label.lower()} belongs to exactly one product; link it to one."
     return None
+
+
+def unknown_kind(names: list[str]) -> str | None:
+    """The first of `names` that is not a kind of knowledge, or None."""
+    return next((n for n in names if n not in KINDS), None)

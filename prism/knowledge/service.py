@@ -96,6 +96,19 @@ def list_items(
     return paginate(session, stmt, key=Item.id, limit=limit, cursor=cursor, newest_first=True)
 
 
+def items_of_kind(
+    session: Session, actor: Principal, ids: Sequence[int], kind: str, *, field: str
+) -> list[Item]:
+    """The items `ids`, in order and once each, if each is a `kind` that `actor` may read;
+    otherwise `Invalid` about `field`, naming the first that is not."""
+    stmt = select(Item).where(Item.id.in_(ids), Item.kind == kind, readable_by(actor))
+    found = {i.id: i for i in session.scalars(stmt)}
+    missing = next((i for i in ids if i not in found), None)
+    if missing is not None:
+        raise Invalid.about(field, f"No {kind.replace('_', ' ')} {missing}.")
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
 def get_item(session: Session, actor: Principal, item_id: int, kind: str | None = None) -> Item:
     """One item with its owner, facets, links and file loaded, if `actor` may read it."""
     require(actor, Action.READ_PUBLISHED)

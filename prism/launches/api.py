@@ -304,24 +304,19 @@ def measure_now(
 
 
 def checkpoint_out(session: Session, actor: Principal, launch: Launch) -> list[CheckpointOut]:
-    found = metrics.list_metrics(session, actor, launch)
-    history = metrics.measurements(session, [m.id for m in found])
-    out = []
-    for point in metrics.checkpoints(session, launch):
-        results = [ResultOut(**vars(r)) for r in metrics.results(point, found, history)]
-        out.append(
-            CheckpointOut(
-                id=point.id,
-                day=point.day,
-                due_on=point.due_on,
-                health=point.health,
-                note=point.note,
-                reviewed_at=point.reviewed_at,
-                results=results,
-                version=point.version,
-            )
+    return [
+        CheckpointOut(
+            id=point.id,
+            day=point.day,
+            due_on=point.due_on,
+            health=point.health,
+            note=point.note,
+            reviewed_at=point.reviewed_at,
+            results=[ResultOut(**vars(r)) for r in results],
+            version=point.version,
         )
-    return out
+        for point, results in metrics.scorecard(session, actor, launch).checkpoints
+    ]
 
 
 @router.get(

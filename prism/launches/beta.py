@@ -87,8 +87,7 @@ def add_feedback(
         )
     )
     if enrolled is None:
-        message = "That account is not in this launch's beta."
-        raise Invalid(message, errors=[{"field": "account_id", "message": message}])
+        raise Invalid.about("account_id", "That account is not in this launch's beta.")
     said = BetaFeedback(
         launch_id=launch.id, account_id=data.account_id, author_id=actor.id, body=data.body
     )

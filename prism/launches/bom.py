@@ -4,7 +4,6 @@ linked to the real assets that stand for each deliverable."""
 from __future__ import annotations
 
 from datetime import date
-from typing import NoReturn
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -12,11 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import Action, Principal, can, require
 from prism.errors import Forbidden, Invalid, NotFound, check_version
 from prism.knowledge.access import require_read
-from prism.knowledge.kinds import KINDS
+from prism.knowledge.kinds import KINDS, unknown_kind
 from prism.knowledge.models import Item, Status
+from prism.knowledge.service import ItemFilter, list_items
 from prism.launches.models import BomItem, BomStatus, Launch, TierDeliverable
 from prism.launches.schemas import BomItemIn, BomItemUpdate
-from prism.people.models import User
+from prism.people.service import active_person
 
 # What the deliverable's owner may change on their own; the rest is the launch team's call.
 OWNER_FIELDS = frozenset({"version", "status", "item_id", "unlink"})
@@ -42,9 +42,11 @@ def generate(session: Session, launch: Launch, template: list[TierDeliverable]) 
 def add_item(session: Session, actor: Principal, launch: Launch, data: BomItemIn) -> BomItem:
     """A deliverable the template did not foresee."""
     require(actor, Action.RUN_LAUNCHES)
-    _check_kinds(data.accepts)
+    unknown = unknown_kind(data.accepts)
+    if unknown:
+        raise Invalid.about("accepts", f"There is no kind {unknown}.")
     if data.owner_id is not None:
-        _owner(session, data.owner_id)
+        active_person(session, data.owner_id, field="owner_id")
     last = session.scalar(select(func.max(BomItem.position)).where(BomItem.launch_id == launch.id))
     values = data.model_dump()
     values["owner_id"] = data.owner_id or launch.owner_id
@@ -68,7 +70,7 @@ def update_item(
         )
     check_version("deliverable", data.version, item.version)
     if data.owner_id is not None:
-        item.owner_id = _owner(session, data.owner_id).id
+        item.owner_id = active_person(session, data.owner_id, field="owner_id").id
     for name in ("title", "required"):
         if name in changed and changed[name] is not None:
             setattr(item, name, changed[name])
@@ -108,35 +110,33 @@ def load(session: Session, bom_id: int, launch_id: int) -> BomItem:
 def _asset(session: Session, actor: Principal, bom_item: BomItem, item_id: int) -> Item:
     asset = session.get(Item, item_id)
     if asset is None:
-        _invalid(f"Item {item_id} does not exist (it may have been deleted); link another one.")
+        raise Invalid.about(
+            "item_id",
+            f"Item {item_id} does not exist (it may have been deleted); link another one.",
+        )
     require_read(actor, asset)
     if asset.status is Status.ARCHIVED:
-        _invalid(f"“{asset.title}” is archived; link a live asset instead.")
+        raise Invalid.about("item_id", f"“{asset.title}” is archived; link a live asset instead.")
     if bom_item.accepts and asset.kind not in bom_item.accepts:
         wanted = " or ".join(KINDS[k].label.lower() for k in bom_item.accepts if k in KINDS)
         kind = KINDS[asset.kind].label.lower() if asset.kind in KINDS else asset.kind
-        _invalid(f"{bom_item.title} takes a {wanted}; “{asset.title}” is a {kind}.")
+        raise Invalid.about(
+            "item_id", f"{bom_item.title} takes a {wanted}; “{asset.title}” is a {kind}."
+        )
     return asset
 
 
-def _owner(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
-        raise Invalid(
-            f"No active person {user_id} to own the deliverable.",
-            errors=[{"field": "owner_id", "message": "No such active person."}],
-        )
-    return user
-
-
-def _check_kinds(kinds: list[str]) -> None:
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
-        _invalid(f"There is no kind {unknown[0]}.", field="accepts")
-
-
-def _invalid(message: str, *, field: str = "item_id") -> NoReturn:
-    raise Invalid(message, errors=[{"field": field, "message": message}])
+def candidates(session: Session, actor: Principal, launch: Launch) -> dict[str, list[Item]]:
+    """For each set of accepted kinds among the deliverables (joined by commas), the live items
+    `actor` may link to them, newest first."""
+    found: dict[str, list[Item]] = {}
+    for deliverable in launch.bom:
+        key = ",".join(deliverable.accepts)
+        if key not in found:
+            spec = ItemFilter(kinds=tuple(deliverable.accepts))
+            page = list_items(session, actor, spec, limit=100).items
+            found[key] = [i for i in page if i.status is not Status.ARCHIVED]
+    return found
 
 
 def overdue(items: list[BomItem], launch_date: date, today: date) -> list[BomItem]:

@@ -75,19 +75,11 @@ def sections(session: Session, actor: Principal, launch: Launch, *, today: date)
             f"- **{f.label}** ({f.state.value.replace('_', ' ')}): {f.detail}"
             for f in report.findings
         ]
-    found = metrics.list_metrics(session, actor, launch)
-    if found:
-        rows = [
-            [
-                m.name,
-                f"{'≥' if m.direction.value == 'higher' else '≤'} {m.target:,g} {m.unit}",
-                m.source.value,
-            ]
-            for m in found
-        ]
+    card = metrics.scorecard(session, actor, launch)
+    if card.metrics:
+        rows = [[m.name, m.target_text, m.source.value] for m in card.metrics]
         out += ["## Success metrics", _table(["Metric", "Target", "Source"], rows)]
-    points = metrics.checkpoints(session, launch)
-    if points:
+    if card.checkpoints:
         rows = [
             [
                 f"{p.day} days",
@@ -95,7 +87,7 @@ def sections(session: Session, actor: Principal, launch: Launch, *, today: date)
                 p.health.value.replace("_", " ") if p.health else "not reviewed",
                 p.note,
             ]
-            for p in points
+            for p, _ in card.checkpoints
         ]
         out += ["## Checkpoints", _table(["Review", "Due", "Health", "Note"], rows)]
     customers = beta.customers(session, actor, launch)

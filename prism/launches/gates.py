@@ -102,6 +102,18 @@ class Rule:
     threshold: str | None = None
     default: float | None = None
 
+    def resolve(self, threshold: float | None) -> float | None:
+        """The threshold in force: the tier's, or the rule's default when the tier sets none."""
+        return self.default if threshold is None else threshold
+
+
+def _at_least(what: str, after: str = "") -> Callable[[float | None], str]:
+    def describe(threshold: float | None) -> str:
+        count = int(threshold or 1)
+        return f"At least {count} {what}{'s' if count > 1 else ''}{after}"
+
+    return describe
+
 
 def _positioning(r: Readiness, _: float | None) -> tuple[State, str]:
     parts = {
@@ -165,7 +177,7 @@ def _required_deliverables(r: Readiness, _: float | None) -> tuple[State, str]:
 
 
 def _certification(r: Readiness, threshold: float | None) -> tuple[State, str]:
-    wanted = threshold if threshold is not None else 0.8
+    wanted = threshold or 0.0
     if not r.launch.teams:
         return State.BLOCKED, "Choose the teams this launch must ready (Target teams)."
     if r.certification_rate is None:
@@ -184,7 +196,7 @@ def _success_metrics(r: Readiness, threshold: float | None) -> tuple[State, str]
     needed = int(threshold or 1)
     count = len(r.metrics)
     if count >= needed:
-        return State.PASSED, ", ".join(f"{m.name} (target {m.target:g}{m.unit})" for m in r.metrics)
+        return State.PASSED, ", ".join(f"{m.name} (target {m.target_text})" for m in r.metrics)
     return State.BLOCKED, (
         f"Define success metrics with targets under Metrics: {count} of the {needed} needed."
     )
@@ -208,7 +220,7 @@ RULES: dict[str, Rule] = {
         Rule("faq", lambda _: "The FAQ is done", _deliverable("faq", "FAQ")),
         Rule(
             "beta_customers",
-            lambda t: f"At least {int(t or 1)} beta customer{'s' if (t or 1) > 1 else ''}",
+            _at_least("beta customer"),
             _beta_customers,
             threshold="count",
             default=1,
@@ -220,16 +232,14 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "certification",
-            lambda t: f"Target teams at least {t if t is not None else 0.8:.0%} certified",
+            lambda t: f"Target teams at least {t or 0:.0%} certified",
             _certification,
             threshold="share",
             default=0.8,
         ),
         Rule(
             "success_metrics",
-            lambda t: (
-                f"At least {int(t or 1)} success metric{'s' if (t or 1) > 1 else ''} with targets"
-            ),
+            _at_least("success metric", " with targets"),
             _success_metrics,
             threshold="count",
             default=1,
@@ -244,8 +254,9 @@ def evaluate(
 ) -> GateReport:
     """The report on entering `stage` under the tier's `gates` (rule name, threshold)."""
     findings = []
-    for name, threshold in gates:
+    for name, given in gates:
         rule = RULES[name]
+        threshold = rule.resolve(given)
         state, detail = rule.check(readiness, threshold)
         findings.append(Finding(name, rule.describe(threshold), state, detail))
     return GateReport(readiness.launch.name, stage, findings)

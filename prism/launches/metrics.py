@@ -8,9 +8,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, DealFocus, Outcome
@@ -39,35 +40,19 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _product_deals(launch: Launch) -> ColumnElement[bool]:
-    return Deal.id.in_(select(DealFocus.deal_id).where(DealFocus.item_id == launch.product_id))
+def _over_deals(
+    total: ColumnElement[Any], at: InstrumentedAttribute[Any], *where: ColumnElement[bool]
+) -> Callable[[Session, Launch, date, date], float]:
+    """A count or sum over the deals for the launch's product dated (by `at`) in the period."""
 
+    def measure(session: Session, launch: Launch, since: date, until: date) -> float:
+        product_deals = select(DealFocus.deal_id).where(DealFocus.item_id == launch.product_id)
+        stmt = select(func.coalesce(total, 0)).where(
+            Deal.id.in_(product_deals), at >= _moment(since), at < _moment(until), *where
+        )
+        return float(session.scalar(stmt) or 0)
 
-def _deals_opened(session: Session, launch: Launch, since: date, until: date) -> float:
-    stmt = select(func.count(Deal.id)).where(
-        _product_deals(launch), Deal.created_at >= _moment(since), Deal.created_at < _moment(until)
-    )
-    return float(session.scalar(stmt) or 0)
-
-
-def _pipeline(session: Session, launch: Launch, since: date, until: date) -> float:
-    stmt = select(func.coalesce(func.sum(Deal.value), 0)).where(
-        _product_deals(launch),
-        Deal.outcome != Outcome.LOST,
-        Deal.created_at >= _moment(since),
-        Deal.created_at < _moment(until),
-    )
-    return float(session.scalar(stmt) or 0)
-
-
-def _won_revenue(session: Session, launch: Launch, since: date, until: date) -> float:
-    stmt = select(func.coalesce(func.sum(Deal.value), 0)).where(
-        _product_deals(launch),
-        Deal.outcome == Outcome.WON,
-        Deal.closed_at >= _moment(since),
-        Deal.closed_at < _moment(until),
-    )
-    return float(session.scalar(stmt) or 0)
+    return measure
 
 
 def _buyer_views(session: Session, launch: Launch, since: date, until: date) -> float:
@@ -89,16 +74,23 @@ def _buyer_views(session: Session, launch: Launch, since: date, until: date) -> 
 @dataclass(frozen=True)
 class Computation:
     label: str
-    unit: str
     measure: Callable[[Session, Launch, date, date], float]
 
 
 # What Prism can count from its own data, from GA up to the day measured.
 COMPUTATIONS: dict[str, Computation] = {
-    "deals_opened": Computation("Deals opened for the product", "deals", _deals_opened),
-    "pipeline": Computation("Open and won pipeline for the product", "", _pipeline),
-    "won_revenue": Computation("Revenue won for the product", "", _won_revenue),
-    "buyer_views": Computation("Buyer views of the launch's assets", "views", _buyer_views),
+    "deals_opened": Computation(
+        "Deals opened for the product", _over_deals(func.count(Deal.id), Deal.created_at)
+    ),
+    "pipeline": Computation(
+        "Open and won pipeline for the product",
+        _over_deals(func.sum(Deal.value), Deal.created_at, Deal.outcome != Outcome.LOST),
+    ),
+    "won_revenue": Computation(
+        "Revenue won for the product",
+        _over_deals(func.sum(Deal.value), Deal.closed_at, Deal.outcome == Outcome.WON),
+    ),
+    "buyer_views": Computation("Buyer views of the launch's assets", _buyer_views),
 }
 
 
@@ -121,11 +113,11 @@ def define(session: Session, actor: Principal, launch: Launch, data: MetricIn) -
     require(actor, Action.RUN_LAUNCHES)
     if data.source is MetricSource.COMPUTED and data.computation not in COMPUTATIONS:
         known = ", ".join(COMPUTATIONS)
-        message = f"A computed metric names what Prism counts: one of {known}."
-        raise Invalid(message, errors=[{"field": "computation", "message": message}])
+        raise Invalid.about(
+            "computation", f"A computed metric names what Prism counts: one of {known}."
+        )
     if data.source is not MetricSource.COMPUTED and data.computation is not None:
-        message = "Only computed metrics name a computation."
-        raise Invalid(message, errors=[{"field": "computation", "message": message}])
+        raise Invalid.about("computation", "Only computed metrics name a computation.")
     metric = Metric(launch_id=launch.id, **data.model_dump())
     session.add(metric)
     session.flush()
@@ -148,9 +140,13 @@ def record(
 ) -> Measurement:
     """Record a value for a day, replacing any earlier value for that day."""
     require(actor, Action.RUN_LAUNCHES)
-    if metric.source is MetricSource.COMPUTED and source is not MetricSource.COMPUTED:
-        raise Conflict(f"{metric.name} is computed by Prism; its values cannot be entered.")
+    _refuse_computed(metric, "entered")
     return _store(session, metric, data.measured_on, data.value, source, actor.id)
+
+
+def _refuse_computed(metric: Metric, how: str) -> None:
+    if metric.source is MetricSource.COMPUTED:
+        raise Conflict(f"{metric.name} is computed by Prism; its values cannot be {how}.")
 
 
 def _store(
@@ -178,8 +174,7 @@ def import_csv(session: Session, actor: Principal, metric: Metric, raw: bytes) -
     """Import `date,value` rows; every bad row is reported with its line and nothing is kept
     unless all rows are good. Importing the same file twice changes nothing."""
     require(actor, Action.RUN_LAUNCHES)
-    if metric.source is MetricSource.COMPUTED:
-        raise Conflict(f"{metric.name} is computed by Prism; its values cannot be imported.")
+    _refuse_computed(metric, "imported")
     rows, errors = _parse_csv(raw)
     if errors:
         raise Invalid(f"{len(errors)} rows could not be read; nothing was imported.", errors=errors)
@@ -311,6 +306,22 @@ def overall(found: list[Result]) -> Health:
     return max((r.health for r in found), key=order.index)
 
 
+@dataclass(frozen=True)
+class Scorecard:
+    """A launch's metrics, their measurements, and each checkpoint with its results."""
+
+    metrics: list[Metric]
+    history: dict[int, list[Measurement]]
+    checkpoints: list[tuple[Checkpoint, list[Result]]]
+
+
+def scorecard(session: Session, actor: Principal, launch: Launch) -> Scorecard:
+    found = list_metrics(session, actor, launch)
+    history = measurements(session, [m.id for m in found])
+    points = [(p, results(p, found, history)) for p in checkpoints(session, launch)]
+    return Scorecard(found, history, points)
+
+
 def checkpoints(session: Session, launch: Launch) -> list[Checkpoint]:
     stmt = (
         select(Checkpoint)
@@ -332,7 +343,8 @@ def review(
 ) -> Checkpoint:
     """Review a due checkpoint: its results are frozen as they stand, with the review note."""
     require(actor, Action.RUN_LAUNCHES)
-    point = next((c for c in checkpoints(session, launch) if c.id == checkpoint_id), None)
+    card = scorecard(session, actor, launch)
+    point, found = next(((c, r) for c, r in card.checkpoints if c.id == checkpoint_id), (None, []))
     if point is None:
         raise NotFound(f"No checkpoint {checkpoint_id} in this launch.")
     check_version("checkpoint", data.version, point.version)
@@ -341,8 +353,6 @@ def review(
             f"The {point.day}-day checkpoint is due on {point.due_on:%d %b %Y}; review it then."
         )
     if point.reviewed_at is None:
-        metrics = list_metrics(session, actor, launch)
-        found = results(point, metrics, measurements(session, [m.id for m in metrics]))
         point.results = [
             CheckpointResult(
                 metric_id=r.metric_id, actual=r.actual, expected=r.expected, health=r.health

@@ -18,6 +18,16 @@ from prism.people.models import Team, User
 TIERS = (1, 2, 3)
 
 
+def tier_problem(tier: int) -> str | None:
+    """Why `tier` is not a tier, or None if it is."""
+    if tier in TIERS:
+        return None
+    return (
+        f"there is no tier {tier}; tiers are 1 (new product or major release), "
+        "2 (significant feature) and 3 (minor update)"
+    )
+
+
 class Stage(StrEnum):
     PLANNING = "planning"
     ALPHA = "alpha"
@@ -33,6 +43,8 @@ class Stage(StrEnum):
 
 # The road every launch travels, one stage at a time; a launch may be cancelled before it lands.
 ROAD = (Stage.PLANNING, Stage.ALPHA, Stage.BETA, Stage.GA, Stage.LANDED)
+# The stages of a launch still under way: its deliverables and reviews can still be late.
+UNDER_WAY = ROAD[:-1]
 
 
 class Goal(StrEnum):
@@ -118,7 +130,7 @@ class Launch(Audited, Versioned, Timestamped, Base):
 
     @property
     def is_open(self) -> bool:
-        return self.stage not in (Stage.LANDED, Stage.CANCELLED)
+        return self.stage in UNDER_WAY
 
 
 class LaunchFeature(Base):
@@ -266,6 +278,12 @@ class Metric(Audited, Versioned, Timestamped, Base):
 
     def audit_label(self) -> str:
         return f"metric: {self.name}"
+
+    @property
+    def target_text(self) -> str:
+        """The target as people read it: "≥ 900,000 USD", "≤ 20 tickets"."""
+        sign = "≥" if self.direction is Direction.HIGHER else "≤"
+        return f"{sign} {self.target:,g} {self.unit}".rstrip()
 
 
 class Measurement(Base):

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, can, require
 from prism.knowledge.access import may_read
-from prism.knowledge.models import Status
 from prism.knowledge.service import ItemFilter, list_items
 from prism.launches import beta, bom, metrics, reminders, service, tiers
 from prism.launches.gates import RULES
@@ -232,7 +231,7 @@ def _launch_page(
         "may_log_feedback": can(user, Action.SUBMIT_FEEDBACK),
         "mine": {i.id for i in launch.bom if bom.may_update(user, i)},
         "readable": {i.item_id for i in launch.bom if i.item and may_read(user, i.item)},
-        "candidates": _candidates(session, user, launch) if launch.bom else {},
+        "candidates": bom.candidates(session, user, launch),
         "statuses": list(BomStatus),
         "beta_statuses": list(BetaStatus),
         "sources": [s for s in MetricSource if s is not MetricSource.API],
@@ -247,43 +246,29 @@ def _launch_page(
     return render(request, "launches/launch.html", context, status_code=outcome.status_code)
 
 
-def _candidates(session: Session, user: Principal, launch: Launch) -> dict[str, list[Any]]:
-    """For each deliverable, the live items that may stand for it (by its accepted kinds)."""
-    found: dict[str, list[Any]] = {}
-    for item in launch.bom:
-        key = ",".join(item.accepts)
-        if key not in found:
-            spec = ItemFilter(kinds=tuple(item.accepts))
-            page = list_items(session, user, spec, limit=100).items
-            found[key] = [i for i in page if i.status is not Status.ARCHIVED]
-    return found
-
-
 def _metrics_context(
     session: Session, user: Principal, launch: Launch, today: date
 ) -> dict[str, Any]:
-    found = metrics.list_metrics(session, user, launch)
-    history = metrics.measurements(session, [m.id for m in found])
-    points = metrics.checkpoints(session, launch)
+    card = metrics.scorecard(session, user, launch)
     start = launch.ga_on or launch.target_date
     end = max(start + timedelta(days=metrics.LAST_DAY + 5), today)
-    markers = [Marker(p.due_on, f"{p.day}d") for p in points]
+    markers = [Marker(p.due_on, f"{p.day}d") for p, _ in card.checkpoints]
     charts = {
         m.id: line_chart(
-            [(v.measured_on, v.value) for v in history[m.id]],
+            [(v.measured_on, v.value) for v in card.history[m.id]],
             title=f"{m.name} over time against its target",
             start=start - timedelta(days=5),
             end=end,
             target=m.target,
             markers=markers,
         )
-        for m in found
+        for m in card.metrics
     }
     return {
-        "metrics": found,
-        "measurements": history,
+        "metrics": card.metrics,
+        "measurements": card.history,
         "charts": charts,
-        "checkpoints": [(p, metrics.results(p, found, history)) for p in points],
+        "checkpoints": card.checkpoints,
     }
 
 

@@ -11,11 +11,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
 from prism.launches.bom import overdue
-from prism.launches.models import BomItem, Checkpoint, Launch, Stage
+from prism.launches.models import UNDER_WAY, BomItem, Checkpoint, Launch
 from prism.people.models import User
 from prism.webhooks import service as webhooks
-
-OPEN = (Stage.PLANNING, Stage.ALPHA, Stage.BETA, Stage.GA)
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class Attention:
 def _overdue(session: Session, today: date, owner_id: int | None) -> list[tuple[Launch, BomItem]]:
     stmt = (
         select(Launch)
-        .where(Launch.stage.in_(OPEN))
+        .where(Launch.stage.in_(UNDER_WAY))
         .options(
             selectinload(Launch.bom).selectinload(BomItem.item),
             selectinload(Launch.bom).selectinload(BomItem.owner),

@@ -9,7 +9,6 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from prism.launches.gates import State
 from prism.launches.models import (
-    TIERS,
     BetaStatus,
     BomStatus,
     Direction,
@@ -17,16 +16,15 @@ from prism.launches.models import (
     Health,
     MetricSource,
     Stage,
+    tier_problem,
 )
 from prism.schemas import Id, Input, Name, Output
 
 
 def _known_tier(tier: int) -> int:
-    if tier not in TIERS:
-        raise ValueError(
-            f"there is no tier {tier}; tiers are 1 (new product or major release), "
-            "2 (significant feature) and 3 (minor update)"
-        )
+    problem = tier_problem(tier)
+    if problem:
+        raise ValueError(problem)
     return tier
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,8 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from prism.audit import service as audit
 from prism.auth.policy import Action, Principal, can, require
 from prism.errors import Conflict, Invalid, NotFound, check_version
-from prism.knowledge.access import readable_by
-from prism.knowledge.models import Item
+from prism.knowledge.service import items_of_kind
 from prism.launches import bom as bom_service
 from prism.launches import gates, reminders, tiers
 from prism.launches.models import (
@@ -30,7 +28,8 @@ from prism.launches.models import (
 )
 from prism.launches.schemas import LaunchIn, LaunchUpdate, MoveIn
 from prism.pagination import PageOf, paginate
-from prism.people.models import Team, User
+from prism.people.models import Team
+from prism.people.service import active_person
 from prism.webhooks import service as webhooks
 
 CHECKPOINT_DAYS = (30, 60, 90)
@@ -49,7 +48,6 @@ class LaunchFilter:
     stage: Stage | None = None
     tier: int | None = None
     owner_id: int | None = None
-    open_only: bool = False
 
 
 def list_launches(
@@ -69,8 +67,6 @@ def list_launches(
         stmt = stmt.where(Launch.tier == spec.tier)
     if spec.owner_id is not None:
         stmt = stmt.where(Launch.owner_id == spec.owner_id)
-    if spec.open_only:
-        stmt = stmt.where(Launch.stage.not_in((Stage.LANDED, Stage.CANCELLED)))
     return paginate(session, stmt, key=Launch.id, limit=limit, cursor=cursor, newest_first=True)
 
 
@@ -134,8 +130,10 @@ def update_launch(
 
 def _check_date(target: date | None, today: date) -> None:
     if target is not None and target < today:
-        message = f"The launch date {target:%d %b %Y} is in the past (today is {today:%d %b %Y})."
-        raise Invalid(message, errors=[{"field": "target_date", "message": message}])
+        raise Invalid.about(
+            "target_date",
+            f"The launch date {target:%d %b %Y} is in the past (today is {today:%d %b %Y}).",
+        )
 
 
 def _check_references(
@@ -145,41 +143,19 @@ def _check_references(
     feature_ids: list[int] | None,
     team_ids: list[int] | None,
 ) -> None:
-    for field, value in (("owner_id", launch.owner_id), ("product_id", launch.product_id)):
-        if value is None:
-            continue
-        if field == "owner_id" and not _active_user(session, value):
-            _invalid(field, f"No active person {value} to own the launch.")
-        if field == "product_id":
-            launch.product = _items(session, actor, [value], "product", field)[0]
+    if launch.owner_id is not None:
+        active_person(session, launch.owner_id, field="owner_id")
+    if launch.product_id is not None:
+        (launch.product,) = items_of_kind(
+            session, actor, [launch.product_id], "product", field="product_id"
+        )
     if feature_ids is not None:
-        launch.features = _items(session, actor, feature_ids, "feature", "feature_ids")
+        launch.features = items_of_kind(session, actor, feature_ids, "feature", field="feature_ids")
     if team_ids is not None:
         teams = list(session.scalars(select(Team).where(Team.id.in_(team_ids))))
         if len(teams) != len(set(team_ids)):
-            _invalid("team_ids", "Some of the chosen teams do not exist.")
+            raise Invalid.about("team_ids", "Some of the chosen teams do not exist.")
         launch.teams = teams
-
-
-def _items(session: Session, actor: Principal, ids: list[int], kind: str, field: str) -> list[Item]:
-    found = {
-        i.id: i
-        for i in session.scalars(select(Item).where(Item.id.in_(ids), readable_by(actor)))
-        if i.kind == kind
-    }
-    missing = [i for i in ids if i not in found]
-    if missing:
-        _invalid(field, f"No {kind} {missing[0]}.")
-    return [found[i] for i in dict.fromkeys(ids)]
-
-
-def _active_user(session: Session, user_id: int) -> User | None:
-    user = session.get(User, user_id)
-    return user if user is not None and user.is_active else None
-
-
-def _invalid(field: str, message: str) -> NoReturn:
-    raise Invalid(message, errors=[{"field": field, "message": message}])
 
 
 def _save(session: Session, launch: Launch) -> None:
@@ -300,7 +276,9 @@ def _override(
         )
     require(actor, Action.OVERRIDE_GATES)
     if len(reason) < 10:
-        _invalid("override_reason", "Write a reason of at least a sentence for the override.")
+        raise Invalid.about(
+            "override_reason", "Write a reason of at least a sentence for the override."
+        )
     blocked = "; ".join(f"{f.label}: {f.detail}" for f in report.blockers)
     audit.record(
         session,

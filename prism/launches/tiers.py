@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Invalid
-from prism.knowledge.kinds import KINDS
+from prism.knowledge.kinds import unknown_kind
 from prism.launches.gates import RULES
-from prism.launches.models import TIERS, Stage, TierDeliverable, TierGate
+from prism.launches.models import Stage, TierDeliverable, TierGate, tier_problem
 from prism.launches.schemas import TierIn
 
 
@@ -73,9 +73,7 @@ def replace_tier(session: Session, actor: Principal, tier: int, data: TierIn) ->
     for position, line in enumerate(data.deliverables):
         session.add(TierDeliverable(tier=tier, position=position, **line.model_dump()))
     for gate in data.gates:
-        threshold = gate.threshold
-        if threshold is None:
-            threshold = RULES[gate.rule].default
+        threshold = RULES[gate.rule].resolve(gate.threshold)
         session.add(
             TierGate(tier=tier, stage=Stage(gate.stage), rule=gate.rule, threshold=threshold)
         )
@@ -84,17 +82,18 @@ def replace_tier(session: Session, actor: Principal, tier: int, data: TierIn) ->
 
 
 def _check_tier(tier: int) -> None:
-    if tier not in TIERS:
-        raise Invalid(f"There is no tier {tier}; tiers are 1, 2 and 3.")
+    problem = tier_problem(tier)
+    if problem:
+        raise Invalid(problem[0].upper() + problem[1:] + ".")
 
 
 def _check(data: TierIn) -> None:
     errors = []
     for n, line in enumerate(data.deliverables):
-        unknown = [k for k in line.accepts if k not in KINDS]
+        unknown = unknown_kind(line.accepts)
         if unknown:
             errors.append(
-                {"field": f"deliverables.{n}.accepts", "message": f"No kind {unknown[0]}."}
+                {"field": f"deliverables.{n}.accepts", "message": f"There is no kind {unknown}."}
             )
     seen = set()
     for n, gate in enumerate(data.gates):

@@ -224,6 +224,14 @@ def set_password(
     return user
 
 
+def active_person(session: Session, user_id: int, *, field: str) -> User:
+    """The active user `user_id`, to be given something (a launch, a deliverable)."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Invalid.about(field, f"No active person {user_id}.")
+    return user
+
+
 def _ensure_team_exists(session: Session, team_id: int | None) -> None:
     if team_id is not None and session.get(Team, team_id) is None:
         raise Invalid(f"No team {team_id}.", errors=[{"loc": ["team_id"], "msg": "unknown team"}])

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import SYSTEM, Action, Principal, require
+from prism.db import get_or_404
 from prism.errors import NotFound
 from prism.jobs import service as jobs
 from prism.pagination import PageOf, paginate
@@ -55,10 +56,7 @@ def create_webhook(session: Session, actor: Principal, data: WebhookIn) -> Webho
 
 def delete_webhook(session: Session, actor: Principal, webhook_id: int) -> None:
     require(actor, Action.MANAGE_WEBHOOKS)
-    hook = session.get(Webhook, webhook_id)
-    if hook is None:
-        raise NotFound(f"No webhook {webhook_id}.")
-    session.delete(hook)
+    session.delete(get_or_404(session, Webhook, webhook_id, "webhook"))
     session.flush()
 
 
