@@ -40,6 +40,8 @@ from prism.shares import api as shares_api
 from prism.shares import pages as shares_pages
 from prism.toolkits import api as toolkits_api
 from prism.toolkits import pages as toolkits_pages
+from prism.training import api as training_api
+from prism.training import pages as training_pages
 from prism.web import pages as web_pages
 from prism.web import problems
 from prism.web.deps import Clock
@@ -64,6 +66,7 @@ API_ROUTERS = (
     launches_api.router,
     accounts_api.router,
     webhooks_api.router,
+    training_api.router,
 )
 PAGE_ROUTERS = (
     web_pages.router,
@@ -79,6 +82,7 @@ PAGE_ROUTERS = (
     shares_pages.router,
     launches_pages.router,
     webhooks_pages.router,
+    training_pages.router,
 )
 
 

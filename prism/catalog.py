@@ -44,17 +44,38 @@ from prism.render.models import Rendition, Theme
 from prism.shares.models import ShareLink, ShareLinkItem, ShareView
 from prism.toolkits import tasks as toolkit_tasks
 from prism.toolkits.models import KitRule, Toolkit, ToolkitEntry
+from prism.training import tasks as training_tasks
+from prism.training.models import (
+    Answer,
+    Assignment,
+    Attempt,
+    Certification,
+    Invitation,
+    LiveSession,
+    Module,
+    ModuleItem,
+    ModuleTeam,
+    Question,
+    Survey,
+    SurveyRecipient,
+    SurveyResponse,
+    SurveyTeam,
+)
 from prism.webhooks import tasks as webhook_tasks
 from prism.webhooks.models import Delivery, Webhook
 
 __all__ = [
     "Account",
+    "Answer",
     "ApiToken",
+    "Assignment",
+    "Attempt",
     "AuditEvent",
     "Base",
     "BetaCustomer",
     "BetaFeedback",
     "BomItem",
+    "Certification",
     "Checkpoint",
     "CheckpointResult",
     "Deal",
@@ -62,6 +83,7 @@ __all__ = [
     "Delivery",
     "Embedding",
     "Facet",
+    "Invitation",
     "Item",
     "ItemFacet",
     "ItemFile",
@@ -72,9 +94,14 @@ __all__ = [
     "Launch",
     "LaunchFeature",
     "LaunchTeam",
+    "LiveSession",
     "LoginFailure",
     "Measurement",
     "Metric",
+    "Module",
+    "ModuleItem",
+    "ModuleTeam",
+    "Question",
     "Rendition",
     "SearchMiss",
     "SearchTerm",
@@ -82,6 +109,10 @@ __all__ = [
     "ShareLinkItem",
     "ShareView",
     "StageChange",
+    "Survey",
+    "SurveyRecipient",
+    "SurveyResponse",
+    "SurveyTeam",
     "Team",
     "Theme",
     "TierDeliverable",
@@ -95,5 +126,6 @@ __all__ = [
     "auth_tasks",
     "launch_tasks",
     "toolkit_tasks",
+    "training_tasks",
     "webhook_tasks",
 ]

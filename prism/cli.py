@@ -35,8 +35,12 @@ user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
 launch_app = typer.Typer(help="Launches: their gates and briefs.", no_args_is_help=True)
+training_app = typer.Typer(
+    help="Training: readiness across people and teams.", no_args_is_help=True
+)
 app.add_typer(user_app, name="user")
 app.add_typer(launch_app, name="launch")
+app.add_typer(training_app, name="training")
 app.add_typer(token_app, name="token")
 app.add_typer(jobs_app, name="jobs")
 # Piped output (scripts, CI logs) gets room for whole emails instead of an 80-column squeeze.
@@ -127,7 +131,7 @@ def demo(
     ] = True,
 ) -> None:
     """Load the demo company (Helio Systems) into the database, then serve it."""
-    from prism.demo import company, knowledge, launches, toolkits
+    from prism.demo import company, knowledge, launches, toolkits, training
     from prism.filestore import file_store
 
     settings = settings_for(data_dir)
@@ -137,6 +141,7 @@ def demo(
         loaded += ", " + knowledge.load(session, file_store(settings), utcnow())
         loaded += ", " + toolkits.load(session, file_store(settings), utcnow())
         loaded += ", " + launches.load(session, utcnow())
+        loaded += ", " + training.load(session, utcnow())
     database.dispose()
     console.print(f"Loaded the demo company: {loaded}.")
     console.print(
@@ -461,6 +466,41 @@ def launch_check(
                 )
         if not report.passed:
             raise typer.Exit(1)
+
+
+@training_app.command("readiness")
+def training_readiness(
+    by: Annotated[str, typer.Option(help="person or team.")] = "team",
+    out: Annotated[Path | None, typer.Option(help="Write CSV here instead of a table.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Assigned, completed, overdue, certifications held and average score per team or person."""
+    from prism.training import readiness
+
+    if by not in ("person", "team"):
+        err.print("--by takes person or team.")
+        raise typer.Exit(2)
+    settings = settings_for(data_dir)
+    with open_database(settings) as database, database.session_scope(writes=False) as session:
+        today = utcnow().date()
+        rows = (
+            readiness.by_team(session, SYSTEM, today)
+            if by == "team"
+            else readiness.by_person(session, SYSTEM, today)
+        )
+        if out is not None:
+            out.write_text(readiness.as_csv(rows), encoding="utf-8")
+            console.print(f"Wrote {len(rows)} lines to {out}.")
+            return
+        table = Table(by, "people", "assigned", "completed", "overdue", "certified", "average")
+        for r in rows:
+            score = "-" if r.average_score is None else f"{r.average_score:.0%}"
+            table.add_row(
+                r.label,
+                *(str(v) for v in (r.people, r.assigned, r.completed, r.overdue, r.certified)),
+                score,
+            )
+        console.print(table)
 
 
 def _stage(value: str) -> Stage:

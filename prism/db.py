@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event, func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -19,7 +20,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from prism.errors import NotFound
+from prism.errors import Conflict, NotFound
 
 if TYPE_CHECKING:
     from prism.settings import Settings
@@ -91,6 +92,23 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
         return {"version_id_col": cls.version}
+
+
+def add_unique(session: Session, row: Base, conflict: str) -> None:
+    """Add `row`; if it breaks a unique constraint, `Conflict(conflict)` and nothing else of the
+    unit of work is undone."""
+    try:
+        # Added inside the savepoint: opening one flushes what is pending.
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(conflict) from None
+
+
+def touch(row: Timestamped) -> None:
+    """Mark a row changed when only what hangs off it changed, so its version moves on."""
+    row.updated_at = utcnow()
 
 
 M = TypeVar("M", bound=Base)

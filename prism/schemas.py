@@ -23,6 +23,23 @@ class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class Ref(Output):
+    """Something titled that an answer points at (an item, a launch, a module)."""
+
+    id: int
+    title: str
+
+
+class PersonRef(Output):
+    id: int
+    name: str
+
+
+class TeamRef(Output):
+    id: int
+    name: str
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem document: every API error has this shape."""
 

@@ -121,13 +121,23 @@ def test_a_bad_setting_stops_with_the_setting_named(
 def test_demo_loads_once(data_dir: Path) -> None:
     first = invoke(data_dir, "demo", "--no-serve")
     assert (
-        "15 new of 15 people" in first
+        f"{len(company.PEOPLE)} new of {len(company.PEOPLE)} people" in first
         and company.ADMIN_EMAIL in first
         and company.PASSWORD in first
     )
-    assert "0 new of 15 people" in invoke(data_dir, "demo", "--no-serve")
+    assert f"0 new of {len(company.PEOPLE)} people" in invoke(data_dir, "demo", "--no-serve")
     listed = invoke(data_dir, "user", "list")
     assert all(email in listed for _, email, _, _ in company.PEOPLE)
+    # The demo's overdue sellers show in the readiness export.
+    out = data_dir / "readiness.csv"
+    invoke(data_dir, "training", "readiness", "--by", "person", "--out", str(out))
+    lines = {line.split(",")[0]: line.split(",") for line in out.read_text().splitlines()}
+    assert lines["Mia Novak"][4] == "1" and lines["Jordan Lee"][5] == "1"
+    assert "Sales" in invoke(data_dir, "training", "readiness")
+    wrong = runner.invoke(
+        app, ["training", "readiness", "--by", "office", "--data-dir", str(data_dir)]
+    )
+    assert wrong.exit_code == 2 and "person or team" in wrong.output
 
 
 def test_jobs_run_reports_the_outcome(data_dir: Path) -> None:

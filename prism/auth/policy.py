@@ -65,6 +65,8 @@ class Action(StrEnum):
     TRIAGE_FEEDBACK = "feedback.triage"
     TAKE_TRAINING = "training.take"
     MANAGE_TRAINING = "training.manage"
+    READ_ANSWERS = "training.read_answers"
+    ANSWER_SURVEYS = "training.answer_surveys"
     READ_DIRECTORY = "people.read"
     MANAGE_USERS = "people.manage_users"
     MANAGE_TEAMS = "people.manage_teams"
@@ -81,6 +83,7 @@ _VIEWER = frozenset(
         Action.MANAGE_OWN_TOKENS,
         Action.READ_LAUNCHES,
         Action.READ_ACCOUNTS,
+        Action.ANSWER_SURVEYS,
     }
 )
 _CONTRIBUTOR = _VIEWER | {

@@ -29,7 +29,10 @@ PEOPLE: tuple[tuple[str, str, Role, str], ...] = (
     ("Sam Carter", "sam.carter@helio.example", Role.CONTRIBUTOR, "Sales"),
     ("Jordan Lee", "jordan.lee@helio.example", Role.CONTRIBUTOR, "Sales"),
     ("Fatima Zahra", "fatima.zahra@helio.example", Role.CONTRIBUTOR, "Sales"),
+    ("Ravi Patel", "ravi.patel@helio.example", Role.CONTRIBUTOR, "Sales"),
+    ("Mia Novak", "mia.novak@helio.example", Role.CONTRIBUTOR, "Sales"),
     ("Chen Jing", "chen.jing@helio.example", Role.CONTRIBUTOR, "Presales"),
+    ("Lucas Moreau", "lucas.moreau@helio.example", Role.CONTRIBUTOR, "Presales"),
     ("Olivia Brooks", "olivia.brooks@helio.example", Role.CONTRIBUTOR, "Marketing"),
     ("Diego Alvarez", "diego.alvarez@helio.example", Role.CONTRIBUTOR, "Customer Success"),
     ("Hana Sato", "hana.sato@helio.example", Role.CONTRIBUTOR, "Customer Success"),
@@ -38,6 +41,9 @@ PEOPLE: tuple[tuple[str, str, Role, str], ...] = (
     ("Tom Anders", "tom.anders@helio.example", Role.VIEWER, "Product"),
     ("Elena Petrova", "elena.petrova@helio.example", Role.VIEWER, "Leadership"),
 )
+
+# Team leads see their team's training progress and answers.
+LEADS = {"Sales": "jordan.lee@helio.example", "Customer Success": "diego.alvarez@helio.example"}
 
 
 def load(session: Session) -> str:
@@ -51,4 +57,7 @@ def load(session: Session) -> str:
         data = UserIn(email=email, name=name, password=PASSWORD, role=role, team_id=teams[team])
         people.create_user(session, SYSTEM, data)
         added += 1
+    for team, email in LEADS.items():
+        lead = people.get_user_by_email(session, email)
+        people.get_team(session, SYSTEM, teams[team]).lead_id = lead.id
     return f"{COMPANY}, {len(teams)} teams, {added} new of {len(PEOPLE)} people"

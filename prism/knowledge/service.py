@@ -97,15 +97,17 @@ def list_items(
 
 
 def items_of_kind(
-    session: Session, actor: Principal, ids: Sequence[int], kind: str, *, field: str
+    session: Session, actor: Principal, ids: Sequence[int], kind: str | None, *, field: str
 ) -> list[Item]:
-    """The items `ids`, in order and once each, if each is a `kind` that `actor` may read;
-    otherwise `Invalid` about `field`, naming the first that is not."""
-    stmt = select(Item).where(Item.id.in_(ids), Item.kind == kind, readable_by(actor))
+    """The items `ids`, in order and once each, if each is a `kind` (any, for None) that
+    `actor` may read; otherwise `Invalid` about `field`, naming the first that is not."""
+    stmt = select(Item).where(Item.id.in_(ids), readable_by(actor))
+    if kind is not None:
+        stmt = stmt.where(Item.kind == kind)
     found = {i.id: i for i in session.scalars(stmt)}
     missing = next((i for i in ids if i not in found), None)
     if missing is not None:
-        raise Invalid.about(field, f"No {kind.replace('_', ' ')} {missing}.")
+        raise Invalid.about(field, f"No {(kind or 'item').replace('_', ' ')} {missing}.")
     return [found[i] for i in dict.fromkeys(ids)]
 
 

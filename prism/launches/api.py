@@ -41,8 +41,6 @@ from prism.launches.schemas import (
     MetricIn,
     MetricOut,
     MoveIn,
-    PersonRef,
-    Ref,
     ResultOut,
     ReviewIn,
     StageChangeOut,
@@ -51,6 +49,7 @@ from prism.launches.schemas import (
 )
 from prism.launches.service import LaunchFilter
 from prism.pagination import Page
+from prism.schemas import PersonRef, Ref
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
 from prism.web.routing import Cursor, IdPath, Limit, api_router, attachment, to_page
 

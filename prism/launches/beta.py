@@ -4,12 +4,12 @@ launch so the feedback loop can weigh it."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from prism.accounts import service as accounts
 from prism.auth.policy import Action, Principal, require
-from prism.errors import Conflict, Invalid, NotFound
+from prism.db import add_unique
+from prism.errors import Invalid, NotFound
 from prism.launches.models import BetaCustomer, BetaFeedback, BetaStatus, Launch
 from prism.launches.schemas import BetaCustomerIn, BetaFeedbackIn
 
@@ -34,12 +34,7 @@ def add_customer(
     taking_part = BetaCustomer(
         launch_id=launch.id, account_id=account.id, contact=data.contact, status=data.status
     )
-    try:
-        with session.begin_nested():
-            session.add(taking_part)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(f"{account.name} is already in this beta.") from None
+    add_unique(session, taking_part, f"{account.name} is already in this beta.")
     return _load(session, launch, taking_part.id)
 
 

@@ -77,6 +77,22 @@ class GateReport:
 
 
 @dataclass(frozen=True)
+class Certified:
+    """How many of the people a launch must ready hold the certification it requires."""
+
+    count: int
+    people: int
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.people if self.people else 0.0
+
+    def __str__(self) -> str:
+        certified = f"{self.count} of {self.people} people in the target teams are certified"
+        return f"{certified} ({self.rate:.0%})"
+
+
+@dataclass(frozen=True)
 class Readiness:
     """Everything the rules read about one launch, loaded once."""
 
@@ -85,8 +101,8 @@ class Readiness:
     beta_statuses: list[BetaStatus]
     metrics: list[Metric]
     checkpoints: list[Checkpoint]
-    # The target teams' certification rate, or None while Prism cannot measure it.
-    certification_rate: float | None
+    # Who in the target teams is certified; None when no certifying module belongs to the launch.
+    certified: Certified | None
     today: date
 
 
@@ -180,16 +196,14 @@ def _certification(r: Readiness, threshold: float | None) -> tuple[State, str]:
     wanted = threshold or 0.0
     if not r.launch.teams:
         return State.BLOCKED, "Choose the teams this launch must ready (Target teams)."
-    if r.certification_rate is None:
+    if r.certified is None:
         return State.NOT_MEASURABLE, (
-            "Certification rates come from enablement (trainings and certifications), which "
-            "Prism does not hold yet, so this rule cannot be measured."
+            "No published certifying training module belongs to this launch, so nobody can be "
+            "certified for it yet; create one under Training and assign it to the target teams."
         )
-    if r.certification_rate >= wanted:
-        return State.PASSED, f"{r.certification_rate:.0%} of the target teams are certified."
-    return State.BLOCKED, (
-        f"Only {r.certification_rate:.0%} of the target teams are certified; {wanted:.0%} needed."
-    )
+    if r.certified.rate >= wanted:
+        return State.PASSED, f"{r.certified}."
+    return State.BLOCKED, f"Only {r.certified}; {wanted:.0%} needed."
 
 
 def _success_metrics(r: Readiness, threshold: float | None) -> tuple[State, str]:

@@ -43,8 +43,10 @@ from prism.launches.schemas import (
     ReviewIn,
     TierIn,
 )
+from prism.people import service as people_service
 from prism.people.models import Team, User
 from prism.render.charts import Marker, line_chart
+from prism.training import readiness as training_readiness
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
 from prism.web.routing import IdPath, page_router
@@ -60,12 +62,11 @@ def _choices(session: Session, user: Principal) -> dict[str, Any]:
     def items(kind: str) -> list[Any]:
         return list_items(session, user, ItemFilter(kind=kind), limit=200).items
 
-    people = session.scalars(select(User).where(User.is_active).order_by(User.name))
     return {
         "products": items("product"),
         "features": items("feature"),
         "teams": list(session.scalars(select(Team).order_by(Team.name))),
-        "people": list(people),
+        "people": people_service.active_people(session),
         "goals": list(Goal),
         "tier_numbers": (1, 2, 3),
     }
@@ -239,6 +240,7 @@ def _launch_page(
         "computations": metrics.COMPUTATIONS,
         "customers": beta.customers(session, user, launch),
         "feedback": beta.feedback(session, user, launch),
+        "certified": training_readiness.certified(session, launch, today),
         **_metrics_context(session, user, launch, today),
         **(_choices(session, user) if may_run else {}),
         **outcome.context,

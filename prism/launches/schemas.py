@@ -18,7 +18,7 @@ from prism.launches.models import (
     Stage,
     tier_problem,
 )
-from prism.schemas import Id, Input, Name, Output
+from prism.schemas import Id, Input, Name, Output, PersonRef, Ref, TeamRef
 
 
 def _known_tier(tier: int) -> int:
@@ -91,21 +91,6 @@ class MoveIn(Input):
     override_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = (
         Field(default="", description="An admin's written reason to move despite a failed gate.")
     )
-
-
-class Ref(Output):
-    id: int
-    title: str
-
-
-class PersonRef(Output):
-    id: int
-    name: str
-
-
-class TeamRef(Output):
-    id: int
-    name: str
 
 
 class BomItemOut(Output):

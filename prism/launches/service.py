@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from prism.audit import service as audit
 from prism.auth.policy import Action, Principal, can, require
+from prism.db import add_unique
 from prism.errors import Conflict, Invalid, NotFound, check_version
 from prism.knowledge.service import items_of_kind
 from prism.launches import bom as bom_service
@@ -30,6 +30,7 @@ from prism.launches.schemas import LaunchIn, LaunchUpdate, MoveIn
 from prism.pagination import PageOf, paginate
 from prism.people.models import Team
 from prism.people.service import active_person
+from prism.training import readiness as training_readiness
 from prism.webhooks import service as webhooks
 
 CHECKPOINT_DAYS = (30, 60, 90)
@@ -159,13 +160,7 @@ def _check_references(
 
 
 def _save(session: Session, launch: Launch) -> None:
-    try:
-        # Added inside the savepoint: opening one flushes what is pending.
-        with session.begin_nested():
-            session.add(launch)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(f"A launch called {launch.name!r} already exists.") from None
+    add_unique(session, launch, f"A launch called {launch.name!r} already exists.")
 
 
 def next_stage(launch: Launch) -> Stage | None:
@@ -187,9 +182,7 @@ def readiness(session: Session, launch: Launch, today: date) -> gates.Readiness:
         checkpoints=list(
             session.scalars(select(Checkpoint).where(Checkpoint.launch_id == launch.id))
         ),
-        # Enablement (trainings and certifications) is what measures this; until Prism holds
-        # it, the certification rule reports that it cannot be measured.
-        certification_rate=None,
+        certified=training_readiness.certified(session, launch, today),
         today=today,
     )
 

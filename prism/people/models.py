@@ -30,6 +30,12 @@ class Team(Audited, Versioned, Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(String(500), default="")
+    # The team lead sees their team's training progress and answers.
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+
+    lead: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[lead_id])
 
     def audit_label(self) -> str:
         return self.name
@@ -55,7 +61,7 @@ class User(Audited, Versioned, Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
 
-    team: Mapped[Team | None] = relationship(lazy="raise")
+    team: Mapped[Team | None] = relationship(lazy="raise", foreign_keys=[team_id])
 
     def audit_label(self) -> str:
         return self.email

@@ -157,7 +157,10 @@ def update_team(
 ) -> Response:
     outcome = attempt(
         session,
-        lambda: service.update_team(session, user, team_id, parse(TeamUpdate, form)),
+        # An empty lead choice means "no lead", not "unchanged".
+        lambda: service.update_team(
+            session, user, team_id, parse(TeamUpdate, {"lead_id": None, **form})
+        ),
         success="Team saved.",
     )
     return _teams_page(request, session, user, outcome)
@@ -179,6 +182,7 @@ def _teams_page(
         "title": "Teams",
         "teams": service.all_teams(session, user),
         "counts": service.member_counts(session),
+        "people": service.active_people(session),
         **outcome.context,
     }
     return render(request, "people/teams.html", context, status_code=outcome.status_code)

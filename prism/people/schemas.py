@@ -17,18 +17,25 @@ Password = Annotated[str, Field(min_length=8, max_length=256)]
 class TeamIn(Input):
     name: TeamName
     description: Annotated[str, Field(max_length=500)] = ""
+    lead_id: Id | None = Field(
+        default=None, description="The team lead: sees the team's training progress and answers."
+    )
 
 
 class TeamUpdate(Input):
     version: int = Field(description="The version you last read; a stale one is refused with 409.")
     name: TeamName | None = None
     description: Annotated[str, Field(max_length=500)] | None = None
+    lead_id: Id | None = Field(
+        default=None, description="Send null to leave the team without a lead."
+    )
 
 
 class TeamOut(Output):
     id: int
     name: str
     description: str
+    lead_id: int | None
     version: int
 
 

@@ -51,13 +51,15 @@ def create_team(session: Session, actor: Principal, data: TeamIn) -> Team:
     require(actor, Action.MANAGE_TEAMS)
     _ensure_team_name_free(session, data.name)
     team = Team(name=data.name, description=data.description)
+    if data.lead_id is not None:
+        team.lead_id = active_person(session, data.lead_id, field="lead_id").id
     session.add(team)
     session.flush()
     return team
 
 
 def update_team(session: Session, actor: Principal, team_id: int, data: TeamUpdate) -> Team:
-    """Rename a department or change its description."""
+    """Rename a department, change its description or its lead."""
     require(actor, Action.MANAGE_TEAMS)
     team = get_team(session, actor, team_id)
     check_version("team", data.version, team.version)
@@ -66,6 +68,9 @@ def update_team(session: Session, actor: Principal, team_id: int, data: TeamUpda
         team.name = data.name
     if data.description is not None:
         team.description = data.description
+    if "lead_id" in data.model_fields_set:
+        lead = data.lead_id
+        team.lead_id = None if lead is None else active_person(session, lead, field="lead_id").id
     session.flush()
     return team
 
@@ -222,6 +227,11 @@ def set_password(
     user.password_hash = hash_password(password)
     session.flush()
     return user
+
+
+def active_people(session: Session) -> list[User]:
+    """Everyone who may sign in, by name: the choices when something is given to someone."""
+    return list(session.scalars(select(User).where(User.is_active).order_by(User.name)))
 
 
 def active_person(session: Session, user_id: int, *, field: str) -> User:

@@ -21,6 +21,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Search", "/search", Action.READ_PUBLISHED),
     NavItem("Content health", "/library/health", Action.EDIT_CONTENT),
     NavItem("Launches", "/launches", Action.READ_LAUNCHES),
+    NavItem("Training", "/training", Action.READ_PUBLISHED),
     NavItem("Deals", "/deals", Action.BUILD_KITS),
     NavItem("Toolkits", "/toolkits", Action.BUILD_KITS),
     NavItem("Share links", "/shares", Action.SHARE_WITH_BUYERS),

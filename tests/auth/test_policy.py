@@ -12,7 +12,14 @@ from prism.people.models import Role
 
 A = Action
 # Written out by hand from the matrix, so a change to the policy must change this too.
-VIEWER = {A.READ_PUBLISHED, A.READ_DIRECTORY, A.MANAGE_OWN_TOKENS, A.READ_LAUNCHES, A.READ_ACCOUNTS}
+VIEWER = {
+    A.READ_PUBLISHED,
+    A.READ_DIRECTORY,
+    A.MANAGE_OWN_TOKENS,
+    A.READ_LAUNCHES,
+    A.READ_ACCOUNTS,
+    A.ANSWER_SURVEYS,
+}
 CONTRIBUTOR = VIEWER | {
     A.PROPOSE_CONTENT,
     A.SUBMIT_FEEDBACK,

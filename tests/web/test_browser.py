@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from prism.app import create_app
 from prism.db import utcnow
-from prism.demo import company, knowledge, launches, toolkits
+from prism.demo import company, knowledge, launches, toolkits, training
 from prism.filestore import LocalFileStore
 from prism.migrate import prepare_database
 from prism.settings import Settings
@@ -42,10 +42,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def serve_demo(tmp: Path, *, training_too: bool = False) -> Iterator[str]:
     """Prism with the demo company on SQLite, served by uvicorn on a free local port."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("browser"))
+    settings = Settings(data_dir=tmp)
     settings.prepare()
     database = prepare_database(settings)
     with database.session_scope() as session:
@@ -53,6 +52,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         knowledge.load(session, LocalFileStore(settings.files_dir), utcnow())
         toolkits.load(session, LocalFileStore(settings.files_dir), utcnow())
         launches.load(session, utcnow())
+        if training_too:
+            training.load(session, utcnow())
     database.dispose()
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -65,6 +66,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     web.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo without its training, so the launch journey's certification is not measured."""
+    yield from serve_demo(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")
