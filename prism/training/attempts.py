@@ -96,8 +96,8 @@ def _check_attempts_left(session: Session, learner: User, module: Module) -> Non
         and used(session, learner.id, module.id) >= module.max_attempts
     ):
         raise Conflict(
-            f"You have used all {module.max_attempts} attempts at {module.title!r}; ask the "
-            "enablement team to reset them."
+            f"You have used all {module.max_attempts} attempts at {module.title!r}; "
+            "no more answers can count."
         )
 
 
