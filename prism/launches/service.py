@@ -28,8 +28,7 @@ from prism.launches.models import (
 )
 from prism.launches.schemas import LaunchIn, LaunchUpdate, MoveIn
 from prism.pagination import PageOf, paginate
-from prism.people.models import Team
-from prism.people.service import active_person
+from prism.people.service import active_person, teams_by_ids
 from prism.training import readiness as training_readiness
 from prism.webhooks import service as webhooks
 
@@ -153,10 +152,7 @@ def _check_references(
     if feature_ids is not None:
         launch.features = items_of_kind(session, actor, feature_ids, "feature", field="feature_ids")
     if team_ids is not None:
-        teams = list(session.scalars(select(Team).where(Team.id.in_(team_ids))))
-        if len(teams) != len(set(team_ids)):
-            raise Invalid.about("team_ids", "Some of the chosen teams do not exist.")
-        launch.teams = teams
+        launch.teams = teams_by_ids(session, team_ids)
 
 
 def _save(session: Session, launch: Launch) -> None:

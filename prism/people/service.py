@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,6 +41,18 @@ def all_teams(session: Session, actor: Principal) -> list[Team]:
     """Every team by name, for pickers and the directory page."""
     require(actor, Action.READ_DIRECTORY)
     return list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def teams_by_ids(
+    session: Session, team_ids: Sequence[int], *, field: str = "team_ids"
+) -> list[Team]:
+    """The teams `team_ids`, in order and once each; `Invalid` naming the first that does not
+    exist."""
+    teams = {t.id: t for t in session.scalars(select(Team).where(Team.id.in_(team_ids)))}
+    missing = next((i for i in team_ids if i not in teams), None)
+    if missing is not None:
+        raise Invalid.about(field, f"No team {missing}.")
+    return [teams[i] for i in dict.fromkeys(team_ids)]
 
 
 def get_team(session: Session, actor: Principal, team_id: int) -> Team:

@@ -14,7 +14,7 @@ from prism.filestore import file_store
 from prism.launches import service as launches
 from prism.pagination import Page
 from prism.schemas import PersonRef, Ref, TeamRef
-from prism.training import attempts, live, readiness, service, surveys
+from prism.training import attempts, live, quiz, readiness, service, surveys
 from prism.training.models import (
     Assignment,
     Attempt,
@@ -525,10 +525,8 @@ def survey_form(
 ) -> list[SurveyQuestionOut]:
     surveys.get_survey(session, user, survey_id)
     return [
-        SurveyQuestionOut(
-            id=q.id, kind=q.kind, prompt=q.prompt, choices=_choices(q, list(range(len(q.choices))))
-        )
-        for q in surveys.questions(session, survey_id)
+        SurveyQuestionOut(id=q.id, kind=q.kind, prompt=q.prompt, choices=_choices(q, order))
+        for q, order in quiz.in_order(surveys.questions(session, survey_id))
     ]
 
 
@@ -675,7 +673,7 @@ def readiness_launch(
     return LaunchReadinessOut(
         launch=Ref(id=launch.id, title=launch.name),
         modules=[Ref(id=m.id, title=m.title) for m in found.modules],
-        people=found.certified.people if found.certified else len(found.rows),
+        people=found.people,
         certified=found.certified.count if found.certified else 0,
         rate=found.certified.rate if found.certified else None,
         rows=[readiness_out(r) for r in found.rows],

@@ -11,7 +11,7 @@ from prism.auth.policy import Action, Principal, require
 from prism.db import touch
 from prism.errors import Conflict, Forbidden, Invalid, NotFound, check_version
 from prism.people.models import User
-from prism.people.service import active_person
+from prism.people.service import active_person, teams_by_ids
 from prism.training import service
 from prism.training.models import Invitation, LiveSession
 from prism.training.schemas import AttendanceIn, LiveSessionIn
@@ -58,7 +58,7 @@ def schedule(
         raise Invalid.about("starts_at", "The start time has passed.")
     if data.module_id is not None:
         service.get_module(session, actor, data.module_id)
-    teams = service.teams_of(session, data.team_ids)
+    teams = teams_by_ids(session, data.team_ids)
     people = {p.id: p for p in (active_person(session, i, field="user_ids") for i in data.user_ids)}
     if teams:
         members = select(User).where(User.is_active, User.team_id.in_([t.id for t in teams]))

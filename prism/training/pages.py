@@ -8,17 +8,17 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Invalid
+from prism.knowledge.models import Item
 from prism.knowledge.service import ItemFilter, list_items
 from prism.launches import service as launches
 from prism.launches.models import Launch
 from prism.markdown import to_html
 from prism.people import service as people
-from prism.people.models import Team, User
+from prism.people.models import User
 from prism.training import attempts, live, quiz, readiness, service, surveys
 from prism.training.models import LiveSession, Module
 from prism.training.schemas import (
@@ -41,8 +41,8 @@ router = page_router()
 MODULE_LISTS = ("team_ids", "item_ids")
 
 
-def _teams(session: Session) -> list[Team]:
-    return list(session.scalars(select(Team).order_by(Team.name)))
+def _products(session: Session, user: Principal) -> list[Item]:
+    return list_items(session, user, ItemFilter(kind="product"), limit=200).items
 
 
 @router.get("/training", response_class=HTMLResponse)
@@ -86,10 +86,10 @@ def modules(request: Request, session: DbSession, user: PageUser) -> HTMLRespons
 
 def _module_choices(session: Session, user: Principal) -> dict[str, Any]:
     return {
-        "products": list_items(session, user, ItemFilter(kind="product"), limit=200).items,
+        "products": _products(session, user),
         "items": list_items(session, user, ItemFilter(), limit=200).items,
         "launches": launches.list_launches(session, user, limit=200).items,
-        "teams": _teams(session),
+        "teams": people.all_teams(session, user),
     }
 
 
@@ -232,7 +232,7 @@ def _module_page(
         "assignments": service.list_assignments(session, user, module_id=module.id)
         if manage
         else [],
-        "teams": _teams(session) if manage else [],
+        "teams": people.all_teams(session, user) if manage else [],
         "people": people.active_people(session) if manage else [],
         "today": today,
         **outcome.context,
@@ -379,7 +379,7 @@ def _live_page(
         "sessions": live.list_sessions(session, user),
         "may_manage": manage,
         "modules": service.list_modules(session, user, limit=200).items if manage else [],
-        "teams": _teams(session) if manage else [],
+        "teams": people.all_teams(session, user) if manage else [],
         "form": form or {},
         "now": now,
         **outcome.context,
@@ -467,9 +467,7 @@ def _surveys_page(
         "title": "Surveys",
         "surveys": surveys.list_surveys(session, user, today=now.date()),
         "may_manage": manage,
-        "products": list_items(session, user, ItemFilter(kind="product"), limit=200).items
-        if manage
-        else [],
+        "products": _products(session, user) if manage else [],
         "form": form,
         "today": now.date(),
         **outcome.context,
@@ -504,24 +502,22 @@ def _survey_page(
     found = surveys.get_survey(session, user, survey_id)
     manage = service.may_manage(user)
     invited = surveys.recipient(session, user, survey_id)
-    products = {
-        p.id: p.title
-        for p in list_items(session, user, ItemFilter(kind="product"), limit=200).items
-    }
+    products = {p.id: p.title for p in _products(session, user)}
     context = {
         "title": found.title,
         "survey": found,
         "may_manage": manage,
         "open": found.is_open(now.date()),
         "invited": invited,
-        "questions": surveys.questions(session, survey_id),
+        "questions": (asked := surveys.questions(session, survey_id)),
+        "form": quiz.in_order(asked),
         "quiz_text": quiz_text
         if quiz_text is not None
         else (
             quiz.as_text(surveys.answer_key(session, user, survey_id), products) if manage else ""
         ),
         "results": surveys.results(session, user, survey_id) if manage and found.sent_at else None,
-        "teams": _teams(session) if manage else [],
+        "teams": people.all_teams(session, user) if manage else [],
         "marks": outcome.value if isinstance(outcome.value, list) else [],
         **outcome.context,
     }
@@ -543,10 +539,7 @@ async def save_survey_questions(
     text = str(form.get("quiz", ""))
 
     def save() -> object:
-        products = {
-            p.title.casefold(): p.id
-            for p in list_items(session, user, ItemFilter(kind="product"), limit=200).items
-        }
+        products = {p.title.casefold(): p.id for p in _products(session, user)}
         drafts = []
         for d in quiz.parse_text(text):
             fields = d.fields()
@@ -622,7 +615,7 @@ def readiness_page(
         "teams": readiness.by_team(session, user, today),
         "people": readiness.by_person(session, user, today, team_id=team_id),
         "team_id": team_id,
-        "team_choices": _teams(session),
+        "team_choices": people.all_teams(session, user),
         "launch": readiness.for_launch(session, user, launch, today) if launch else None,
         "launches": launches.list_launches(session, user, limit=200).items,
     }

@@ -158,6 +158,11 @@ def shuffled(questions: Sequence[Question], rng: random.Random) -> list[list[Any
     return layout
 
 
+def in_order(questions: Iterable[Question]) -> list[tuple[Question, list[int]]]:
+    """Questions with their choices as written (a survey is not shuffled)."""
+    return [(q, list(range(len(q.choices)))) for q in questions]
+
+
 def is_right(question: Question, chosen: Iterable[int]) -> bool:
     """Exactly the right choices, no more and no fewer."""
     return sorted(set(chosen)) == sorted(question.correct)

@@ -194,6 +194,7 @@ def by_team(session: Session, actor: Principal, today: date) -> list[Row]:
 class LaunchReadiness:
     launch: Launch
     modules: list[Module]
+    people: int
     certified: Certified | None
     rows: list[Row]
 
@@ -239,7 +240,7 @@ def for_launch(session: Session, actor: Principal, launch: Launch, today: date) 
     rows = [
         progress.row(p.name, [p], wanted) for p in people if may_see_progress(session, actor, p)
     ]
-    return LaunchReadiness(launch, modules, _figure(progress, people, modules), rows)
+    return LaunchReadiness(launch, modules, len(people), _figure(progress, people, modules), rows)
 
 
 COLUMNS = ("name", "people", "assigned", "completed", "overdue", "certified", "average_score")

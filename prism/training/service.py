@@ -21,7 +21,7 @@ from prism.knowledge.service import items_of_kind
 from prism.launches.models import Launch
 from prism.pagination import PageOf, paginate
 from prism.people.models import Team, User
-from prism.people.service import active_person
+from prism.people.service import active_person, teams_by_ids
 from prism.training.models import Assignment, Module, ModuleStatus, Question
 from prism.training.schemas import (
     AssignmentIn,
@@ -53,18 +53,19 @@ def led_team_ids(session: Session, actor: Principal) -> set[int]:
     return set(session.scalars(select(Team.id).where(Team.lead_id == actor.id)))
 
 
+def _leads(session: Session, actor: Principal, learner: User) -> bool:
+    return learner.team_id is not None and learner.team_id in led_team_ids(session, actor)
+
+
 def may_see_progress(session: Session, actor: Principal, learner: User) -> bool:
     """Learners see their own progress; their team lead and the enablement team see it too."""
-    if actor.id == learner.id or may_manage(actor):
-        return True
-    return learner.team_id is not None and learner.team_id in led_team_ids(session, actor)
+    return actor.id == learner.id or may_manage(actor) or _leads(session, actor, learner)
 
 
 def may_see_answers(session: Session, actor: Principal, learner: User) -> bool:
     """What a learner answered is theirs: only they, their team lead and admins see it."""
-    if actor.id == learner.id or can(actor, Action.READ_ANSWERS):
-        return True
-    return learner.team_id is not None and learner.team_id in led_team_ids(session, actor)
+    own = actor.id == learner.id or can(actor, Action.READ_ANSWERS)
+    return own or _leads(session, actor, learner)
 
 
 def visible_people(session: Session, actor: Principal) -> Select[Any]:
@@ -111,7 +112,7 @@ def create_module(session: Session, actor: Principal, data: ModuleIn) -> Module:
     require(actor, Action.MANAGE_TRAINING)
     fields = data.model_dump(exclude={"team_ids", "item_ids"})
     module = Module(**fields, status=ModuleStatus.DRAFT, owner_id=actor.id, teams=[], items=[])
-    _link(session, actor, module, data.product_id, data.launch_id)
+    _check_links(session, actor, data.product_id, data.launch_id)
     _audience(session, actor, module, data.team_ids, data.item_ids)
     _save(session, module)
     return _loaded(session, module.id)
@@ -129,10 +130,9 @@ def update_module(session: Session, actor: Principal, module_id: int, data: Modu
     module = get_module(session, actor, module_id)
     check_version("training module", data.version, module.version)
     changes = data.model_dump(exclude_unset=True, exclude={"version", "team_ids", "item_ids"})
-    _link(
+    _check_links(
         session,
         actor,
-        module,
         changes.get("product_id", module.product_id),
         changes.get("launch_id", module.launch_id),
     )
@@ -145,12 +145,8 @@ def update_module(session: Session, actor: Principal, module_id: int, data: Modu
     return _loaded(session, module.id)
 
 
-def _link(
-    session: Session,
-    actor: Principal,
-    module: Module,
-    product_id: int | None,
-    launch_id: int | None,
+def _check_links(
+    session: Session, actor: Principal, product_id: int | None, launch_id: int | None
 ) -> None:
     if product_id is not None:
         items_of_kind(session, actor, [product_id], "product", field="product_id")
@@ -166,18 +162,9 @@ def _audience(
     item_ids: Sequence[int] | None,
 ) -> None:
     if team_ids is not None:
-        module.teams = teams_of(session, team_ids)
+        module.teams = teams_by_ids(session, team_ids)
     if item_ids is not None:
         module.items = items_of_kind(session, actor, item_ids, None, field="item_ids")
-
-
-def teams_of(session: Session, team_ids: Sequence[int], *, field: str = "team_ids") -> list[Team]:
-    """The teams `team_ids`, each once; `Invalid` if one does not exist."""
-    teams = {t.id: t for t in session.scalars(select(Team).where(Team.id.in_(team_ids)))}
-    missing = next((i for i in team_ids if i not in teams), None)
-    if missing is not None:
-        raise Invalid.about(field, f"No team {missing}.")
-    return [teams[i] for i in dict.fromkeys(team_ids)]
 
 
 def _save(session: Session, module: Module) -> None:
@@ -253,7 +240,7 @@ def assign(
         raise Invalid.about("due_on", "The due date has passed; choose today or later.")
     # Both sides are set, the empty one to None, so the new assignment reads without a query.
     targets: list[dict[str, object]] = [
-        {"team": t, "user": None} for t in teams_of(session, data.team_ids)
+        {"team": t, "user": None} for t in teams_by_ids(session, data.team_ids)
     ]
     targets += [
         {"user": active_person(session, i, field="user_ids"), "team": None}

@@ -17,6 +17,7 @@ from prism.errors import Conflict, Forbidden, Gone, Invalid, NotFound, check_ver
 from prism.knowledge.models import Item
 from prism.knowledge.service import items_of_kind
 from prism.people.models import Team, User
+from prism.people.service import teams_by_ids
 from prism.training import service
 from prism.training.models import (
     Answer,
@@ -121,7 +122,7 @@ def send(
         raise Conflict("Write the survey's questions before sending it.")
     if data.closes_on is not None and data.closes_on < now.date():
         raise Invalid.about("closes_on", "The closing day has passed; choose today or later.")
-    survey.teams = service.teams_of(session, data.team_ids)
+    survey.teams = teams_by_ids(session, data.team_ids)
     people = session.scalars(select(User).where(User.is_active, User.team_id.in_(data.team_ids)))
     session.add_all(
         SurveyRecipient(survey_id=survey.id, user_id=p.id, team_id=p.team_id) for p in people
