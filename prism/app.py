@@ -22,6 +22,8 @@ from prism.auth import pages as auth_pages
 from prism.db import Database
 from prism.deals import api as deals_api
 from prism.deals import pages as deals_pages
+from prism.feedback import api as feedback_api
+from prism.feedback import pages as feedback_pages
 from prism.jobs import api as jobs_api
 from prism.jobs import pages as jobs_pages
 from prism.jobs.runners import runner_for
@@ -29,10 +31,14 @@ from prism.knowledge import api as knowledge_api
 from prism.knowledge import pages as knowledge_pages
 from prism.launches import api as launches_api
 from prism.launches import pages as launches_pages
+from prism.notifications import api as notifications_api
+from prism.notifications import pages as notifications_pages
 from prism.people import api as people_api
 from prism.people import pages as people_pages
 from prism.render import api as render_api
 from prism.render import pages as render_pages
+from prism.roadmap import api as roadmap_api
+from prism.roadmap import pages as roadmap_pages
 from prism.search import api as search_api
 from prism.search import pages as search_pages
 from prism.settings import Settings
@@ -67,6 +73,9 @@ API_ROUTERS = (
     accounts_api.router,
     webhooks_api.router,
     training_api.router,
+    feedback_api.router,
+    roadmap_api.router,
+    notifications_api.router,
 )
 PAGE_ROUTERS = (
     web_pages.router,
@@ -83,6 +92,9 @@ PAGE_ROUTERS = (
     launches_pages.router,
     webhooks_pages.router,
     training_pages.router,
+    feedback_pages.router,
+    roadmap_pages.router,
+    notifications_pages.router,
 )
 
 

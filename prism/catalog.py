@@ -11,6 +11,8 @@ from prism.auth import tasks as auth_tasks
 from prism.auth.models import ApiToken, LoginFailure, WebSession
 from prism.db import Base
 from prism.deals.models import Deal, DealFocus
+from prism.feedback import tasks as feedback_tasks
+from prism.feedback.models import FeedbackItem, FeedbackTheme, StatusChange
 from prism.jobs.models import Job
 from prism.knowledge.models import (
     Embedding,
@@ -39,8 +41,10 @@ from prism.launches.models import (
     TierDeliverable,
     TierGate,
 )
+from prism.notifications.models import Notification
 from prism.people.models import Team, User
 from prism.render.models import Rendition, Theme
+from prism.roadmap.models import Capability, EnablementRequest
 from prism.shares.models import ShareLink, ShareLinkItem, ShareView
 from prism.toolkits import tasks as toolkit_tasks
 from prism.toolkits.models import KitRule, Toolkit, ToolkitEntry
@@ -75,6 +79,7 @@ __all__ = [
     "BetaCustomer",
     "BetaFeedback",
     "BomItem",
+    "Capability",
     "Certification",
     "Checkpoint",
     "CheckpointResult",
@@ -82,7 +87,10 @@ __all__ = [
     "DealFocus",
     "Delivery",
     "Embedding",
+    "EnablementRequest",
     "Facet",
+    "FeedbackItem",
+    "FeedbackTheme",
     "Invitation",
     "Item",
     "ItemFacet",
@@ -101,6 +109,7 @@ __all__ = [
     "Module",
     "ModuleItem",
     "ModuleTeam",
+    "Notification",
     "Question",
     "Rendition",
     "SearchMiss",
@@ -109,6 +118,7 @@ __all__ = [
     "ShareLinkItem",
     "ShareView",
     "StageChange",
+    "StatusChange",
     "Survey",
     "SurveyRecipient",
     "SurveyResponse",
@@ -124,6 +134,7 @@ __all__ = [
     "Webhook",
     "audit_service",
     "auth_tasks",
+    "feedback_tasks",
     "launch_tasks",
     "toolkit_tasks",
     "training_tasks",

@@ -6,13 +6,10 @@ Scripts and operators depend on these command names and options: keep them stabl
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -20,15 +17,17 @@ import prism.catalog  # noqa: F401  (maps every model, registers audit capture a
 from prism.auth import service as auth_service
 from prism.auth.policy import SYSTEM
 from prism.auth.schemas import TokenIn
-from prism.db import Database, utcnow
+from prism.console import DataDir, console, err, failures_exit, open_database, settings_for
+from prism.db import utcnow
 from prism.errors import PrismError
+from prism.feedback import cli as feedback_cli
 from prism.launches.models import Stage
 from prism.migrate import prepare_database
 from prism.people import service as people_service
 from prism.people.models import Role, User
 from prism.people.schemas import UserIn
 from prism.schemas import parse
-from prism.settings import Settings, SettingsError, load_settings
+from prism.settings import Settings
 
 app = typer.Typer(help="Prism, the product enablement hub.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
@@ -41,45 +40,9 @@ training_app = typer.Typer(
 app.add_typer(user_app, name="user")
 app.add_typer(launch_app, name="launch")
 app.add_typer(training_app, name="training")
+app.add_typer(feedback_cli.app, name="feedback")
 app.add_typer(token_app, name="token")
 app.add_typer(jobs_app, name="jobs")
-# Piped output (scripts, CI logs) gets room for whole emails instead of an 80-column squeeze.
-console = Console(width=None if Console().is_terminal else 200)
-err = Console(stderr=True)
-
-DataDir = Annotated[
-    Path | None,
-    typer.Option("--data-dir", envvar="PRISM_DATA_DIR", help="Prism's data directory."),
-]
-
-
-def settings_for(data_dir: Path | None) -> Settings:
-    """Settings from the environment, with `--data-dir` winning; a bad value exits in one line."""
-    try:
-        overrides = {"data_dir": data_dir} if data_dir is not None else {}
-        return load_settings(**overrides).prepare()
-    except SettingsError as exc:
-        err.print(f"[red]Bad setting:[/red] {exc}")
-        raise typer.Exit(2) from None
-
-
-@contextmanager
-def open_database(settings: Settings) -> Iterator[Database]:
-    database = Database.from_settings(settings)
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
-@contextmanager
-def failures_exit() -> Iterator[None]:
-    """Print a Prism error in one line and exit non-zero, instead of a traceback."""
-    try:
-        yield
-    except PrismError as exc:
-        err.print(f"[red]Error:[/red] {exc.message}")
-        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -131,7 +94,7 @@ def demo(
     ] = True,
 ) -> None:
     """Load the demo company (Helio Systems) into the database, then serve it."""
-    from prism.demo import company, knowledge, launches, toolkits, training
+    from prism.demo import company, feedback, knowledge, launches, toolkits, training
     from prism.filestore import file_store
 
     settings = settings_for(data_dir)
@@ -142,6 +105,7 @@ def demo(
         loaded += ", " + toolkits.load(session, file_store(settings), utcnow())
         loaded += ", " + launches.load(session, utcnow())
         loaded += ", " + training.load(session, utcnow())
+        loaded += ", " + feedback.load(session, utcnow())
     database.dispose()
     console.print(f"Loaded the demo company: {loaded}.")
     console.print(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from prism.errors import Conflict, NotFound
+from prism.errors import Conflict, Invalid, NotFound
 
 if TYPE_CHECKING:
     from prism.settings import Settings
@@ -119,6 +119,14 @@ def get_or_404(session: Session, model: type[M], ident: int, what: str) -> M:
     found = session.get(model, ident)
     if found is None:
         raise NotFound(f"No {what} {ident}.")
+    return found
+
+
+def get_or_invalid(session: Session, model: type[M], ident: int, field: str, what: str) -> M:
+    """The row a request names in `field`, or an `Invalid` about that field."""
+    found = session.get(model, ident)
+    if found is None:
+        raise Invalid.about(field, f"No {what} {ident}.")
     return found
 
 

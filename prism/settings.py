@@ -71,6 +71,30 @@ class Settings(BaseSettings):
         le=3650,
         description="Deals expected to close sooner (and below the value) get the standard kit.",
     )
+    deal_help_value: int = Field(
+        default=100_000,
+        ge=0,
+        le=10**12,
+        description="Requests for help on a deal of at least this value are taken on.",
+    )
+    deal_stuck_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="A deal in proposal or negotiation unchanged this many days is stuck.",
+    )
+    renewal_window_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="A renewal this close, on an account with low health, gets deal help.",
+    )
+    low_health: int = Field(
+        default=50,
+        ge=0,
+        le=100,
+        description="An account health score (0-100) below this is low.",
+    )
     run_jobs_in_process: bool | None = Field(
         default=None,
         description=(

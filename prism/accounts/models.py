@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,6 +21,14 @@ class Account(Audited, Versioned, Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     industry_id: Mapped[int | None] = mapped_column(ForeignKey("facets.id", ondelete="SET NULL"))
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # Annual recurring revenue, in whole units of the company's currency (0: not a customer).
+    arr: Mapped[int] = mapped_column(default=0, server_default="0")
+    segment: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    renewal_on: Mapped[date | None]
+    # The customer-success health score, 0 (about to leave) to 100 (thriving).
+    health: Mapped[int | None]
+    # The day the account left; its ARR stays as what was lost.
+    churned_on: Mapped[date | None]
 
     industry: Mapped[Facet | None] = relationship(lazy="raise")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from prism.schemas import Output
 
 
@@ -10,3 +12,8 @@ class AccountOut(Output):
     name: str
     industry_id: int | None
     external_id: str | None
+    arr: int
+    segment: str
+    renewal_on: date | None
+    health: int | None
+    churned_on: date | None

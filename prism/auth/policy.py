@@ -61,6 +61,7 @@ class Action(StrEnum):
     READ_ACCOUNTS = "accounts.read"
     MANAGE_ACCOUNTS = "accounts.manage"
     MANAGE_WEBHOOKS = "webhooks.manage"
+    READ_FEEDBACK = "feedback.read"
     SUBMIT_FEEDBACK = "feedback.submit"
     TRIAGE_FEEDBACK = "feedback.triage"
     TAKE_TRAINING = "training.take"
@@ -84,6 +85,7 @@ _VIEWER = frozenset(
         Action.READ_LAUNCHES,
         Action.READ_ACCOUNTS,
         Action.ANSWER_SURVEYS,
+        Action.READ_FEEDBACK,
     }
 )
 _CONTRIBUTOR = _VIEWER | {

@@ -1,4 +1,5 @@
-"""Deal pages: the team's deals, recording a new one, and closing it as won or lost."""
+"""Deal pages: the team's deals, recording a new one, and closing it as won or lost with the
+reason (which joins the feedback themes)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from prism.auth.policy import Principal
 from prism.deals import service
 from prism.deals.models import Stage
 from prism.deals.schemas import DealIn, DealUpdate
+from prism.feedback import winloss
+from prism.feedback.models import REASONS
+from prism.feedback.schemas import CloseIn
 from prism.knowledge import facets
 from prism.knowledge.models import Dimension
 from prism.knowledge.service import ItemFilter, list_items
@@ -81,6 +85,9 @@ def _deal_page(
         "title": deal.name,
         "deal": deal,
         "kit": kit_of_deal(session, deal.id),
+        "reasons": REASONS,
+        "competitors": list_items(session, user, ItemFilter(kind="competitor"), limit=200).items,
+        "reasons_given": winloss.reasons_given(session, deal.id),
         **outcome.context,
     }
     return render(request, "deals/deal.html", context, status_code=outcome.status_code)
@@ -102,3 +109,20 @@ async def update(
         success="Deal updated.",
     )
     return _deal_page(request, session, user, deal_id, outcome)
+
+
+@router.post("/deals/{deal_id}/close", response_class=HTMLResponse)
+async def close(
+    request: Request, session: DbSession, user: PageUser, now: Now, deal_id: IdPath
+) -> Response:
+    """Close the deal as won or lost with its reason, which joins the feedback themes."""
+    data = await form_data(request)
+    outcome = attempt(
+        session,
+        lambda: winloss.close_deal(session, user, deal_id, parse(CloseIn, data), now=now),
+        success="",
+    )
+    if outcome.error:
+        return _deal_page(request, session, user, deal_id, outcome)
+    item = outcome.value
+    return RedirectResponse(f"/feedback/themes/{item.theme_id}?added={item.id}", status_code=303)

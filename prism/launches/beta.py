@@ -10,6 +10,9 @@ from prism.accounts import service as accounts
 from prism.auth.policy import Action, Principal, require
 from prism.db import add_unique
 from prism.errors import Invalid, NotFound
+from prism.feedback import service as feedback_loop
+from prism.feedback.models import Origin
+from prism.feedback.schemas import FeedbackIn
 from prism.launches.models import BetaCustomer, BetaFeedback, BetaStatus, Launch
 from prism.launches.schemas import BetaCustomerIn, BetaFeedbackIn
 
@@ -74,7 +77,8 @@ def feedback(session: Session, actor: Principal, launch: Launch) -> list[BetaFee
 def add_feedback(
     session: Session, actor: Principal, launch: Launch, data: BetaFeedbackIn
 ) -> BetaFeedback:
-    """Log what a beta customer said; anyone who may submit feedback may log it."""
+    """Log what a beta customer said; anyone who may submit feedback may log it. It also goes
+    into the feedback loop, tagged with the launch, its product and the account."""
     require(actor, Action.SUBMIT_FEEDBACK)
     enrolled = session.scalar(
         select(BetaCustomer.id).where(
@@ -88,6 +92,14 @@ def add_feedback(
     )
     session.add(said)
     session.flush()
+    heard = FeedbackIn(
+        text=data.body,
+        kind=data.kind,
+        launch_id=launch.id,
+        product_id=launch.product_id,
+        account_id=data.account_id,
+    )
+    feedback_loop.submit(session, actor, heard, origin=Origin.BETA)
     return session.scalars(
         select(BetaFeedback)
         .where(BetaFeedback.id == said.id)

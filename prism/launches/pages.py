@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 from itertools import zip_longest
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, UploadFile
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, can, require
+from prism.feedback.models import Kind as FeedbackKind
 from prism.knowledge.access import may_read
 from prism.knowledge.service import ItemFilter, list_items
 from prism.launches import beta, bom, metrics, reminders, service, tiers
@@ -48,7 +49,7 @@ from prism.people.models import Team, User
 from prism.render.charts import Marker, line_chart
 from prism.training import readiness as training_readiness
 from prism.web.deps import DbSession, Now, PageUser
-from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
+from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse, posted_file
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import render
 
@@ -230,6 +231,7 @@ def _launch_page(
         "may_run": may_run,
         "may_override": can(user, Action.OVERRIDE_GATES),
         "may_log_feedback": can(user, Action.SUBMIT_FEEDBACK),
+        "feedback_kinds": list(FeedbackKind),
         "mine": {i.id for i in launch.bom if bom.may_update(user, i)},
         "readable": {i.item_id for i in launch.bom if i.item and may_read(user, i.item)},
         "candidates": bom.candidates(session, user, launch),
@@ -390,8 +392,7 @@ async def record_value(here: Here, form: Posted, metric_id: IdPath) -> HTMLRespo
 
 @router.post("/launches/{launch_id}/metrics/{metric_id}/csv", response_class=HTMLResponse)
 async def import_values(here: Here, metric_id: IdPath) -> HTMLResponse:
-    upload = (await here.request.form()).get("file")
-    raw = await upload.read() if isinstance(upload, UploadFile) else b""
+    raw = await posted_file(here.request)
 
     def load(launch: Launch) -> int:
         metric = metrics.get_metric(here.session, launch, metric_id)

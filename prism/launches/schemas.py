@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from prism.feedback.models import Kind
 from prism.launches.gates import State
 from prism.launches.models import (
     BetaStatus,
@@ -265,6 +266,9 @@ class BetaCustomerOut(Output):
 class BetaFeedbackIn(Input):
     account_id: Id
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    kind: Kind = Field(
+        default=Kind.FEATURE_REQUEST, description="What sort of feedback, for the feedback loop."
+    )
 
 
 class BetaFeedbackOut(Output):

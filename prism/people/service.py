@@ -55,6 +55,13 @@ def teams_by_ids(
     return [teams[i] for i in dict.fromkeys(team_ids)]
 
 
+def team_of(session: Session, actor: Principal) -> int | None:
+    """The team the actor belongs to (None for the system, or someone in no team)."""
+    if actor.id is None:
+        return None
+    return session.scalar(select(User.team_id).where(User.id == actor.id))
+
+
 def get_team(session: Session, actor: Principal, team_id: int) -> Team:
     require(actor, Action.READ_DIRECTORY)
     return get_or_404(session, Team, team_id, "team")

@@ -8,12 +8,22 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from prism.errors import PrismError
 from prism.schemas import parse
 from prism.web.deps import CSRF_FIELD
 
-__all__ = ["Outcome", "Posted", "attempt", "form_data", "form_with_lists", "parse"]
+__all__ = [
+    "Outcome",
+    "Posted",
+    "attempt",
+    "form_data",
+    "form_with_lists",
+    "parse",
+    "pick",
+    "posted_file",
+]
 
 
 async def form_data(request: Request) -> dict[str, Any]:
@@ -28,6 +38,18 @@ async def form_with_lists(request: Request, *lists: str) -> dict[str, Any]:
     data = await form_data(request)
     data.update({name: [v for v in form.getlist(name) if v] for name in lists})
     return data
+
+
+async def posted_file(request: Request, name: str = "file") -> bytes:
+    """The bytes of the file posted as `name` (empty when none was chosen)."""
+    # Forms hold Starlette's UploadFile, of which FastAPI's is a subclass: test the base.
+    upload = (await request.form()).get(name)
+    return await upload.read() if isinstance(upload, StarletteUpload) else b""
+
+
+def pick(form: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The fields `names` that were posted (a field left empty keeps its default)."""
+    return {name: form[name] for name in names if name in form}
 
 
 Posted = Annotated[dict[str, Any], Depends(form_data)]

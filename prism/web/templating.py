@@ -10,12 +10,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from prism.auth.policy import Action, can
+from prism.money import short_money
 from prism.web.deps import CSRF_COOKIE, csrf_token, get_settings, set_private_cookie
 from prism.web.navigation import navigation_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["Action"] = Action
 templates.env.globals["can"] = can
+templates.env.filters["money"] = short_money
 
 
 def is_htmx(request: Request) -> bool:

@@ -17,6 +17,14 @@ EVENTS = {
     "launch.deliverable_overdue": "A launch deliverable passed its due date and is not done.",
     "launch.checkpoint_due": "A launch's 30, 60 or 90-day checkpoint is due for review.",
     "launch.stage_changed": "A launch moved to another stage.",
+    "feedback.theme_status_changed": (
+        "A feedback theme changed status (reviewed, shared with product, planned, shipped, "
+        "declined); the payload says how many contributors were told in the app."
+    ),
+    "roadmap.capability_status_changed": (
+        "A capability on the enablement roadmap changed status (planned, in progress, "
+        "delivered, declined); the payload says how many requesters were told in the app."
+    ),
 }
 
 

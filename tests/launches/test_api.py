@@ -233,3 +233,28 @@ def test_an_admin_edits_a_tier_on_its_page(
     bad = client.post("/launches/tiers/3", data={**form, "gate": ["ga:vibes"]})
     assert bad.status_code == 422 and "No rule vibes" in bad.text
     assert len(client.get("/api/v1/launch-tiers/3").json()["gates"]) == 2
+
+
+def test_metric_values_are_imported_from_a_csv_file_on_the_launch_page(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    launch = make_launch(session, tier=2)
+    session.commit()
+    sign_in(client, cast.editor.email)
+    token = csrf_from(client.get(f"/launches/{launch.id}").text)
+    headers = bearer(session, cast.editor)
+    metric = client.post(
+        f"/api/v1/launches/{launch.id}/metrics",
+        json={"name": "Accounts live", "target": 40},
+        headers=headers,
+    ).json()
+    answer = client.post(
+        f"/launches/{launch.id}/metrics/{metric['id']}/csv",
+        data={"csrf_token": token},
+        files={"file": ("m.csv", b"date,value\n2027-01-11,14\n2027-01-18,19\n", "text/csv")},
+    )
+    assert answer.status_code == 200 and "Values imported." in answer.text
+    values = client.get(
+        f"/api/v1/launches/{launch.id}/metrics/{metric['id']}/measurements", headers=headers
+    ).json()
+    assert [v["value"] for v in values] == [14, 19]

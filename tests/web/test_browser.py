@@ -9,17 +9,18 @@ import socket
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy.orm import Session
 
 from prism.app import create_app
 from prism.db import utcnow
-from prism.demo import company, knowledge, launches, toolkits, training
+from prism.demo import company, knowledge, launches, toolkits
 from prism.filestore import LocalFileStore
 from prism.migrate import prepare_database
 from prism.settings import Settings
@@ -42,8 +43,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve_demo(tmp: Path, *, training_too: bool = False) -> Iterator[str]:
-    """Prism with the demo company on SQLite, served by uvicorn on a free local port."""
+Loader = Callable[[Session, datetime], str]
+
+
+def serve_demo(tmp: Path, *more: Loader) -> Iterator[str]:
+    """Prism with the demo company on SQLite (with the `more` parts of the demo after the
+    usual ones), served by uvicorn on a free local port."""
     settings = Settings(data_dir=tmp)
     settings.prepare()
     database = prepare_database(settings)
@@ -52,8 +57,8 @@ def serve_demo(tmp: Path, *, training_too: bool = False) -> Iterator[str]:
         knowledge.load(session, LocalFileStore(settings.files_dir), utcnow())
         toolkits.load(session, LocalFileStore(settings.files_dir), utcnow())
         launches.load(session, utcnow())
-        if training_too:
-            training.load(session, utcnow())
+        for load in more:
+            load(session, utcnow())
     database.dispose()
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")

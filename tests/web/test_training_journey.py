@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from prism.demo import training
 from prism.demo.training import LAUNCH_MODULE, MODULES
 from tests.web.test_browser import browser, serve_demo, sign_in
 
@@ -27,7 +28,7 @@ KEY = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from serve_demo(tmp_path_factory.mktemp("training"), training_too=True)
+    yield from serve_demo(tmp_path_factory.mktemp("training"), training.load)
 
 
 def readiness_of(page: Page, server: str) -> str:

@@ -1,0 +1,54 @@
+"""What every `prism` command shares: the consoles, the `--data-dir` option, settings that fail
+in one line, a database opened for the command's run, and Prism errors printed, not raised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from prism.db import Database
+from prism.errors import PrismError
+from prism.settings import Settings, SettingsError, load_settings
+
+# Piped output (scripts, CI logs) gets room for whole emails instead of an 80-column squeeze.
+console = Console(width=None if Console().is_terminal else 200)
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", envvar="PRISM_DATA_DIR", help="Prism's data directory."),
+]
+
+
+def settings_for(data_dir: Path | None) -> Settings:
+    """Settings from the environment, with `--data-dir` winning; a bad value exits in one line."""
+    try:
+        overrides = {"data_dir": data_dir} if data_dir is not None else {}
+        return load_settings(**overrides).prepare()
+    except SettingsError as exc:
+        err.print(f"[red]Bad setting:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def open_database(settings: Settings) -> Iterator[Database]:
+    database = Database.from_settings(settings)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def failures_exit() -> Iterator[None]:
+    """Print a Prism error in one line and exit non-zero, instead of a traceback."""
+    try:
+        yield
+    except PrismError as exc:
+        err.print(f"[red]Error:[/red] {exc.message}")
+        raise typer.Exit(1) from None

@@ -1,0 +1,103 @@
+"""Reading CSV files as people export them: a byte-order mark, quoted commas and line breaks,
+blank lines, another encoding said out loud, dates in the common formats. Every row keeps the
+line it starts on, so a problem can be reported where the user will look for it."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, get_args
+
+from prism.errors import Invalid
+
+# The encodings an export is likely to be in; anything else is refused by name.
+Encoding = Literal["utf-8", "utf-16", "cp1252", "latin-1", "gb18030", "shift_jis"]
+ENCODINGS: tuple[str, ...] = get_args(Encoding)
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # the line of the file the row starts on (the header is line 1)
+    values: dict[str, str]
+
+    def get(self, column: str | None) -> str:
+        """The row's value in `column`, trimmed ("" for no column or a short row)."""
+        return (self.values.get(column) or "").strip() if column else ""
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[Row]
+
+    def require(self, columns: Iterable[str | None]) -> None:
+        """`Invalid` naming the first wanted column the header lacks, and the ones it has."""
+        missing = next((c for c in columns if c and c not in self.header), None)
+        if missing is not None:
+            found = ", ".join(self.header)
+            raise Invalid(f"No column {missing!r} in the header; the columns are: {found}.")
+
+
+def decode(raw: bytes, encoding: str = "utf-8") -> str:
+    """The file's text; a file that is not in `encoding` is refused, saying where it breaks."""
+    if encoding not in ENCODINGS:
+        raise Invalid(f"Unknown encoding {encoding!r}; use one of: {', '.join(ENCODINGS)}.")
+    if encoding == "utf-8":
+        encoding = "utf-8-sig"  # Excel starts its UTF-8 exports with a byte-order mark
+    try:
+        return codecs.decode(raw, encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        others = ", ".join(e for e in ENCODINGS if e != "utf-8")
+        raise Invalid(
+            f"The file is not {encoding.removesuffix('-sig').upper()} text (line {line}, byte "
+            f"{exc.start}); save it as UTF-8 CSV, or name its encoding ({others})."
+        ) from None
+
+
+def read_table(raw: bytes, *, encoding: str = "utf-8") -> Table:
+    """The header and the rows (empty lines are not rows), each with the line it starts on."""
+    text = decode(raw, encoding)
+    handle = io.StringIO(text, newline="")
+    reader = csv.reader(handle)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if not any(header):
+            raise Invalid("The file is empty: it needs a header row naming its columns.")
+        rows = []
+        start = reader.line_num + 1
+        for cells in reader:
+            # Only an empty line is no row: `""` or `,,` is a row whose values are empty.
+            if cells:
+                rows.append(Row(start, dict(zip(header, cells, strict=False))))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise Invalid(f"Line {reader.line_num + 1} is not valid CSV: {exc}.") from None
+    return Table(header, rows)
+
+
+# Unambiguous formats first; slashed dates are month first (as US CRMs export them) unless
+# the caller says the file is day first.
+_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def parse_day(text: str, *, day_first: bool = False) -> date:
+    """A date as exports write it: 2026-11-03, 2026-11-03T10:00:00Z, 3 Nov 2026, Nov 3, 2026,
+    03.11.2026, 11/03/2026 (or 03/11/2026 with `day_first`). `ValueError` otherwise."""
+    value = text.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    slashed = ("%d/%m/%Y", "%d/%m/%y") if day_first else ("%m/%d/%Y", "%m/%d/%y")
+    for fmt in (*_FORMATS, *slashed):
+        try:
+            return datetime.strptime(value.split(" ")[0] if "/" in value else value, fmt).date()
+        except ValueError:
+            continue
+    order = "DD/MM/YYYY" if day_first else "MM/DD/YYYY"
+    raise ValueError(f"{value!r} is not a date (write it as YYYY-MM-DD, 3 Nov 2026 or {order})")

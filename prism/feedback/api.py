@@ -1,0 +1,416 @@
+"""The feedback API: submit items (one by one, or a CSV file) with similar ones suggested, read
+themes with their weight, curate them (rename, pin, merge, split, move items, re-cluster), move
+them through their status, the product digest (JSON, markdown, PDF), and win/loss: reasons on
+closed deals and churned accounts, and the view by competitor, segment and product."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import File, Form, Query, Response, UploadFile
+
+from prism.csvfile import Encoding
+from prism.feedback import digest, imports, service, themes, winloss
+from prism.feedback.imports import OnError
+from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, ThemeStatus
+from prism.feedback.schemas import (
+    ChurnIn,
+    ChurnOut,
+    CloseIn,
+    DigestEntry,
+    FeedbackIn,
+    FeedbackOut,
+    FeedbackThemeOut,
+    FeedbackThemeUpdate,
+    ImportMapping,
+    ImportProblem,
+    ImportReportOut,
+    Match,
+    MergeIn,
+    MoveIn,
+    ReclusterOut,
+    SimilarOut,
+    SplitIn,
+    StatusChangeOut,
+    StatusIn,
+    TallyOut,
+    ThemeDetailOut,
+    ThemeMatch,
+    WeightOut,
+    WinLossOut,
+)
+from prism.feedback.weights import Weight
+from prism.filestore import file_store
+from prism.pagination import Page
+from prism.schemas import MAX_ID, parse
+from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
+from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, attachment, to_page
+
+router = api_router("feedback")
+
+ProductFilter = Annotated[
+    int | None, Query(ge=1, le=MAX_ID, description="Only what is about this product counts.")
+]
+SinceFilter = Annotated[date | None, Query(description="Only what was said on or after this day.")]
+
+
+def theme_out(theme: FeedbackTheme, weight: Weight) -> FeedbackThemeOut:
+    return FeedbackThemeOut(
+        id=theme.id,
+        label=theme.label,
+        named=theme.named,
+        curated=theme.curated,
+        pinned=theme.pinned,
+        status=theme.status,
+        status_note=theme.status_note,
+        version=theme.version,
+        weight=WeightOut.model_validate(weight),
+    )
+
+
+def item_out(item: FeedbackItem) -> FeedbackOut:
+    return FeedbackOut.model_validate(item)
+
+
+@router.post("/feedback", response_model=FeedbackOut, status_code=201, summary="Submit feedback")
+def submit(data: FeedbackIn, session: DbSession, user: CurrentUser, now: Now) -> FeedbackOut:
+    """The item joins the closest theme, or starts one when none is close enough."""
+    return item_out(service.submit(session, user, data, origin=Origin.API, today=now.date()))
+
+
+@router.get("/feedback", response_model=Page[FeedbackOut], summary="Feedback items")
+def list_items(
+    session: DbSession,
+    user: CurrentUser,
+    theme_id: IdQuery = None,
+    kind: Kind | None = None,
+    mine: bool = Query(False, description="Only the items I submitted."),
+    limit: int = Limit,
+    cursor: str | None = Cursor,
+) -> Page[FeedbackOut]:
+    page = service.list_items(
+        session,
+        user,
+        theme_id=theme_id,
+        kind=kind,
+        submitter_id=user.id if mine else None,
+        limit=limit,
+        cursor=cursor,
+    )
+    return to_page(page, FeedbackOut)
+
+
+@router.post("/feedback/import", response_model=ImportReportOut, summary="Import a CSV file")
+async def import_csv(
+    session: DbSession,
+    user: CurrentUser,
+    now: Now,
+    file: Annotated[UploadFile, File(description="A CSV file with a header row.")],
+    text: Annotated[str, Form(description="The column holding what was said.")],
+    kind: Annotated[Kind, Form(description="The kind of rows that do not say theirs.")] = (
+        Kind.FEATURE_REQUEST
+    ),
+    kind_column: Annotated[str | None, Form()] = None,
+    account_column: Annotated[str | None, Form(description="Account name or CRM id.")] = None,
+    deal_column: Annotated[str | None, Form(description="Deal name or number.")] = None,
+    team_column: Annotated[str | None, Form(description="The source team's name.")] = None,
+    product_column: Annotated[str | None, Form()] = None,
+    competitor_column: Annotated[str | None, Form()] = None,
+    said_on_column: Annotated[str | None, Form()] = None,
+    id_column: Annotated[str | None, Form(description="The export's own row id.")] = None,
+    day_first: Annotated[bool, Form(description="Slashed dates are DD/MM/YYYY.")] = False,
+    encoding: Annotated[Encoding, Form()] = "utf-8",
+    on_error: Annotated[
+        OnError,
+        Form(description="reject: import nothing if any row is bad; skip: import the rest."),
+    ] = OnError.REJECT,
+    dry_run: Annotated[bool, Form(description="Check every row, import nothing.")] = False,
+) -> ImportReportOut:
+    """Every row is checked first; a bad row is reported with its line and column. With
+    `on_error=reject` (the default) one bad row imports nothing (422, every problem listed);
+    with `skip` the good rows are imported and the bad ones reported. Rows imported before
+    (same id column value, or the same text, kind, date, account and deal) are skipped."""
+    mapping = parse(
+        ImportMapping,
+        {
+            "text": text,
+            "kind": kind,
+            "kind_column": kind_column,
+            "account_column": account_column,
+            "deal_column": deal_column,
+            "team_column": team_column,
+            "product_column": product_column,
+            "competitor_column": competitor_column,
+            "said_on_column": said_on_column,
+            "id_column": id_column,
+            "day_first": day_first,
+            "encoding": encoding,
+        },
+    )
+    report = imports.import_csv(
+        session,
+        user,
+        await file.read(),
+        mapping,
+        on_error=on_error,
+        dry_run=dry_run,
+        today=now.date(),
+    )
+    return report_out(report)
+
+
+def report_out(report: imports.Report) -> ImportReportOut:
+    return ImportReportOut(
+        rows=report.rows,
+        imported=report.imported,
+        duplicates=report.duplicates,
+        problems=[
+            ImportProblem(line=p.line, column=p.column, message=p.message) for p in report.problems
+        ],
+        dry_run=report.dry_run,
+        summary=report.summary,
+    )
+
+
+@router.get("/feedback/similar", response_model=SimilarOut, summary="Similar themes and items")
+def similar(
+    session: DbSession,
+    user: CurrentUser,
+    text: str = Query(..., max_length=5000, description="What is being typed."),
+    limit: int = Query(5, ge=1, le=20),
+) -> SimilarOut:
+    """As the submitter types: themes and items that already say this, to add weight to."""
+    found = service.similar(session, user, text, limit=limit)
+    return SimilarOut(
+        themes=[
+            ThemeMatch(id=t.id, label=t.label, status=t.status, items=n, similarity=round(s, 3))
+            for t, n, s in found.themes
+        ],
+        items=[Match(id=i.id, text=i.text, similarity=round(s, 3)) for i, s in found.items],
+    )
+
+
+@router.get("/feedback/items/{item_id}", response_model=FeedbackOut, summary="One item")
+def read_item(item_id: IdPath, session: DbSession, user: CurrentUser) -> FeedbackOut:
+    return item_out(service.get_item(session, user, item_id))
+
+
+@router.post("/feedback/items/{item_id}/move", response_model=FeedbackOut, summary="Move an item")
+def move_item(item_id: IdPath, data: MoveIn, session: DbSession, user: CurrentUser) -> FeedbackOut:
+    """Put the item in another theme by hand; re-clustering leaves it there."""
+    themes.move(session, user, item_id, data.theme_id)
+    return item_out(service.get_item(session, user, item_id))
+
+
+@router.get("/feedback/themes", response_model=list[FeedbackThemeOut], summary="Themes")
+def list_themes(
+    session: DbSession,
+    user: CurrentUser,
+    status: ThemeStatus | None = None,
+    product_id: ProductFilter = None,
+    since: SinceFilter = None,
+    sort: str = Query("impact", pattern="^(impact|items|recent)$"),
+) -> list[FeedbackThemeOut]:
+    """Every theme with its weight: pinned first, then by revenue impact."""
+    pairs = themes.list_themes(
+        session, user, status=status, product_id=product_id, since=since, sort=sort
+    )
+    return [theme_out(t, w) for t, w in pairs]
+
+
+@router.get("/feedback/themes/{theme_id}", response_model=ThemeDetailOut, summary="One theme")
+def read_theme(theme_id: IdPath, session: DbSession, user: CurrentUser) -> ThemeDetailOut:
+    return detail_out(session, themes.get_theme(session, user, theme_id))
+
+
+def detail_out(session: DbSession, theme: FeedbackTheme) -> ThemeDetailOut:
+    typical = service.load_items(session, themes.representative_ids(session, theme.id))
+    return ThemeDetailOut(
+        **theme_out(theme, themes.weight_of(session, theme)).model_dump(),
+        representatives=[item_out(i) for i in typical],
+        history=[StatusChangeOut.model_validate(c) for c in themes.history(session, theme.id)],
+    )
+
+
+@router.patch(
+    "/feedback/themes/{theme_id}", response_model=ThemeDetailOut, summary="Rename or pin a theme"
+)
+def update_theme(
+    theme_id: IdPath, data: FeedbackThemeUpdate, session: DbSession, user: CurrentUser
+) -> ThemeDetailOut:
+    return detail_out(session, themes.update_theme(session, user, theme_id, data))
+
+
+@router.post(
+    "/feedback/themes/{theme_id}/status",
+    response_model=ThemeDetailOut,
+    summary="Move a theme to another status",
+)
+def set_status(
+    theme_id: IdPath, data: StatusIn, session: DbSession, user: CurrentUser, now: Now
+) -> ThemeDetailOut:
+    """Everyone who contributed an item is told, in the app and by the
+    `feedback.theme_status_changed` webhook."""
+    return detail_out(session, themes.set_status(session, user, theme_id, data, now=now))
+
+
+@router.post(
+    "/feedback/themes/{theme_id}/merge",
+    response_model=ThemeDetailOut,
+    summary="Merge other themes into this one",
+)
+def merge(theme_id: IdPath, data: MergeIn, session: DbSession, user: CurrentUser) -> ThemeDetailOut:
+    return detail_out(session, themes.merge(session, user, theme_id, data))
+
+
+@router.post(
+    "/feedback/themes/{theme_id}/split",
+    response_model=ThemeDetailOut,
+    status_code=201,
+    summary="Split items out into a new theme",
+)
+def split(theme_id: IdPath, data: SplitIn, session: DbSession, user: CurrentUser) -> ThemeDetailOut:
+    """Answers the new theme."""
+    return detail_out(session, themes.split(session, user, theme_id, data))
+
+
+@router.post("/feedback/recluster", response_model=ReclusterOut, summary="Re-cluster the themes")
+def recluster(session: DbSession, user: CurrentUser) -> ReclusterOut:
+    """Items people placed, and the themes they hold, stay as they are."""
+    done = themes.recluster(session, user)
+    return ReclusterOut(
+        themes_before=done.themes_before,
+        themes_after=done.themes_after,
+        items_moved=done.items_moved,
+        items_held=done.items_held,
+    )
+
+
+@router.get("/feedback/digest", response_model=list[DigestEntry], summary="The product digest")
+def read_digest(
+    session: DbSession,
+    user: CurrentUser,
+    product_id: ProductFilter = None,
+    since: SinceFilter = None,
+    limit: int = Query(10, ge=1, le=50),
+) -> list[DigestEntry]:
+    """The top undecided themes by revenue impact, each with its most typical items."""
+    found = digest.digest(session, user, product_id=product_id, since=since, limit=limit)
+    return [
+        DigestEntry(
+            theme=theme_out(line.theme, line.weight),
+            evidence=[item_out(i) for i in line.evidence],
+        )
+        for line in found.lines
+    ]
+
+
+@router.get(
+    "/feedback/digest.md",
+    summary="The product digest as markdown",
+    response_class=Response,
+    responses={200: {"content": {"text/markdown": {}}}},
+)
+def digest_markdown(
+    session: DbSession,
+    user: CurrentUser,
+    now: Now,
+    product_id: ProductFilter = None,
+    since: SinceFilter = None,
+) -> Response:
+    found = digest.digest(session, user, product_id=product_id, since=since)
+    text = digest.markdown(found, today=now.date())
+    return attachment(text.encode(), f"{found.title}.md", "text/markdown; charset=utf-8")
+
+
+@router.get(
+    "/feedback/digest.pdf",
+    summary="The product digest as a PDF",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def digest_pdf(
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
+    now: Now,
+    product_id: ProductFilter = None,
+    since: SinceFilter = None,
+) -> Response:
+    found = digest.digest(session, user, product_id=product_id, since=since)
+    data = digest.pdf(session, found, store=file_store(settings), today=now.date())
+    return attachment(data, f"{found.title}.pdf", "application/pdf")
+
+
+# --- win/loss and churn -------------------------------------------------------------------
+
+
+@router.post(
+    "/deals/{deal_id}/close",
+    response_model=FeedbackOut,
+    status_code=201,
+    tags=["deals"],
+    summary="Close a deal with its win or loss reason",
+)
+def close_deal(
+    deal_id: IdPath, data: CloseIn, session: DbSession, user: CurrentUser, now: Now
+) -> FeedbackOut:
+    """Closes an open deal as won or lost (or gives the reason for one that closed already).
+    The reason becomes a feedback item and joins the themes."""
+    return item_out(winloss.close_deal(session, user, deal_id, data, now=now))
+
+
+@router.post(
+    "/accounts/{account_id}/churn",
+    response_model=FeedbackOut,
+    status_code=201,
+    tags=["accounts"],
+    summary="Record that an account left, and why",
+)
+def record_churn(
+    account_id: IdPath, data: ChurnIn, session: DbSession, user: CurrentUser, now: Now
+) -> FeedbackOut:
+    return item_out(winloss.record_churn(session, user, account_id, data, today=now.date()))
+
+
+@router.get(
+    "/win-loss", response_model=WinLossOut, summary="Win/loss by competitor, segment, product"
+)
+def win_loss(
+    session: DbSession,
+    user: CurrentUser,
+    since: SinceFilter = None,
+    until: Annotated[date | None, Query(description="Closed on or before this day.")] = None,
+    product_id: ProductFilter = None,
+) -> WinLossOut:
+    found = winloss.view(session, user, since=since, until=until, product_id=product_id)
+    return WinLossOut(
+        since=found.since,
+        until=found.until,
+        overall=tally_out(found.overall),
+        by_competitor=[tally_out(t) for t in found.by_competitor],
+        by_segment=[tally_out(t) for t in found.by_segment],
+        by_product=[tally_out(t) for t in found.by_product],
+        win_reasons=dict(found.win_reasons),
+        churn=ChurnOut(
+            accounts=found.churn.accounts,
+            arr=found.churn.arr,
+            reasons=dict(found.churn.reasons.most_common()),
+            competitors=dict(found.churn.competitors.most_common()),
+        ),
+        unexplained=found.unexplained,
+    )
+
+
+def tally_out(tally: winloss.Tally) -> TallyOut:
+    return TallyOut(
+        name=tally.name,
+        deals=tally.deals,
+        won=tally.won,
+        lost=tally.lost,
+        won_value=tally.won_value,
+        lost_value=tally.lost_value,
+        win_rate=round(tally.win_rate, 3),
+        reasons=dict(tally.reasons.most_common()),
+    )

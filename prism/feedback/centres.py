@@ -1,0 +1,120 @@
+"""Groups kept as the sum of their members' embeddings: feedback themes and the enablement
+roadmap's capabilities. A new member is compared with every group's centre and joins the
+closest (its sum grows) or starts a group of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from prism.embeddings import Vectors, default_embedder, from_bytes, to_bytes
+from prism.errors import Invalid
+from prism.feedback import clustering
+from prism.feedback.models import FeedbackTheme
+from prism.roadmap.models import Capability
+
+Grouped = type[FeedbackTheme] | type[Capability]
+
+
+def sum_of(raw: bytes | None) -> Vectors:
+    """A stored sum as a writable vector (zeros for a group with no members left)."""
+    if raw is None:
+        return np.zeros(default_embedder().dimensions, dtype=np.float32)
+    return from_bytes(raw).copy()
+
+
+def unit_rows(matrix: np.ndarray) -> Vectors:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+def centres(
+    session: Session, model: Grouped, *where: ColumnElement[bool]
+) -> tuple[list[int], Vectors]:
+    """The groups' ids and their unit-length centres, in the same order."""
+    rows = session.execute(select(model.id, model.vector_sum).where(*where)).all()
+    if not rows:
+        return [], np.zeros((0, default_embedder().dimensions), dtype=np.float32)
+    return [int(r.id) for r in rows], unit_rows(np.stack([sum_of(r.vector_sum) for r in rows]))
+
+
+def nearest(
+    session: Session, model: Grouped, vector: Vectors, *where: ColumnElement[bool]
+) -> tuple[int | None, float]:
+    """The closest group and its cosine to `vector` (None when there are no groups)."""
+    ids, unit = centres(session, model, *where)
+    placement = clustering.place(vector, unit)
+    return (None, 0.0) if placement.index is None else (ids[placement.index], placement.similarity)
+
+
+def add(session: Session, model: Grouped, group_id: int, vector: Vectors) -> None:
+    """Move the group's centre towards a new member.
+
+    A plain UPDATE: a moving centre is not an edit, so the group's version stays (and
+    "evaluate" keeps any copy already loaded in the session in step)."""
+    raw = session.scalar(select(model.vector_sum).where(model.id == group_id))
+    session.execute(
+        update(model)
+        .where(model.id == group_id)
+        .values(vector_sum=to_bytes(sum_of(raw) + vector))
+        .execution_options(synchronize_session="evaluate")
+    )
+
+
+def fold(
+    session: Session,
+    model: Grouped,
+    member_group: InstrumentedAttribute[int | None],
+    member_vector: InstrumentedAttribute[bytes],
+    target_id: int,
+    source_ids: Sequence[int],
+    *,
+    field: str,
+    what: str,
+) -> None:
+    """Move every member of the groups `source_ids` into `target_id`, delete those groups and
+    recompute the target's centre; `Invalid` about `field` for itself or a missing group."""
+    if target_id in source_ids:
+        raise Invalid.about(field, f"A {what} cannot be merged into itself.")
+    sources = list(session.scalars(select(model).where(model.id.in_(source_ids))))
+    found = set(session.scalars(select(model.id).where(model.id.in_(source_ids))))
+    missing = next((i for i in source_ids if i not in found), None)
+    if missing is not None:
+        raise Invalid.about(field, f"No {what} {missing}.")
+    session.execute(
+        update(member_group.class_)
+        .where(member_group.in_(list(found)))
+        .values({member_group: target_id})
+        .execution_options(synchronize_session="evaluate")
+    )
+    for source in sources:
+        session.delete(source)  # through the session, so the audit log records it
+    session.flush()
+    recentre(session, model, member_group, member_vector, [target_id])
+
+
+def recentre(
+    session: Session,
+    model: Grouped,
+    member_group: InstrumentedAttribute[int | None],
+    member_vector: InstrumentedAttribute[bytes],
+    group_ids: Sequence[int],
+) -> None:
+    """Recompute the groups' sums from their members (after members moved in or out)."""
+    sums: dict[int, Vectors] = {}
+    for group_id, raw in session.execute(
+        select(member_group, member_vector).where(member_group.in_(group_ids))
+    ):
+        if group_id is not None:
+            vector = from_bytes(raw)
+            sums[group_id] = sums[group_id] + vector if group_id in sums else vector.copy()
+    for group_id in group_ids:
+        session.execute(
+            update(model)
+            .where(model.id == group_id)
+            .values(vector_sum=to_bytes(sums[group_id]) if group_id in sums else None)
+            .execution_options(synchronize_session="evaluate")
+        )

@@ -1,0 +1,190 @@
+"""`prism feedback …`: cluster a file of texts without the app, import a CSV export into the
+themes, re-cluster them, and write the product digest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import SYSTEM, Principal
+from prism.console import DataDir, console, err, failures_exit, open_database, settings_for
+from prism.db import utcnow
+from prism.errors import PrismError
+from prism.knowledge.models import Item
+from prism.people.service import find_user_by_email
+
+app = typer.Typer(
+    help="Feedback: cluster a file, import an export, re-cluster the themes, write the digest.",
+    no_args_is_help=True,
+)
+
+Column = Annotated[str | None, typer.Option(help="The column holding it (matched by name).")]
+
+
+@app.command("cluster")
+def cluster(
+    file: Annotated[Path, typer.Argument(help="A CSV file with a header row.", exists=True)],
+    text_column: Annotated[str, typer.Option(help="The column holding the text.")],
+    out: Annotated[Path, typer.Option(help="Where to write row,theme_id,theme_label.")],
+    k: Annotated[int | None, typer.Option(help="Fix the number of themes.")] = None,
+    encoding: Annotated[str, typer.Option(help="The file's encoding.")] = "utf-8",
+) -> None:
+    """Cluster a file's texts into themes (without being told how many, unless --k), writing one
+    line per input row, in order, with the same clustering as the app."""
+    from prism.feedback import offline
+
+    with failures_exit(), console.status("Embedding and clustering…"):
+        texts = offline.read_text_column(file.read_bytes(), text_column, encoding=encoding)
+        done = offline.cluster_texts(texts, k=k)
+    out.write_text(done.as_csv(), encoding="utf-8")
+    console.print(f"{len(texts)} rows in {done.themes} themes written to {out}.")
+    if done.empty_rows:
+        shown = ", ".join(str(r) for r in done.empty_rows[:10])
+        more = "…" if len(done.empty_rows) > 10 else ""
+        err.print(f"{len(done.empty_rows)} rows had no text (rows {shown}{more}): no theme.")
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="A CSV export with a header row.", exists=True)],
+    text_column: Annotated[str, typer.Option(help="The column holding what was said.")],
+    kind: Annotated[str, typer.Option(help="The kind of rows that do not say theirs.")] = (
+        "feature_request"
+    ),
+    kind_column: Column = None,
+    account_column: Column = None,
+    deal_column: Column = None,
+    team_column: Column = None,
+    product_column: Column = None,
+    competitor_column: Column = None,
+    date_column: Column = None,
+    id_column: Column = None,
+    day_first: Annotated[bool, typer.Option(help="Slashed dates are DD/MM/YYYY.")] = False,
+    encoding: Annotated[str, typer.Option(help="The file's encoding.")] = "utf-8",
+    skip_bad_rows: Annotated[
+        bool, typer.Option(help="Import the good rows when some are bad (else import none).")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option(help="Check every row, import nothing.")] = False,
+    submitter: Annotated[
+        str | None, typer.Option(help="Import as this person (email); else as Prism.")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Import a CSV export into the feedback themes. Every bad row is listed with its line;
+    nothing is imported unless all rows are good (or --skip-bad-rows)."""
+    from prism.feedback import imports
+    from prism.feedback.schemas import ImportMapping
+    from prism.schemas import parse
+
+    values = {
+        "text": text_column,
+        "kind": kind,
+        "kind_column": kind_column,
+        "account_column": account_column,
+        "deal_column": deal_column,
+        "team_column": team_column,
+        "product_column": product_column,
+        "competitor_column": competitor_column,
+        "said_on_column": date_column,
+        "id_column": id_column,
+        "day_first": day_first,
+        "encoding": encoding,
+    }
+    settings = settings_for(data_dir)
+    on_error = imports.OnError.SKIP if skip_bad_rows else imports.OnError.REJECT
+    try:
+        with (
+            open_database(settings) as database,
+            database.session_scope() as session,
+            Progress(console=console, transient=True) as bar,
+        ):
+            task = bar.add_task("Importing", total=None)
+            report = imports.import_csv(
+                session,
+                _actor(session, submitter),
+                file.read_bytes(),
+                parse(ImportMapping, values),
+                on_error=on_error,
+                dry_run=dry_run,
+                max_rows=None,
+                today=utcnow().date(),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except PrismError as exc:
+        err.print(f"[red]Error:[/red] {exc.message}")
+        for error in exc.errors[:50]:
+            err.print(f"  {error['field']}, {error.get('column', '')}: {error['message']}")
+        raise typer.Exit(1) from None
+    console.print(report.summary)
+    for problem in report.problems[:50]:
+        err.print(f"  line {problem.line}, {problem.column}: {problem.message}")
+
+
+def _actor(session: Session, email: str | None) -> Principal:
+    if email is None:
+        return SYSTEM
+    found = find_user_by_email(session, email)
+    if found is None:
+        raise PrismError(f"No one signs in as {email}.")
+    return found
+
+
+@app.command("recluster")
+def recluster(data_dir: DataDir = None) -> None:
+    """Re-cluster the themes now; what people curated stays as it is."""
+    from prism.feedback import themes
+
+    settings = settings_for(data_dir)
+    with (
+        failures_exit(),
+        open_database(settings) as database,
+        database.session_scope() as session,
+        console.status("Re-clustering…"),
+    ):
+        done = themes.recluster(session, SYSTEM)
+    console.print(
+        f"{done.themes_before} themes before, {done.themes_after} after; "
+        f"{done.items_moved} items moved, {done.items_held} held."
+    )
+
+
+@app.command("digest")
+def digest(
+    out: Annotated[Path, typer.Option(help="Where to write it (.pdf or .md).")],
+    product: Annotated[str | None, typer.Option(help="Only this product (its name).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write the product digest (the top undecided themes by revenue impact) as PDF or markdown."""
+    from prism.feedback import digest as digests
+    from prism.filestore import file_store
+
+    settings = settings_for(data_dir)
+    with (
+        failures_exit(),
+        open_database(settings) as database,
+        database.session_scope(writes=False) as session,
+    ):
+        product_id = _product(session, product)
+        found = digests.digest(session, SYSTEM, product_id=product_id)
+        today = utcnow().date()
+        if out.suffix.lower() == ".md":
+            out.write_text(digests.markdown(found, today=today), encoding="utf-8")
+        else:
+            out.write_bytes(digests.pdf(session, found, store=file_store(settings), today=today))
+    console.print(f"Wrote {out} ({len(found.lines)} themes).")
+
+
+def _product(session: Session, name: str | None) -> int | None:
+    if name is None:
+        return None
+    found = session.scalar(
+        select(Item.id).where(Item.kind == "product", func.lower(Item.title) == name.lower())
+    )
+    if found is None:
+        raise PrismError(f"No product called {name}.")
+    return found

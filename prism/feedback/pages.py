@@ -1,0 +1,434 @@
+"""Feedback pages: give feedback (similar themes suggested as you type) or import a CSV file,
+the themes with their weight, one theme with its curation and status, my feedback and what became
+of it, the product digest, and win/loss: closing a deal with its reason, recording a churned
+account, and the view by competitor, segment and product."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prism.accounts.models import Account
+from prism.auth.policy import Action, Principal, can, require
+from prism.csvfile import ENCODINGS
+from prism.deals.models import Deal
+from prism.errors import PrismError
+from prism.feedback import digest, imports, service, themes, winloss
+from prism.feedback.models import REASONS, FeedbackItem, Kind, Origin, ThemeStatus
+from prism.feedback.schemas import (
+    ChurnIn,
+    FeedbackIn,
+    FeedbackThemeUpdate,
+    ImportMapping,
+    MergeIn,
+    SplitIn,
+    StatusIn,
+)
+from prism.filestore import file_store
+from prism.knowledge.models import Item
+from prism.knowledge.service import ItemFilter, list_items
+from prism.web.deps import AppSettings, DbSession, Now, PageUser
+from prism.web.forms import Outcome as FormOutcome
+from prism.web.forms import (
+    Posted,
+    attempt,
+    form_data,
+    form_with_lists,
+    parse,
+    pick,
+    posted_file,
+)
+from prism.web.routing import IdPath, attachment, page_router
+from prism.web.templating import render
+
+router = page_router()
+
+
+def _of_kind(session: Session, user: Principal, kind: str) -> list[Item]:
+    return list_items(session, user, ItemFilter(kind=kind), limit=200).items
+
+
+def _id(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _day(raw: str) -> tuple[date | None, str | None]:
+    """A date from a filter field, or the error to show for it."""
+    try:
+        return (date.fromisoformat(raw) if raw else None), None
+    except ValueError:
+        return None, "Give dates as YYYY-MM-DD."
+
+
+@router.get("/feedback", response_class=HTMLResponse)
+def themes_page(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    status: str = "",
+    product_id: str = "",
+    sort: str = "impact",
+) -> HTMLResponse:
+    chosen = ThemeStatus(status) if status in set(ThemeStatus) else None
+    product = _id(product_id)
+    sort = sort if sort in themes.SORTS else "impact"
+    context = {
+        "title": "Feedback themes",
+        "pairs": themes.list_themes(session, user, status=chosen, product_id=product, sort=sort),
+        "statuses": list(ThemeStatus),
+        "products": _of_kind(session, user, "product"),
+        "chosen": {"status": status, "product_id": product, "sort": sort},
+    }
+    return render(request, "feedback/themes.html", context)
+
+
+def _form_context(session: Session, user: Principal) -> dict[str, Any]:
+    return {
+        "kinds": list(Kind),
+        "reasons": REASONS,
+        "products": _of_kind(session, user, "product"),
+        "competitors": _of_kind(session, user, "competitor"),
+        "accounts": list(session.scalars(select(Account).order_by(Account.name))),
+        "deals": list(session.scalars(select(Deal).order_by(Deal.name).limit(300))),
+    }
+
+
+@router.get("/feedback/new", response_class=HTMLResponse)
+def new_feedback(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    require(user, Action.SUBMIT_FEEDBACK)
+    context = {"title": "Give feedback", "form": {}, **_form_context(session, user)}
+    return render(request, "feedback/new.html", context)
+
+
+@router.post("/feedback/new", response_class=HTMLResponse)
+def submit_feedback(
+    request: Request, session: DbSession, user: PageUser, form: Posted, now: Now
+) -> Response:
+    fields = ("text", "kind", "reason", "said_on", "product_id", "competitor_id", "account_id")
+    values = pick(form, *fields, "deal_id")
+    outcome = attempt(
+        session,
+        lambda: service.submit(
+            session, user, parse(FeedbackIn, values), origin=Origin.FORM, today=now.date()
+        ),
+        success="Thank you: your feedback is in.",
+    )
+    if outcome.error:
+        context = {"title": "Give feedback", "form": form, **_form_context(session, user)}
+        return render(
+            request, "feedback/new.html", context | outcome.context, status_code=outcome.status_code
+        )
+    item: FeedbackItem = outcome.value
+    return RedirectResponse(f"/feedback/themes/{item.theme_id}?added={item.id}", status_code=303)
+
+
+@router.get("/feedback/similar", response_class=HTMLResponse)
+def similar(request: Request, session: DbSession, user: PageUser, text: str = "") -> HTMLResponse:
+    """The fragment under the form's text box: themes and items that already say this."""
+    found = service.similar(session, user, text[:5000], limit=5)
+    return render(request, "feedback/_similar.html", {"found": found})
+
+
+@router.get("/feedback/mine", response_class=HTMLResponse)
+def mine(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    """What I said and what became of it: each item with its theme's status and note."""
+    page = service.list_items(session, user, submitter_id=user.id, limit=200)
+    return render(request, "feedback/mine.html", {"title": "My feedback", "items": page.items})
+
+
+def _theme_page(
+    request: Request,
+    session: Session,
+    user: Principal,
+    theme_id: int,
+    outcome: FormOutcome | None = None,
+    added: int | None = None,
+) -> HTMLResponse:
+    theme = themes.get_theme(session, user, theme_id)
+    may_triage = can(user, Action.TRIAGE_FEEDBACK)
+    others = (
+        [t for t, _ in themes.list_themes(session, user, sort="items") if t.id != theme.id]
+        if may_triage
+        else []
+    )
+    weight = themes.weight_of(session, theme)
+    context = {
+        "title": theme.label,
+        "theme": theme,
+        "weight": weight,
+        "peak": max(weight.trend.values(), default=0) or 1,
+        "representatives": service.load_items(
+            session, themes.representative_ids(session, theme.id)
+        ),
+        "items": service.list_items(session, user, theme_id=theme.id, limit=200).items,
+        "history": themes.history(session, theme.id),
+        "statuses": list(ThemeStatus),
+        "others": others,
+        "may_triage": may_triage,
+        "added": added,
+        **(outcome.context if outcome else {}),
+    }
+    status_code = outcome.status_code if outcome and outcome.error else 200
+    return render(request, "feedback/theme.html", context, status_code=status_code)
+
+
+@router.get("/feedback/themes/{theme_id}", response_class=HTMLResponse)
+def theme_page(
+    request: Request, session: DbSession, user: PageUser, theme_id: IdPath, added: int = 0
+) -> HTMLResponse:
+    outcome = FormOutcome(notice="Thank you: your feedback joined this theme.") if added else None
+    return _theme_page(request, session, user, theme_id, outcome, added or None)
+
+
+@router.post("/feedback/themes/{theme_id}", response_class=HTMLResponse)
+def edit_theme(
+    request: Request, session: DbSession, user: PageUser, theme_id: IdPath, form: Posted
+) -> HTMLResponse:
+    values = {
+        "version": form.get("version"),
+        "label": form.get("label"),
+        "pinned": form.get("pinned") == "on",
+    }
+    outcome = attempt(
+        session,
+        lambda: themes.update_theme(session, user, theme_id, parse(FeedbackThemeUpdate, values)),
+        success="Theme saved.",
+    )
+    return _theme_page(request, session, user, theme_id, outcome)
+
+
+@router.post("/feedback/themes/{theme_id}/status", response_class=HTMLResponse)
+def theme_status(
+    request: Request, session: DbSession, user: PageUser, theme_id: IdPath, form: Posted, now: Now
+) -> HTMLResponse:
+    values = pick(form, "version", "status", "note")
+    outcome = attempt(
+        session,
+        lambda: themes.set_status(session, user, theme_id, parse(StatusIn, values), now=now),
+        success="Status changed; everyone who contributed has been told.",
+    )
+    return _theme_page(request, session, user, theme_id, outcome)
+
+
+@router.post("/feedback/themes/{theme_id}/merge", response_class=HTMLResponse)
+async def merge_themes(
+    request: Request, session: DbSession, user: PageUser, theme_id: IdPath
+) -> HTMLResponse:
+    form = await form_with_lists(request, "theme_ids")
+    outcome = attempt(
+        session,
+        lambda: themes.merge(session, user, theme_id, parse(MergeIn, form)),
+        success="Merged: re-clustering will keep this theme whole.",
+    )
+    return _theme_page(request, session, user, theme_id, outcome)
+
+
+@router.post("/feedback/themes/{theme_id}/split", response_class=HTMLResponse)
+async def split_theme(
+    request: Request, session: DbSession, user: PageUser, theme_id: IdPath
+) -> Response:
+    form = await form_with_lists(request, "item_ids")
+    outcome = attempt(
+        session,
+        lambda: themes.split(session, user, theme_id, parse(SplitIn, form)),
+        success="Split into a new theme.",
+    )
+    if outcome.error:
+        return _theme_page(request, session, user, theme_id, outcome)
+    return RedirectResponse(f"/feedback/themes/{outcome.value.id}", status_code=303)
+
+
+@router.post("/feedback/items/{item_id}/move", response_class=HTMLResponse)
+def move_item(
+    request: Request, session: DbSession, user: PageUser, item_id: IdPath, form: Posted
+) -> Response:
+    item = service.get_item(session, user, item_id)
+    source = item.theme_id
+    outcome = attempt(
+        session,
+        lambda: themes.move(session, user, item_id, _id(form.get("theme_id") or "") or 0),
+        success="Item moved.",
+    )
+    if outcome.error:
+        return _theme_page(request, session, user, source or 0, outcome)
+    return RedirectResponse(f"/feedback/themes/{outcome.value.theme_id}", status_code=303)
+
+
+@router.post("/feedback/recluster")
+def recluster(session: DbSession, user: PageUser) -> Response:
+    themes.recluster(session, user)
+    return RedirectResponse("/feedback", status_code=303)
+
+
+@router.get("/feedback/digest", response_class=HTMLResponse)
+def digest_page(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    now: Now,
+    product_id: str = "",
+    since: str = "",
+) -> HTMLResponse:
+    day, error = _day(since)
+    found = digest.digest(session, user, product_id=_id(product_id), since=day)
+    context = {
+        "title": found.title,
+        "lines": found.lines,
+        "products": _of_kind(session, user, "product"),
+        "chosen": {"product_id": _id(product_id), "since": since if day else ""},
+        "today": now.date(),
+        "error": error,
+    }
+    return render(request, "feedback/digest.html", context)
+
+
+@router.get("/feedback/digest/download.pdf")
+def digest_pdf(
+    session: DbSession,
+    user: PageUser,
+    settings: AppSettings,
+    now: Now,
+    product_id: str = "",
+    since: str = "",
+) -> Response:
+    found = digest.digest(session, user, product_id=_id(product_id), since=_day(since)[0])
+    data = digest.pdf(session, found, store=file_store(settings), today=now.date())
+    return attachment(data, f"{found.title}.pdf", "application/pdf")
+
+
+# --- CSV import ---------------------------------------------------------------------------
+
+MAPPED = (
+    "text",
+    "kind",
+    "kind_column",
+    "account_column",
+    "deal_column",
+    "team_column",
+    "product_column",
+    "competitor_column",
+    "said_on_column",
+    "id_column",
+    "encoding",
+)
+
+
+def _import_page(
+    request: Request,
+    form: dict[str, Any],
+    *,
+    report: imports.Report | None = None,
+    outcome: FormOutcome | None = None,
+) -> HTMLResponse:
+    context = {
+        "title": "Import feedback",
+        "form": form,
+        "kinds": list(Kind),
+        "encodings": ENCODINGS,
+        "report": report,
+        # Problems with rows (not with the form's own fields, which the error line names).
+        "problems": [e for e in (outcome.value or []) if "column" in e] if outcome else [],
+        **(outcome.context if outcome else {}),
+    }
+    status_code = outcome.status_code if outcome and outcome.error else 200
+    return render(request, "feedback/import.html", context, status_code=status_code)
+
+
+@router.get("/feedback/import", response_class=HTMLResponse)
+def import_form(request: Request, user: PageUser) -> HTMLResponse:
+    require(user, Action.SUBMIT_FEEDBACK)
+    return _import_page(request, {"text": "text", "on_error": "reject"})
+
+
+@router.post("/feedback/import", response_class=HTMLResponse)
+async def import_file(
+    request: Request, session: DbSession, user: PageUser, now: Now
+) -> HTMLResponse:
+    form = await form_data(request)
+    form.pop("file", None)
+    raw = await posted_file(request)
+    values = pick(form, *MAPPED) | {"day_first": "day_first" in form}
+    try:
+        report = imports.import_csv(
+            session,
+            user,
+            raw,
+            parse(ImportMapping, values),
+            on_error=imports.OnError.SKIP
+            if form.get("on_error") == "skip"
+            else imports.OnError.REJECT,
+            dry_run=form.get("dry_run") == "on",
+            today=now.date(),
+        )
+    except PrismError as exc:
+        session.rollback()
+        failed = FormOutcome(error=exc.message, status_code=exc.status, value=exc.errors)
+        return _import_page(request, form, outcome=failed)
+    done = FormOutcome(notice=report.summary)
+    return _import_page(request, form, report=report, outcome=done)
+
+
+# --- win/loss -----------------------------------------------------------------------------
+
+
+def _winloss_page(
+    request: Request,
+    session: Session,
+    user: Principal,
+    filters: dict[str, str],
+    outcome: FormOutcome | None = None,
+) -> HTMLResponse:
+    since, bad_since = _day(filters.get("since", ""))
+    until, bad_until = _day(filters.get("until", ""))
+    product = _id(filters.get("product_id", ""))
+    context = {
+        "title": "Win/loss",
+        "view": winloss.view(session, user, since=since, until=until, product_id=product),
+        "products": _of_kind(session, user, "product"),
+        "competitors": _of_kind(session, user, "competitor"),
+        "accounts": list(
+            session.scalars(
+                select(Account).where(Account.churned_on.is_(None)).order_by(Account.name)
+            )
+        ),
+        "churn_reasons": REASONS[Kind.CHURN_REASON],
+        "chosen": {"since": since or "", "until": until or "", "product_id": product},
+        "error": bad_since or bad_until,
+        **(outcome.context if outcome else {}),
+    }
+    status_code = outcome.status_code if outcome and outcome.error else 200
+    return render(request, "feedback/winloss.html", context, status_code=status_code)
+
+
+@router.get("/win-loss", response_class=HTMLResponse)
+def winloss_page(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    since: str = "",
+    until: str = "",
+    product_id: str = "",
+) -> HTMLResponse:
+    filters = {"since": since, "until": until, "product_id": product_id}
+    return _winloss_page(request, session, user, filters)
+
+
+@router.post("/win-loss/churn", response_class=HTMLResponse)
+def record_churn(
+    request: Request, session: DbSession, user: PageUser, form: Posted, now: Now
+) -> Response:
+    account = _id(form.get("account_id") or "") or 0
+    values = pick(form, "reason", "text", "churned_on", "product_id", "competitor_id")
+    outcome = attempt(
+        session,
+        lambda: winloss.record_churn(
+            session, user, account, parse(ChurnIn, values), today=now.date()
+        ),
+        success="Churn recorded; the reason joined the feedback themes.",
+    )
+    return _winloss_page(request, session, user, {}, outcome)

@@ -1,0 +1,335 @@
+"""API shapes for the feedback loop."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from prism.csvfile import Encoding
+from prism.deals.models import Outcome
+from prism.feedback.models import OUTCOME_KINDS, REASONS, Kind, Origin, Reason, ThemeStatus
+from prism.schemas import Id, Input, Name, Output, PersonRef, Ref, TeamRef
+
+Said = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+    Field(description="What was said, in the customer's or the field's words."),
+]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class FeedbackIn(Input):
+    """One thing heard in the field. Only the text is required."""
+
+    text: Said
+    kind: Kind = Kind.FEATURE_REQUEST
+    reason: Reason | None = Field(
+        default=None, description="For win, loss and churn reasons: the structured reason."
+    )
+    said_on: date | None = Field(default=None, description="When it was said; today if absent.")
+    team_id: Id | None = Field(default=None, description="The source team; the submitter's own.")
+    product_id: Id | None = None
+    feature_id: Id | None = None
+    competitor_id: Id | None = None
+    launch_id: Id | None = None
+    account_id: Id | None = None
+    deal_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _reason_fits_kind(self) -> FeedbackIn:
+        problem = reason_problem(self.kind, self.reason)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def reason_problem(kind: Kind, reason: Reason | None) -> str | None:
+    """Why `reason` does not go with `kind`, or None when it does."""
+    if reason is None:
+        return None
+    if kind not in OUTCOME_KINDS:
+        return "Only win, loss and churn reasons take a structured reason."
+    if reason not in REASONS[kind]:
+        fits = ", ".join(r.value for r in REASONS[kind])
+        return f"{reason.value} is not a {kind.label}; choose one of: {fits}."
+    return None
+
+
+class AccountRef(Output):
+    id: int
+    name: str
+    arr: int
+
+
+class LaunchRef(Output):
+    id: int
+    name: str
+
+
+class DealRef(Output):
+    id: int
+    name: str
+    value: int
+    currency: str
+    outcome: str
+
+
+class ThemeRef(Output):
+    id: int
+    label: str
+    status: ThemeStatus
+
+
+class FeedbackOut(Output):
+    id: int
+    text: str
+    kind: Kind
+    reason: Reason | None
+    origin: Origin
+    said_on: date
+    created_at: datetime
+    submitter: PersonRef | None
+    team: TeamRef | None
+    product: Ref | None
+    feature: Ref | None
+    competitor: Ref | None
+    launch: LaunchRef | None
+    account: AccountRef | None
+    deal: DealRef | None
+    theme: ThemeRef | None
+    placed: bool
+
+
+class Match(Output):
+    id: int
+    text: str
+    similarity: float
+
+
+class ThemeMatch(Output):
+    id: int
+    label: str
+    status: ThemeStatus
+    items: int
+    similarity: float
+
+
+class SimilarOut(Output):
+    """What a submitter may add weight to instead of writing a duplicate."""
+
+    themes: list[ThemeMatch]
+    items: list[Match]
+
+
+class Lost(Output):
+    """Deals lost to one competitor (or to no one named) over a theme."""
+
+    competitor: str | None
+    deals: int
+    value: int
+
+
+class WeightOut(Output):
+    items: int
+    accounts: int
+    submitters: int
+    arr: int
+    open_pipeline: int
+    kinds: dict[str, int]
+    reasons: dict[str, int] = Field(description="Structured win, loss and churn reasons.")
+    lost: list[Lost]
+    trend: dict[str, int] = Field(description="Items per month (YYYY-MM), oldest first.")
+    first_said: date | None
+    last_said: date | None
+    impact: int = Field(description="ARR of the accounts plus the open pipeline it touches.")
+
+
+class FeedbackThemeOut(Output):
+    id: int
+    label: str
+    named: bool
+    curated: bool
+    pinned: bool
+    status: ThemeStatus
+    status_note: str
+    version: int
+    weight: WeightOut
+
+
+class StatusChangeOut(Output):
+    status: ThemeStatus
+    note: str
+    at: datetime
+    actor: PersonRef | None
+
+
+class ThemeDetailOut(FeedbackThemeOut):
+    representatives: list[FeedbackOut]
+    history: list[StatusChangeOut]
+
+
+class FeedbackThemeUpdate(Input):
+    version: Id
+    label: Name | None = None
+    pinned: bool | None = None
+
+
+class StatusIn(Input):
+    version: Id
+    status: ThemeStatus
+    note: Note = ""
+
+
+class MergeIn(Input):
+    """Fold the `theme_ids` into this theme: their items move here and the themes go."""
+
+    theme_ids: Annotated[list[Id], Field(min_length=1, max_length=50)]
+
+
+class SplitIn(Input):
+    """Take `item_ids` out of this theme into a new one called `label`."""
+
+    item_ids: Annotated[list[Id], Field(min_length=1, max_length=500)]
+    label: Name
+
+
+class MoveIn(Input):
+    theme_id: Id
+
+
+class ReclusterOut(Output):
+    themes_before: int
+    themes_after: int
+    items_moved: int
+    items_held: int
+
+
+class DigestEntry(Output):
+    theme: FeedbackThemeOut
+    evidence: list[FeedbackOut]
+
+
+Column = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class ImportMapping(Input):
+    """Which columns of a CSV file hold what. Only the text column is required; every other
+    column is optional and matched by name (accounts also by CRM id, deals also by number)."""
+
+    text: Column = Field(description="The column holding what was said.")
+    kind: Kind = Field(
+        default=Kind.FEATURE_REQUEST, description="The kind of rows that do not say theirs."
+    )
+    kind_column: Column | None = None
+    account_column: Column | None = None
+    deal_column: Column | None = None
+    team_column: Column | None = Field(default=None, description="The source team, by name.")
+    product_column: Column | None = None
+    competitor_column: Column | None = None
+    said_on_column: Column | None = None
+    id_column: Column | None = Field(
+        default=None, description="The export's own id for each row: re-importing skips it."
+    )
+    day_first: bool = Field(default=False, description="Slashed dates are DD/MM/YYYY.")
+    encoding: Encoding = "utf-8"
+
+    def columns(self) -> list[str | None]:
+        return [
+            self.text,
+            self.kind_column,
+            self.said_on_column,
+            self.id_column,
+            *(column for _, column, _ in self.references()),
+        ]
+
+    def references(self) -> list[tuple[str, str | None, str]]:
+        """(field, column, what it names) for each column that refers to something."""
+        return [
+            ("account_id", self.account_column, "account"),
+            ("deal_id", self.deal_column, "deal"),
+            ("team_id", self.team_column, "team"),
+            ("product_id", self.product_column, "product"),
+            ("competitor_id", self.competitor_column, "competitor"),
+        ]
+
+
+class ImportProblem(Output):
+    line: int
+    column: str
+    message: str
+
+
+class ImportReportOut(Output):
+    rows: int
+    imported: int
+    duplicates: list[int] = Field(description="Lines already imported before (skipped).")
+    problems: list[ImportProblem]
+    dry_run: bool
+    summary: str
+
+
+class CloseIn(Input):
+    """Close a deal as won or lost, and say why (or say why for a deal that closed already)."""
+
+    version: Id = Field(description="The deal's version, as read.")
+    outcome: Literal[Outcome.WON, Outcome.LOST]
+    reason: Reason
+    text: Said
+    competitor_id: Id | None = Field(default=None, description="Who won it, or who we beat.")
+
+    @model_validator(mode="after")
+    def _reason_fits_outcome(self) -> CloseIn:
+        kind = Kind.WIN_REASON if self.outcome is Outcome.WON else Kind.LOSS_REASON
+        problem = reason_problem(kind, self.reason)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class ChurnIn(Input):
+    """An account left: why, in a structured reason and in words, and to whom."""
+
+    reason: Reason
+    text: Said
+    churned_on: date | None = Field(default=None, description="When it left; today if absent.")
+    product_id: Id | None = None
+    competitor_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _reason_fits_churn(self) -> ChurnIn:
+        problem = reason_problem(Kind.CHURN_REASON, self.reason)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class TallyOut(Output):
+    name: str
+    deals: int
+    won: int
+    lost: int
+    won_value: int
+    lost_value: int
+    win_rate: float
+    reasons: dict[str, int] = Field(description="Loss reasons given, most frequent first.")
+
+
+class ChurnOut(Output):
+    accounts: int
+    arr: int = Field(description="The ARR of the accounts that left.")
+    reasons: dict[str, int]
+    competitors: dict[str, int]
+
+
+class WinLossOut(Output):
+    since: date | None
+    until: date | None
+    overall: TallyOut
+    by_competitor: list[TallyOut]
+    by_segment: list[TallyOut]
+    by_product: list[TallyOut]
+    win_reasons: dict[str, int]
+    churn: ChurnOut
+    unexplained: int = Field(description="Closed deals nobody gave a reason for.")

@@ -1,0 +1,302 @@
+"""Win/loss and churn: why deals close the way they do and why accounts leave.
+
+Each reason is captured where it happens — a seller closing a deal, a customer-success manager
+recording a churned account — as a structured reason, the story in words and the competitor,
+and becomes a feedback item, so it joins the same themes as everything else the field says.
+The win/loss view adds closed deals up by competitor, segment and product.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from prism.accounts.models import Account
+from prism.auth.policy import Action, Principal, require
+from prism.db import get_or_404
+from prism.deals import service as deals
+from prism.deals.models import Deal, Outcome
+from prism.deals.schemas import DealUpdate
+from prism.errors import Conflict, Invalid, check_version
+from prism.feedback import service
+from prism.feedback.models import FeedbackItem, Kind, Origin, Reason
+from prism.feedback.schemas import ChurnIn, CloseIn, FeedbackIn
+from prism.knowledge.service import items_of_kind
+
+UNKNOWN_SEGMENT = "no segment"
+
+
+def account_named(session: Session, name: str) -> Account | None:
+    """The account a deal's customer names (ignoring case), if Prism knows it."""
+    return session.scalar(select(Account).where(func.lower(Account.name) == name.strip().lower()))
+
+
+def close_deal(
+    session: Session, actor: Principal, deal_id: int, data: CloseIn, *, now: datetime
+) -> FeedbackItem:
+    """Close an open deal as won or lost with its reason, or give the reason for a deal that
+    closed already. The reason becomes a feedback item on the deal, its account and product."""
+    deal = deals.get_deal(session, actor, deal_id)
+    deals.require_owner(actor, deal)
+    check_version("deal", data.version, deal.version)
+    _require_competitor(session, actor, data.reason, data.competitor_id)
+    if deal.outcome is Outcome.OPEN:
+        deals.update_deal(
+            session, actor, deal.id, DealUpdate(version=deal.version, outcome=data.outcome), now=now
+        )
+    elif deal.outcome is not data.outcome:
+        raise Conflict(f"This deal was {deal.outcome.value}, not {data.outcome.value}.")
+    account = account_named(session, deal.customer)
+    products = [i.id for i in deal.focus if i.kind == "product"]
+    kind = Kind.WIN_REASON if data.outcome is Outcome.WON else Kind.LOSS_REASON
+    said = FeedbackIn(
+        text=data.text,
+        kind=kind,
+        reason=data.reason,
+        said_on=now.date(),
+        product_id=products[0] if products else None,
+        competitor_id=data.competitor_id,
+        account_id=account.id if account else None,
+        deal_id=deal.id,
+    )
+    return service.submit(session, actor, said, origin=Origin.DEAL, today=now.date())
+
+
+def record_churn(
+    session: Session, actor: Principal, account_id: int, data: ChurnIn, *, today: date
+) -> FeedbackItem:
+    """Record that an account left, and why. Its ARR stays on it as the revenue lost."""
+    require(actor, Action.SUBMIT_FEEDBACK)
+    account = get_or_404(session, Account, account_id, "account")
+    if data.churned_on is not None and data.churned_on > today:
+        raise Invalid.about("churned_on", "An account cannot have left in the future.")
+    _require_competitor(session, actor, data.reason, data.competitor_id)
+    if account.churned_on is None:
+        account.churned_on = data.churned_on or today
+    said = FeedbackIn(
+        text=data.text,
+        kind=Kind.CHURN_REASON,
+        reason=data.reason,
+        said_on=data.churned_on or today,
+        product_id=data.product_id,
+        competitor_id=data.competitor_id,
+        account_id=account.id,
+    )
+    return service.submit(session, actor, said, origin=Origin.ACCOUNT, today=today)
+
+
+def reasons_given(session: Session, deal_id: int) -> list[FeedbackItem]:
+    """The win or loss reasons logged on a deal, oldest first."""
+    return list(
+        session.scalars(
+            select(FeedbackItem)
+            .where(
+                FeedbackItem.deal_id == deal_id,
+                FeedbackItem.kind.in_([Kind.WIN_REASON, Kind.LOSS_REASON]),
+            )
+            .order_by(FeedbackItem.id)
+        )
+    )
+
+
+def _require_competitor(
+    session: Session, actor: Principal, reason: Reason, competitor_id: int | None
+) -> None:
+    if competitor_id is not None:
+        items_of_kind(session, actor, [competitor_id], "competitor", field="competitor_id")
+    elif reason is Reason.COMPETITOR:
+        raise Invalid.about("competitor_id", "Say which competitor it went to.")
+
+
+# --- the win/loss view ------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Closed deals of one competitor, segment or product."""
+
+    name: str
+    won: int = 0
+    lost: int = 0
+    won_value: int = 0
+    lost_value: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def deals(self) -> int:
+        return self.won + self.lost
+
+    @property
+    def win_rate(self) -> float:
+        return self.won / self.deals if self.deals else 0.0
+
+    def count(self, deal: Deal, reasons: Iterable[Reason]) -> None:
+        if deal.outcome is Outcome.WON:
+            self.won, self.won_value = self.won + 1, self.won_value + deal.value
+        else:
+            self.lost, self.lost_value = self.lost + 1, self.lost_value + deal.value
+            self.reasons.update(r.label for r in reasons)
+
+
+@dataclass
+class Churned:
+    accounts: int = 0
+    arr: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    competitors: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class WinLoss:
+    since: date | None
+    until: date | None
+    overall: Tally
+    by_competitor: list[Tally]
+    by_segment: list[Tally]
+    by_product: list[Tally]
+    win_reasons: list[tuple[str, int]]
+    churn: Churned
+    unexplained: int  # closed deals with no reason given
+
+
+def view(
+    session: Session,
+    actor: Principal,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    product_id: int | None = None,
+) -> WinLoss:
+    """Closed deals (and churned accounts) in the period, added up by competitor, segment and
+    product, with the reasons given."""
+    require(actor, Action.READ_FEEDBACK)
+    closed = _closed_deals(session, since, until, product_id)
+    reasons = _reasons_by_deal(session, [d.id for d in closed])
+    segments = _segments(session, {d.customer for d in closed})
+    overall = Tally("All closed deals")
+    tallies: dict[str, dict[str, Tally]] = defaultdict(dict)
+    win_reasons: Counter[str] = Counter()
+    for deal in closed:
+        given = reasons.get(deal.id, [])
+        overall.count(deal, [r for r, _ in given])
+        if deal.outcome is Outcome.WON:
+            win_reasons.update(r.label for r, _ in given)
+        facing = {i.title for i in deal.focus if i.kind == "competitor"}
+        facing |= {name for _, name in given if name}
+        groups = {
+            "competitor": facing or {"no competitor named"},
+            "segment": {segments.get(deal.customer.lower(), UNKNOWN_SEGMENT)},
+            "product": {i.title for i in deal.focus if i.kind == "product"} or {"no product"},
+        }
+        for dimension, names in groups.items():
+            for name in names:
+                tallies[dimension].setdefault(name, Tally(name)).count(deal, [r for r, _ in given])
+    return WinLoss(
+        since=since,
+        until=until,
+        overall=overall,
+        by_competitor=_ranked(tallies["competitor"]),
+        by_segment=_ranked(tallies["segment"]),
+        by_product=_ranked(tallies["product"]),
+        win_reasons=win_reasons.most_common(),
+        churn=_churn(session, since, until, product_id),
+        unexplained=sum(1 for d in closed if d.id not in reasons),
+    )
+
+
+def _ranked(tallies: dict[str, Tally]) -> list[Tally]:
+    return sorted(tallies.values(), key=lambda t: (-t.deals, t.name))
+
+
+def _moment(day: date | None, *, end: bool = False) -> datetime | None:
+    if day is None:
+        return None
+    return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
+
+
+def _closed_deals(
+    session: Session, since: date | None, until: date | None, product_id: int | None
+) -> list[Deal]:
+    stmt = (
+        select(Deal)
+        .where(Deal.outcome.in_([Outcome.WON, Outcome.LOST]))
+        .options(selectinload(Deal.focus))
+        .order_by(Deal.id)
+    )
+    start, end = _moment(since), _moment(until, end=True)
+    if start is not None:
+        stmt = stmt.where(Deal.closed_at >= start)
+    if end is not None:
+        stmt = stmt.where(Deal.closed_at <= end)
+    found = list(session.scalars(stmt))
+    if product_id is None:
+        return found
+    return [d for d in found if any(i.id == product_id for i in d.focus)]
+
+
+def _reasons_by_deal(
+    session: Session, deal_ids: list[int]
+) -> dict[int, list[tuple[Reason, str | None]]]:
+    """The structured reasons given on each deal, with the competitor each names."""
+    items = session.scalars(
+        select(FeedbackItem)
+        .where(
+            FeedbackItem.deal_id.in_(deal_ids),
+            FeedbackItem.kind.in_([Kind.WIN_REASON, Kind.LOSS_REASON]),
+            FeedbackItem.reason.is_not(None),
+        )
+        .options(selectinload(FeedbackItem.competitor))
+    )
+    found: dict[int, list[tuple[Reason, str | None]]] = defaultdict(list)
+    for item in items:
+        if item.deal_id is not None and item.reason is not None:
+            found[item.deal_id].append(
+                (item.reason, item.competitor.title if item.competitor else None)
+            )
+    return found
+
+
+def _segments(session: Session, customers: set[str]) -> dict[str, str]:
+    """Each customer's segment (by its account), keyed by the lower-cased name."""
+    lowered = [c.lower() for c in customers]
+    rows = session.execute(
+        select(Account.name, Account.segment).where(func.lower(Account.name).in_(lowered))
+    )
+    return {name.lower(): segment or UNKNOWN_SEGMENT for name, segment in rows}
+
+
+def _churn(
+    session: Session, since: date | None, until: date | None, product_id: int | None
+) -> Churned:
+    """Accounts that left in the period (those that named the product, with `product_id`)."""
+    stmt = select(Account).where(Account.churned_on.is_not(None))
+    if since is not None:
+        stmt = stmt.where(Account.churned_on >= since)
+    if until is not None:
+        stmt = stmt.where(Account.churned_on <= until)
+    accounts = {a.id: a for a in session.scalars(stmt)}
+    items = list(
+        session.scalars(
+            select(FeedbackItem)
+            .where(
+                FeedbackItem.kind == Kind.CHURN_REASON,
+                FeedbackItem.account_id.in_(list(accounts)),
+            )
+            .options(selectinload(FeedbackItem.competitor))
+        )
+    )
+    if product_id is not None:
+        items = [i for i in items if i.product_id == product_id]
+        accounts = {i.account_id: accounts[i.account_id] for i in items if i.account_id}
+    churned = Churned(accounts=len(accounts), arr=sum(a.arr for a in accounts.values()))
+    for item in items:
+        if item.reason is not None:
+            churned.reasons[item.reason.label] += 1
+        if item.competitor is not None:
+            churned.competitors[item.competitor.title] += 1
+    return churned
