@@ -211,11 +211,12 @@ TOPICS: list[tuple[Kind, str, str | None, tuple[str, ...], list[str]]] = [
 # The same thing, as different people write it down.
 RETOLD = (
     "{said}",
+    "{said}",
+    "{said}.",
     "{said}.",
     "{account}: {said}",
-    "Heard again at {account}. {said}",
-    "{said} (came up in the quarterly review)",
-    "From the call with {account} today: {said}",
+    "{said} ({account})",
+    "{said}, again",
 )
 # Closed deals with the reason the seller gave: (name, customer, product, competitor, value,
 # days ago, outcome, reason, what the seller wrote, seller). Deals the toolkit demo closed

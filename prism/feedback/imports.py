@@ -182,7 +182,7 @@ def _values(
         except ValueError as exc:
             problem(mapping.said_on_column, str(exc))
         else:
-            if day > today:
+            if day > today + service.ONE_DAY:
                 problem(mapping.said_on_column, f"{day} is in the future")
             values["said_on"] = day
     for field_name, column, what in mapping.references():
@@ -203,7 +203,8 @@ def kind_named(text: str) -> Kind | None:
 
 def _key(row: Row, mapping: ImportMapping, data: FeedbackIn) -> str:
     if mapping.id_column and row.get(mapping.id_column):
-        return f"csv:{row.get(mapping.id_column)}"[:200]
+        # Named by its column too: two tools' exports rarely share an id column's name.
+        return f"csv:{mapping.id_column}:{row.get(mapping.id_column)}"[:200]
     said = "|".join(
         str(v) for v in (data.text, data.kind.value, data.said_on, data.account_id, data.deal_id)
     )

@@ -25,7 +25,10 @@ from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_pag
 router = api_router("roadmap")
 
 
-def capability_out(capability: Capability, demand: service.Demand) -> CapabilityOut:
+def capability_out(
+    capability: Capability, demand: service.Demand, user: CurrentUser
+) -> CapabilityOut:
+    asset = service.delivered_as(user, capability)
     return CapabilityOut(
         id=capability.id,
         title=capability.title,
@@ -34,7 +37,7 @@ def capability_out(capability: Capability, demand: service.Demand) -> Capability
         note=capability.note,
         target_on=capability.target_on,
         owner=PersonRef.model_validate(capability.owner) if capability.owner else None,
-        asset=Ref.model_validate(capability.asset) if capability.asset else None,
+        asset=Ref.model_validate(asset) if asset else None,
         version=capability.version,
         requests=demand.requests,
         requesters=len(demand.requesters),
@@ -43,9 +46,9 @@ def capability_out(capability: Capability, demand: service.Demand) -> Capability
     )
 
 
-def _one(session: DbSession, capability: Capability) -> CapabilityOut:
+def _one(session: DbSession, capability: Capability, user: CurrentUser) -> CapabilityOut:
     demand = service.demand(session, [capability.id]).get(capability.id, service.Demand())
-    return capability_out(capability, demand)
+    return capability_out(capability, demand, user)
 
 
 @router.post(
@@ -120,12 +123,13 @@ def roadmap(
     session: DbSession, user: CurrentUser, status: CapabilityStatus | None = None
 ) -> list[CapabilityOut]:
     """Every capability with the demand behind it, most requested first."""
-    return [capability_out(c, d) for c, d in service.capabilities(session, user, status=status)]
+    pairs = service.capabilities(session, user, status=status)
+    return [capability_out(c, d, user) for c, d in pairs]
 
 
 @router.get("/roadmap/{capability_id}", response_model=CapabilityOut, summary="One capability")
 def read_capability(capability_id: IdPath, session: DbSession, user: CurrentUser) -> CapabilityOut:
-    return _one(session, service.get_capability(session, user, capability_id))
+    return _one(session, service.get_capability(session, user, capability_id), user)
 
 
 @router.patch(
@@ -138,7 +142,8 @@ def update_capability(
 ) -> CapabilityOut:
     """A new status is told to every requester (in the app and by the
     `roadmap.capability_status_changed` webhook)."""
-    return _one(session, service.update_capability(session, user, capability_id, data, now=now))
+    changed = service.update_capability(session, user, capability_id, data, now=now)
+    return _one(session, changed, user)
 
 
 @router.post(
@@ -149,4 +154,4 @@ def update_capability(
 def merge(
     capability_id: IdPath, data: CapabilityMergeIn, session: DbSession, user: CurrentUser
 ) -> CapabilityOut:
-    return _one(session, service.merge(session, user, capability_id, data))
+    return _one(session, service.merge(session, user, capability_id, data), user)

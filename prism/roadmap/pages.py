@@ -41,6 +41,7 @@ def roadmap(request: Request, session: DbSession, user: PageUser) -> HTMLRespons
         "title": "Enablement roadmap",
         "columns": {s: [p for p in pairs if p[0].status is s] for s in service.COLUMNS},
         "declined": [p for p in pairs if p[0].status is CapabilityStatus.DECLINED],
+        "delivered_as": {c.id: service.delivered_as(user, c) for c, _ in pairs},
         "help": (
             service.list_requests(session, user, open_help=True, limit=50).items
             if can(user, Action.TRIAGE_FEEDBACK)
@@ -181,6 +182,7 @@ def _capability_page(
     context = {
         "title": capability.title,
         "capability": capability,
+        "delivered_as": service.delivered_as(user, capability),
         "demand": demand,
         "requests": service.list_requests(
             session, user, capability_id=capability.id, limit=200

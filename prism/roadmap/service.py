@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from prism.accounts.models import Account
@@ -18,6 +18,8 @@ from prism.deals.models import Deal, Outcome
 from prism.embeddings import default_embedder, to_bytes
 from prism.errors import Invalid, NotFound, check_version
 from prism.feedback import centres, clustering, winloss
+from prism.knowledge.access import may_read
+from prism.knowledge.models import Item
 from prism.knowledge.service import items_of_kind
 from prism.notifications.service import announce
 from prism.pagination import PageOf, paginate
@@ -57,7 +59,16 @@ def readable_by(actor: Principal) -> ColumnElement[bool]:
     """The requests `actor` may read: the enablement team reads all, others their own."""
     if can(actor, Action.TRIAGE_FEEDBACK):
         return true()
+    if actor.id is None:
+        return false()
     return EnablementRequest.requester_id == actor.id
+
+
+def delivered_as(actor: Principal, capability: Capability) -> Item | None:
+    """The library item that delivers the capability, if `actor` may open it (a draft stays
+    the enablement team's until it is published)."""
+    asset = capability.asset
+    return asset if asset is not None and may_read(actor, asset) else None
 
 
 # --- intake -------------------------------------------------------------------------------

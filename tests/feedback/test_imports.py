@@ -87,7 +87,7 @@ def test_the_good_rows_are_imported_when_the_user_says_so(session: Session, cast
     )
     assert (price.kind, price.said_on) == (Kind.PRICING, date(2026, 11, 3))
     assert sso.account_id != price.account_id and sso.theme_id is not None
-    assert sso.submitter_id == cast.csm.id and sso.external_id == "csv:T-1"
+    assert sso.submitter_id == cast.csm.id and sso.external_id == "csv:Ticket:T-1"
     again = run(session, cast.csm, EXPORT.encode(), on_error=OnError.SKIP)
     assert again.imported == 0 and again.duplicates == [2, 3] and count(session) == 2
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import ROLES, Cast, bearer
 from tests.feedback.factories import make_deal
+from tests.knowledge.factories import make_item
 from tests.web.test_pages import csrf_from, sign_in
 
 ASKING = {"admin", "editor", "seller", "csm"}
@@ -144,3 +145,26 @@ def test_an_editor_plans_a_capability_on_its_page(
     assert stale.status_code == 409
     seller_view = client.get("/api/v1/notifications", headers=headers).json()
     assert seller_view["items"][0]["subject"] == "“GuardianDB battlecard” is now in progress"
+
+
+def test_a_draft_that_delivers_a_capability_stays_hidden_from_readers(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    draft = make_item(session, "battlecard", title="Secret draft battlecard", publish=False)
+    session.commit()
+    seller = bearer(session, cast.seller)
+    made = client.post(
+        "/api/v1/enablement-requests",
+        json={"need": "asset", "text": "A refreshed GuardianDB battlecard"},
+        headers=seller,
+    ).json()
+    path = f"/api/v1/roadmap/{made['capability']['id']}"
+    editor = bearer(session, cast.editor)
+    delivered = client.patch(
+        path, json={"version": 1, "status": "delivered", "asset_id": draft.id}, headers=editor
+    )
+    assert delivered.status_code == 200 and delivered.json()["asset"]["id"] == draft.id
+    assert client.get(path, headers=seller).json()["asset"] is None
+    sign_in(client, cast.seller.email)
+    assert "Secret draft battlecard" not in client.get("/roadmap").text
+    assert "Secret draft battlecard" not in client.get(path.replace("/api/v1", "")).text
