@@ -101,10 +101,10 @@ def submit_many(
 def check_references(session: Session, actor: Principal, rows: Sequence[FeedbackIn]) -> None:
     """Every id the items name exists (and their library items are readable and of their kind);
     otherwise `Invalid` about the field, naming the first that does not."""
-    for name, kind in (("product", "product"), ("feature", "feature"), ("competitor", None)):
-        ids = _named(rows, f"{name}_id")
+    for kind in ("product", "feature", "competitor"):
+        ids = _named(rows, f"{kind}_id")
         if ids:
-            items_of_kind(session, actor, ids, kind or name, field=f"{name}_id")
+            items_of_kind(session, actor, ids, kind, field=f"{kind}_id")
     teams = _named(rows, "team_id")
     if teams:
         teams_by_ids(session, teams, field="team_id")
