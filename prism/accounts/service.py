@@ -26,6 +26,17 @@ def list_accounts(
     return paginate(session, stmt, key=Account.id, limit=limit, cursor=cursor)
 
 
+def all_accounts(
+    session: Session, actor: Principal, *, current_only: bool = False
+) -> list[Account]:
+    """Every account by name (those that have not left, with `current_only`), for a picker."""
+    require(actor, Action.READ_ACCOUNTS)
+    stmt = select(Account).order_by(Account.name)
+    if current_only:
+        stmt = stmt.where(Account.churned_on.is_(None))
+    return list(session.scalars(stmt))
+
+
 def find_or_create(session: Session, actor: Principal, name: str) -> Account:
     """The account called `name` (ignoring case), created if Prism has not met it yet."""
     require(actor, Action.MANAGE_ACCOUNTS)

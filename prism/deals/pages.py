@@ -17,8 +17,8 @@ from prism.feedback import winloss
 from prism.feedback.models import REASONS
 from prism.feedback.schemas import CloseIn
 from prism.knowledge import facets
-from prism.knowledge.models import Dimension
-from prism.knowledge.service import ItemFilter, list_items
+from prism.knowledge.models import Dimension, Item
+from prism.knowledge.service import choices
 from prism.toolkits.service import kit_of_deal
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome, attempt, form_data, form_with_lists, parse
@@ -30,8 +30,8 @@ MULTI = ("product_ids", "persona_ids", "competitor_ids")
 
 
 def _choices(session: Session, user: Principal) -> dict[str, Any]:
-    def items(kind: str) -> list[Any]:
-        return list_items(session, user, ItemFilter(kind=kind), limit=200).items
+    def items(kind: str) -> list[Item]:
+        return choices(session, user, kind)
 
     return {
         "industries": facets.list_facets(session, user, Dimension.INDUSTRY),
@@ -86,7 +86,7 @@ def _deal_page(
         "deal": deal,
         "kit": kit_of_deal(session, deal.id),
         "reasons": REASONS,
-        "competitors": list_items(session, user, ItemFilter(kind="competitor"), limit=200).items,
+        "competitors": choices(session, user, "competitor"),
         "reasons_given": winloss.reasons_given(session, deal.id),
         **outcome.context,
     }

@@ -36,6 +36,15 @@ def list_deals(
     return paginate(session, stmt, key=Deal.id, limit=limit, cursor=cursor, newest_first=True)
 
 
+def deal_choices(session: Session, actor: Principal, *, open_only: bool = False) -> list[Deal]:
+    """Deals by name (the open ones, with `open_only`), for a form's picker."""
+    require(actor, Action.BUILD_KITS)
+    stmt = select(Deal).order_by(Deal.name).limit(300)
+    if open_only:
+        stmt = stmt.where(Deal.outcome == Outcome.OPEN)
+    return list(session.scalars(stmt))
+
+
 def get_deal(session: Session, actor: Principal, deal_id: int) -> Deal:
     require(actor, Action.BUILD_KITS)
     deal = session.scalar(select(Deal).where(Deal.id == deal_id).options(*LOADED))

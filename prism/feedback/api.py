@@ -225,11 +225,11 @@ def read_theme(theme_id: IdPath, session: DbSession, user: CurrentUser) -> Theme
 
 
 def detail_out(session: DbSession, theme: FeedbackTheme) -> ThemeDetailOut:
-    typical = service.load_items(session, themes.representative_ids(session, theme.id))
+    found = service.theme_detail(session, theme)
     return ThemeDetailOut(
-        **theme_out(theme, themes.weight_of(session, theme)).model_dump(),
-        representatives=[item_out(i) for i in typical],
-        history=[StatusChangeOut.model_validate(c) for c in themes.history(session, theme.id)],
+        **theme_out(theme, found.weight).model_dump(),
+        representatives=[item_out(i) for i in found.representatives],
+        history=[StatusChangeOut.model_validate(c) for c in found.history],
     )
 
 

@@ -41,27 +41,45 @@ def centres(
     return [int(r.id) for r in rows], unit_rows(np.stack([sum_of(r.vector_sum) for r in rows]))
 
 
-def nearest(
-    session: Session, model: Grouped, vector: Vectors, *where: ColumnElement[bool]
-) -> tuple[int | None, float]:
-    """The closest group and its cosine to `vector` (None when there are no groups)."""
-    ids, unit = centres(session, model, *where)
-    placement = clustering.place(vector, unit)
-    return (None, 0.0) if placement.index is None else (ids[placement.index], placement.similarity)
+class Placer:
+    """Places new members among the groups (those matching `where`): each joins the closest
+    group close enough, whose centre moves towards it. The centres are read once and written
+    back by `save`, so a batch of thousands costs one read and one write per group touched."""
 
+    def __init__(self, session: Session, model: Grouped, *where: ColumnElement[bool]) -> None:
+        self.session, self.model = session, model
+        rows = session.execute(select(model.id, model.vector_sum).where(*where)).all()
+        self.ids = [int(r.id) for r in rows]
+        self.sums = [sum_of(r.vector_sum) for r in rows]
+        self.moved: set[int] = set()
 
-def add(session: Session, model: Grouped, group_id: int, vector: Vectors) -> None:
-    """Move the group's centre towards a new member.
+    def join(self, vector: Vectors) -> int | None:
+        """The group `vector` joins (cosine `clustering.JOIN` or more), or None."""
+        if not self.ids:
+            return None
+        found = clustering.place(vector, np.stack(self.sums))
+        if found.index is None or not found.joins():
+            return None
+        self.sums[found.index] = self.sums[found.index] + vector
+        self.moved.add(found.index)
+        return self.ids[found.index]
 
-    A plain UPDATE: a moving centre is not an edit, so the group's version stays (and
-    "evaluate" keeps any copy already loaded in the session in step)."""
-    raw = session.scalar(select(model.vector_sum).where(model.id == group_id))
-    session.execute(
-        update(model)
-        .where(model.id == group_id)
-        .values(vector_sum=to_bytes(sum_of(raw) + vector))
-        .execution_options(synchronize_session="evaluate")
-    )
+    def started(self, group_id: int, vector: Vectors) -> None:
+        """A group the caller created for `vector`: later members may join it."""
+        self.ids.append(group_id)
+        self.sums.append(vector.copy())
+
+    def save(self) -> None:
+        """Write the moved centres (a plain UPDATE: a moving centre is not an edit, so the
+        group's version, which guards people's edits, stays)."""
+        for index in sorted(self.moved):
+            self.session.execute(
+                update(self.model)
+                .where(self.model.id == self.ids[index])
+                .values(vector_sum=to_bytes(self.sums[index]))
+                .execution_options(synchronize_session="evaluate")
+            )
+        self.moved.clear()
 
 
 def fold(

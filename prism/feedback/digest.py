@@ -54,11 +54,7 @@ def digest(
     ]
     pairs.sort(key=lambda p: (p[1].impact, p[1].items), reverse=True)
     lines = [
-        DigestLine(
-            theme,
-            weight,
-            service.load_items(session, themes.representative_ids(session, theme.id, evidence)),
-        )
+        DigestLine(theme, weight, service.typical_items(session, theme.id, evidence))
         for theme, weight in pairs[:limit]
     ]
     product = session.get(Item, product_id) if product_id else None

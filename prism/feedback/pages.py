@@ -10,14 +10,12 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prism.accounts.models import Account
+from prism.accounts.service import all_accounts
 from prism.auth.policy import Action, Principal, can, require
 from prism.csvfile import ENCODINGS
-from prism.deals.models import Deal
-from prism.errors import PrismError
+from prism.deals.service import deal_choices
 from prism.feedback import digest, imports, service, themes, winloss
 from prism.feedback.models import REASONS, FeedbackItem, Kind, Origin, ThemeStatus
 from prism.feedback.schemas import (
@@ -26,12 +24,12 @@ from prism.feedback.schemas import (
     FeedbackThemeUpdate,
     ImportMapping,
     MergeIn,
+    MoveIn,
     SplitIn,
     StatusIn,
 )
 from prism.filestore import file_store
-from prism.knowledge.models import Item
-from prism.knowledge.service import ItemFilter, list_items
+from prism.knowledge.service import choices
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome as FormOutcome
 from prism.web.forms import (
@@ -42,19 +40,12 @@ from prism.web.forms import (
     parse,
     pick,
     posted_file,
+    query_id,
 )
 from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render
 
 router = page_router()
-
-
-def _of_kind(session: Session, user: Principal, kind: str) -> list[Item]:
-    return list_items(session, user, ItemFilter(kind=kind), limit=200).items
-
-
-def _id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _day(raw: str) -> tuple[date | None, str | None]:
@@ -75,13 +66,13 @@ def themes_page(
     sort: str = "impact",
 ) -> HTMLResponse:
     chosen = ThemeStatus(status) if status in set(ThemeStatus) else None
-    product = _id(product_id)
+    product = query_id(product_id)
     sort = sort if sort in themes.SORTS else "impact"
     context = {
         "title": "Feedback themes",
         "pairs": themes.list_themes(session, user, status=chosen, product_id=product, sort=sort),
         "statuses": list(ThemeStatus),
-        "products": _of_kind(session, user, "product"),
+        "products": choices(session, user, "product"),
         "chosen": {"status": status, "product_id": product, "sort": sort},
     }
     return render(request, "feedback/themes.html", context)
@@ -91,10 +82,10 @@ def _form_context(session: Session, user: Principal) -> dict[str, Any]:
     return {
         "kinds": list(Kind),
         "reasons": REASONS,
-        "products": _of_kind(session, user, "product"),
-        "competitors": _of_kind(session, user, "competitor"),
-        "accounts": list(session.scalars(select(Account).order_by(Account.name))),
-        "deals": list(session.scalars(select(Deal).order_by(Deal.name).limit(300))),
+        "products": choices(session, user, "product"),
+        "competitors": choices(session, user, "competitor"),
+        "accounts": all_accounts(session, user),
+        "deals": deal_choices(session, user),
     }
 
 
@@ -156,17 +147,15 @@ def _theme_page(
         if may_triage
         else []
     )
-    weight = themes.weight_of(session, theme)
+    found = service.theme_detail(session, theme)
     context = {
         "title": theme.label,
         "theme": theme,
-        "weight": weight,
-        "peak": max(weight.trend.values(), default=0) or 1,
-        "representatives": service.load_items(
-            session, themes.representative_ids(session, theme.id)
-        ),
+        "weight": found.weight,
+        "peak": max(found.weight.trend.values(), default=0) or 1,
+        "representatives": found.representatives,
         "items": service.list_items(session, user, theme_id=theme.id, limit=200).items,
-        "history": themes.history(session, theme.id),
+        "history": found.history,
         "statuses": list(ThemeStatus),
         "others": others,
         "may_triage": may_triage,
@@ -247,11 +236,10 @@ async def split_theme(
 def move_item(
     request: Request, session: DbSession, user: PageUser, item_id: IdPath, form: Posted
 ) -> Response:
-    item = service.get_item(session, user, item_id)
-    source = item.theme_id
+    source = service.get_item(session, user, item_id).theme_id
     outcome = attempt(
         session,
-        lambda: themes.move(session, user, item_id, _id(form.get("theme_id") or "") or 0),
+        lambda: themes.move(session, user, item_id, parse(MoveIn, form).theme_id),
         success="Item moved.",
     )
     if outcome.error:
@@ -275,12 +263,12 @@ def digest_page(
     since: str = "",
 ) -> HTMLResponse:
     day, error = _day(since)
-    found = digest.digest(session, user, product_id=_id(product_id), since=day)
+    found = digest.digest(session, user, product_id=query_id(product_id), since=day)
     context = {
         "title": found.title,
         "lines": found.lines,
-        "products": _of_kind(session, user, "product"),
-        "chosen": {"product_id": _id(product_id), "since": since if day else ""},
+        "products": choices(session, user, "product"),
+        "chosen": {"product_id": query_id(product_id), "since": since if day else ""},
         "today": now.date(),
         "error": error,
     }
@@ -296,26 +284,12 @@ def digest_pdf(
     product_id: str = "",
     since: str = "",
 ) -> Response:
-    found = digest.digest(session, user, product_id=_id(product_id), since=_day(since)[0])
+    found = digest.digest(session, user, product_id=query_id(product_id), since=_day(since)[0])
     data = digest.pdf(session, found, store=file_store(settings), today=now.date())
     return attachment(data, f"{found.title}.pdf", "application/pdf")
 
 
 # --- CSV import ---------------------------------------------------------------------------
-
-MAPPED = (
-    "text",
-    "kind",
-    "kind_column",
-    "account_column",
-    "deal_column",
-    "team_column",
-    "product_column",
-    "competitor_column",
-    "said_on_column",
-    "id_column",
-    "encoding",
-)
 
 
 def _import_page(
@@ -332,7 +306,7 @@ def _import_page(
         "encodings": ENCODINGS,
         "report": report,
         # Problems with rows (not with the form's own fields, which the error line names).
-        "problems": [e for e in (outcome.value or []) if "column" in e] if outcome else [],
+        "problems": [e for e in outcome.errors if "column" in e] if outcome else [],
         **(outcome.context if outcome else {}),
     }
     status_code = outcome.status_code if outcome and outcome.error else 200
@@ -352,25 +326,25 @@ async def import_file(
     form = await form_data(request)
     form.pop("file", None)
     raw = await posted_file(request)
-    values = pick(form, *MAPPED) | {"day_first": "day_first" in form}
-    try:
-        report = imports.import_csv(
+    values = pick(form, *ImportMapping.model_fields) | {"day_first": "day_first" in form}
+    skip = form.get("on_error") == "skip"
+    outcome = attempt(
+        session,
+        lambda: imports.import_csv(
             session,
             user,
             raw,
             parse(ImportMapping, values),
-            on_error=imports.OnError.SKIP
-            if form.get("on_error") == "skip"
-            else imports.OnError.REJECT,
+            on_error=imports.OnError.SKIP if skip else imports.OnError.REJECT,
             dry_run=form.get("dry_run") == "on",
             today=now.date(),
-        )
-    except PrismError as exc:
-        session.rollback()
-        failed = FormOutcome(error=exc.message, status_code=exc.status, value=exc.errors)
-        return _import_page(request, form, outcome=failed)
-    done = FormOutcome(notice=report.summary)
-    return _import_page(request, form, report=report, outcome=done)
+        ),
+        success="",
+    )
+    if outcome.error:
+        return _import_page(request, form, outcome=outcome)
+    report: imports.Report = outcome.value
+    return _import_page(request, form, report=report, outcome=FormOutcome(notice=report.summary))
 
 
 # --- win/loss -----------------------------------------------------------------------------
@@ -385,17 +359,13 @@ def _winloss_page(
 ) -> HTMLResponse:
     since, bad_since = _day(filters.get("since", ""))
     until, bad_until = _day(filters.get("until", ""))
-    product = _id(filters.get("product_id", ""))
+    product = query_id(filters.get("product_id", ""))
     context = {
         "title": "Win/loss",
         "view": winloss.view(session, user, since=since, until=until, product_id=product),
-        "products": _of_kind(session, user, "product"),
-        "competitors": _of_kind(session, user, "competitor"),
-        "accounts": list(
-            session.scalars(
-                select(Account).where(Account.churned_on.is_(None)).order_by(Account.name)
-            )
-        ),
+        "products": choices(session, user, "product"),
+        "competitors": choices(session, user, "competitor"),
+        "accounts": all_accounts(session, user, current_only=True),
         "churn_reasons": REASONS[Kind.CHURN_REASON],
         "chosen": {"since": since or "", "until": until or "", "product_id": product},
         "error": bad_since or bad_until,
@@ -422,7 +392,7 @@ def winloss_page(
 def record_churn(
     request: Request, session: DbSession, user: PageUser, form: Posted, now: Now
 ) -> Response:
-    account = _id(form.get("account_id") or "") or 0
+    account = query_id(form.get("account_id") or "") or 0
     values = pick(form, "reason", "text", "churned_on", "product_id", "competitor_id")
     outcome = attempt(
         session,

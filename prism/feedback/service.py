@@ -22,8 +22,9 @@ from prism.deals.models import Deal
 from prism.embeddings import default_embedder, from_bytes, to_bytes
 from prism.errors import Invalid, NotFound
 from prism.feedback import centres, clustering, themes
-from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin
+from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, StatusChange
 from prism.feedback.schemas import FeedbackIn
+from prism.feedback.weights import Weight
 from prism.knowledge.service import items_of_kind
 from prism.launches.models import Launch
 from prism.pagination import PageOf, paginate
@@ -78,7 +79,7 @@ def submit_many(
     check_references(session, actor, rows)
     vectors = default_embedder().embed([row.text for row in rows])
     own_team = team_of(session, actor)
-    placer = themes.Placer(session)
+    placer = centres.Placer(session, FeedbackTheme)
     items = []
     for n, (row, vector) in enumerate(zip(rows, vectors, strict=True)):
         item = FeedbackItem(
@@ -88,7 +89,7 @@ def submit_many(
             team_id=row.team_id or own_team,
             submitter_id=actor.id,
             vector=to_bytes(vector),
-            theme_id=placer.place(vector, row.text),
+            theme_id=themes.place(placer, vector, row.text),
             external_id=external_ids[n] if external_ids else None,
         )
         session.add(item)
@@ -168,6 +169,31 @@ def list_items(
     return paginate(
         session, stmt, key=FeedbackItem.id, limit=limit, cursor=cursor, newest_first=True
     )
+
+
+@dataclass(frozen=True)
+class ThemeDetail:
+    """What a theme's page and its JSON show: the theme, its weight, its most typical items
+    and its status history."""
+
+    theme: FeedbackTheme
+    weight: Weight
+    representatives: list[FeedbackItem]
+    history: list[StatusChange]
+
+
+def theme_detail(session: Session, theme: FeedbackTheme) -> ThemeDetail:
+    return ThemeDetail(
+        theme=theme,
+        weight=themes.weight_of(session, theme),
+        representatives=typical_items(session, theme.id),
+        history=themes.history(session, theme.id),
+    )
+
+
+def typical_items(session: Session, theme_id: int, count: int = 5) -> list[FeedbackItem]:
+    """The theme's items closest to its centre, most typical first, ready to show."""
+    return load_items(session, themes.representative_ids(session, theme_id, count))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
-from prism.db import get_or_404
+from prism.db import get_or_404, get_or_invalid
 from prism.embeddings import Vectors, from_bytes, to_bytes
 from prism.errors import Invalid, check_version
 from prism.feedback import centres, clustering
@@ -27,45 +27,17 @@ from prism.notifications.service import announce
 SORTS = ("impact", "items", "recent")
 
 
-class Placer:
-    """Places new items among the themes: each joins the closest theme (whose centre moves
-    towards it) or starts one. The centres are read once and written back by `save`, so a
-    batch of thousands costs one read and one write per theme it touched."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        rows = session.execute(select(FeedbackTheme.id, FeedbackTheme.vector_sum)).all()
-        self.ids = [int(r.id) for r in rows]
-        self.sums = [centres.sum_of(r.vector_sum) for r in rows]
-        self.moved: set[int] = set()
-
-    def place(self, vector: Vectors, text: str) -> int:
-        """The theme `vector` (said as `text`) belongs in."""
-        if self.ids:
-            found = clustering.place(vector, np.stack(self.sums))
-            if found.index is not None and found.joins():
-                self.sums[found.index] = self.sums[found.index] + vector
-                self.moved.add(found.index)
-                return self.ids[found.index]
-        label = clustering.label_themes([text], np.zeros(1, dtype=np.int64))[0]
-        theme = FeedbackTheme(label=label, vector_sum=to_bytes(vector))
-        self.session.add(theme)
-        self.session.flush()
-        self.ids.append(theme.id)
-        self.sums.append(vector.copy())
-        return theme.id
-
-    def save(self) -> None:
-        """Write the moved centres (a plain UPDATE: a moving centre is not an edit, so the
-        theme's version, which guards people's edits, stays)."""
-        for index in sorted(self.moved):
-            self.session.execute(
-                update(FeedbackTheme)
-                .where(FeedbackTheme.id == self.ids[index])
-                .values(vector_sum=to_bytes(self.sums[index]))
-                .execution_options(synchronize_session="evaluate")
-            )
-        self.moved.clear()
+def place(placer: centres.Placer, vector: Vectors, text: str) -> int:
+    """The theme a new item joins, or a new one labelled from its words."""
+    joined = placer.join(vector)
+    if joined is not None:
+        return joined
+    label = clustering.label_themes([text], np.zeros(1, dtype=np.int64))[0]
+    theme = FeedbackTheme(label=label, vector_sum=to_bytes(vector))
+    placer.session.add(theme)
+    placer.session.flush()
+    placer.started(theme.id, vector)
+    return theme.id
 
 
 def list_themes(
@@ -239,9 +211,7 @@ def move(session: Session, actor: Principal, item_id: int, theme_id: int) -> Fee
     """Put one item in another theme by hand; re-clustering leaves it there."""
     require(actor, Action.TRIAGE_FEEDBACK)
     item = get_or_404(session, FeedbackItem, item_id, "feedback item")
-    target = session.get(FeedbackTheme, theme_id)
-    if target is None:
-        raise Invalid.about("theme_id", f"No theme {theme_id}.")
+    target = get_or_invalid(session, FeedbackTheme, theme_id, "theme_id", "theme")
     old = item.theme_id
     item.theme_id, item.placed = target.id, True
     target.curated = True

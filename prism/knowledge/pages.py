@@ -68,7 +68,7 @@ def library(
 
 
 def _products(session: Session, user: Principal) -> list[Item]:
-    return service.list_items(session, user, ItemFilter(kind="product"), limit=200).items
+    return service.choices(session, user, "product")
 
 
 @router.get("/library/new/{kind}", response_class=HTMLResponse)

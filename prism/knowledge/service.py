@@ -111,6 +111,11 @@ def items_of_kind(
     return [found[i] for i in dict.fromkeys(ids)]
 
 
+def choices(session: Session, actor: Principal, kind: str | None) -> list[Item]:
+    """The items of `kind` (any, for None) `actor` may read, for a form's picker."""
+    return list_items(session, actor, ItemFilter(kind=kind), limit=200).items
+
+
 def get_item(session: Session, actor: Principal, item_id: int, kind: str | None = None) -> Item:
     """One item with its owner, facets, links and file loaded, if `actor` may read it."""
     require(actor, Action.READ_PUBLISHED)

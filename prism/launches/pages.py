@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import Action, Principal, can, require
 from prism.feedback.models import Kind as FeedbackKind
 from prism.knowledge.access import may_read
-from prism.knowledge.service import ItemFilter, list_items
+from prism.knowledge.models import Item
+from prism.knowledge.service import choices
 from prism.launches import beta, bom, metrics, reminders, service, tiers
 from prism.launches.gates import RULES
 from prism.launches.models import (
@@ -60,8 +61,8 @@ CALENDAR_MONTHS = 6
 
 
 def _choices(session: Session, user: Principal) -> dict[str, Any]:
-    def items(kind: str) -> list[Any]:
-        return list_items(session, user, ItemFilter(kind=kind), limit=200).items
+    def items(kind: str) -> list[Item]:
+        return choices(session, user, kind)
 
     return {
         "products": items("product"),

@@ -47,8 +47,7 @@ def capability_out(
 
 
 def _one(session: DbSession, capability: Capability, user: CurrentUser) -> CapabilityOut:
-    demand = service.demand(session, [capability.id]).get(capability.id, service.Demand())
-    return capability_out(capability, demand, user)
+    return capability_out(capability, service.demand_of(session, capability.id), user)
 
 
 @router.post(

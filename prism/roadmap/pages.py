@@ -8,19 +8,23 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prism.accounts.models import Account
+from prism.accounts.service import all_accounts
 from prism.auth.policy import Action, Principal, can, require
-from prism.deals.models import Deal, Outcome
-from prism.knowledge.models import Item
-from prism.knowledge.service import ItemFilter, list_items
+from prism.deals.service import deal_choices
+from prism.knowledge.service import choices
 from prism.people.service import active_people
 from prism.roadmap import service
 from prism.roadmap.models import CapabilityStatus, HelpStatus, Need, Risk, Route
 from prism.roadmap.rules import DealHelpRule
-from prism.roadmap.schemas import CapabilityMergeIn, CapabilityUpdate, HelpIn, RequestIn
+from prism.roadmap.schemas import (
+    CapabilityMergeIn,
+    CapabilityUpdate,
+    HelpIn,
+    RequestIn,
+    RequestMoveIn,
+)
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome as FormOutcome
 from prism.web.forms import Posted, attempt, form_with_lists, parse, pick
@@ -28,10 +32,6 @@ from prism.web.routing import IdPath, page_router
 from prism.web.templating import render
 
 router = page_router()
-
-
-def _of_kind(session: Session, user: Principal, kind: str | None) -> list[Item]:
-    return list_items(session, user, ItemFilter(kind=kind), limit=200).items
 
 
 @router.get("/roadmap", response_class=HTMLResponse)
@@ -57,14 +57,10 @@ def _ask_context(session: Session, user: Principal, form: dict[str, Any]) -> dic
         "form": form,
         "needs": list(Need),
         "risks": list(Risk),
-        "products": _of_kind(session, user, "product"),
-        "competitors": _of_kind(session, user, "competitor"),
-        "deals": list(
-            session.scalars(
-                select(Deal).where(Deal.outcome == Outcome.OPEN).order_by(Deal.name).limit(300)
-            )
-        ),
-        "accounts": list(session.scalars(select(Account).order_by(Account.name))),
+        "products": choices(session, user, "product"),
+        "competitors": choices(session, user, "competitor"),
+        "deals": deal_choices(session, user, open_only=True),
+        "accounts": all_accounts(session, user),
     }
 
 
@@ -147,10 +143,9 @@ def request_page(
 def move(
     request: Request, session: DbSession, user: PageUser, request_id: IdPath, form: Posted
 ) -> HTMLResponse:
-    target = form.get("capability_id") or ""
     outcome = attempt(
         session,
-        lambda: service.move(session, user, request_id, int(target) if target.isdigit() else 0),
+        lambda: service.move(session, user, request_id, parse(RequestMoveIn, form).capability_id),
         success="Moved.",
     )
     return _request_page(request, session, user, request_id, outcome)
@@ -178,12 +173,11 @@ def _capability_page(
 ) -> HTMLResponse:
     capability = service.get_capability(session, user, capability_id)
     may_triage = can(user, Action.TRIAGE_FEEDBACK)
-    demand = service.demand(session, [capability.id]).get(capability.id, service.Demand())
     context = {
         "title": capability.title,
         "capability": capability,
         "delivered_as": service.delivered_as(user, capability),
-        "demand": demand,
+        "demand": service.demand_of(session, capability.id),
         "requests": service.list_requests(
             session, user, capability_id=capability.id, limit=200
         ).items,
@@ -195,7 +189,7 @@ def _capability_page(
             else []
         ),
         "people": active_people(session) if may_triage else [],
-        "assets": _of_kind(session, user, None) if may_triage else [],
+        "assets": choices(session, user, None) if may_triage else [],
         **(outcome.context if outcome else {}),
     }
     status_code = outcome.status_code if outcome and outcome.error else 200

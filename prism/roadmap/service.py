@@ -127,16 +127,16 @@ def _references(
 
 def _group(session: Session, data: RequestIn, vector: np.ndarray) -> int:
     """The capability a request joins: the closest of its kind not declined, or a new one."""
-    closest, similarity = centres.nearest(
+    placer = centres.Placer(
         session,
         Capability,
-        vector,
         Capability.need == data.need,
         Capability.status != CapabilityStatus.DECLINED,
     )
-    if closest is not None and similarity >= clustering.JOIN:
-        centres.add(session, Capability, closest, vector)
-        return closest
+    joined = placer.join(vector)
+    if joined is not None:
+        placer.save()
+        return joined
     title = clustering.label_themes([data.text], np.zeros(1, dtype=np.int64))[0]
     created = Capability(title=title[:200], need=data.need, vector_sum=to_bytes(vector))
     session.add(created)
@@ -253,6 +253,10 @@ def demand(session: Session, capability_ids: list[int]) -> dict[int, Demand]:
     return found
 
 
+def demand_of(session: Session, capability_id: int) -> Demand:
+    return demand(session, [capability_id]).get(capability_id, Demand())
+
+
 def capabilities(
     session: Session, actor: Principal, *, status: CapabilityStatus | None = None
 ) -> list[tuple[Capability, Demand]]:
@@ -362,9 +366,7 @@ def move(
     request = get_request(session, actor, request_id)
     if request.route is not Route.ROADMAP:
         raise Invalid.about("capability_id", "Only roadmap requests belong to a capability.")
-    target = session.get(Capability, capability_id)
-    if target is None:
-        raise Invalid.about("capability_id", f"No capability {capability_id}.")
+    target = get_or_invalid(session, Capability, capability_id, "capability_id", "capability")
     old = request.capability_id
     request.capability_id = target.id
     session.flush()

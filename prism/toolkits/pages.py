@@ -14,7 +14,7 @@ from prism.knowledge import facets
 from prism.knowledge.access import customer_problem
 from prism.knowledge.models import Dimension, Status
 from prism.knowledge.schemas import VersionRef
-from prism.knowledge.service import ItemFilter, list_items
+from prism.knowledge.service import ItemFilter, choices, list_items
 from prism.toolkits import package, rules, service, tasks
 from prism.toolkits.models import KitKind
 from prism.toolkits.schemas import EntryIn, EntryMove, RuleIn
@@ -29,7 +29,7 @@ router = page_router()
 @router.get("/toolkits", response_class=HTMLResponse)
 def toolkits(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
     kits = service.list_kits(session, user)
-    products = list_items(session, user, ItemFilter(kind="product"), limit=200).items
+    products = choices(session, user, "product")
     context = {
         "title": "Toolkits",
         "kits": kits,

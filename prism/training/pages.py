@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Invalid
 from prism.knowledge.models import Item
-from prism.knowledge.service import ItemFilter, list_items
+from prism.knowledge.service import ItemFilter, choices, list_items
 from prism.launches import service as launches
 from prism.launches.models import Launch
 from prism.markdown import to_html
@@ -42,7 +42,7 @@ MODULE_LISTS = ("team_ids", "item_ids")
 
 
 def _products(session: Session, user: Principal) -> list[Item]:
-    return list_items(session, user, ItemFilter(kind="product"), limit=200).items
+    return choices(session, user, "product")
 
 
 @router.get("/training", response_class=HTMLResponse)

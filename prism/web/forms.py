@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from prism.errors import PrismError
-from prism.schemas import parse
+from prism.schemas import MAX_ID, parse
 from prism.web.deps import CSRF_FIELD
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "parse",
     "pick",
     "posted_file",
+    "query_id",
 ]
 
 
@@ -47,6 +48,11 @@ async def posted_file(request: Request, name: str = "file") -> bytes:
     return await upload.read() if isinstance(upload, StarletteUpload) else b""
 
 
+def query_id(raw: str) -> int | None:
+    """An id from a page's filter field (a query string), or None for anything else."""
+    return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
+
+
 def pick(form: dict[str, Any], *names: str) -> dict[str, Any]:
     """The fields `names` that were posted (a field left empty keeps its default)."""
     return {name: form[name] for name in names if name in form}
@@ -63,6 +69,7 @@ class Outcome:
     error: str | None = None
     status_code: int = 200
     value: Any = None  # what the action returned, when it succeeded
+    errors: list[dict[str, Any]] = field(default_factory=list)  # each problem, when it failed
 
     @property
     def context(self) -> dict[str, Any]:
@@ -75,5 +82,5 @@ def attempt(session: Session, action: Callable[[], object], *, success: str) -> 
         value = action()
     except PrismError as exc:
         session.rollback()
-        return Outcome(error=exc.message, status_code=exc.status)
+        return Outcome(error=exc.message, status_code=exc.status, errors=exc.errors)
     return Outcome(notice=success, value=value)
