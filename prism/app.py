@@ -15,6 +15,7 @@ from sqlalchemy import text
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
 from prism import __version__
 from prism.accounts import api as accounts_api
+from prism.analytics.usage import Recorder
 from prism.audit import api as audit_api
 from prism.audit import pages as audit_pages
 from prism.auth import api as auth_api
@@ -114,15 +115,18 @@ def create_app(
     """Build Prism's web app; tests pass their own database and clock."""
     settings.prepare()
     db = database or Database.from_settings(settings)
+    usage = Recorder(db)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runner = runner_for(db, in_process=settings.jobs_in_process) if run_jobs else None
         if runner is not None:
             runner.start()
+            usage.start()
         try:
             yield
         finally:
+            usage.stop()  # writes what is still waiting
             if runner is not None:
                 runner.stop()
             if database is None:
@@ -139,6 +143,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = db
+    app.state.usage = usage
     if clock is not None:
         app.state.clock = clock
     app.add_middleware(LimitsAndHeaders, max_body_bytes=settings.max_body_bytes)

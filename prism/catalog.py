@@ -4,11 +4,13 @@ Migrations, the app factory, the CLI and the worker import this module so that a
 mapped, the audit capture is listening and every job is registered before anything runs.
 """
 
-from prism.accounts.models import Account
+from prism.accounts.models import Account, IdealProfile
+from prism.analytics.models import UsageEvent
 from prism.audit import service as audit_service
 from prism.audit.models import AuditEvent
 from prism.auth import tasks as auth_tasks
 from prism.auth.models import ApiToken, LoginFailure, WebSession
+from prism.crm.models import CrmMapping
 from prism.db import Base
 from prism.deals.models import Deal, DealFocus
 from prism.feedback import tasks as feedback_tasks
@@ -83,6 +85,7 @@ __all__ = [
     "Certification",
     "Checkpoint",
     "CheckpointResult",
+    "CrmMapping",
     "Deal",
     "DealFocus",
     "Delivery",
@@ -91,6 +94,7 @@ __all__ = [
     "Facet",
     "FeedbackItem",
     "FeedbackTheme",
+    "IdealProfile",
     "Invitation",
     "Item",
     "ItemFacet",
@@ -129,6 +133,7 @@ __all__ = [
     "TierGate",
     "Toolkit",
     "ToolkitEntry",
+    "UsageEvent",
     "User",
     "WebSession",
     "Webhook",

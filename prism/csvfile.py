@@ -7,9 +7,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Literal, get_args
 
 from prism.errors import Invalid
@@ -101,3 +102,44 @@ def parse_day(text: str, *, day_first: bool = False) -> date:
             continue
     order = "DD/MM/YYYY" if day_first else "MM/DD/YYYY"
     raise ValueError(f"{value!r} is not a date (write it as YYYY-MM-DD, 3 Nov 2026 or {order})")
+
+
+class OnError(StrEnum):
+    """What an import does when some rows are bad."""
+
+    REJECT = "reject"  # import nothing, report every bad row
+    SKIP = "skip"  # import the good rows, report the bad ones
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one row: its line (or, for records sent to an API, its number)."""
+
+    line: int
+    column: str
+    message: str
+    unit: str = "line"
+
+    def as_error(self) -> dict[str, object]:
+        return {"field": f"{self.unit} {self.line}", "column": self.column, "message": self.message}
+
+
+class Names:
+    """Ids by any of their names, ignoring case: an account by its name or CRM id, a deal by
+    its name or number, a team, product or competitor by its name."""
+
+    def __init__(self, rows: Iterable[Sequence[object]]) -> None:
+        self.ids: dict[str, set[int]] = {}
+        for ident, *labels in rows:
+            for label in labels:
+                if label:
+                    self.ids.setdefault(str(label).strip().lower(), set()).add(int(str(ident)))
+
+    def find(self, value: str, what: str) -> int:
+        """The one id called `value`; `LookupError` saying why when none or several are."""
+        found = self.ids.get(value.strip().lower(), set())
+        if len(found) > 1:
+            raise LookupError(f"{len(found)} {what}s are called {value!r}; use its id")
+        if not found:
+            raise LookupError(f"no {what} {value!r}")
+        return next(iter(found))

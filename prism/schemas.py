@@ -71,3 +71,11 @@ def parse(schema: type[M], data: dict[str, Any]) -> M:
         ]
         first = errors[0]
         raise Invalid(f"{first['field']}: {first['message']}", errors=errors) from None
+
+
+class ImportProblem(Output):
+    """One bad row of an import."""
+
+    line: int = Field(description="The file's line (or the record's number, for a live sync).")
+    column: str
+    message: str

@@ -10,9 +10,8 @@ from typing import Annotated
 
 from fastapi import File, Form, Query, Response, UploadFile
 
-from prism.csvfile import Encoding
+from prism.csvfile import Encoding, OnError
 from prism.feedback import digest, imports, service, themes, winloss
-from prism.feedback.imports import OnError
 from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, ThemeStatus
 from prism.feedback.schemas import (
     ChurnIn,
@@ -24,7 +23,6 @@ from prism.feedback.schemas import (
     FeedbackThemeOut,
     FeedbackThemeUpdate,
     ImportMapping,
-    ImportProblem,
     ImportReportOut,
     Match,
     MergeIn,
@@ -43,7 +41,7 @@ from prism.feedback.schemas import (
 from prism.feedback.weights import Weight
 from prism.filestore import file_store
 from prism.pagination import Page
-from prism.schemas import MAX_ID, parse
+from prism.schemas import MAX_ID, ImportProblem, parse
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
 from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, attachment, to_page
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from prism.auth.policy import SYSTEM, Principal
 from prism.console import DataDir, console, err, failures_exit, open_database, settings_for
+from prism.csvfile import OnError
 from prism.db import utcnow
 from prism.errors import PrismError
 from prism.knowledge.models import Item
@@ -96,7 +97,7 @@ def import_file(
         "encoding": encoding,
     }
     settings = settings_for(data_dir)
-    on_error = imports.OnError.SKIP if skip_bad_rows else imports.OnError.REJECT
+    on_error = OnError.SKIP if skip_bad_rows else OnError.REJECT
     try:
         with (
             open_database(settings) as database,

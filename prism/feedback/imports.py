@@ -11,17 +11,16 @@ the export's id column, or by a fingerprint of what it says, who said it and whe
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prism.accounts.models import Account
 from prism.auth.policy import Action, Principal, require
-from prism.csvfile import Row, parse_day, read_table
+from prism.csvfile import Names, OnError, Problem, Row, parse_day, read_table
 from prism.deals.models import Deal
 from prism.errors import Invalid
 from prism.feedback import service
@@ -34,23 +33,6 @@ from prism.schemas import parse
 
 # One upload through the web or the API; the command line takes files of any length.
 MAX_ROWS = 5_000
-
-
-class OnError(StrEnum):
-    """What to do when some rows are bad."""
-
-    REJECT = "reject"  # import nothing, report every bad row
-    SKIP = "skip"  # import the good rows, report the bad ones
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    column: str
-    message: str
-
-    def as_error(self) -> dict[str, object]:
-        return {"field": f"line {self.line}", "column": self.column, "message": self.message}
 
 
 @dataclass
@@ -217,27 +199,6 @@ def _already_imported(session: Session) -> set[str]:
             select(FeedbackItem.external_id).where(FeedbackItem.external_id.is_not(None))
         )
     )
-
-
-class Names:
-    """Ids by any of their names, ignoring case: an account by its name or CRM id, a deal by
-    its name or number, a team, product or competitor by its name."""
-
-    def __init__(self, rows: Iterable[Sequence[object]]) -> None:
-        self.ids: dict[str, set[int]] = {}
-        for ident, *labels in rows:
-            for label in labels:
-                if label:
-                    self.ids.setdefault(str(label).strip().lower(), set()).add(int(str(ident)))
-
-    def find(self, value: str, what: str) -> int:
-        """The one id called `value`; `LookupError` saying why when none or several are."""
-        found = self.ids.get(value.strip().lower(), set())
-        if len(found) > 1:
-            raise LookupError(f"{len(found)} {what}s are called {value!r}; use its id")
-        if not found:
-            raise LookupError(f"no {what} {value!r}")
-        return next(iter(found))
 
 
 def _lookups(session: Session, actor: Principal, mapping: ImportMapping) -> dict[str, Names]:

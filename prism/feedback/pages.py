@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from prism.accounts.service import all_accounts
 from prism.auth.policy import Action, Principal, can, require
-from prism.csvfile import ENCODINGS
+from prism.csvfile import ENCODINGS, OnError
 from prism.deals.service import deal_choices
 from prism.feedback import digest, imports, service, themes, winloss
 from prism.feedback.models import REASONS, FeedbackItem, Kind, Origin, ThemeStatus
@@ -335,7 +335,7 @@ async def import_file(
             user,
             raw,
             parse(ImportMapping, values),
-            on_error=imports.OnError.SKIP if skip else imports.OnError.REJECT,
+            on_error=OnError.SKIP if skip else OnError.REJECT,
             dry_run=form.get("dry_run") == "on",
             today=now.date(),
         ),

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, model_validator
 from prism.csvfile import Encoding
 from prism.deals.models import Outcome
 from prism.feedback.models import OUTCOME_KINDS, REASONS, Kind, Origin, Reason, ThemeStatus
-from prism.schemas import Id, Input, Name, Output, PersonRef, Ref, TeamRef
+from prism.schemas import Id, ImportProblem, Input, Name, Output, PersonRef, Ref, TeamRef
 
 Said = Annotated[
     str,
@@ -253,12 +253,6 @@ class ImportMapping(Input):
             ("product_id", self.product_column, "product"),
             ("competitor_id", self.competitor_column, "competitor"),
         ]
-
-
-class ImportProblem(Output):
-    line: int
-    column: str
-    message: str
 
 
 class ImportReportOut(Output):

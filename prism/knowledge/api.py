@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import File, Form, Query, Response, UploadFile, status
 from fastapi.responses import Response as RawResponse
 
+from prism.analytics.models import Use
+from prism.analytics.usage import Event
 from prism.filestore import file_store
 from prism.knowledge import assets, freshness, history, portable, service
 from prism.knowledge import facets as facet_service
@@ -34,7 +36,7 @@ from prism.knowledge.schemas import (
 )
 from prism.pagination import Page
 from prism.schemas import Id
-from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
+from prism.web.deps import AppSettings, CurrentUser, DbSession, Now, Usage
 from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, attachment, to_page
 
 router = api_router("knowledge")
@@ -146,9 +148,16 @@ async def upload_file(
 
 @router.get("/assets/{item_id}/content", summary="Download a file", response_class=RawResponse)
 def download_file(
-    item_id: IdPath, session: DbSession, user: CurrentUser, settings: AppSettings
+    item_id: IdPath,
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
+    usage: Usage,
+    now: Now,
+    deal_id: IdQuery = None,
 ) -> RawResponse:
     stored, data = assets.download(session, user, item_id, file_store(settings))
+    usage.add(Event(Use.DOWNLOAD, item_id=item_id, deal_id=deal_id, user_id=user.id, at=now))
     return attachment(data, stored.filename, stored.media_type)
 
 

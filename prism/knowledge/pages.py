@@ -11,6 +11,8 @@ from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from prism.analytics.models import Use
+from prism.analytics.usage import Event
 from prism.auth.policy import Action, Principal, require
 from prism.knowledge import assets, facets, forms, freshness, history, service
 from prism.knowledge.access import may_edit
@@ -20,7 +22,7 @@ from prism.knowledge.schemas import FacetIn, ItemIn, ItemUpdate, LinkIn
 from prism.knowledge.service import ItemFilter
 from prism.markdown import to_html
 from prism.schemas import parse
-from prism.web.deps import AppSettings, DbSession, Now, PageUser
+from prism.web.deps import AppSettings, DbSession, Now, PageUser, Usage
 from prism.web.forms import Outcome, Posted, attempt
 from prism.web.routing import IdPath, IdQuery, page_router
 from prism.web.templating import render
@@ -184,11 +186,21 @@ def _facets_page(
 
 @router.get("/library/{item_id}", response_class=HTMLResponse)
 def item_page(
-    request: Request, session: DbSession, user: PageUser, now: Now, item_id: IdPath, saved: int = 0
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    now: Now,
+    usage: Usage,
+    item_id: IdPath,
+    saved: int = 0,
+    deal: IdQuery = None,
 ) -> HTMLResponse:
-    return _item_page(
-        request, session, user, now, item_id, Outcome(notice="Saved." if saved else None)
+    """The item; opened from a deal's kit (`deal`), the view counts towards that deal."""
+    page = _item_page(
+        request, session, user, now, item_id, Outcome(notice="Saved." if saved else None), deal
     )
+    usage.add(Event(Use.VIEW, item_id=item_id, deal_id=deal, user_id=user.id, at=now))
+    return page
 
 
 def _item_page(
@@ -198,12 +210,14 @@ def _item_page(
     now: datetime,
     item_id: int,
     outcome: Outcome,
+    deal_id: int | None = None,
 ) -> HTMLResponse:
     item = service.get_item(session, user, item_id)
     kind = KINDS[item.kind]
     context = {
         "title": item.title,
         "item": item,
+        "deal_id": deal_id,
         "kind": kind,
         "body": to_html(item.body),
         "fields": forms.form_fields(kind, item.fields),

@@ -9,6 +9,8 @@ from typing import Annotated
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from prism.analytics.models import Use
+from prism.analytics.usage import Event
 from prism.auth.policy import Action, require
 from prism.filestore import file_store
 from prism.knowledge.service import get_item
@@ -16,9 +18,9 @@ from prism.render import service
 from prism.render.brand import FONTS
 from prism.render.layouts import LAYOUTS, offered
 from prism.render.schemas import RenderIn, ThemeUpdate
-from prism.web.deps import AppSettings, DbSession, Now, PageUser
+from prism.web.deps import AppSettings, DbSession, Now, PageUser, Usage
 from prism.web.forms import Outcome, Posted, attempt, parse
-from prism.web.routing import IdPath, attachment, page_router
+from prism.web.routing import IdPath, IdQuery, attachment, page_router
 from prism.web.templating import render
 
 router = page_router()
@@ -92,9 +94,16 @@ def rerender(
 
 @router.get("/outputs/{rendition_id}/download")
 def download(
-    session: DbSession, user: PageUser, settings: AppSettings, rendition_id: IdPath
+    session: DbSession,
+    user: PageUser,
+    settings: AppSettings,
+    usage: Usage,
+    now: Now,
+    rendition_id: IdPath,
+    deal: IdQuery = None,
 ) -> Response:
     rendition, data = service.download(session, user, rendition_id, file_store(settings))
+    usage.add(Event(Use.DOWNLOAD, item_id=rendition.item_id, deal_id=deal, user_id=user.id, at=now))
     return attachment(data, rendition.filename, rendition.media_type)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
+from prism.analytics.usage import searched
 from prism.knowledge.kinds import KindName
 from prism.knowledge.models import Audience, Status
 from prism.knowledge.schemas import ItemSummaryOut
@@ -13,7 +14,7 @@ from prism.knowledge.service import ItemFilter
 from prism.pagination import Page
 from prism.search import service
 from prism.search.schemas import HitOut, MissOut, SearchOut
-from prism.web.deps import CurrentUser, DbSession, Now
+from prism.web.deps import CurrentUser, DbSession, Now, Usage
 from prism.web.routing import Cursor, IdQuery, Limit, api_router, to_page
 
 router = api_router("search")
@@ -46,12 +47,14 @@ def search(
     session: DbSession,
     user: CurrentUser,
     now: Now,
+    usage: Usage,
     q: Annotated[str, Query(max_length=200, description="What to look for, in any words.")],
     spec: SearchFilter,
     mode: service.Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchOut:
     results = service.search(session, user, q, spec, mode=mode, limit=limit, now=now)
+    usage.add(searched(results.query, results.total, user.id, now))
     return SearchOut(
         query=results.query,
         total=results.total,

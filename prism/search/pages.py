@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from prism.analytics.usage import searched
 from prism.knowledge import facets
 from prism.knowledge.kinds import KINDS
 from prism.knowledge.models import Audience, Status
 from prism.search import service
 from prism.search.api import SearchFilter
-from prism.web.deps import DbSession, Now, PageUser
+from prism.web.deps import DbSession, Now, PageUser, Usage
 from prism.web.routing import page_router
 from prism.web.templating import render
 
@@ -23,10 +24,13 @@ def search(
     session: DbSession,
     user: PageUser,
     now: Now,
+    usage: Usage,
     spec: SearchFilter,
     q: str = "",
 ) -> HTMLResponse:
     results = service.search(session, user, q[:200], spec, now=now) if q.strip() else None
+    if results is not None:
+        usage.add(searched(results.query, results.total, user.id, now))
     context = {
         "title": f"Search: {q}" if q else "Search",
         "q": q,

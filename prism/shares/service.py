@@ -12,6 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from prism.analytics import usage
+from prism.analytics.models import Use
+from prism.analytics.usage import Event
 from prism.auth.passwords import hash_password, verify_password
 from prism.auth.policy import SYSTEM, Action, Principal, can, require
 from prism.deals import service as deals
@@ -71,6 +74,20 @@ def create_link(session: Session, actor: Principal, data: ShareIn, *, now: datet
         ShareLinkItem(link_id=link.id, item_id=i, position=n) for n, i in enumerate(ids)
     )
     session.flush()
+    usage.write(
+        session,
+        (
+            Event(
+                Use.SHARE,
+                item_id=i,
+                deal_id=link.deal_id,
+                user_id=actor.id,
+                link_id=link.id,
+                at=now,
+            )
+            for i in ids
+        ),
+    )
     return get_link(session, actor, link.id)
 
 
@@ -203,6 +220,11 @@ def record(
     view = ShareView(link_id=link.id, item_id=item_id, action=action, at=now, visitor=visitor)
     session.add(view)
     session.flush()
+    if item_id is not None and action in ("view", "download"):
+        buyer = Event(
+            Use.BUYER_VIEW, item_id=item_id, deal_id=link.deal_id, link_id=link.id, at=now
+        )
+        usage.write(session, [buyer])
     return view
 
 

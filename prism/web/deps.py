@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
+from prism.analytics.usage import Recorder
 from prism.audit.service import set_actor
 from prism.auth import service as auth_service
 from prism.auth.credentials import new_secret, same, sign
@@ -69,7 +70,13 @@ async def current_time(request: Request) -> datetime:
 
 
 # Dependencies that do no I/O are async, so they cost no trip through the thread pool.
+async def usage_recorder(request: Request) -> Recorder:
+    recorder: Recorder = request.app.state.usage
+    return recorder
+
+
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+Usage = Annotated[Recorder, Depends(usage_recorder)]
 Now = Annotated[datetime, Depends(current_time)]
 AppSettings = Annotated[Settings, Depends(_settings)]
 

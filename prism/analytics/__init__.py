@@ -1,0 +1,1 @@
+"""Analytics: usage events, the influence of content on deals, and the dashboards."""

@@ -1,0 +1,1 @@
+"""CRM import: accounts and opportunities from Salesforce, HubSpot or any CSV, and live sync."""
