@@ -455,8 +455,7 @@ class _Opportunities:
                     found = self.accounts.find(wanted, "account")
         row["customer"] = name or row["name"]
         row["account_id"] = found
-        if found is None and name:
-            self.new_accounts.setdefault(name.lower(), {"name": name, "external_id": key or None})
+        row["account"] = {"name": name, "external_id": key or None} if name else None
 
     def write(
         self,
@@ -466,6 +465,10 @@ class _Opportunities:
         dry_run: bool,
         progress: Callable[[int, int], None] | None,
     ) -> None:
+        # Accounts Prism has not met yet, named by the good rows only.
+        for row in rows:
+            if row["account_id"] is None and row["account"] is not None:
+                self.new_accounts.setdefault(row["account"]["name"].lower(), row["account"])
         report.accounts_created = len(self.new_accounts)
         if self.new_accounts and not dry_run:
             stamp = {"created_at": self.now, "updated_at": self.now, "version": 1}
