@@ -28,9 +28,9 @@ from prism.crm.formats import FIELDS, detect, field_names, stage_named
 from prism.crm.models import CrmMapping, Target
 from prism.crm.schemas import MappingIn, MappingUpdate
 from prism.csvfile import Names, OnError, Problem, parse_day, read_table
-from prism.db import add_unique
+from prism.db import add_unique, get_or_404
 from prism.deals.models import Deal, DealFocus, Outcome, Stage
-from prism.errors import Invalid, NotFound, check_version
+from prism.errors import Invalid, check_version
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Dimension, Facet, Item
 from prism.money import parse_amount
@@ -94,10 +94,7 @@ def list_mappings(session: Session, actor: Principal) -> list[CrmMapping]:
 
 def get_mapping(session: Session, actor: Principal, mapping_id: int) -> CrmMapping:
     require(actor, Action.READ_ACCOUNTS)
-    mapping = session.get(CrmMapping, mapping_id)
-    if mapping is None:
-        raise NotFound(f"No CRM mapping {mapping_id}.")
-    return mapping
+    return get_or_404(session, CrmMapping, mapping_id, "CRM mapping")
 
 
 def mapping_named(session: Session, actor: Principal, name: str) -> CrmMapping:
