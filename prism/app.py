@@ -15,11 +15,13 @@ from sqlalchemy import text
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
 from prism import __version__
 from prism.accounts import api as accounts_api
+from prism.analytics import api as analytics_api
 from prism.analytics.usage import Recorder
 from prism.audit import api as audit_api
 from prism.audit import pages as audit_pages
 from prism.auth import api as auth_api
 from prism.auth import pages as auth_pages
+from prism.crm import api as crm_api
 from prism.db import Database
 from prism.deals import api as deals_api
 from prism.deals import pages as deals_pages
@@ -72,6 +74,8 @@ API_ROUTERS = (
     shares_api.router,
     launches_api.router,
     accounts_api.router,
+    crm_api.router,
+    analytics_api.router,
     webhooks_api.router,
     training_api.router,
     feedback_api.router,

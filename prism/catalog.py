@@ -5,7 +5,7 @@ mapped, the audit capture is listening and every job is registered before anythi
 """
 
 from prism.accounts.models import Account, IdealProfile
-from prism.analytics.models import UsageEvent
+from prism.analytics.models import DealTouch, UsageEvent
 from prism.audit import service as audit_service
 from prism.audit.models import AuditEvent
 from prism.auth import tasks as auth_tasks
@@ -88,6 +88,7 @@ __all__ = [
     "CrmMapping",
     "Deal",
     "DealFocus",
+    "DealTouch",
     "Delivery",
     "Embedding",
     "EnablementRequest",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -86,6 +87,7 @@ def read_table(raw: bytes, *, encoding: str = "utf-8") -> Table:
 _FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
+@functools.lru_cache(maxsize=4096)  # an export repeats its days; strptime is slow
 def parse_day(text: str, *, day_first: bool = False) -> date:
     """A date as exports write it: 2026-11-03, 2026-11-03T10:00:00Z, 3 Nov 2026, Nov 3, 2026,
     03.11.2026, 11/03/2026 (or 03/11/2026 with `day_first`). `ValueError` otherwise."""
@@ -143,3 +145,22 @@ class Names:
         if not found:
             raise LookupError(f"no {what} {value!r}")
         return next(iter(found))
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A table as CSV for a spreadsheet: a header row, empty cells for None, and any text a
+    spreadsheet would run as a formula (=, +, -, @) written as text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

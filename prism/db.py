@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event, func
+from sqlalchemy import DateTime, Engine, Enum, MetaData, Table, create_engine, event, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -112,6 +112,11 @@ def touch(row: Timestamped) -> None:
 
 
 M = TypeVar("M", bound=Base)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements that write many rows at once."""
+    return cast(Table, model.__table__)
 
 
 def get_or_404(session: Session, model: type[M], ident: int, what: str) -> M:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from prism.accounts.models import Reference
 from prism.schemas import Output
 
 
@@ -14,6 +15,9 @@ class AccountOut(Output):
     external_id: str | None
     arr: int
     segment: str
+    region: str
+    employees: int | None
+    reference: Reference
     renewal_on: date | None
     health: int | None
     churned_on: date | None

@@ -47,3 +47,21 @@ class UsageEvent(Base):
         ForeignKey("share_links.id", ondelete="SET NULL"), index=True
     )
     query: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DealTouch(Base):
+    """The first time an item was in front of a deal (viewed or downloaded for it, shared on
+    its link, opened there by the buyer): one row per (item, deal), kept by `usage.write`, so
+    influence reads thousands of touches rather than millions of events."""
+
+    __tablename__ = "deal_touches"
+    # Influence adds touches up by item reading (item, deal, first touch) from the index alone.
+    __table_args__ = (Index("ix_deal_touches_item_deal_first", "item_id", "deal_id", "first_at"),)
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    deal_id: Mapped[int] = mapped_column(
+        ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    first_at: Mapped[datetime]

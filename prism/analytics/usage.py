@@ -14,12 +14,15 @@ import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import case, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from prism.analytics.models import UsageEvent, Use
-from prism.db import Base, Database, utcnow
+from prism.analytics.models import DEAL_USES, DealTouch, UsageEvent, Use
+from prism.db import Base, Database, table_of, utcnow
 from prism.deals.models import Deal
 from prism.knowledge.models import Item
 from prism.people.models import User
@@ -64,8 +67,37 @@ def write(session: Session, events: Iterable[Event]) -> int:
                 row[key] = None
         kept.append(row)
     if kept:
-        session.execute(insert(UsageEvent), kept)
+        session.execute(insert(table_of(UsageEvent)), kept)
+        _touch(session, kept)
     return len(kept)
+
+
+def _touch(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Keep each (item, deal) pair's first touch: insert it, or move it earlier."""
+    first: dict[tuple[int, int], datetime] = {}
+    for row in rows:
+        if row["deal_id"] is None or row["item_id"] is None or row["use"] not in DEAL_USES:
+            continue
+        key = (row["item_id"], row["deal_id"])
+        first[key] = min(first.get(key, row["at"]), row["at"])
+    if not first:
+        return
+    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = table_of(DealTouch)
+    for start in range(0, len(first), 5_000):
+        part = list(first.items())[start : start + 5_000]
+        stmt = upsert(table).values(
+            [{"item_id": i, "deal_id": d, "first_at": at} for (i, d), at in part]
+        )
+        earlier = case(
+            (stmt.excluded.first_at < table.c.first_at, stmt.excluded.first_at),
+            else_=table.c.first_at,
+        )
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["item_id", "deal_id"], set_={"first_at": earlier}
+            )
+        )
 
 
 def _existing(session: Session, model: type[Base], ids: set[int]) -> set[int]:

@@ -75,6 +75,7 @@ class Action(StrEnum):
     MANAGE_ALL_TOKENS = "tokens.manage_all"
     READ_AUDIT = "audit.read"
     READ_JOBS = "jobs.read"
+    READ_ANALYTICS = "analytics.read"
 
 
 _VIEWER = frozenset(
@@ -86,6 +87,7 @@ _VIEWER = frozenset(
         Action.READ_ACCOUNTS,
         Action.ANSWER_SURVEYS,
         Action.READ_FEEDBACK,
+        Action.READ_ANALYTICS,
     }
 )
 _CONTRIBUTOR = _VIEWER | {

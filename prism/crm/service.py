@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from prism.accounts.models import Account, Reference
@@ -28,7 +28,7 @@ from prism.crm.formats import FIELDS, detect, field_names, stage_named
 from prism.crm.models import CrmMapping, Target
 from prism.crm.schemas import MappingIn, MappingUpdate
 from prism.csvfile import Names, OnError, Problem, parse_day, read_table
-from prism.db import add_unique, get_or_404
+from prism.db import add_unique, get_or_404, table_of
 from prism.deals.models import Deal, DealFocus, Outcome, Stage
 from prism.errors import Invalid, check_version
 from prism.knowledge.access import readable_by
@@ -469,8 +469,9 @@ class _Opportunities:
         report.accounts_created = len(self.new_accounts)
         if self.new_accounts and not dry_run:
             stamp = {"created_at": self.now, "updated_at": self.now, "version": 1}
-            made = self.session.execute(
-                insert(Account).returning(Account.id, Account.name),
+            # Core inserts, ids read back after: on SQLite the ORM's RETURNING goes row by row.
+            self.session.execute(
+                insert(table_of(Account)),
                 [
                     {
                         **a,
@@ -483,7 +484,7 @@ class _Opportunities:
                     for a in self.new_accounts.values()
                 ],
             )
-            ids = {name.lower(): ident for ident, name in made}
+            ids = self._account_ids(list(self.new_accounts))
             for row in rows:
                 if row["account_id"] is None and row["customer"].lower() in ids:
                     row["account_id"] = ids[row["customer"].lower()]
@@ -508,8 +509,8 @@ class _Opportunities:
         total, done = len(fresh) + len(changed), 0
         for start in range(0, len(fresh), CHUNK):
             chunk = fresh[start : start + CHUNK]
-            made = self.session.execute(
-                insert(Deal).returning(Deal.id, Deal.external_id),
+            self.session.execute(
+                insert(table_of(Deal)),
                 [
                     {
                         **{c: r[c] for c in DEAL_COLUMNS},
@@ -523,12 +524,19 @@ class _Opportunities:
                     for r in chunk
                 ],
             )
-            ids = {key: ident for ident, key in made}
+            keys = [r["external_id"] for r in chunk]
+            ids = {
+                key: ident
+                for key, ident in self.session.execute(
+                    select(Deal.external_id, Deal.id).where(Deal.external_id.in_(keys))
+                )
+                if key is not None
+            }
             focus = [
                 {"deal_id": ids[r["external_id"]], "item_id": i} for r in chunk for i in r["focus"]
             ]
             if focus:
-                self.session.execute(insert(DealFocus), focus)
+                self.session.execute(insert(table_of(DealFocus)), focus)
             done += len(chunk)
             if progress:
                 progress(done, total)
@@ -559,8 +567,19 @@ class _Opportunities:
                 )
             focus = [{"deal_id": r["id"], "item_id": i} for r in refocus for i in r["focus"]]
             if focus:
-                self.session.execute(insert(DealFocus), focus)
+                self.session.execute(insert(table_of(DealFocus)), focus)
         self.session.expire_all()
+
+    def _account_ids(self, lowered: list[str]) -> dict[str, int]:
+        """The ids of the accounts with these (lower-cased) names."""
+        found: dict[str, int] = {}
+        for start in range(0, len(lowered), 500):
+            part = lowered[start : start + 500]
+            for ident, name in self.session.execute(
+                select(Account.id, Account.name).where(func.lower(Account.name).in_(part))
+            ):
+                found[name.lower()] = ident
+        return found
 
 
 def _update(
@@ -568,7 +587,7 @@ def _update(
 ) -> None:
     """Rows of `model` changed by id in one statement (the version is the one they get: the
     import read the rows it changes in this transaction)."""
-    table = cast(Table, model.__table__)
+    table = table_of(model)
     columns = [c for c in rows[0] if c != "id"]
     stmt = (
         update(table)

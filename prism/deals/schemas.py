@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -65,6 +65,11 @@ class DealOut(Output):
     stage: Stage
     outcome: Outcome
     closed_at: datetime | None
+    external_id: str | None
+    account_id: int | None
+    close_on: date | None
+    crm_stage: str
+    loss_reason: str
     owner_id: int | None
     focus: list[FocusOut]
     version: int

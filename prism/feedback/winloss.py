@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -149,6 +150,10 @@ class Churned:
     arr: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     competitors: Counter[str] = field(default_factory=Counter)
+
+
+# The ways the view adds closed deals up.
+Dimension = Literal["competitor", "segment", "product"]
 
 
 @dataclass(frozen=True)

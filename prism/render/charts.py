@@ -80,6 +80,53 @@ def line_chart(
     return Markup("".join(parts))  # noqa: S704 (every text in it is escaped above)
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, its length, the text shown at its end, and an optional note."""
+
+    label: str
+    value: float
+    shown: str = ""
+    note: str = ""
+
+
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 18, 8, 190
+
+
+def bar_chart(bars: list[Bar], *, title: str, top: float | None = None) -> Markup:
+    """Horizontal bars, longest first as given, scaled to `top` (the longest bar by default);
+    each label and figure is written beside its bar, so the chart reads without colour."""
+    most = top if top is not None else max([b.value for b in bars] + [0.0])
+    most = most or 1.0
+    height = PAD_TOP + max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP)
+    span = WIDTH - LABEL_WIDTH - PAD_RIGHT - 90
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    if not bars:
+        parts.append(
+            f'<text x="{PAD_LEFT}" y="{PAD_TOP + BAR_HEIGHT}" font-size="12" fill="#5b6275">'
+            "Nothing to show yet.</text>"
+        )
+    for n, bar in enumerate(bars):
+        y = PAD_TOP + n * (BAR_HEIGHT + BAR_GAP)
+        length = max(bar.value, 0.0) / most * span
+        label = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 13}" text-anchor="end" font-size="12" '
+            f'fill="#1f2430">{escape(label)}<title>{escape(bar.label)}</title></text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" '
+            f'rx="2" fill="#4338ca"/>'
+            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 13}" font-size="12" '
+            f'fill="#1f2430">{escape(bar.shown or _short(bar.value))}'
+            + (f' <tspan fill="#5b6275">{escape(bar.note)}</tspan>' if bar.note else "")
+            + "</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (every text in it is escaped above)
+
+
 def _short(value: float) -> str:
     """A number as a reader scans it: 1.2M, 350k, 42, 0.35."""
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):

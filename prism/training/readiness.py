@@ -3,8 +3,6 @@ person, per team and for the people a launch must ready (which feeds the launch'
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from prism.auth.policy import Action, Principal, require
+from prism.csvfile import write_csv
 from prism.launches.gates import Certified
 from prism.launches.models import Launch, LaunchTeam
 from prism.people.models import Team, User
@@ -248,12 +247,18 @@ COLUMNS = ("name", "people", "assigned", "completed", "overdue", "certified", "a
 
 def as_csv(rows: Iterable[Row]) -> str:
     """Readiness lines as CSV, with a header row."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for r in rows:
-        score = "" if r.average_score is None else f"{r.average_score:.2f}"
-        # A name a spreadsheet would run as a formula is written as text.
-        label = "'" + r.label if r.label[:1] in ("=", "+", "-", "@") else r.label
-        writer.writerow([label, r.people, r.assigned, r.completed, r.overdue, r.certified, score])
-    return out.getvalue()
+    return write_csv(
+        COLUMNS,
+        (
+            (
+                r.label,
+                r.people,
+                r.assigned,
+                r.completed,
+                r.overdue,
+                r.certified,
+                None if r.average_score is None else f"{r.average_score:.2f}",
+            )
+            for r in rows
+        ),
+    )

@@ -1,0 +1,221 @@
+"""The dashboards API: content influence, battlecards per competitor, content health and launch
+standings, each as JSON and as CSV. Win/loss is `/win-loss`, readiness `/training/readiness`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+from fastapi.responses import Response
+
+from prism.analytics import dashboards, exports
+from prism.analytics.influence import AssetInfluence, CardUse, Rate, Scope, battlecards, influence
+from prism.analytics.schemas import (
+    AssetInfluenceOut,
+    CardUseOut,
+    ContentHealthOut,
+    ContentRowOut,
+    InfluenceOut,
+    LaunchStandingOut,
+    QuadrantOut,
+    RateOut,
+)
+from prism.errors import Invalid
+from prism.feedback import winloss
+from prism.web.deps import CurrentUser, DbSession, Now
+from prism.web.routing import IdQuery, api_router, attachment
+
+router = api_router("analytics")
+
+CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
+
+
+def scope_of(
+    since: Annotated[
+        date | None, Query(description="Deals closed (uses made) on or after.")
+    ] = None,
+    until: Annotated[
+        date | None, Query(description="Deals closed (uses made) on or before.")
+    ] = None,
+    product_id: Annotated[IdQuery, Query(description="Only deals selling this product.")] = None,
+    team_id: Annotated[
+        IdQuery, Query(description="Only deals owned by this team's people.")
+    ] = None,
+) -> Scope:
+    return checked_scope(Scope(since, until, product_id, team_id))
+
+
+def checked_scope(scope: Scope) -> Scope:
+    if scope.since and scope.until and scope.since > scope.until:
+        raise Invalid.about("until", "The period ends before it starts.")
+    return scope
+
+
+InScope = Annotated[Scope, Depends(scope_of)]
+
+
+def rate_out(rate: Rate) -> RateOut:
+    return RateOut(won=rate.won, closed=rate.closed, rate=rate.value)
+
+
+def asset_out(a: AssetInfluence) -> AssetInfluenceOut:
+    return AssetInfluenceOut(
+        item_id=a.item_id,
+        title=a.title,
+        kind=a.kind,
+        deals=a.deals,
+        open_deals=a.open_deals,
+        pipeline=a.pipeline,
+        won_deals=a.won_deals,
+        won_revenue=a.won_revenue,
+        with_it=rate_out(a.with_it),
+        without_it=rate_out(a.without_it),
+        lift=a.lift,
+    )
+
+
+def card_out(c: CardUse) -> CardUseOut:
+    return CardUseOut(
+        competitor_id=c.competitor_id,
+        competitor=c.competitor,
+        battlecards=c.battlecards,
+        uses=c.uses,
+        deals=c.deals,
+        with_card=rate_out(c.with_card),
+        without_card=rate_out(c.without_card),
+    )
+
+
+Top = Query(50, ge=1, le=500, description="How many assets, most won revenue first.")
+
+
+@router.get(
+    "/analytics/influence",
+    response_model=InfluenceOut,
+    summary="Assets by the won revenue and pipeline they were in front of",
+)
+def influence_json(
+    session: DbSession, user: CurrentUser, scope: InScope, limit: int = Top
+) -> InfluenceOut:
+    """An asset touched a deal when it was viewed or downloaded for it, shared on its link, or
+    opened there by the buyer, before the deal closed. Win rates carry their sample size."""
+    found = influence(session, user, scope, limit=limit)
+    return InfluenceOut(
+        since=scope.since,
+        until=scope.until,
+        product_id=scope.product_id,
+        team_id=scope.team_id,
+        closed_deals=found.closed_deals,
+        deals_touched=found.deals_touched,
+        overall=rate_out(found.overall),
+        assets=[asset_out(a) for a in found.assets],
+    )
+
+
+@router.get(
+    "/analytics/influence.csv", summary="The same as CSV", response_class=Response, responses=CSV
+)
+def influence_csv(
+    session: DbSession, user: CurrentUser, scope: InScope, limit: int = Top
+) -> Response:
+    found = influence(session, user, scope, limit=limit)
+    return attachment(exports.influence_csv(found).encode(), "influence.csv", "text/csv")
+
+
+@router.get(
+    "/analytics/battlecards",
+    response_model=list[CardUseOut],
+    summary="Battlecard use per competitor and the win rate against it with and without",
+)
+def battlecards_json(session: DbSession, user: CurrentUser, scope: InScope) -> list[CardUseOut]:
+    return [card_out(c) for c in battlecards(session, user, scope)]
+
+
+@router.get(
+    "/analytics/battlecards.csv", summary="The same as CSV", response_class=Response, responses=CSV
+)
+def battlecards_csv(session: DbSession, user: CurrentUser, scope: InScope) -> Response:
+    found = battlecards(session, user, scope)
+    return attachment(exports.battlecards_csv(found).encode(), "battlecards.csv", "text/csv")
+
+
+@router.get(
+    "/analytics/content-health",
+    response_model=ContentHealthOut,
+    summary="Published content: fresh or stale, used or unused in the period",
+)
+def content_health_json(
+    session: DbSession, user: CurrentUser, scope: InScope, now: Now
+) -> ContentHealthOut:
+    found = dashboards.content_health(session, user, scope, now=now)
+    return ContentHealthOut(
+        quadrants=[QuadrantOut(name=n, items=c) for n, c in found.quadrants],
+        attention=[
+            ContentRowOut(item_id=r.item_id, title=r.title, kind=r.kind, uses=r.uses, stale=r.stale)
+            for r in found.attention
+        ],
+    )
+
+
+@router.get(
+    "/analytics/content-health.csv",
+    summary="Every published item with its use and freshness, as CSV",
+    response_class=Response,
+    responses=CSV,
+)
+def content_health_csv(session: DbSession, user: CurrentUser, scope: InScope, now: Now) -> Response:
+    found = dashboards.content_health(session, user, scope, now=now)
+    return attachment(exports.content_csv(found).encode(), "content-health.csv", "text/csv")
+
+
+@router.get(
+    "/analytics/launches",
+    response_model=list[LaunchStandingOut],
+    summary="Each launch past planning at its latest checkpoint",
+)
+def launches_json(
+    session: DbSession, user: CurrentUser, scope: InScope, now: Now
+) -> list[LaunchStandingOut]:
+    return [
+        LaunchStandingOut(
+            launch_id=s.launch.id,
+            name=s.launch.name,
+            tier=s.launch.tier,
+            stage=s.launch.stage,
+            checkpoint_day=s.checkpoint_day,
+            health=s.health,
+            on_track=s.on_track,
+            metrics=s.metrics,
+        )
+        for s in dashboards.launch_standings(session, user, scope, today=now.date())
+    ]
+
+
+@router.get(
+    "/analytics/launches.csv", summary="The same as CSV", response_class=Response, responses=CSV
+)
+def launches_csv(session: DbSession, user: CurrentUser, scope: InScope, now: Now) -> Response:
+    found = dashboards.launch_standings(session, user, scope, today=now.date())
+    return attachment(exports.launches_csv(found).encode(), "launches.csv", "text/csv")
+
+
+@router.get(
+    "/analytics/win-loss/{dimension}.csv",
+    summary="A win/loss table (by competitor, segment or product) as CSV",
+    response_class=Response,
+    responses=CSV,
+)
+def win_loss_csv(
+    dimension: winloss.Dimension, session: DbSession, user: CurrentUser, scope: InScope
+) -> Response:
+    found = winloss.view(
+        session, user, since=scope.since, until=scope.until, product_id=scope.product_id
+    )
+    tallies = {
+        "competitor": found.by_competitor,
+        "segment": found.by_segment,
+        "product": found.by_product,
+    }[dimension]
+    body = exports.tallies_csv(dimension, tallies).encode()
+    return attachment(body, f"win-loss-by-{dimension}.csv", "text/csv")

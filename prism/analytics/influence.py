@@ -1,0 +1,283 @@
+"""Content influence: for each asset, the deals it was in front of before they closed, the open
+pipeline and won revenue of those deals, and the win rate of deals that used it against deals
+that did not, with both sample sizes; and, per competitor, how often its battlecards were used
+and the win rate against it with and without them.
+
+A deal is *touched* by an item when someone viewed or downloaded the item for the deal, shared it
+on the deal's link, or the buyer opened it there, at or before the deal closed (any time, for a
+deal still open). Touches are counted once per (item, deal), however many events there were:
+`usage.write` keeps each pair's first touch in `deal_touches` as it writes the events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from prism.analytics.models import DEAL_USES, DealTouch, UsageEvent
+from prism.auth.policy import Action, Principal, require
+from prism.deals.models import Deal, DealFocus, Outcome
+from prism.knowledge.models import Item, ItemLink
+from prism.people.models import User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which deals a dashboard counts: those closed in [since, until] (every closed deal when
+    open-ended), the pipeline still open, narrowed to a product sold or a team's sellers."""
+
+    since: date | None = None
+    until: date | None = None
+    product_id: int | None = None
+    team_id: int | None = None
+
+    def deals(self) -> list[ColumnElement[bool]]:
+        """Conditions on `Deal` for the deals in scope."""
+        closed: list[ColumnElement[bool]] = [Deal.outcome != Outcome.OPEN]
+        if self.since is not None:
+            closed.append(Deal.closed_at >= datetime.combine(self.since, time.min, tzinfo=UTC))
+        if self.until is not None:
+            closed.append(Deal.closed_at <= datetime.combine(self.until, time.max, tzinfo=UTC))
+        found: list[ColumnElement[bool]] = [or_(Deal.outcome == Outcome.OPEN, and_(*closed))]
+        if self.product_id is not None:
+            found.append(
+                exists().where(DealFocus.deal_id == Deal.id, DealFocus.item_id == self.product_id)
+            )
+        if self.team_id is not None:
+            found.append(Deal.owner_id.in_(select(User.id).where(User.team_id == self.team_id)))
+        return found
+
+    def uses(self) -> list[ColumnElement[bool]]:
+        """Conditions on `UsageEvent` for the uses made in the period."""
+        found: list[ColumnElement[bool]] = []
+        if self.since is not None:
+            found.append(UsageEvent.at >= datetime.combine(self.since, time.min, tzinfo=UTC))
+        if self.until is not None:
+            found.append(UsageEvent.at <= datetime.combine(self.until, time.max, tzinfo=UTC))
+        return found
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A win rate with the closed deals it is measured on."""
+
+    won: int
+    closed: int
+
+    @property
+    def value(self) -> float | None:
+        return self.won / self.closed if self.closed else None
+
+
+@dataclass(frozen=True)
+class AssetInfluence:
+    item_id: int
+    title: str
+    kind: str
+    deals: int  # distinct deals touched
+    open_deals: int
+    pipeline: int  # value of the open deals touched
+    won_deals: int
+    won_revenue: int
+    with_it: Rate
+    without_it: Rate
+
+    @property
+    def lift(self) -> float | None:
+        """Percentage points the win rate with it is above (or below) the rate without."""
+        if self.with_it.value is None or self.without_it.value is None:
+            return None
+        return self.with_it.value - self.without_it.value
+
+
+@dataclass(frozen=True)
+class Influence:
+    scope: Scope
+    assets: list[AssetInfluence]  # by won revenue, then pipeline
+    overall: Rate  # every closed deal in scope
+    deals_touched: int  # deals in scope with at least one asset in front of them
+    closed_deals: int
+
+
+def _before_close() -> ColumnElement[bool]:
+    return or_(Deal.closed_at.is_(None), DealTouch.first_at <= Deal.closed_at)
+
+
+def touches(scope: Scope) -> Select[int, int]:
+    """The (item, deal) pairs where the item was in front of a deal in scope before it closed
+    (read from the first touch `usage.write` keeps for each pair)."""
+    return (
+        select(DealTouch.item_id, DealTouch.deal_id)
+        .join(Deal, Deal.id == DealTouch.deal_id)
+        .where(_before_close(), *scope.deals())
+    )
+
+
+def _closed(session: Session, scope: Scope) -> Rate:
+    won, closed = session.execute(
+        select(
+            func.coalesce(func.sum(case((Deal.outcome == Outcome.WON, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Deal.outcome != Outcome.OPEN, 1), else_=0)), 0),
+        ).where(*scope.deals())
+    ).one()
+    return Rate(int(won), int(closed))
+
+
+def influence(session: Session, actor: Principal, scope: Scope, *, limit: int = 50) -> Influence:
+    """The assets that were in front of the most won revenue (then open pipeline) in scope."""
+    require(actor, Action.READ_ANALYTICS)
+    pairs = touches(scope).subquery()
+    is_open, is_won = Deal.outcome == Outcome.OPEN, Deal.outcome == Outcome.WON
+    closed = Deal.outcome != Outcome.OPEN
+    won_revenue = func.sum(case((is_won, Deal.value), else_=0))
+    pipeline = func.sum(case((is_open, Deal.value), else_=0))
+    rows = session.execute(
+        select(
+            pairs.c.item_id,
+            Item.title,
+            Item.kind,
+            func.count(),
+            func.sum(case((is_open, 1), else_=0)),
+            pipeline,
+            func.sum(case((is_won, 1), else_=0)),
+            won_revenue,
+            func.sum(case((closed, 1), else_=0)),
+        )
+        .join(Deal, Deal.id == pairs.c.deal_id)
+        .join(Item, Item.id == pairs.c.item_id)
+        .group_by(pairs.c.item_id, Item.title, Item.kind)
+        .order_by(won_revenue.desc(), pipeline.desc(), pairs.c.item_id)
+        .limit(limit)
+    ).all()
+    overall = _closed(session, scope)
+    assets = [
+        AssetInfluence(
+            item_id=item_id,
+            title=title,
+            kind=kind,
+            deals=deals,
+            open_deals=int(open_deals),
+            pipeline=int(pipe),
+            won_deals=int(won),
+            won_revenue=int(revenue),
+            with_it=Rate(int(won), int(closed_n)),
+            without_it=Rate(overall.won - int(won), overall.closed - int(closed_n)),
+        )
+        for item_id, title, kind, deals, open_deals, pipe, won, revenue, closed_n in rows
+    ]
+    touched = (
+        session.scalar(
+            select(func.count())
+            .select_from(Deal)
+            .where(*scope.deals(), exists().where(DealTouch.deal_id == Deal.id, _before_close()))
+        )
+        or 0
+    )
+    return Influence(
+        scope=scope,
+        assets=assets,
+        overall=overall,
+        deals_touched=int(touched),
+        closed_deals=overall.closed,
+    )
+
+
+@dataclass(frozen=True)
+class CardUse:
+    """Battlecards about one competitor, and the deals that faced it."""
+
+    competitor_id: int
+    competitor: str
+    battlecards: int
+    uses: int  # uses of its battlecards in the period, for a deal or not
+    deals: int  # deals in scope that named the competitor
+    with_card: Rate  # closed deals facing it where one of its battlecards was used
+    without_card: Rate
+
+
+def battlecards(session: Session, actor: Principal, scope: Scope) -> list[CardUse]:
+    """Each competitor with battlecards or deals: battlecard use, and the win rate against it
+    when a battlecard about it was in front of the deal and when none was."""
+    require(actor, Action.READ_ANALYTICS)
+    cards = (
+        select(ItemLink.target_id.label("competitor_id"), ItemLink.source_id.label("card_id"))
+        .join(Item, Item.id == ItemLink.source_id)
+        .where(ItemLink.relation == "competitor", Item.kind == "battlecard")
+        .subquery()
+    )
+    competitors: dict[int, str] = dict(
+        session.execute(
+            select(Item.id, Item.title).where(Item.kind == "competitor").order_by(Item.title)
+        ).all()
+    )
+    card_counts: dict[int, int] = dict(
+        session.execute(
+            select(cards.c.competitor_id, func.count()).group_by(cards.c.competitor_id)
+        ).all()
+    )
+    uses: dict[int, int] = dict(
+        session.execute(
+            select(cards.c.competitor_id, func.count())
+            .join(UsageEvent, UsageEvent.item_id == cards.c.card_id)
+            .where(UsageEvent.use.in_(DEAL_USES), *scope.uses())
+            .group_by(cards.c.competitor_id)
+        ).all()
+    )
+    pairs = touches(scope).subquery()
+    carded = (
+        select(cards.c.competitor_id, pairs.c.deal_id)
+        .join(pairs, pairs.c.item_id == cards.c.card_id)
+        .distinct()
+        .subquery()
+    )
+    used = func.max(case((carded.c.deal_id.is_not(None), 1), else_=0))
+    facing = (
+        select(
+            DealFocus.item_id.label("competitor_id"),
+            Deal.id.label("deal_id"),
+            Deal.outcome.label("outcome"),
+            used.label("used"),
+        )
+        .join(Deal, Deal.id == DealFocus.deal_id)
+        .outerjoin(
+            carded,
+            and_(carded.c.deal_id == Deal.id, carded.c.competitor_id == DealFocus.item_id),
+        )
+        .where(DealFocus.item_id.in_(list(competitors)), *scope.deals())
+        .group_by(DealFocus.item_id, Deal.id, Deal.outcome)
+        .subquery()
+    )
+    won, closed = facing.c.outcome == Outcome.WON, facing.c.outcome != Outcome.OPEN
+    tallies = {
+        cid: (deals, int(ww), int(wc), int(nw), int(nc))
+        for cid, deals, ww, wc, nw, nc in session.execute(
+            select(
+                facing.c.competitor_id,
+                func.count(),
+                func.sum(case((and_(won, facing.c.used == 1), 1), else_=0)),
+                func.sum(case((and_(closed, facing.c.used == 1), 1), else_=0)),
+                func.sum(case((and_(won, facing.c.used == 0), 1), else_=0)),
+                func.sum(case((and_(closed, facing.c.used == 0), 1), else_=0)),
+            ).group_by(facing.c.competitor_id)
+        )
+    }
+    found = []
+    for cid, title in competitors.items():
+        if cid not in tallies and cid not in card_counts:
+            continue
+        deals, ww, wc, nw, nc = tallies.get(cid, (0, 0, 0, 0, 0))
+        found.append(
+            CardUse(
+                competitor_id=cid,
+                competitor=title,
+                battlecards=card_counts.get(cid, 0),
+                uses=uses.get(cid, 0),
+                deals=deals,
+                with_card=Rate(ww, wc),
+                without_card=Rate(nw, nc),
+            )
+        )
+    return sorted(found, key=lambda c: (-c.deals, c.competitor))

@@ -1,0 +1,81 @@
+"""API shapes for the dashboards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from prism.launches.models import Health
+from prism.launches.models import Stage as LaunchStage
+from prism.schemas import Output
+
+
+class RateOut(Output):
+    won: int
+    closed: int = Field(description="The closed deals the rate is measured on (its sample).")
+    rate: float | None = Field(description="won / closed; null with no closed deal.")
+
+
+class AssetInfluenceOut(Output):
+    item_id: int
+    title: str
+    kind: str
+    deals: int = Field(description="Deals it was in front of before they closed.")
+    open_deals: int
+    pipeline: int = Field(description="Value of the open deals it was in front of.")
+    won_deals: int
+    won_revenue: int
+    with_it: RateOut
+    without_it: RateOut
+    lift: float | None = Field(description="Win rate with it minus win rate without it.")
+
+
+class InfluenceOut(Output):
+    since: date | None
+    until: date | None
+    product_id: int | None
+    team_id: int | None
+    closed_deals: int
+    deals_touched: int
+    overall: RateOut
+    assets: list[AssetInfluenceOut]
+
+
+class CardUseOut(Output):
+    competitor_id: int
+    competitor: str
+    battlecards: int
+    uses: int = Field(description="Uses of its battlecards in the period, for a deal or not.")
+    deals: int = Field(description="Deals in scope that named the competitor.")
+    with_card: RateOut
+    without_card: RateOut
+
+
+class ContentRowOut(Output):
+    item_id: int
+    title: str
+    kind: str
+    uses: int
+    stale: list[str] = Field(description="Why it is stale; empty when it is fresh.")
+
+
+class QuadrantOut(Output):
+    name: str
+    items: int
+
+
+class ContentHealthOut(Output):
+    quadrants: list[QuadrantOut]
+    attention: list[ContentRowOut] = Field(description="Stale or unused content, worst first.")
+
+
+class LaunchStandingOut(Output):
+    launch_id: int
+    name: str
+    tier: int
+    stage: LaunchStage
+    checkpoint_day: int | None
+    health: Health | None
+    on_track: int
+    metrics: int
