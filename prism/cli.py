@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
+from typer.core import TyperGroup
 
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
 from prism.auth import service as auth_service
 from prism.auth.policy import SYSTEM
 from prism.auth.schemas import TokenIn
 from prism.console import DataDir, console, err, failures_exit, open_database, settings_for
+from prism.crm import cli as crm_cli
 from prism.db import utcnow
 from prism.errors import PrismError
 from prism.feedback import cli as feedback_cli
@@ -37,6 +39,24 @@ launch_app = typer.Typer(help="Launches: their gates and briefs.", no_args_is_he
 training_app = typer.Typer(
     help="Training: readiness across people and teams.", no_args_is_help=True
 )
+
+
+class _KnowledgeByDefault(TyperGroup):
+    """`prism import FILE.json` stays what it always was: `prism import knowledge FILE.json`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer carries its own click
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["knowledge", *args]
+        return super().parse_args(ctx, args)
+
+
+import_app = typer.Typer(
+    cls=_KnowledgeByDefault,
+    help="Import a knowledge-core document (the default) or a CRM export (`crm`).",
+    no_args_is_help=True,
+)
+import_app.command("crm")(crm_cli.import_crm)
+app.add_typer(import_app, name="import")
 app.add_typer(user_app, name="user")
 app.add_typer(launch_app, name="launch")
 app.add_typer(training_app, name="training")
@@ -141,7 +161,7 @@ def export_knowledge(
     err.print(f"Exported {len(doc.items)} items and {len(doc.facets)} facets to {path}.")
 
 
-@app.command("import")
+@import_app.command("knowledge")
 def import_knowledge(
     path: Annotated[Path, typer.Argument(help="A JSON document written by `prism export`.")],
     replace: Annotated[

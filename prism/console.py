@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
+from prism.auth.policy import SYSTEM, Principal
 from prism.db import Database
 from prism.errors import PrismError
 from prism.settings import Settings, SettingsError, load_settings
@@ -51,4 +53,19 @@ def failures_exit() -> Iterator[None]:
         yield
     except PrismError as exc:
         err.print(f"[red]Error:[/red] {exc.message}")
+        for error in exc.errors[:50]:  # an import's bad rows, each where it is
+            column = f", {error['column']}" if error.get("column") else ""
+            err.print(f"  {error.get('field', '')}{column}: {error.get('message', '')}")
         raise typer.Exit(1) from None
+
+
+def actor_for(session: Session, email: str | None) -> Principal:
+    """Who a command acts as: the person who signs in as `email`, or Prism itself."""
+    from prism.people.service import find_user_by_email
+
+    if email is None:
+        return SYSTEM
+    found = find_user_by_email(session, email)
+    if found is None:
+        raise PrismError(f"No one signs in as {email}.")
+    return found

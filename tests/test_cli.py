@@ -252,3 +252,28 @@ def test_render_writes_files_and_refreshes_outdated_outputs(data_dir: Path, tmp_
     assert bad.exit_code == 1 and "format" in bad.output
     wrong = runner.invoke(app, ["render", f"battlecard:{solution}", "--data-dir", str(data_dir)])
     assert wrong.exit_code == 1 and f"No battlecard {solution}" in wrong.output
+
+
+def test_import_crm_reports_every_bad_line_and_imports_the_good_rows_when_told(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    export = tmp_path / "opportunities.csv"
+    export.write_text(
+        "\ufeffOpportunity ID,Opportunity Name,Account Name,Amount,Stage,Close Date\n"
+        '006X1,Hooli renewal,Hooli,"$12,000",Closed Won,11/03/2026\n'
+        "006X2,Pied Piper,Pied Piper,lots,Negotiation/Review,someday\n",
+        encoding="utf-8",
+    )
+    refused = runner.invoke(app, ["import", "crm", str(export), "--data-dir", str(data_dir)])
+    assert refused.exit_code == 1
+    assert "nothing was imported" in refused.output and "line 3, Amount" in refused.output
+    tried = invoke(data_dir, "import", "crm", str(export), "--dry-run", "--skip-bad-rows")
+    assert "1 opportunities would be created" in tried
+    done = invoke(data_dir, "import", "crm", str(export), "--skip-bad-rows")
+    assert "1 opportunities were created" in done and "line 3, Close Date" in done
+    again = invoke(data_dir, "import", "crm", str(export), "--skip-bad-rows")
+    assert "0 opportunities were created, 0 updated, 1 unchanged" in again
+    unknown = runner.invoke(
+        app, ["import", "crm", str(export), "--mapping", "Nope", "--data-dir", str(data_dir)]
+    )
+    assert unknown.exit_code == 1 and "Nope" in unknown.output

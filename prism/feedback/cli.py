@@ -11,13 +11,20 @@ from rich.progress import Progress
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prism.auth.policy import SYSTEM, Principal
-from prism.console import DataDir, console, err, failures_exit, open_database, settings_for
+from prism.auth.policy import SYSTEM
+from prism.console import (
+    DataDir,
+    actor_for,
+    console,
+    err,
+    failures_exit,
+    open_database,
+    settings_for,
+)
 from prism.csvfile import OnError
 from prism.db import utcnow
 from prism.errors import PrismError
 from prism.knowledge.models import Item
-from prism.people.service import find_user_by_email
 
 app = typer.Typer(
     help="Feedback: cluster a file, import an export, re-cluster the themes, write the digest.",
@@ -98,41 +105,27 @@ def import_file(
     }
     settings = settings_for(data_dir)
     on_error = OnError.SKIP if skip_bad_rows else OnError.REJECT
-    try:
-        with (
-            open_database(settings) as database,
-            database.session_scope() as session,
-            Progress(console=console, transient=True) as bar,
-        ):
-            task = bar.add_task("Importing", total=None)
-            report = imports.import_csv(
-                session,
-                _actor(session, submitter),
-                file.read_bytes(),
-                parse(ImportMapping, values),
-                on_error=on_error,
-                dry_run=dry_run,
-                max_rows=None,
-                today=utcnow().date(),
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    except PrismError as exc:
-        err.print(f"[red]Error:[/red] {exc.message}")
-        for error in exc.errors[:50]:
-            err.print(f"  {error['field']}, {error.get('column', '')}: {error['message']}")
-        raise typer.Exit(1) from None
+    with (
+        failures_exit(),
+        open_database(settings) as database,
+        database.session_scope() as session,
+        Progress(console=console, transient=True) as bar,
+    ):
+        task = bar.add_task("Importing", total=None)
+        report = imports.import_csv(
+            session,
+            actor_for(session, submitter),
+            file.read_bytes(),
+            parse(ImportMapping, values),
+            on_error=on_error,
+            dry_run=dry_run,
+            max_rows=None,
+            today=utcnow().date(),
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     console.print(report.summary)
     for problem in report.problems[:50]:
         err.print(f"  line {problem.line}, {problem.column}: {problem.message}")
-
-
-def _actor(session: Session, email: str | None) -> Principal:
-    if email is None:
-        return SYSTEM
-    found = find_user_by_email(session, email)
-    if found is None:
-        raise PrismError(f"No one signs in as {email}.")
-    return found
 
 
 @app.command("recluster")
