@@ -1,0 +1,293 @@
+"""The ideal customer profile, each account's fit to it with the reasons, and the accounts it
+proposes: seed customers for a launch's beta, reference candidates for customer stories.
+
+A criterion the profile leaves empty is not counted. Each one used weighs: industry 3, size 2,
+segment 2, product 2, region 1, each signal 1; an account's score is the share of that weight it
+meets, 0 to 100.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prism.accounts.models import Account, IdealProfile, Reference
+from prism.accounts.schemas import AccountUpdate, IdealProfileIn, IdealProfileSave, Signal
+from prism.auth.policy import Action, Principal, require
+from prism.db import get_or_404
+from prism.deals.models import Deal, DealFocus, Outcome
+from prism.errors import Conflict, Invalid
+from prism.knowledge.models import Dimension, Facet, Item
+from prism.launches.models import BetaCustomer, Launch
+
+WEIGHTS = {"industry": 3, "size": 2, "segment": 2, "product": 2, "region": 1}
+SIGNAL_WEIGHT = 1
+HEALTHY = 70
+# A reference speaks for us: a customer that is healthy and has bought.
+REFERENCE_HEALTH = 70
+
+
+@dataclass(frozen=True)
+class Reason:
+    criterion: str
+    matched: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Fit:
+    account: Account
+    score: int
+    reasons: list[Reason]
+
+
+def profile(session: Session, actor: Principal) -> tuple[IdealProfileIn, int]:
+    """The profile and its version (an empty profile, version 0, before anyone wrote one)."""
+    require(actor, Action.READ_ACCOUNTS)
+    found = session.scalar(select(IdealProfile).order_by(IdealProfile.id))
+    if found is None:
+        return IdealProfileIn(), 0
+    return IdealProfileIn.model_validate(found.criteria), found.version
+
+
+def save_profile(
+    session: Session, actor: Principal, data: IdealProfileSave
+) -> tuple[IdealProfileIn, int]:
+    """Write the profile; `data.version` is the one the writer read (0 for the first)."""
+    require(actor, Action.MANAGE_ACCOUNTS)
+    _check_choices(session, data)
+    found = session.scalar(select(IdealProfile).order_by(IdealProfile.id))
+    current = found.version if found is not None else 0
+    if data.version != current:
+        raise Conflict("Someone changed the profile since you opened it; reload and try again.")
+    criteria = data.model_dump(mode="json", exclude={"version"})
+    if found is None:
+        found = IdealProfile(criteria=criteria)
+        session.add(found)
+    else:
+        found.criteria = criteria
+    session.flush()
+    return IdealProfileIn.model_validate(criteria), found.version
+
+
+def _check_choices(session: Session, data: IdealProfileIn) -> None:
+    industries = set(
+        session.scalars(
+            select(Facet.id).where(
+                Facet.id.in_(data.industries), Facet.dimension == Dimension.INDUSTRY
+            )
+        )
+    )
+    for ident in data.industries:
+        if ident not in industries:
+            raise Invalid.about("industries", f"No industry {ident}.")
+    products = set(
+        session.scalars(select(Item.id).where(Item.id.in_(data.products), Item.kind == "product"))
+    )
+    for ident in data.products:
+        if ident not in products:
+            raise Invalid.about("products", f"No product {ident}.")
+
+
+class _Facts:
+    """What the fit needs about every account, in four queries."""
+
+    def __init__(self, session: Session, accounts: list[Account], today: date) -> None:
+        ids = [a.id for a in accounts]
+        self.industries = dict(
+            session.execute(
+                select(Facet.id, Facet.name).where(Facet.dimension == Dimension.INDUSTRY)
+            ).all()
+        )
+        self.products: dict[int, set[int]] = defaultdict(set)
+        self.open: set[int] = set()
+        self.won_lately: set[int] = set()
+        self.won: set[int] = set()
+        year_ago = today - timedelta(days=365)
+        deals = session.execute(
+            select(Deal.id, Deal.account_id, Deal.outcome, Deal.close_on, Deal.closed_at).where(
+                Deal.account_id.in_(ids)
+            )
+        ).all()
+        for _, account_id, outcome, close_on, closed_at in deals:
+            if account_id is None:
+                continue
+            if outcome is Outcome.OPEN:
+                self.open.add(account_id)
+            elif outcome is Outcome.WON:
+                self.won.add(account_id)
+                closed = close_on or (closed_at.date() if closed_at else None)
+                if closed is not None and closed >= year_ago:
+                    self.won_lately.add(account_id)
+        by_deal = {deal_id: account_id for deal_id, account_id, *_ in deals if account_id}
+        for deal_id, item_id in session.execute(
+            select(DealFocus.deal_id, DealFocus.item_id).where(DealFocus.deal_id.in_(list(by_deal)))
+        ):
+            self.products[by_deal[deal_id]].add(item_id)
+        self.product_names = dict(
+            session.execute(select(Item.id, Item.title).where(Item.kind == "product")).all()
+        )
+
+
+def _fit(account: Account, want: IdealProfileIn, facts: _Facts) -> Fit:
+    reasons: list[tuple[int, Reason]] = []
+
+    def judge(criterion: str, weight: int, matched: bool, text: str) -> None:
+        reasons.append((weight, Reason(criterion, matched, text)))
+
+    if want.industries:
+        name = facts.industries.get(account.industry_id or 0)
+        wanted = ", ".join(sorted(facts.industries.get(i, "?") for i in want.industries))
+        judge(
+            "industry",
+            WEIGHTS["industry"],
+            account.industry_id in want.industries,
+            f"Industry {name}" + (" is in the profile" if account.industry_id in want.industries
+                                  else f" is not one of {wanted}")
+            if name else f"Industry unknown (the profile wants {wanted})",
+        )  # fmt: skip
+    if want.employees_min is not None or want.employees_max is not None:
+        low, high = want.employees_min or 0, want.employees_max
+        span = f"{low:,} to {high:,}" if high is not None else f"{low:,} or more"
+        if account.employees is None:
+            judge("size", WEIGHTS["size"], False, f"Size unknown (the profile wants {span})")
+        else:
+            inside = account.employees >= low and (high is None or account.employees <= high)
+            judge(
+                "size",
+                WEIGHTS["size"],
+                inside,
+                f"{account.employees:,} employees is {'within' if inside else 'outside'} {span}",
+            )
+    for criterion, values, have in (
+        ("segment", want.segments, account.segment),
+        ("region", want.regions, account.region),
+    ):
+        if values:
+            inside = have.lower() in {v.lower() for v in values}
+            shown = have or "unknown"
+            judge(
+                criterion,
+                WEIGHTS[criterion],
+                inside,
+                f"{criterion.capitalize()} {shown} is "
+                + ("in the profile" if inside else f"not one of {', '.join(values)}"),
+            )
+    if want.products:
+        bought = facts.products.get(account.id, set()) & set(want.products)
+        names = ", ".join(sorted(facts.product_names.get(i, "?") for i in bought))
+        judge(
+            "product",
+            WEIGHTS["product"],
+            bool(bought),
+            f"Buys or evaluates {names}" if bought else "No deal for the profile's products",
+        )
+    for signal in want.signals:
+        judge("signal", SIGNAL_WEIGHT, *_signal(signal, account, want, facts))
+    total = sum(w for w, _ in reasons)
+    met = sum(w for w, r in reasons if r.matched)
+    score = round(100 * met / total) if total else 0
+    return Fit(account, score, [r for _, r in reasons])
+
+
+def _signal(
+    signal: Signal, account: Account, want: IdealProfileIn, facts: _Facts
+) -> tuple[bool, str]:
+    if signal is Signal.HEALTHY:
+        if account.health is None:
+            return False, "No health score"
+        ok = account.health >= HEALTHY
+        return ok, f"Health {account.health} is {'at or above' if ok else 'below'} {HEALTHY}"
+    if signal is Signal.RECENT_WIN:
+        ok = account.id in facts.won_lately
+        return ok, "Won a deal in the last year" if ok else "No deal won in the last year"
+    if signal is Signal.OPEN_PIPELINE:
+        ok = account.id in facts.open
+        return ok, "Has a deal open" if ok else "No deal open"
+    ok = account.arr >= want.arr_at_least and account.arr > 0
+    return ok, f"ARR {account.arr:,} is {'at or above' if ok else 'below'} {want.arr_at_least:,}"
+
+
+def fits(
+    session: Session,
+    actor: Principal,
+    *,
+    today: date,
+    accounts: list[Account] | None = None,
+    current_only: bool = True,
+) -> list[Fit]:
+    """Every account (or `accounts`) with its fit, best first; those that left are out unless
+    `current_only` is off."""
+    want, _ = profile(session, actor)
+    if accounts is None:
+        stmt = select(Account).order_by(Account.name)
+        if current_only:
+            stmt = stmt.where(Account.churned_on.is_(None))
+        accounts = list(session.scalars(stmt))
+    facts = _Facts(session, accounts, today)
+    found = [_fit(a, want, facts) for a in accounts]
+    return sorted(found, key=lambda f: (-f.score, f.account.name))
+
+
+def fit_of(session: Session, actor: Principal, account_id: int, *, today: date) -> Fit:
+    require(actor, Action.READ_ACCOUNTS)
+    account = get_or_404(session, Account, account_id, "account")
+    return fits(session, actor, today=today, accounts=[account])[0]
+
+
+def seed_customers(
+    session: Session, actor: Principal, launch: Launch, *, today: date, limit: int = 5
+) -> list[Fit]:
+    """The best-fitting current customers not yet in the launch's beta, healthy enough to ask
+    (health unknown or 50 and above), those that buy the launch's product first."""
+    taking_part = set(
+        session.scalars(select(BetaCustomer.account_id).where(BetaCustomer.launch_id == launch.id))
+    )
+    candidates = [
+        f
+        for f in fits(session, actor, today=today)
+        if f.account.id not in taking_part
+        and f.score > 0
+        and (f.account.health is None or f.account.health >= 50)
+    ]
+    if launch.product_id is not None:
+        facts = _Facts(session, [f.account for f in candidates], today)
+        candidates.sort(
+            key=lambda f: launch.product_id not in facts.products.get(f.account.id, set())
+        )
+    return candidates[:limit]
+
+
+def reference_candidates(
+    session: Session, actor: Principal, *, today: date, limit: int = 10
+) -> list[Fit]:
+    """Customers who could speak for us in a story: paying, healthy, not yet asked (or proposed
+    and not answered), best fit first. Those who declined are never proposed."""
+    found = []
+    for fit in fits(session, actor, today=today):
+        account = fit.account
+        if account.reference not in (Reference.NONE, Reference.CANDIDATE):
+            continue
+        if account.health is None or account.health < REFERENCE_HEALTH or account.arr <= 0:
+            continue
+        found.append(fit)
+    return found[:limit]
+
+
+def update_account(
+    session: Session, actor: Principal, account_id: int, data: AccountUpdate
+) -> Account:
+    """Change what the CRM does not say (or correct it): segment, region, size, health and
+    whether the account is a reference."""
+    require(actor, Action.MANAGE_ACCOUNTS)
+    account = get_or_404(session, Account, account_id, "account")
+    if account.version != data.version:
+        raise Conflict(f"{account.name} was changed since you opened it; reload and try again.")
+    for name, value in data.model_dump(exclude_unset=True, exclude={"version"}).items():
+        setattr(account, name, value)
+    session.flush()
+    return account
