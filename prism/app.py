@@ -15,13 +15,16 @@ from sqlalchemy import text
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
 from prism import __version__
 from prism.accounts import api as accounts_api
+from prism.accounts import pages as accounts_pages
 from prism.analytics import api as analytics_api
+from prism.analytics import pages as analytics_pages
 from prism.analytics.usage import Recorder
 from prism.audit import api as audit_api
 from prism.audit import pages as audit_pages
 from prism.auth import api as auth_api
 from prism.auth import pages as auth_pages
 from prism.crm import api as crm_api
+from prism.crm import pages as crm_pages
 from prism.db import Database
 from prism.deals import api as deals_api
 from prism.deals import pages as deals_pages
@@ -84,6 +87,9 @@ API_ROUTERS = (
 )
 PAGE_ROUTERS = (
     web_pages.router,
+    analytics_pages.router,
+    accounts_pages.router,
+    crm_pages.router,
     people_pages.router,
     auth_pages.router,
     audit_pages.router,

@@ -114,7 +114,7 @@ def demo(
     ] = True,
 ) -> None:
     """Load the demo company (Helio Systems) into the database, then serve it."""
-    from prism.demo import company, feedback, knowledge, launches, toolkits, training
+    from prism.demo import analytics, company, feedback, knowledge, launches, toolkits, training
     from prism.filestore import file_store
 
     settings = settings_for(data_dir)
@@ -126,8 +126,13 @@ def demo(
         loaded += ", " + launches.load(session, utcnow())
         loaded += ", " + training.load(session, utcnow())
         loaded += ", " + feedback.load(session, utcnow())
+        examples = settings.data_dir / "examples"
+        loaded += ", " + analytics.load(session, utcnow(), examples)
     database.dispose()
     console.print(f"Loaded the demo company: {loaded}.")
+    console.print(
+        f"A Salesforce export to try the CRM import with: {examples / analytics.EXPORT_NAME}"
+    )
     console.print(
         f"\n  Open [bold]http://{host}:{port}/[/bold] and sign in as\n"
         f"  [bold]{company.ADMIN_EMAIL}[/bold] / [bold]{company.PASSWORD}[/bold] (admin)\n"

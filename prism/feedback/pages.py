@@ -5,7 +5,6 @@ account, and the view by competitor, segment and product."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -35,6 +34,7 @@ from prism.web.forms import Outcome as FormOutcome
 from prism.web.forms import (
     Posted,
     attempt,
+    day_field,
     form_data,
     form_with_lists,
     parse,
@@ -46,14 +46,6 @@ from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render
 
 router = page_router()
-
-
-def _day(raw: str) -> tuple[date | None, str | None]:
-    """A date from a filter field, or the error to show for it."""
-    try:
-        return (date.fromisoformat(raw) if raw else None), None
-    except ValueError:
-        return None, "Give dates as YYYY-MM-DD."
 
 
 @router.get("/feedback", response_class=HTMLResponse)
@@ -262,7 +254,7 @@ def digest_page(
     product_id: str = "",
     since: str = "",
 ) -> HTMLResponse:
-    day, error = _day(since)
+    day, error = day_field(since)
     found = digest.digest(session, user, product_id=query_id(product_id), since=day)
     context = {
         "title": found.title,
@@ -284,7 +276,7 @@ def digest_pdf(
     product_id: str = "",
     since: str = "",
 ) -> Response:
-    found = digest.digest(session, user, product_id=query_id(product_id), since=_day(since)[0])
+    found = digest.digest(session, user, product_id=query_id(product_id), since=day_field(since)[0])
     data = digest.pdf(session, found, store=file_store(settings), today=now.date())
     return attachment(data, f"{found.title}.pdf", "application/pdf")
 
@@ -357,8 +349,8 @@ def _winloss_page(
     filters: dict[str, str],
     outcome: FormOutcome | None = None,
 ) -> HTMLResponse:
-    since, bad_since = _day(filters.get("since", ""))
-    until, bad_until = _day(filters.get("until", ""))
+    since, bad_since = day_field(filters.get("since", ""))
+    until, bad_until = day_field(filters.get("until", ""))
     product = query_id(filters.get("product_id", ""))
     context = {
         "title": "Win/loss",

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from prism.accounts import icp
 from prism.auth.policy import Action, Principal, can, require
 from prism.feedback.models import Kind as FeedbackKind
 from prism.knowledge.access import may_read
@@ -242,6 +243,7 @@ def _launch_page(
         "directions": list(Direction),
         "computations": metrics.COMPUTATIONS,
         "customers": beta.customers(session, user, launch),
+        "seeds": icp.seed_customers(session, user, launch, today=today) if may_run else [],
         "feedback": beta.feedback(session, user, launch),
         "certified": training_readiness.certified(session, launch, today),
         **_metrics_context(session, user, launch, today),

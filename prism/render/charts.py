@@ -82,15 +82,17 @@ def line_chart(
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: its label, its length, the text shown at its end, and an optional note."""
+    """One bar: its label, its length, the text shown at its end, and an optional note; a
+    muted bar (a comparison, the "without") is drawn lighter."""
 
     label: str
     value: float
     shown: str = ""
     note: str = ""
+    muted: bool = False
 
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 18, 8, 190
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 18, 8, 236
 
 
 def bar_chart(bars: list[Bar], *, title: str, top: float | None = None) -> Markup:
@@ -112,12 +114,12 @@ def bar_chart(bars: list[Bar], *, title: str, top: float | None = None) -> Marku
     for n, bar in enumerate(bars):
         y = PAD_TOP + n * (BAR_HEIGHT + BAR_GAP)
         length = max(bar.value, 0.0) / most * span
-        label = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
+        label = bar.label if len(bar.label) <= 32 else bar.label[:31] + "…"
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 13}" text-anchor="end" font-size="12" '
             f'fill="#1f2430">{escape(label)}<title>{escape(bar.label)}</title></text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" '
-            f'rx="2" fill="#4338ca"/>'
+            f'rx="2" fill="{"#a5b4fc" if bar.muted else "#4338ca"}"/>'
             f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 13}" font-size="12" '
             f'fill="#1f2430">{escape(bar.shown or _short(bar.value))}'
             + (f' <tspan fill="#5b6275">{escape(bar.note)}</tspan>' if bar.note else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -51,6 +52,14 @@ async def posted_file(request: Request, name: str = "file") -> bytes:
 def query_id(raw: str) -> int | None:
     """An id from a page's filter field (a query string), or None for anything else."""
     return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
+
+
+def day_field(raw: str) -> tuple[date | None, str | None]:
+    """A date from a page's filter field (empty: none), or the error to show for it."""
+    try:
+        return (date.fromisoformat(raw) if raw else None), None
+    except ValueError:
+        return None, "Give dates as YYYY-MM-DD."
 
 
 def pick(form: dict[str, Any], *names: str) -> dict[str, Any]:

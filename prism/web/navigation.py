@@ -24,6 +24,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Training", "/training", Action.READ_PUBLISHED),
     NavItem("Feedback", "/feedback", Action.READ_FEEDBACK),
     NavItem("Win/loss", "/win-loss", Action.READ_FEEDBACK),
+    NavItem("Dashboards", "/analytics", Action.READ_ANALYTICS),
+    NavItem("Accounts", "/accounts", Action.READ_ACCOUNTS),
     NavItem("Enablement roadmap", "/roadmap", Action.READ_FEEDBACK),
     NavItem("Notifications", "/notifications", Action.READ_PUBLISHED),
     NavItem("Deals", "/deals", Action.BUILD_KITS),

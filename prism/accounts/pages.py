@@ -1,0 +1,124 @@
+"""Accounts pages: every account with its fit to the ideal customer profile, the customers to
+ask for a story, the profile itself, and one account's reasons and details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from prism.accounts import icp
+from prism.accounts.models import Reference
+from prism.accounts.schemas import AccountUpdate, IdealProfileSave, Signal
+from prism.auth.policy import Principal
+from prism.knowledge.facets import list_facets
+from prism.knowledge.models import Dimension
+from prism.knowledge.service import choices
+from prism.web.deps import DbSession, Now, PageUser
+from prism.web.forms import Outcome, attempt, form_with_lists, parse, pick
+from prism.web.routing import IdPath, page_router
+from prism.web.templating import render
+
+router = page_router()
+
+SIGNAL_LABELS = {
+    Signal.HEALTHY: f"Healthy (health score {icp.HEALTHY} or more)",
+    Signal.RECENT_WIN: "Won a deal in the last year",
+    Signal.OPEN_PIPELINE: "Has a deal open",
+    Signal.LARGE_ARR: "ARR at or above the amount below",
+}
+
+
+def _accounts_page(
+    request: Request,
+    session: Session,
+    user: Principal,
+    today: Any,
+    outcome: Outcome | None = None,
+    q: str = "",
+) -> HTMLResponse:
+    fits = icp.fits(session, user, today=today)
+    if q:
+        fits = [f for f in fits if q.lower() in f.account.name.lower()]
+    want, version = icp.profile(session, user)
+    context = {
+        "title": "Accounts",
+        "fits": fits,
+        "q": q,
+        "references": icp.reference_candidates(session, user, today=today),
+        "want": want,
+        "version": version,
+        "industries": list_facets(session, user, Dimension.INDUSTRY),
+        "products": choices(session, user, "product"),
+        "signals": SIGNAL_LABELS,
+        **(outcome.context if outcome else {}),
+    }
+    status_code = outcome.status_code if outcome and outcome.error else 200
+    return render(request, "accounts/accounts.html", context, status_code=status_code)
+
+
+@router.get("/accounts", response_class=HTMLResponse)
+def accounts_page(
+    request: Request, session: DbSession, user: PageUser, now: Now, q: str = ""
+) -> HTMLResponse:
+    return _accounts_page(request, session, user, now.date(), q=q[:200])
+
+
+@router.post("/accounts/profile", response_class=HTMLResponse)
+async def save_profile(request: Request, session: DbSession, user: PageUser, now: Now) -> Response:
+    form = await form_with_lists(request, "industries", "products", "signals")
+    values = pick(form, "version", "industries", "products", "signals", "employees_min",
+                  "employees_max", "arr_at_least")  # fmt: skip
+    for name in ("segments", "regions"):
+        values[name] = [v.strip() for v in form.get(name, "").split(",") if v.strip()]
+    outcome = attempt(
+        session,
+        lambda: icp.save_profile(session, user, parse(IdealProfileSave, values)),
+        success="Profile saved.",
+    )
+    if outcome.error:
+        return _accounts_page(request, session, user, now.date(), outcome)
+    return RedirectResponse("/accounts", status_code=303)
+
+
+def _account_page(
+    request: Request,
+    session: Session,
+    user: Principal,
+    account_id: int,
+    today: Any,
+    outcome: Outcome | None = None,
+) -> HTMLResponse:
+    fit = icp.fit_of(session, user, account_id, today=today)
+    context = {
+        "title": fit.account.name,
+        "fit": fit,
+        "references": list(Reference),
+        **(outcome.context if outcome else {}),
+    }
+    status_code = outcome.status_code if outcome and outcome.error else 200
+    return render(request, "accounts/account.html", context, status_code=status_code)
+
+
+@router.get("/accounts/{account_id}", response_class=HTMLResponse)
+def account_page(
+    request: Request, session: DbSession, user: PageUser, now: Now, account_id: IdPath
+) -> HTMLResponse:
+    return _account_page(request, session, user, account_id, now.date())
+
+
+@router.post("/accounts/{account_id}", response_class=HTMLResponse)
+async def update_account(
+    request: Request, session: DbSession, user: PageUser, now: Now, account_id: IdPath
+) -> HTMLResponse:
+    form = await form_with_lists(request)
+    values = pick(form, "version", "employees", "reference", "health")
+    values |= {name: form.get(name, "") for name in ("segment", "region")}
+    outcome = attempt(
+        session,
+        lambda: icp.update_account(session, user, account_id, parse(AccountUpdate, values)),
+        success="Saved.",
+    )
+    return _account_page(request, session, user, account_id, now.date(), outcome)

@@ -1,0 +1,141 @@
+"""The dashboards page: content influence, battlecards per competitor, content health, win/loss,
+launch standings and readiness, over one period, product and team, every table with its CSV."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from prism.analytics import dashboards
+from prism.analytics.api import checked_scope
+from prism.analytics.influence import Rate, Scope, battlecards, influence
+from prism.auth.policy import Action, require
+from prism.errors import Invalid
+from prism.feedback import winloss
+from prism.feedback.winloss import Tally
+from prism.knowledge.service import choices
+from prism.money import short_money
+from prism.people.service import all_teams
+from prism.render.charts import Bar, bar_chart
+from prism.training import readiness
+from prism.web.deps import DbSession, Now, PageUser
+from prism.web.forms import day_field, query_id
+from prism.web.routing import page_router
+from prism.web.templating import render
+
+router = page_router()
+
+CHART_ROWS = 8
+
+
+def _percent(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.0f}%"
+
+
+def _rate_bar(label: str, rate: Rate, *, muted: bool = False) -> Bar:
+    value = rate.value or 0.0
+    return Bar(label, value * 100, _percent(rate.value), f"of {rate.closed} closed", muted)
+
+
+def _tally_bars(tallies: list[Tally]) -> list[Bar]:
+    return [
+        Bar(t.name, t.win_rate * 100, _percent(t.win_rate), f"of {t.deals} closed")
+        for t in tallies[:CHART_ROWS]
+    ]
+
+
+@router.get("/analytics", response_class=HTMLResponse)
+def dashboards_page(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    now: Now,
+    since: str | None = None,
+    until: str = "",
+    product_id: str = "",
+    team_id: str = "",
+) -> HTMLResponse:
+    require(user, Action.READ_ANALYTICS)
+    today = now.date()
+    # First visit: the last twelve months. A period cleared on purpose is all time.
+    start, bad_start = day_field(since if since is not None else str(today - timedelta(days=365)))
+    end, bad_end = day_field(until)
+    error = bad_start or bad_end
+    scope = Scope(start, end, query_id(product_id), query_id(team_id))
+    try:
+        checked_scope(scope)
+    except Invalid as exc:
+        error, scope = exc.message, Scope(product_id=scope.product_id, team_id=scope.team_id)
+    found = influence(session, user, scope, limit=20)
+    cards = battlecards(session, user, scope)
+    health = dashboards.content_health(session, user, scope, now=now)
+    wins = winloss.view(
+        session, user, since=scope.since, until=scope.until, product_id=scope.product_id
+    )
+    teams = readiness.by_team(session, user, today)
+    query = {
+        "since": scope.since or "",
+        "until": scope.until or "",
+        "product_id": scope.product_id or "",
+        "team_id": scope.team_id or "",
+    }
+    charts = {
+        "influence": bar_chart(
+            [
+                Bar(a.title, a.won_revenue, short_money(a.won_revenue), f"{a.won_deals} won")
+                for a in found.assets[:CHART_ROWS]
+                if a.won_revenue
+            ],
+            title="Won revenue each asset was in front of",
+        ),
+        "battlecards": bar_chart(
+            [
+                bar
+                for c in cards[:CHART_ROWS]
+                for bar in (
+                    _rate_bar(f"{c.competitor}, with a card", c.with_card),
+                    _rate_bar(f"{c.competitor}, without", c.without_card, muted=True),
+                )
+            ],
+            title="Win rate against each competitor, with and without its battlecard",
+            top=100,
+        ),
+        "health": bar_chart(
+            [Bar(name, count, str(count)) for name, count in health.quadrants],
+            title="Published content by freshness and use",
+        ),
+        "competitors": bar_chart(
+            _tally_bars(wins.by_competitor), title="Win rate by competitor", top=100
+        ),
+        "segments": bar_chart(_tally_bars(wins.by_segment), title="Win rate by segment", top=100),
+        "products": bar_chart(_tally_bars(wins.by_product), title="Win rate by product", top=100),
+        "readiness": bar_chart(
+            [
+                Bar(r.label, 100 * r.certified / r.people, f"{r.certified} of {r.people}")
+                for r in teams
+                if r.people
+            ],
+            title="People certified, by team",
+            top=100,
+        ),
+    }
+    context = {
+        "title": "Dashboards",
+        "scope": scope,
+        "error": error,
+        "influence": found,
+        "cards": cards,
+        "health": health,
+        "wins": wins,
+        "launches": dashboards.launch_standings(session, user, scope, today=today),
+        "teams_readiness": teams,
+        "charts": charts,
+        "query": urlencode(query),
+        "chosen": query,
+        "products": choices(session, user, "product"),
+        "teams": all_teams(session, user),
+    }
+    return render(request, "analytics/dashboards.html", context, status_code=422 if error else 200)
