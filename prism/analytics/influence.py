@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from prism.analytics.models import DEAL_USES, DealTouch, UsageEvent
 from prism.auth.policy import Action, Principal, require
@@ -43,9 +43,9 @@ class Scope:
             closed.append(Deal.closed_at <= datetime.combine(self.until, time.max, tzinfo=UTC))
         found: list[ColumnElement[bool]] = [or_(Deal.outcome == Outcome.OPEN, and_(*closed))]
         if self.product_id is not None:
-            found.append(
-                exists().where(DealFocus.deal_id == Deal.id, DealFocus.item_id == self.product_id)
-            )
+            # Aliased: a query that reads deal_focus itself (battlecards) must not correlate it.
+            sold = aliased(DealFocus)
+            found.append(exists().where(sold.deal_id == Deal.id, sold.item_id == self.product_id))
         if self.team_id is not None:
             found.append(Deal.owner_id.in_(select(User.id).where(User.team_id == self.team_id)))
         return found

@@ -133,7 +133,8 @@ def dashboards_page(
         "launches": dashboards.launch_standings(session, user, scope, today=today),
         "teams_readiness": teams,
         "charts": charts,
-        "query": urlencode(query),
+        # The API reads a missing filter as none; an empty one would be an invalid value.
+        "query": urlencode({name: value for name, value in query.items() if value}),
         "chosen": query,
         "products": choices(session, user, "product"),
         "teams": all_teams(session, user),

@@ -89,6 +89,9 @@ def test_the_period_product_and_team_narrow_the_deals(
     assert product.overall == Rate(1, 1)  # only the won deal and the open one sell Pulse
     assert influence(session, SYSTEM, Scope(team_id=cast.seller.team_id)).overall == Rate(2, 3)
     assert influence(session, SYSTEM, Scope(team_id=cast.pm.team_id)).assets == []
+    (guardian,) = battlecards(session, SYSTEM, Scope(product_id=pipeline.product.id))
+    assert guardian.deals == 2 and guardian.with_card == Rate(1, 1)  # the win and the open one
+    assert guardian.without_card == Rate(0, 0)
 
 
 @pytest.mark.parametrize("who", ["admin", "editor", "seller", "pm"])
