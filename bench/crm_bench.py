@@ -50,36 +50,30 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 PRODUCTS = ["Prism Core", "Prism Insights", "Prism Connect"]
 COMPETITORS = ["Highspot", "Seismic", "Klue", "Guru"]
 
-# The asset aggregate by hand over the raw events: what influence would cost without touches.
-PLAIN_EVENTS = """
+# The asset aggregate `influence.influence` computes, by hand, over pairs of (item, deal).
+AGGREGATE = """
 SELECT t.item_id, count(*) AS deals,
        sum(CASE WHEN d.outcome = 'open' THEN d.value ELSE 0 END) AS pipeline,
        sum(CASE WHEN d.outcome = 'won' THEN 1 ELSE 0 END) AS won,
        sum(CASE WHEN d.outcome = 'won' THEN d.value ELSE 0 END) AS won_revenue,
        sum(CASE WHEN d.outcome <> 'open' THEN 1 ELSE 0 END) AS closed
-FROM (SELECT DISTINCT e.item_id, e.deal_id
+FROM {pairs} JOIN deals d ON d.id = t.deal_id {where}
+GROUP BY t.item_id
+ORDER BY won_revenue DESC, pipeline DESC, t.item_id
+LIMIT 50
+"""
+# Over the raw events: what influence would cost without the touches.
+PLAIN_EVENTS = AGGREGATE.format(
+    pairs="""(SELECT DISTINCT e.item_id, e.deal_id
       FROM usage_events e JOIN deals d ON d.id = e.deal_id
       WHERE e.use IN ('view', 'download', 'share', 'buyer_view') AND e.item_id IS NOT NULL
-        AND (d.closed_at IS NULL OR e.at <= d.closed_at)) t
-JOIN deals d ON d.id = t.deal_id
-GROUP BY t.item_id
-ORDER BY won_revenue DESC, pipeline DESC, t.item_id
-LIMIT 50
-"""
-
-# The same aggregate by hand over the touches the service reads: the floor it is held to.
-PLAIN_TOUCHES = """
-SELECT t.item_id, count(*) AS deals,
-       sum(CASE WHEN d.outcome = 'open' THEN d.value ELSE 0 END) AS pipeline,
-       sum(CASE WHEN d.outcome = 'won' THEN 1 ELSE 0 END) AS won,
-       sum(CASE WHEN d.outcome = 'won' THEN d.value ELSE 0 END) AS won_revenue,
-       sum(CASE WHEN d.outcome <> 'open' THEN 1 ELSE 0 END) AS closed
-FROM deal_touches t JOIN deals d ON d.id = t.deal_id
-WHERE d.closed_at IS NULL OR t.first_at <= d.closed_at
-GROUP BY t.item_id
-ORDER BY won_revenue DESC, pipeline DESC, t.item_id
-LIMIT 50
-"""
+        AND (d.closed_at IS NULL OR e.at <= d.closed_at)) t""",
+    where="",
+)
+# Over the touches the service reads: the floor it is held to.
+PLAIN_TOUCHES = AGGREGATE.format(
+    pairs="deal_touches t", where="WHERE d.closed_at IS NULL OR t.first_at <= d.closed_at"
+)
 
 
 def machine() -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from prism.analytics.models import DEAL_USES, DealTouch, UsageEvent
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, DealFocus, Outcome
+from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item, ItemLink
 from prism.people.models import User
 
@@ -129,27 +130,39 @@ def _closed(session: Session, scope: Scope) -> Rate:
 def influence(session: Session, actor: Principal, scope: Scope, *, limit: int = 50) -> Influence:
     """The assets that were in front of the most won revenue (then open pipeline) in scope."""
     require(actor, Action.READ_ANALYTICS)
-    pairs = touches(scope).subquery()
     is_open, is_won = Deal.outcome == Outcome.OPEN, Deal.outcome == Outcome.WON
     closed = Deal.outcome != Outcome.OPEN
-    won_revenue = func.sum(case((is_won, Deal.value), else_=0))
-    pipeline = func.sum(case((is_open, Deal.value), else_=0))
+    # Added up by item alone (from the touches' index), then the top rows get their titles.
+    totals = (
+        select(
+            DealTouch.item_id.label("item_id"),
+            func.count().label("deals"),
+            func.sum(case((is_open, 1), else_=0)).label("open_deals"),
+            func.sum(case((is_open, Deal.value), else_=0)).label("pipeline"),
+            func.sum(case((is_won, 1), else_=0)).label("won"),
+            func.sum(case((is_won, Deal.value), else_=0)).label("won_revenue"),
+            func.sum(case((closed, 1), else_=0)).label("closed"),
+        )
+        .join(Deal, Deal.id == DealTouch.deal_id)
+        .where(_before_close(), *scope.deals())
+        .group_by(DealTouch.item_id)
+        .subquery()
+    )
     rows = session.execute(
         select(
-            pairs.c.item_id,
+            totals.c.item_id,
             Item.title,
             Item.kind,
-            func.count(),
-            func.sum(case((is_open, 1), else_=0)),
-            pipeline,
-            func.sum(case((is_won, 1), else_=0)),
-            won_revenue,
-            func.sum(case((closed, 1), else_=0)),
+            totals.c.deals,
+            totals.c.open_deals,
+            totals.c.pipeline,
+            totals.c.won,
+            totals.c.won_revenue,
+            totals.c.closed,
         )
-        .join(Deal, Deal.id == pairs.c.deal_id)
-        .join(Item, Item.id == pairs.c.item_id)
-        .group_by(pairs.c.item_id, Item.title, Item.kind)
-        .order_by(won_revenue.desc(), pipeline.desc(), pairs.c.item_id)
+        .join(Item, Item.id == totals.c.item_id)
+        .where(readable_by(actor))  # a draft's title is not shown to who may not read it
+        .order_by(totals.c.won_revenue.desc(), totals.c.pipeline.desc(), totals.c.item_id)
         .limit(limit)
     ).all()
     overall = _closed(session, scope)
@@ -210,7 +223,9 @@ def battlecards(session: Session, actor: Principal, scope: Scope) -> list[CardUs
     )
     competitors: dict[int, str] = dict(
         session.execute(
-            select(Item.id, Item.title).where(Item.kind == "competitor").order_by(Item.title)
+            select(Item.id, Item.title)
+            .where(Item.kind == "competitor", readable_by(actor))
+            .order_by(Item.title)
         ).all()
     )
     card_counts: dict[int, int] = dict(

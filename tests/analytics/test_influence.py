@@ -17,6 +17,7 @@ from prism.auth.policy import SYSTEM
 from prism.errors import Forbidden
 from tests.analytics.conftest import CLOSED, Pipeline
 from tests.conftest import Cast
+from tests.knowledge.factories import make_item
 
 
 def test_an_asset_counts_the_deals_it_was_in_front_of_before_they_closed(
@@ -106,3 +107,16 @@ def test_a_deactivated_person_reads_nothing(session: Session, cast: Cast) -> Non
         influence(session, cast.outsider, Scope())
     with pytest.raises(Forbidden):
         battlecards(session, cast.outsider, Scope())
+
+
+def test_a_draft_is_counted_for_those_who_may_read_it_only(
+    session: Session, cast: Cast, pipeline: Pipeline
+) -> None:
+    draft = make_item(session, "solution", title="Unannounced pricing", publish=False)
+    write(session, [Event(Use.VIEW, draft.id, pipeline.won.id, at=CLOSED - timedelta(days=1))])
+    assert "Unannounced pricing" in {
+        a.title for a in influence(session, cast.editor, Scope()).assets
+    }
+    assert "Unannounced pricing" not in {
+        a.title for a in influence(session, cast.pm, Scope()).assets
+    }
