@@ -49,14 +49,14 @@ def list_accounts(
 
 
 @router.get(
-    "/accounts/profile", response_model=IdealProfileOut, summary="The ideal customer profile"
+    "/ideal-customer-profile", response_model=IdealProfileOut, summary="The ideal customer profile"
 )
 def get_profile(session: DbSession, user: CurrentUser) -> IdealProfileOut:
     found, version = icp.profile(session, user)
     return IdealProfileOut(**found.model_dump(), version=version)
 
 
-@router.put("/accounts/profile", response_model=IdealProfileOut, summary="Change the profile")
+@router.put("/ideal-customer-profile", response_model=IdealProfileOut, summary="Change the profile")
 def save_profile(data: IdealProfileSave, session: DbSession, user: CurrentUser) -> IdealProfileOut:
     """Send the whole profile with the `version` you read; an empty list leaves that criterion
     out of the fit."""
@@ -64,7 +64,9 @@ def save_profile(data: IdealProfileSave, session: DbSession, user: CurrentUser) 
     return IdealProfileOut(**found.model_dump(), version=version)
 
 
-@router.get("/accounts/fit", response_model=list[AccountFitOut], summary="Accounts by fit")
+@router.get(
+    "/ideal-customer-profile/fits", response_model=list[AccountFitOut], summary="Accounts by fit"
+)
 def best_fits(
     session: DbSession, user: CurrentUser, now: Now, limit: int = Few
 ) -> list[AccountFitOut]:
@@ -73,7 +75,7 @@ def best_fits(
 
 
 @router.get(
-    "/accounts/reference-candidates",
+    "/ideal-customer-profile/reference-candidates",
     response_model=list[AccountFitOut],
     summary="Customers to ask for a story or a reference call",
 )

@@ -140,15 +140,15 @@ def test_roles_read_and_change_the_profile_as_the_matrix_says(
         if who == "outsider"
         else bearer(session, cast.all()[who])
     )
-    read = client.get("/api/v1/accounts/profile", headers=headers)
+    read = client.get("/api/v1/ideal-customer-profile", headers=headers)
     assert read.status_code == (401 if who == "outsider" else 200)
-    fits = client.get("/api/v1/accounts/fit", headers=headers)
+    fits = client.get("/api/v1/ideal-customer-profile/fits", headers=headers)
     assert fits.status_code == read.status_code
     if who == "outsider":
         return
     profile = read.json()
     written = client.put(
-        "/api/v1/accounts/profile", json={**profile, "regions": ["NA"]}, headers=headers
+        "/api/v1/ideal-customer-profile", json={**profile, "regions": ["NA"]}, headers=headers
     )
     assert written.status_code == (200 if who in ("admin", "editor") else 403)
     account = fits.json()[0]["account"]
@@ -161,7 +161,7 @@ def test_roles_read_and_change_the_profile_as_the_matrix_says(
     one = client.get(f"/api/v1/accounts/{account['id']}", headers=headers).json()
     assert one["score"] >= 0 and one["reasons"]
     backwards = client.put(
-        "/api/v1/accounts/profile",
+        "/api/v1/ideal-customer-profile",
         json={**profile, "employees_min": 50, "employees_max": 5},
         headers=headers,
     )
