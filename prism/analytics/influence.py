@@ -11,13 +11,14 @@ deal still open). Touches are counted once per (item, deal), however many events
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from prism.analytics.models import DEAL_USES, DealTouch, UsageEvent
+from prism.analytics.models import DealTouch, UsageEvent
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, DealFocus, Outcome
 from prism.knowledge.access import readable_by
@@ -105,16 +106,6 @@ class Influence:
 
 def _before_close() -> ColumnElement[bool]:
     return or_(Deal.closed_at.is_(None), DealTouch.first_at <= Deal.closed_at)
-
-
-def touches(scope: Scope) -> Select[int, int]:
-    """The (item, deal) pairs where the item was in front of a deal in scope before it closed
-    (read from the first touch `usage.write` keeps for each pair)."""
-    return (
-        select(DealTouch.item_id, DealTouch.deal_id)
-        .join(Deal, Deal.id == DealTouch.deal_id)
-        .where(_before_close(), *scope.deals())
-    )
 
 
 def _closed(session: Session, scope: Scope) -> Rate:
@@ -215,12 +206,6 @@ def battlecards(session: Session, actor: Principal, scope: Scope) -> list[CardUs
     """Each competitor with battlecards or deals: battlecard use, and the win rate against it
     when a battlecard about it was in front of the deal and when none was."""
     require(actor, Action.READ_ANALYTICS)
-    cards = (
-        select(ItemLink.target_id.label("competitor_id"), ItemLink.source_id.label("card_id"))
-        .join(Item, Item.id == ItemLink.source_id)
-        .where(ItemLink.relation == "competitor", Item.kind == "battlecard")
-        .subquery()
-    )
     competitors: dict[int, str] = dict(
         session.execute(
             select(Item.id, Item.title)
@@ -228,62 +213,51 @@ def battlecards(session: Session, actor: Principal, scope: Scope) -> list[CardUs
             .order_by(Item.title)
         ).all()
     )
-    card_counts: dict[int, int] = dict(
-        session.execute(
-            select(cards.c.competitor_id, func.count()).group_by(cards.c.competitor_id)
-        ).all()
-    )
-    uses: dict[int, int] = dict(
-        session.execute(
-            select(cards.c.competitor_id, func.count())
-            .join(UsageEvent, UsageEvent.item_id == cards.c.card_id)
-            .where(UsageEvent.use.in_(DEAL_USES), *scope.uses())
-            .group_by(cards.c.competitor_id)
-        ).all()
-    )
-    pairs = touches(scope).subquery()
-    carded = (
-        select(cards.c.competitor_id, pairs.c.deal_id)
-        .join(pairs, pairs.c.item_id == cards.c.card_id)
-        .distinct()
-        .subquery()
-    )
-    used = func.max(case((carded.c.deal_id.is_not(None), 1), else_=0))
-    facing = (
-        select(
-            DealFocus.item_id.label("competitor_id"),
-            Deal.id.label("deal_id"),
-            Deal.outcome.label("outcome"),
-            used.label("used"),
+    about: dict[int, set[int]] = defaultdict(set)  # battlecard → the competitors it is about
+    for card_id, competitor_id in session.execute(
+        select(ItemLink.source_id, ItemLink.target_id)
+        .join(Item, Item.id == ItemLink.source_id)
+        .where(ItemLink.relation == "competitor", Item.kind == "battlecard")
+    ):
+        about[card_id].add(competitor_id)
+    card_counts: Counter[int] = Counter(c for covered in about.values() for c in covered)
+    # Every event about an item is a use (searches name no item): counted from the index alone.
+    uses: Counter[int] = Counter()
+    for item_id, count in session.execute(
+        select(UsageEvent.item_id, func.count())
+        .where(UsageEvent.item_id.in_(list(about)), *scope.uses())
+        .group_by(UsageEvent.item_id)
+    ):
+        for competitor_id in about.get(item_id or 0, ()):
+            uses[competitor_id] += count
+    # Which (competitor, deal) had one of its battlecards in front of it, then the deals in
+    # scope facing each competitor: tens of thousands of rows at most, tallied here.
+    carded = {
+        (competitor_id, deal_id)
+        for card_id, deal_id in session.execute(
+            select(DealTouch.item_id, DealTouch.deal_id)
+            .join(Deal, Deal.id == DealTouch.deal_id)
+            .where(DealTouch.item_id.in_(list(about)), _before_close(), *scope.deals())
         )
-        .join(Deal, Deal.id == DealFocus.deal_id)
-        .outerjoin(
-            carded,
-            and_(carded.c.deal_id == Deal.id, carded.c.competitor_id == DealFocus.item_id),
-        )
-        .where(DealFocus.item_id.in_(list(competitors)), *scope.deals())
-        .group_by(DealFocus.item_id, Deal.id, Deal.outcome)
-        .subquery()
-    )
-    won, closed = facing.c.outcome == Outcome.WON, facing.c.outcome != Outcome.OPEN
-    tallies = {
-        cid: (deals, int(ww), int(wc), int(nw), int(nc))
-        for cid, deals, ww, wc, nw, nc in session.execute(
-            select(
-                facing.c.competitor_id,
-                func.count(),
-                func.sum(case((and_(won, facing.c.used == 1), 1), else_=0)),
-                func.sum(case((and_(closed, facing.c.used == 1), 1), else_=0)),
-                func.sum(case((and_(won, facing.c.used == 0), 1), else_=0)),
-                func.sum(case((and_(closed, facing.c.used == 0), 1), else_=0)),
-            ).group_by(facing.c.competitor_id)
-        )
+        for competitor_id in about[card_id]
     }
+    tallies: dict[int, list[int]] = {}
+    for cid, deal_id, outcome in session.execute(
+        select(DealFocus.item_id, Deal.id, Deal.outcome)
+        .join(Deal, Deal.id == DealFocus.deal_id)
+        .where(DealFocus.item_id.in_(list(competitors)), *scope.deals())
+    ):
+        # deals, then won and closed with a card, then won and closed without one
+        tally = tallies.setdefault(cid, [0, 0, 0, 0, 0])
+        tally[0] += 1
+        column = 1 if (cid, deal_id) in carded else 3
+        tally[column] += outcome is Outcome.WON
+        tally[column + 1] += outcome is not Outcome.OPEN
     found = []
     for cid, title in competitors.items():
         if cid not in tallies and cid not in card_counts:
             continue
-        deals, ww, wc, nw, nc = tallies.get(cid, (0, 0, 0, 0, 0))
+        deals, ww, wc, nw, nc = tallies.get(cid, [0, 0, 0, 0, 0])
         found.append(
             CardUse(
                 competitor_id=cid,

@@ -84,11 +84,9 @@ def _touch(session: Session, rows: list[dict[str, Any]]) -> None:
         return
     upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = table_of(DealTouch)
-    for start in range(0, len(first), 5_000):
-        part = list(first.items())[start : start + 5_000]
-        stmt = upsert(table).values(
-            [{"item_id": i, "deal_id": d, "first_at": at} for (i, d), at in part]
-        )
+    pairs = [{"item_id": i, "deal_id": d, "first_at": at} for (i, d), at in first.items()]
+    for start in range(0, len(pairs), 5_000):
+        stmt = upsert(table).values(pairs[start : start + 5_000])
         earlier = case(
             (stmt.excluded.first_at < table.c.first_at, stmt.excluded.first_at),
             else_=table.c.first_at,
