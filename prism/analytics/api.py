@@ -21,7 +21,6 @@ from prism.analytics.schemas import (
     QuadrantOut,
     RateOut,
 )
-from prism.errors import Invalid
 from prism.feedback import winloss
 from prism.web.deps import CurrentUser, DbSession, Now
 from prism.web.routing import IdQuery, api_router, attachment
@@ -43,13 +42,7 @@ def scope_of(
         IdQuery, Query(description="Only deals owned by this team's people.")
     ] = None,
 ) -> Scope:
-    return checked_scope(Scope(since, until, product_id, team_id))
-
-
-def checked_scope(scope: Scope) -> Scope:
-    if scope.since and scope.until and scope.since > scope.until:
-        raise Invalid.about("until", "The period ends before it starts.")
-    return scope
+    return Scope(since, until, product_id, team_id).checked()
 
 
 InScope = Annotated[Scope, Depends(scope_of)]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from prism.analytics.models import DealTouch, UsageEvent
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, DealFocus, Outcome
+from prism.errors import Invalid
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item, ItemLink
 from prism.people.models import User
@@ -35,6 +36,12 @@ class Scope:
     until: date | None = None
     product_id: int | None = None
     team_id: int | None = None
+
+    def checked(self) -> Scope:
+        """This scope, or `Invalid` when its period ends before it starts."""
+        if self.since and self.until and self.since > self.until:
+            raise Invalid.about("until", "The period ends before it starts.")
+        return self
 
     def deals(self) -> list[ColumnElement[bool]]:
         """Conditions on `Deal` for the deals in scope."""

@@ -10,7 +10,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from prism.analytics import dashboards
-from prism.analytics.api import checked_scope
 from prism.analytics.influence import Rate, Scope, battlecards, influence
 from prism.auth.policy import Action, require
 from prism.errors import Invalid
@@ -66,7 +65,7 @@ def dashboards_page(
     error = bad_start or bad_end
     scope = Scope(start, end, query_id(product_id), query_id(team_id))
     try:
-        checked_scope(scope)
+        scope.checked()
     except Invalid as exc:
         error, scope = exc.message, Scope(product_id=scope.product_id, team_id=scope.team_id)
     found = influence(session, user, scope, limit=20)
