@@ -265,17 +265,25 @@ def seed_customers(
 def reference_candidates(
     session: Session, actor: Principal, *, today: date, limit: int = 10
 ) -> list[Fit]:
-    """Customers who could speak for us in a story: paying, healthy, not yet asked (or proposed
-    and not answered), best fit first. Those who declined are never proposed."""
-    found = []
-    for fit in fits(session, actor, today=today):
-        account = fit.account
-        if account.reference not in (Reference.NONE, Reference.CANDIDATE):
-            continue
-        if account.health is None or account.health < REFERENCE_HEALTH or account.arr <= 0:
-            continue
-        found.append(fit)
-    return found[:limit]
+    """Customers who could speak for us in a story: paying (ARR, or a deal won), healthy, not
+    yet asked (or proposed and not answered), best fit first. Those who declined never are."""
+    found = fits(session, actor, today=today)
+    won = set(
+        session.scalars(
+            select(Deal.account_id).where(
+                Deal.outcome == Outcome.WON,
+                Deal.account_id.in_([f.account.id for f in found]),
+            )
+        )
+    )
+    return [
+        fit
+        for fit in found
+        if fit.account.reference in (Reference.NONE, Reference.CANDIDATE)
+        and fit.account.health is not None
+        and fit.account.health >= REFERENCE_HEALTH
+        and (fit.account.arr > 0 or fit.account.id in won)
+    ][:limit]
 
 
 def update_account(

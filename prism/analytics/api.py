@@ -203,7 +203,12 @@ def win_loss_csv(
     dimension: winloss.Dimension, session: DbSession, user: CurrentUser, scope: InScope
 ) -> Response:
     found = winloss.view(
-        session, user, since=scope.since, until=scope.until, product_id=scope.product_id
+        session,
+        user,
+        since=scope.since,
+        until=scope.until,
+        product_id=scope.product_id,
+        team_id=scope.team_id,
     )
     tallies = {
         "competitor": found.by_competitor,

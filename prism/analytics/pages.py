@@ -72,7 +72,12 @@ def dashboards_page(
     cards = battlecards(session, user, scope)
     health = dashboards.content_health(session, user, scope, now=now)
     wins = winloss.view(
-        session, user, since=scope.since, until=scope.until, product_id=scope.product_id
+        session,
+        user,
+        since=scope.since,
+        until=scope.until,
+        product_id=scope.product_id,
+        team_id=scope.team_id,
     )
     teams = readiness.by_team(session, user, today)
     query = {

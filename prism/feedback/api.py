@@ -381,8 +381,13 @@ def win_loss(
     since: SinceFilter = None,
     until: Annotated[date | None, Query(description="Closed on or before this day.")] = None,
     product_id: ProductFilter = None,
+    team_id: Annotated[
+        IdQuery, Query(description="Only deals owned by this team's people.")
+    ] = None,
 ) -> WinLossOut:
-    found = winloss.view(session, user, since=since, until=until, product_id=product_id)
+    found = winloss.view(
+        session, user, since=since, until=until, product_id=product_id, team_id=team_id
+    )
     return WinLossOut(
         since=found.since,
         until=found.until,

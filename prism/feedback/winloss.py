@@ -28,6 +28,7 @@ from prism.feedback import service
 from prism.feedback.models import FeedbackItem, Kind, Origin, Reason
 from prism.feedback.schemas import ChurnIn, CloseIn, FeedbackIn
 from prism.knowledge.service import items_of_kind
+from prism.people.models import User
 
 UNKNOWN_SEGMENT = "no segment"
 
@@ -176,13 +177,14 @@ def view(
     since: date | None = None,
     until: date | None = None,
     product_id: int | None = None,
+    team_id: int | None = None,
 ) -> WinLoss:
     """Closed deals (and churned accounts) in the period, added up by competitor, segment and
-    product, with the reasons given."""
+    product, with the reasons given; only the deals of a team's people, with `team_id`."""
     require(actor, Action.READ_FEEDBACK)
-    closed = _closed_deals(session, since, until, product_id)
+    closed = _closed_deals(session, since, until, product_id, team_id)
     reasons = _reasons_by_deal(session, [d.id for d in closed])
-    segments = _segments(session, {d.customer for d in closed})
+    segments = _segments(session, closed)
     overall = Tally("All closed deals")
     tallies: dict[str, dict[str, Tally]] = defaultdict(dict)
     win_reasons: Counter[str] = Counter()
@@ -195,7 +197,7 @@ def view(
         facing |= {name for _, name in given if name}
         groups = {
             "competitor": facing or {"no competitor named"},
-            "segment": {segments.get(deal.customer.lower(), UNKNOWN_SEGMENT)},
+            "segment": {segments.get(deal.id, UNKNOWN_SEGMENT)},
             "product": {i.title for i in deal.focus if i.kind == "product"} or {"no product"},
         }
         for dimension, names in groups.items():
@@ -225,7 +227,11 @@ def _moment(day: date | None, *, end: bool = False) -> datetime | None:
 
 
 def _closed_deals(
-    session: Session, since: date | None, until: date | None, product_id: int | None
+    session: Session,
+    since: date | None,
+    until: date | None,
+    product_id: int | None,
+    team_id: int | None,
 ) -> list[Deal]:
     stmt = (
         select(Deal)
@@ -238,6 +244,8 @@ def _closed_deals(
         stmt = stmt.where(Deal.closed_at >= start)
     if end is not None:
         stmt = stmt.where(Deal.closed_at <= end)
+    if team_id is not None:
+        stmt = stmt.where(Deal.owner_id.in_(select(User.id).where(User.team_id == team_id)))
     found = list(session.scalars(stmt))
     if product_id is None:
         return found
@@ -266,13 +274,25 @@ def _reasons_by_deal(
     return found
 
 
-def _segments(session: Session, customers: set[str]) -> dict[str, str]:
-    """Each customer's segment (by its account), keyed by the lower-cased name."""
-    lowered = [c.lower() for c in customers]
-    rows = session.execute(
-        select(Account.name, Account.segment).where(func.lower(Account.name).in_(lowered))
-    )
-    return {name.lower(): segment or UNKNOWN_SEGMENT for name, segment in rows}
+def _segments(session: Session, closed: list[Deal]) -> dict[int, str]:
+    """Each deal's segment: its account's (the one it is linked to, else the one of its
+    customer's name)."""
+    linked = {d.account_id for d in closed if d.account_id is not None}
+    named = {d.customer.lower() for d in closed if d.account_id is None}
+    by_id: dict[int, str] = {}
+    by_name: dict[str, str] = {}
+    for ident, name, segment in session.execute(
+        select(Account.id, Account.name, Account.segment).where(
+            Account.id.in_(linked) | func.lower(Account.name).in_(named)
+        )
+    ):
+        by_id[ident] = by_name[name.lower()] = segment or UNKNOWN_SEGMENT
+    return {
+        d.id: by_id.get(d.account_id, UNKNOWN_SEGMENT)
+        if d.account_id is not None
+        else by_name.get(d.customer.lower(), UNKNOWN_SEGMENT)
+        for d in closed
+    }
 
 
 def _churn(

@@ -166,3 +166,15 @@ def test_roles_read_and_change_the_profile_as_the_matrix_says(
         headers=headers,
     )
     assert backwards.status_code == 422
+
+
+def test_a_customer_known_by_a_won_deal_only_is_a_reference_candidate(
+    session: Session, cast: Cast, market: dict[str, Account]
+) -> None:
+    won_only = make_account(session, "Fresh Win", health=90)  # no ARR: the CRM import made it
+    prospect = make_account(session, "Still Looking", health=90)
+    deal = make_deal(session, "Fresh Win", outcome=Outcome.WON)
+    deal.account_id = won_only.id
+    session.flush()
+    names = {f.account.name for f in icp.reference_candidates(session, cast.pm, today=TODAY)}
+    assert won_only.name in names and prospect.name not in names

@@ -21,6 +21,7 @@ from prism.db import utcnow
 from prism.knowledge.models import Item
 from tests.analytics.conftest import Pipeline
 from tests.conftest import Cast, bearer
+from tests.feedback.factories import make_account
 
 TABLES = ["influence", "battlecards", "content-health", "launches"]
 
@@ -84,6 +85,22 @@ def test_a_win_loss_table_downloads_as_csv(
     rows = {r["competitor"]: r for r in csv.DictReader(io.StringIO(answer.text))}
     assert (rows["GuardianDB"]["won"], rows["GuardianDB"]["lost"]) == ("1", "1")
     assert client.get("/api/v1/analytics/win-loss/mood.csv", headers=headers).status_code == 422
+    # Only the deals of a team's people: the product team owns none of them.
+    other = client.get(
+        f"/api/v1/analytics/win-loss/competitor.csv?team_id={cast.pm.team_id}", headers=headers
+    )
+    assert list(csv.DictReader(io.StringIO(other.text))) == []
+
+
+def test_a_deal_takes_the_segment_of_the_account_it_is_linked_to(
+    client: TestClient, session: Session, cast: Cast, pipeline: Pipeline
+) -> None:
+    account = make_account(session, "Acme Holdings", segment="Enterprise")
+    pipeline.won.account_id = account.id  # the deal's customer is still called "Acme"
+    session.commit()
+    answer = client.get("/api/v1/analytics/win-loss/segment.csv", headers=bearer(session, cast.pm))
+    rows = {r["segment"]: r for r in csv.DictReader(io.StringIO(answer.text))}
+    assert rows["Enterprise"]["won"] == "1"
 
 
 def test_bad_filters_are_refused_clearly(client: TestClient, session: Session, cast: Cast) -> None:
