@@ -33,9 +33,13 @@ from prism.people.models import User
 UNKNOWN_SEGMENT = "no segment"
 
 
-def account_named(session: Session, name: str) -> Account | None:
-    """The account a deal's customer names (ignoring case), if Prism knows it."""
-    return session.scalar(select(Account).where(func.lower(Account.name) == name.strip().lower()))
+def account_of(session: Session, deal: Deal) -> Account | None:
+    """The deal's account: the one it is linked to (a CRM import links it), else the one its
+    customer's name finds (ignoring case), if Prism knows it."""
+    if deal.account_id is not None:
+        return session.get(Account, deal.account_id)
+    named = deal.customer.strip().lower()
+    return session.scalar(select(Account).where(func.lower(Account.name) == named))
 
 
 def close_deal(
@@ -53,7 +57,7 @@ def close_deal(
         )
     elif deal.outcome is not data.outcome:
         raise Conflict(f"This deal was {deal.outcome.value}, not {data.outcome.value}.")
-    account = account_named(session, deal.customer)
+    account = account_of(session, deal)
     products = [i.id for i in deal.focus if i.kind == "product"]
     kind = Kind.WIN_REASON if data.outcome is Outcome.WON else Kind.LOSS_REASON
     said = FeedbackIn(

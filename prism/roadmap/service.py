@@ -121,7 +121,7 @@ def _references(
     if data.need is Need.DEAL_HELP and deal is None and account is None:
         raise Invalid.about("deal_id", "Say which deal (or account) the help is for.")
     if account is None and deal is not None:
-        account = winloss.account_named(session, deal.customer)
+        account = winloss.account_of(session, deal)
     return deal, account
 
 

@@ -54,6 +54,17 @@ def test_closing_a_lost_deal_records_its_reason_as_feedback(session: Session, ca
         close(session, cast.seller, deal, "won", Reason.PRODUCT_FIT, "x")
 
 
+def test_a_deal_linked_to_its_account_gives_its_reason_that_account(
+    session: Session, cast: Cast
+) -> None:
+    set_actor(session, cast.seller)
+    linked = make_account(session, "Harbor Insurance Group", arr=50_000)
+    make_account(session, "Harbor", arr=10)  # the customer's name finds another account
+    deal = make_deal(session, "Harbor", owner=cast.seller, account_id=linked.id)
+    item = close(session, cast.seller, deal, "won", Reason.PRODUCT_FIT, "They loved the maps")
+    assert item.account_id == linked.id
+
+
 def test_who_may_close_and_what_a_reason_must_say(session: Session, cast: Cast) -> None:
     set_actor(session, cast.seller)
     deal = make_deal(session, owner=cast.seller)
