@@ -10,8 +10,17 @@ from fastapi import Depends, Query
 from fastapi.responses import Response
 
 from prism.analytics import dashboards, exports
-from prism.analytics.influence import AssetInfluence, CardUse, Rate, Scope, battlecards, influence
+from prism.analytics.influence import (
+    AssetInfluence,
+    CardUse,
+    Rate,
+    Scope,
+    battlecards,
+    deals_touched,
+    influence,
+)
 from prism.analytics.schemas import (
+    AssetDealsOut,
     AssetInfluenceOut,
     CardUseOut,
     ContentHealthOut,
@@ -20,10 +29,11 @@ from prism.analytics.schemas import (
     LaunchStandingOut,
     QuadrantOut,
     RateOut,
+    TouchedOut,
 )
 from prism.feedback import winloss
 from prism.web.deps import CurrentUser, DbSession, Now
-from prism.web.routing import IdQuery, api_router, attachment
+from prism.web.routing import IdPath, IdQuery, api_router, attachment
 
 router = api_router("analytics")
 
@@ -114,6 +124,23 @@ def influence_csv(
 ) -> Response:
     found = influence(session, user, scope, limit=limit)
     return attachment(exports.influence_csv(found).encode(), "influence.csv", "text/csv")
+
+
+@router.get(
+    "/analytics/influence/{item_id}",
+    response_model=AssetDealsOut,
+    summary="The deals an asset was in front of before they closed",
+)
+def asset_deals(
+    item_id: IdPath, session: DbSession, user: CurrentUser, scope: InScope
+) -> AssetDealsOut:
+    item, touched = deals_touched(session, user, item_id, scope)
+    return AssetDealsOut(
+        item_id=item.id,
+        title=item.title,
+        kind=item.kind,
+        deals=[TouchedOut(**vars(t)) for t in touched],
+    )
 
 
 @router.get(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from prism.analytics.models import DealTouch, UsageEvent
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, DealFocus, Outcome
-from prism.errors import Invalid
+from prism.errors import Invalid, NotFound
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item, ItemLink
 from prism.people.models import User
@@ -194,6 +194,43 @@ def influence(session: Session, actor: Principal, scope: Scope, *, limit: int = 
         deals_touched=int(touched),
         closed_deals=overall.closed,
     )
+
+
+@dataclass(frozen=True)
+class Touched:
+    """One deal an asset was in front of, and when it first was."""
+
+    deal_id: int
+    name: str
+    customer: str
+    value: int
+    currency: str
+    outcome: Outcome
+    closed_at: datetime | None
+    first_at: datetime
+
+
+def deals_touched(
+    session: Session, actor: Principal, item_id: int, scope: Scope, *, limit: int = 200
+) -> tuple[Item, list[Touched]]:
+    """The asset and the deals in scope it was in front of before they closed: won first, then
+    open, then lost, the largest first."""
+    require(actor, Action.READ_ANALYTICS)
+    item = session.scalar(select(Item).where(Item.id == item_id, readable_by(actor)))
+    if item is None:
+        raise NotFound(f"No item {item_id}.")
+    order = case((Deal.outcome == Outcome.WON, 0), (Deal.outcome == Outcome.OPEN, 1), else_=2)
+    rows = session.execute(
+        select(
+            Deal.id, Deal.name, Deal.customer, Deal.value, Deal.currency, Deal.outcome,
+            Deal.closed_at, DealTouch.first_at,
+        )
+        .join(Deal, Deal.id == DealTouch.deal_id)
+        .where(DealTouch.item_id == item_id, _before_close(), *scope.deals())
+        .order_by(order, Deal.value.desc(), Deal.id)
+        .limit(limit)
+    )  # fmt: skip
+    return item, [Touched(*row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,14 @@ launch standings and readiness, over one period, product and team, every table w
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from prism.analytics import dashboards
-from prism.analytics.influence import Rate, Scope, battlecards, influence
+from prism.analytics.influence import Rate, Scope, battlecards, deals_touched, influence
 from prism.auth.policy import Action, require
 from prism.errors import Invalid
 from prism.feedback import winloss
@@ -22,7 +22,7 @@ from prism.render.charts import Bar, bar_chart
 from prism.training import readiness
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import day_field, query_id
-from prism.web.routing import page_router
+from prism.web.routing import IdPath, page_router
 from prism.web.templating import render
 
 router = page_router()
@@ -46,6 +46,30 @@ def _tally_bars(tallies: list[Tally]) -> list[Bar]:
     ]
 
 
+def _scope(
+    since: str | None, until: str, product_id: str, team_id: str, today: date
+) -> tuple[Scope, str | None]:
+    """The filters as a scope (on a first visit, the last twelve months), and what is wrong with
+    them, if anything (then the period is dropped)."""
+    start, bad_start = day_field(since if since is not None else str(today - timedelta(days=365)))
+    end, bad_end = day_field(until)
+    scope = Scope(start, end, query_id(product_id), query_id(team_id))
+    try:
+        scope.checked()
+    except Invalid as exc:
+        return Scope(product_id=scope.product_id, team_id=scope.team_id), exc.message
+    return scope, bad_start or bad_end
+
+
+def _query(scope: Scope) -> dict[str, object]:
+    return {
+        "since": scope.since or "",
+        "until": scope.until or "",
+        "product_id": scope.product_id or "",
+        "team_id": scope.team_id or "",
+    }
+
+
 @router.get("/analytics", response_class=HTMLResponse)
 def dashboards_page(
     request: Request,
@@ -59,15 +83,7 @@ def dashboards_page(
 ) -> HTMLResponse:
     require(user, Action.READ_ANALYTICS)
     today = now.date()
-    # First visit: the last twelve months. A period cleared on purpose is all time.
-    start, bad_start = day_field(since if since is not None else str(today - timedelta(days=365)))
-    end, bad_end = day_field(until)
-    error = bad_start or bad_end
-    scope = Scope(start, end, query_id(product_id), query_id(team_id))
-    try:
-        scope.checked()
-    except Invalid as exc:
-        error, scope = exc.message, Scope(product_id=scope.product_id, team_id=scope.team_id)
+    scope, error = _scope(since, until, product_id, team_id, today)
     found = influence(session, user, scope, limit=20)
     cards = battlecards(session, user, scope)
     health = dashboards.content_health(session, user, scope, now=now)
@@ -80,12 +96,7 @@ def dashboards_page(
         team_id=scope.team_id,
     )
     teams = readiness.by_team(session, user, today)
-    query = {
-        "since": scope.since or "",
-        "until": scope.until or "",
-        "product_id": scope.product_id or "",
-        "team_id": scope.team_id or "",
-    }
+    query = _query(scope)
     charts = {
         "influence": bar_chart(
             [
@@ -144,3 +155,28 @@ def dashboards_page(
         "teams": all_teams(session, user),
     }
     return render(request, "analytics/dashboards.html", context, status_code=422 if error else 200)
+
+
+@router.get("/analytics/influence/{item_id}", response_class=HTMLResponse)
+def asset_deals_page(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    now: Now,
+    item_id: IdPath,
+    since: str | None = None,
+    until: str = "",
+    product_id: str = "",
+    team_id: str = "",
+) -> HTMLResponse:
+    scope, error = _scope(since, until, product_id, team_id, now.date())
+    item, touched = deals_touched(session, user, item_id, scope)
+    query = _query(scope)
+    context = {
+        "title": f"Deals {item.title} was in front of",
+        "item": item,
+        "touched": touched,
+        "error": error,
+        "back": urlencode(query),
+    }
+    return render(request, "analytics/asset.html", context, status_code=422 if error else 200)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import Field
 
+from prism.deals.models import Outcome
 from prism.launches.models import Health
 from prism.launches.models import Stage as LaunchStage
 from prism.schemas import Output
@@ -40,6 +41,24 @@ class InfluenceOut(Output):
     deals_touched: int
     overall: RateOut
     assets: list[AssetInfluenceOut]
+
+
+class TouchedOut(Output):
+    deal_id: int
+    name: str
+    customer: str
+    value: int
+    currency: str
+    outcome: Outcome
+    closed_at: datetime | None
+    first_at: datetime = Field(description="When the asset was first in front of the deal.")
+
+
+class AssetDealsOut(Output):
+    item_id: int
+    title: str
+    kind: str
+    deals: list[TouchedOut]
 
 
 class CardUseOut(Output):

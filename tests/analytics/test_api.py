@@ -69,6 +69,10 @@ def test_influence_json_and_csv_say_the_same(
         "1",
         "2",
     )
+    deals = client.get(f"/api/v1/analytics/influence/{pipeline.story.id}", headers=headers).json()
+    assert [d["deal_id"] for d in deals["deals"]] == [pipeline.won.id, pipeline.open.id]
+    gone = client.get("/api/v1/analytics/influence/999999", headers=headers)
+    assert gone.status_code == 404
     cards = client.get("/api/v1/analytics/battlecards", headers=headers).json()
     assert cards[0]["competitor"] == "GuardianDB" and cards[0]["without_card"]["rate"] == 0.0
 

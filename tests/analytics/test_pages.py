@@ -33,6 +33,11 @@ def test_a_viewer_reads_the_dashboards_and_filters_them(
     assert "/api/v1/analytics/influence.csv?" in html
     later = client.get("/analytics?since=2026-10-02&until=").text
     assert "0 closed deals in the period" in later
+    deals = client.get(f"/analytics/influence/{pipeline.story.id}?since=")
+    assert deals.status_code == 200
+    table = deals.text.split('data-testid="asset-deals"')[1]
+    assert table.count("<tr>") == 3  # the header, the win and the open deal; not the late loss
+    assert "Acme" in table and "won" in table and "lost" not in table
     bad = client.get("/analytics?since=yesterday")
     assert bad.status_code == 422 and "Give dates as YYYY-MM-DD." in bad.text
     backwards = client.get("/analytics?since=2026-10-02&until=2026-01-01")

@@ -50,6 +50,9 @@ def test_a_leader_reads_and_filters_the_dashboards(
     expect(leader.get_by_test_id("content-health")).to_contain_text("Stale")
     overall = leader.get_by_test_id("influence-overall").inner_text()
     leader.screenshot(path=str(tmp_path / "dashboards.png"), full_page=True)
+    influence.locator("tbody tr").first.get_by_role("link", name="deals").click()
+    expect(leader.get_by_test_id("asset-deals")).to_contain_text("won")
+    leader.get_by_role("link", name="← Dashboards").click()
 
     filters = leader.get_by_test_id("dashboard-filters")
     filters.get_by_label("Product").select_option(label="Helio Vault")
