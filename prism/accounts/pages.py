@@ -3,7 +3,7 @@ ask for a story, the profile itself, and one account's reasons and details."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -35,7 +35,7 @@ def _accounts_page(
     request: Request,
     session: Session,
     user: Principal,
-    today: Any,
+    today: date,
     outcome: Outcome | None = None,
     q: str = "",
 ) -> HTMLResponse:
@@ -88,7 +88,7 @@ def _account_page(
     session: Session,
     user: Principal,
     account_id: int,
-    today: Any,
+    today: date,
     outcome: Outcome | None = None,
 ) -> HTMLResponse:
     fit = icp.fit_of(session, user, account_id, today=today)
