@@ -4,7 +4,7 @@ standings, each as JSON and as CSV. Win/loss is `/win-loss`, readiness `/trainin
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
@@ -33,11 +33,9 @@ from prism.analytics.schemas import (
 )
 from prism.feedback import winloss
 from prism.web.deps import CurrentUser, DbSession, Now
-from prism.web.routing import IdPath, IdQuery, api_router, attachment
+from prism.web.routing import CSV, IdPath, IdQuery, api_router, attachment
 
 router = api_router("analytics")
-
-CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 
 
 def scope_of(

@@ -4,7 +4,7 @@ certifications, live sessions, product-awareness surveys and readiness (JSON or 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Response, status
 from sqlalchemy.orm import Session
@@ -60,10 +60,9 @@ from prism.training.schemas import (
 )
 from prism.training.surveys import Results
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
-from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, attachment
+from prism.web.routing import CSV, Cursor, IdPath, IdQuery, Limit, api_router, attachment
 
 router = api_router("training")
-CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 
 
 def module_out(module: Module) -> ModuleOut:

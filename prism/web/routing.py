@@ -24,6 +24,10 @@ Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many items per
 Cursor = Query(None, max_length=100, description="The `next_cursor` of the previous page.")
 
 
+# The `responses=` of a route that answers with a CSV file.
+CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
+
+
 def api_router(tag: str) -> APIRouter:
     """A JSON router under /api/v1 whose routes document the problem+json error answers."""
     return APIRouter(prefix=API_PREFIX, tags=[tag], responses=PROBLEM_RESPONSES)
