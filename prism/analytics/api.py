@@ -11,9 +11,6 @@ from fastapi.responses import Response
 
 from prism.analytics import dashboards, exports
 from prism.analytics.influence import (
-    AssetInfluence,
-    CardUse,
-    Rate,
     Scope,
     battlecards,
     deals_touched,
@@ -56,38 +53,6 @@ def scope_of(
 InScope = Annotated[Scope, Depends(scope_of)]
 
 
-def rate_out(rate: Rate) -> RateOut:
-    return RateOut(won=rate.won, closed=rate.closed, rate=rate.value)
-
-
-def asset_out(a: AssetInfluence) -> AssetInfluenceOut:
-    return AssetInfluenceOut(
-        item_id=a.item_id,
-        title=a.title,
-        kind=a.kind,
-        deals=a.deals,
-        open_deals=a.open_deals,
-        pipeline=a.pipeline,
-        won_deals=a.won_deals,
-        won_revenue=a.won_revenue,
-        with_it=rate_out(a.with_it),
-        without_it=rate_out(a.without_it),
-        lift=a.lift,
-    )
-
-
-def card_out(c: CardUse) -> CardUseOut:
-    return CardUseOut(
-        competitor_id=c.competitor_id,
-        competitor=c.competitor,
-        battlecards=c.battlecards,
-        uses=c.uses,
-        deals=c.deals,
-        with_card=rate_out(c.with_card),
-        without_card=rate_out(c.without_card),
-    )
-
-
 Top = Query(50, ge=1, le=500, description="How many assets, most won revenue first.")
 
 
@@ -109,8 +74,8 @@ def influence_json(
         team_id=scope.team_id,
         closed_deals=found.closed_deals,
         deals_touched=found.deals_touched,
-        overall=rate_out(found.overall),
-        assets=[asset_out(a) for a in found.assets],
+        overall=RateOut.model_validate(found.overall),
+        assets=[AssetInfluenceOut.model_validate(a) for a in found.assets],
     )
 
 
@@ -137,7 +102,7 @@ def asset_deals(
         item_id=item.id,
         title=item.title,
         kind=item.kind,
-        deals=[TouchedOut(**vars(t)) for t in touched],
+        deals=[TouchedOut.model_validate(t) for t in touched],
     )
 
 
@@ -147,7 +112,7 @@ def asset_deals(
     summary="Battlecard use per competitor and the win rate against it with and without",
 )
 def battlecards_json(session: DbSession, user: CurrentUser, scope: InScope) -> list[CardUseOut]:
-    return [card_out(c) for c in battlecards(session, user, scope)]
+    return [CardUseOut.model_validate(c) for c in battlecards(session, user, scope)]
 
 
 @router.get(

@@ -3,10 +3,12 @@ launch standings and readiness, over one period, product and team, every table w
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 
 from prism.analytics import dashboards
@@ -46,19 +48,31 @@ def _tally_bars(tallies: list[Tally]) -> list[Bar]:
     ]
 
 
-def _scope(
-    since: str | None, until: str, product_id: str, team_id: str, today: date
-) -> tuple[Scope, str | None]:
-    """The filters as a scope (on a first visit, the last twelve months), and what is wrong with
-    them, if anything (then the period is dropped)."""
-    start, bad_start = day_field(since if since is not None else str(today - timedelta(days=365)))
-    end, bad_end = day_field(until)
-    scope = Scope(start, end, query_id(product_id), query_id(team_id))
+@dataclass(frozen=True)
+class Filters:
+    """The dashboards' filter fields as a page's query string has them."""
+
+    since: str | None = None  # absent: the last twelve months; empty: all time
+    until: str = ""
+    product_id: str = ""
+    team_id: str = ""
+
+
+def _scope(filters: Annotated[Filters, Depends()], now: Now) -> tuple[Scope, str | None]:
+    """The filters as a scope, and what is wrong with them, if anything (then the period is
+    dropped)."""
+    default = str(now.date() - timedelta(days=365))
+    start, bad_start = day_field(filters.since if filters.since is not None else default)
+    end, bad_end = day_field(filters.until)
+    scope = Scope(start, end, query_id(filters.product_id), query_id(filters.team_id))
     try:
         scope.checked()
     except Invalid as exc:
         return Scope(product_id=scope.product_id, team_id=scope.team_id), exc.message
     return scope, bad_start or bad_end
+
+
+Scoped = Annotated[tuple[Scope, str | None], Depends(_scope)]
 
 
 def _query(scope: Scope) -> dict[str, object]:
@@ -76,14 +90,11 @@ def dashboards_page(
     session: DbSession,
     user: PageUser,
     now: Now,
-    since: str | None = None,
-    until: str = "",
-    product_id: str = "",
-    team_id: str = "",
+    scoped: Scoped,
 ) -> HTMLResponse:
     require(user, Action.READ_ANALYTICS)
     today = now.date()
-    scope, error = _scope(since, until, product_id, team_id, today)
+    scope, error = scoped
     found = influence(session, user, scope, limit=20)
     cards = battlecards(session, user, scope)
     health = dashboards.content_health(session, user, scope, now=now)
@@ -162,14 +173,10 @@ def asset_deals_page(
     request: Request,
     session: DbSession,
     user: PageUser,
-    now: Now,
     item_id: IdPath,
-    since: str | None = None,
-    until: str = "",
-    product_id: str = "",
-    team_id: str = "",
+    scoped: Scoped,
 ) -> HTMLResponse:
-    scope, error = _scope(since, until, product_id, team_id, now.date())
+    scope, error = scoped
     item, touched = deals_touched(session, user, item_id, scope)
     query = _query(scope)
     context = {

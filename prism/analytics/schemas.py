@@ -15,7 +15,10 @@ from prism.schemas import Output
 class RateOut(Output):
     won: int
     closed: int = Field(description="The closed deals the rate is measured on (its sample).")
-    rate: float | None = Field(description="won / closed; null with no closed deal.")
+    # Read from `Rate.value`, answered as `rate`.
+    rate: float | None = Field(
+        validation_alias="value", description="won / closed; null with no closed deal."
+    )
 
 
 class AssetInfluenceOut(Output):
