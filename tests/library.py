@@ -106,7 +106,7 @@ def make_library(session: Session) -> Library:
                              links=[*about, ("competitor", competitor.id)],
                              fields={"why_we_win": ["Agentless"], "pricing_notes": f"{SECRET} discount"}),
         faq=make_item(session, "faq", title="Does Vault need agents?", body="No agents at all.",
-                      audience="customer", links=about),
+                      audience="customer", links=about, fields={"answered_for": ["customers", "sales"]}),
         security=make_item(session, "security", title="Security whitepaper", audience="customer",
                            summary="SOC 2 Type II, HIPAA.", links=about),
     )  # fmt: skip

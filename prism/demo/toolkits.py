@@ -16,7 +16,7 @@ from prism.deals import service as deals
 from prism.deals.models import Deal
 from prism.deals.schemas import DealIn, DealUpdate
 from prism.filestore import FileStore
-from prism.knowledge.access import customer_problem
+from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Facet, Item
 from prism.people.models import User
 from prism.render import service as rendering

@@ -1,5 +1,5 @@
 """Who may see and change which knowledge: the one place the library, search and every later
-consumer (toolkits, share links) ask.
+consumer (toolkits, share links) ask. What may reach a customer is `audience`'s to say.
 
 Everyone signed in reads published items. Editors and admins read and change everything.
 Contributors propose: they write their own drafts, change them until published, and submit them
@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, false, true
 
 from prism.auth.policy import Action, Principal, can, require
 from prism.errors import Forbidden, NotFound
-from prism.knowledge.models import Audience, Item, Status
+from prism.knowledge.models import Item, Status
 
 _OPEN = (Status.DRAFT, Status.IN_REVIEW)
 
@@ -41,23 +41,6 @@ def require_read(actor: Principal, item: Item) -> None:
     """Refuse as if the item did not exist, so drafts do not leak even their existence."""
     if not may_read(actor, item):
         raise NotFound(f"No {item.kind.replace('_', ' ')} {item.id}.")
-
-
-def customer_problem(item: Item) -> str | None:
-    """Why `item` may not reach a customer (a buyer's link, a customer-facing output), or None
-    if it may: only published, customer-shareable items the customer let us tell, and never a
-    battlecard."""
-    title = f"“{item.title}”"
-    if item.kind == "battlecard":
-        return f"{title} is a battlecard: battlecards are for our team and never go to buyers."
-    if item.status != Status.PUBLISHED:
-        state = item.status.value.replace("_", " ")
-        return f"{title} is {state}: only published items can be shared."
-    if item.audience != Audience.CUSTOMER:
-        return f"{title} is {item.audience.value}-only: only customer-shareable items go to buyers."
-    if item.fields.get("permission") == "internal":
-        return f"{title} is a story the customer has not allowed us to share."
-    return None
 
 
 def may_edit(actor: Principal, item: Item) -> bool:

@@ -139,14 +139,30 @@ class Kind:
     # Kinds whose items must link to a product (a feature belongs to exactly one).
     needs_product: bool = False
     describes: str = ""
+    # Fields for our own team only: a customer-facing output never prints them (see audience.py).
+    internal: frozenset[str] = frozenset()
 
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("product", "products", "Product", ProductFields, describes="What we sell."),
-        Kind("feature", "features", "Feature", FeatureFields, needs_product=True),
-        Kind("persona", "personas", "Persona", PersonaFields),
+        Kind(
+            "product",
+            "products",
+            "Product",
+            ProductFields,
+            describes="What we sell.",
+            internal=frozenset({"sales_motion", "typical_deal_size", "handles_customer_data"}),
+        ),
+        Kind(
+            "feature",
+            "features",
+            "Feature",
+            FeatureFields,
+            needs_product=True,
+            internal=frozenset({"status"}),
+        ),
+        Kind("persona", "personas", "Persona", PersonaFields, internal=frozenset({"objections"})),
         Kind("positioning", "positionings", "Positioning", PositioningFields, needs_product=True),
         Kind("value_proposition", "value-propositions", "Value proposition", NoFields),
         Kind("differentiator", "differentiators", "Differentiator", NoFields),
@@ -158,6 +174,7 @@ KINDS: dict[str, Kind] = {
             "Customer story",
             StoryFields,
             pair_labels={"results": ("Metric", "Result")},
+            internal=frozenset({"permission"}),
         ),
         Kind("competitor", "competitors", "Competitor", CompetitorFields),
         Kind(
@@ -166,8 +183,9 @@ KINDS: dict[str, Kind] = {
             "Battlecard",
             BattlecardFields,
             pair_labels={"objections": ("Objection", "Response")},
+            internal=frozenset(BattlecardFields.model_fields),
         ),
-        Kind("faq", "faqs", "FAQ", FaqFields),
+        Kind("faq", "faqs", "FAQ", FaqFields, internal=frozenset({"answered_for"})),
         Kind(
             "handbook",
             "handbooks",

@@ -2,9 +2,9 @@
 
 A source item (a solution, a product, a story, a battlecard) is read together with the items
 around it and around its products: features, value propositions, differentiators, proof points,
-stories and FAQs. Outputs meant for customers draw only on published, customer-shareable items
-(an internal story or claim never reaches a deck), and an anonymised story loses its name.
-Anything missing becomes a visible placeholder and a listed gap, never a crash.
+personas, stories and FAQs. An output for customers draws only on what `audience` lets reach
+them, reads only the fields a customer may read, and lists for the seller what it left out and
+why. Anything missing becomes a visible placeholder and a listed gap, never a crash.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from prism.knowledge.access import customer_problem
+from prism.knowledge import audience
 from prism.knowledge.kinds import BUILT_ON
-from prism.knowledge.models import Dimension, Item, ItemLink, Status
+from prism.knowledge.models import Audience, Item, ItemLink, Status
 from prism.markdown import to_text
 
 
@@ -40,6 +40,8 @@ class StoryPoint:
     results: list[tuple[str, str]]
     quote: str
     quote_by: str
+    # The customer let us name them (an anonymised story speaks of "a healthcare customer").
+    named: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,9 @@ class Brief:
     title: str
     subtitle: str
     kind_label: str
+    audience: Audience = Audience.CUSTOMER
     prepared_for: str = ""
+    industry: str = ""
     problem: str = ""
     approach: str = ""
     value: str = ""
@@ -70,8 +74,17 @@ class Brief:
     proofs: list[Proof] = field(default_factory=list)
     stories: list[StoryPoint] = field(default_factory=list)
     faqs: list[tuple[str, str]] = field(default_factory=list)
+    pains: list[str] = field(default_factory=list)
     battle: Battle | None = None
     gaps: list[str] = field(default_factory=list)
+    # What a customer output left out, and why (the seller is told; the customer never is).
+    omitted: list[str] = field(default_factory=list)
+    # Why the stories shown were chosen, in the order shown.
+    chosen: list[str] = field(default_factory=list)
+
+    @property
+    def internal(self) -> bool:
+        return self.audience == Audience.INTERNAL
 
     def need(self, value: str, what: str) -> str:
         """`value`, or a visible placeholder for `what` (noted as a gap) when it is empty."""
@@ -84,7 +97,8 @@ class Brief:
     @property
     def next_steps(self) -> list[str]:
         steps = ["Agree the outcomes that matter and how we will measure them"]
-        if self.stories:
+        story = self.stories[0] if self.stories else None
+        if story and story.named and story.industry in ("", self.industry or story.industry):
             steps.append(f"Talk to {self.stories[0].customer} about their results")
         steps += ["Scope a pilot with your team", "Review security and compliance documents"]
         return steps
@@ -98,12 +112,21 @@ CLAIMS = frozenset({"proof_point", "value_proposition", "differentiator"})
 @dataclass(frozen=True)
 class Gathered:
     """A source, the items an output may draw on, every item it considered with its version,
-    and the stale claims left out (both decide when the output is outdated)."""
+    the stale claims left out (both decide when the output is outdated), and for a customer
+    output what it may not show and why."""
 
     source: Item
     usable: list[Item]
     considered: dict[int, int]
     stale: list[Item]
+    withheld: list[str] = field(default_factory=list)
+
+
+# The kinds an output draws on around its source: what it leaves out of these is worth telling.
+DRAWN = frozenset(
+    {"feature", "positioning", "persona", "value_proposition", "differentiator", "proof_point"}
+    | {"solution", "story", "faq"}
+)
 
 
 def gather(session: Session, source: Item, *, external: bool, now: datetime) -> Gathered:
@@ -119,7 +142,13 @@ def gather(session: Session, source: Item, *, external: bool, now: datetime) -> 
     overdue = {i.id for i in everything.values() if i.review_due_at < now}
     stale = [i for i in allowed if i.kind in CLAIMS and _stale(i, overdue)]
     usable = sorted((i for i in allowed if i not in stale), key=lambda i: (i.kind, i.title.lower()))
-    return Gathered(source, usable, considered, stale)
+    withheld = [
+        why
+        for i in sorted(everything.values(), key=lambda i: (i.kind, i.title.lower()))
+        if external and i.kind in DRAWN and i.status == Status.PUBLISHED
+        if (why := audience.customer_problem(i))
+    ]
+    return Gathered(source, usable, considered, stale, withheld)
 
 
 def _stale(claim: Item, overdue: set[int]) -> bool:
@@ -144,7 +173,7 @@ def _neighbours(session: Session, ids: set[int]) -> list[Item]:
 
 def _may_use(item: Item, *, external: bool) -> bool:
     if external:
-        return customer_problem(item) is None
+        return audience.customer_problem(item) is None
     return item.status == Status.PUBLISHED
 
 
@@ -152,13 +181,15 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
     """The brief for `gathered`: the source's own words first, its neighbours' after."""
     source = gathered.source
     brief = Brief(
-        title=source.title,
-        subtitle=source.summary,
+        title=audience.customer_title(source) if external else source.title,
+        subtitle=_said(source, source.summary, external),
         kind_label=source.kind.replace("_", " "),
+        audience=Audience.CUSTOMER if external else Audience.INTERNAL,
         prepared_for=str(options.get("customer", "")),
-        body=to_text(source.body),
+        industry=str(options.get("industry", "")),
+        body=_said(source, to_text(source.body), external),
     )
-    f = source.fields
+    f = _fields(source, external)
 
     def of(*kinds: str) -> list[Item]:
         return [i for i in gathered.usable if i.kind in kinds]
@@ -167,7 +198,7 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
         [source.title] if source.kind == "product" else []
     )
     positioning = next(iter(of("positioning")), None)
-    pos = positioning.fields if positioning else {}
+    pos = _fields(positioning, external) if positioning else {}
     # A product speaks through its positioning, or else through its solutions and messages.
     solution = next(iter(of("solution")), None)
     message = next(iter(of("value_proposition", "differentiator")), None)
@@ -175,7 +206,7 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
         f.get("problem")
         or f.get("challenge")
         or pos.get("need")
-        or (solution.fields.get("problem", "") if solution else "")
+        or (_fields(solution, external).get("problem", "") if solution else "")
     )
     brief.approach = (
         f.get("approach")
@@ -188,19 +219,47 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
         or pos.get("differentiator")
         or (f"{message.title}. {message.summary}".strip(". ") if message else "")
     )
-    brief.features = [(i.title, i.summary) for i in of("feature")]
-    brief.messages = [(i.title, i.summary) for i in of("value_proposition", "differentiator")]
+    brief.features = [(i.title, _unless_echo(i.title, i.summary)) for i in of("feature")]
+    brief.messages = [
+        (i.title, _unless_echo(i.title, i.summary))
+        for i in of("value_proposition", "differentiator")
+    ]
     brief.proofs = [_proof(i) for i in of("proof_point")]
+    pains = (p for i in of("persona") for p in _fields(i, external).get("pains", []))
+    brief.pains = list(dict.fromkeys(pains))
     stories = [source] if source.kind == "story" else of("story")
-    brief.stories = _stories(stories, str(options.get("industry", "")), external=external)
+    picked = pick_stories(stories, options, external=external)
+    brief.stories, brief.chosen = [s for s, _ in picked], [why for _, why in picked]
     brief.faqs = [faq(i) for i in of("faq")]
-    if source.kind == "battlecard":
+    if source.kind == "battlecard" and not external:
         brief.battle = _battle(source, of("competitor"))
     for claim in gathered.stale:
         brief.gaps.append(f"a fresh {claim.kind.replace('_', ' ')} (“{claim.title}” is stale)")
-    if source.kind == "story" and external and f.get("permission") == "anonymised":
-        brief.title = f"Customer story: {brief.stories[0].customer}"
+    brief.omitted = list(gathered.withheld)
     return brief
+
+
+def _fields(item: Item, external: bool) -> dict[str, Any]:
+    """The item's fields an output of this audience may read."""
+    return audience.told(item) if external else dict(item.fields)
+
+
+def _said(item: Item, text: str, external: bool) -> str:
+    """`text` as a customer may read it (an anonymised story does not name its customer)."""
+    return audience.masked(item, text) if external else text
+
+
+def _lines(items: list[Item]) -> list[tuple[str, str]]:
+    """Each item as (title, summary), the summary dropped when it only repeats the title
+    ("Access reviews — Access reviews in Helio Vault" says nothing twice)."""
+    return [(i.title, _unless_echo(i.title, i.summary)) for i in items]
+
+
+def _unless_echo(title: str, summary: str) -> str:
+    words = summary.strip().rstrip(".")
+    if not words or words.lower().startswith(title.lower()):
+        return ""
+    return summary
 
 
 def faq(item: Item) -> tuple[str, str]:
@@ -215,38 +274,44 @@ def _proof(item: Item) -> Proof:
     )
 
 
-def _stories(items: Iterable[Item], industry: str, *, external: bool) -> list[StoryPoint]:
-    """Stories, those from the customer's own industry first."""
-    points = [_story(i, external=external) for i in items]
-    return sorted(points, key=lambda s: (s.industry != industry, s.title.lower()))
+def pick_stories(
+    items: Iterable[Item], options: dict[str, Any], *, external: bool
+) -> list[tuple[StoryPoint, str]]:
+    """Stories best suited to who the output is for, best first, each with why it was chosen:
+    the customer's own industry first, then those that name their customer; a story from
+    another industry says that none matched."""
+    industry = str(options.get("industry", ""))
+    points = sorted(
+        (_story(item, external=external) for item in items),
+        key=lambda s: (bool(industry) and s.industry != industry, not s.named, s.title.lower()),
+    )
+    return [(point, _why(point, industry)) for point in points]
+
+
+def _why(point: StoryPoint, industry: str) -> str:
+    label = point.customer if point.named else point.title
+    if industry and point.industry == industry:
+        return f"{label}: same industry ({industry})"
+    if industry:
+        return f"{label}: no shareable {industry} story, so one about the same product"
+    return f"{label}: about the same product"
 
 
 def _story(item: Item, *, external: bool) -> StoryPoint:
-    f = item.fields
-    industry = _industry(item)
+    f = _fields(item, external)
+    named = not (external and audience.anonymised(item))
     customer = f.get("customer") or item.title
-    if external and f.get("permission") == "anonymised":
-        customer = anonymous_customer(item)
-    quote_by = "" if external and f.get("permission") == "anonymised" else f.get("quote_by", "")
     return StoryPoint(
-        title=item.title,
-        customer=customer,
-        industry=industry,
-        challenge=f.get("challenge") or item.summary,
+        title=audience.customer_title(item) if external else item.title,
+        customer=customer if named else audience.anonymous_customer(item),
+        industry=audience.industry_of(item),
+        challenge=f.get("challenge") or _said(item, item.summary, external),
         solution=f.get("solution", ""),
         results=[(r["first"], r["second"]) for r in f.get("results", [])],
         quote=f.get("quote", ""),
-        quote_by=quote_by,
+        quote_by=f.get("quote_by", "") if named else "",
+        named=named,
     )
-
-
-def anonymous_customer(story: Item) -> str:
-    """How an anonymised story names its customer: by industry only."""
-    return f"A {_industry(story).lower() or 'leading'} customer"
-
-
-def _industry(item: Item) -> str:
-    return next((x.name for x in item.facets if x.dimension == Dimension.INDUSTRY), "")
 
 
 def _battle(source: Item, competitors: list[Item]) -> Battle:

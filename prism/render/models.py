@@ -69,6 +69,10 @@ class Rendition(Timestamped, Base):
     # {item id: version} of the source and every item it drew on, plus the theme's version.
     inputs: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     gaps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # For the seller, never the customer: what a customer output left out and why, and why
+    # each story in it was chosen.
+    omitted: Mapped[list[str]] = mapped_column(JSON, default=list)
+    chosen: Mapped[list[str]] = mapped_column(JSON, default=list)
     file_key: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(255))
     media_type: Mapped[str] = mapped_column(String(120))

@@ -25,9 +25,17 @@ class RenderIn(Input):
     )
     customer: Context = Field(default="", description="Who it is for: shown on the output.")
     industry: Context = Field(default="", description="Stories from this industry come first.")
+    audience: Literal["customer", "internal"] | None = Field(
+        default=None,
+        description="Who reads it. Every layout but the battlecard is for customers: it holds "
+        "only published, customer-shareable content and no internal field. `internal` renders "
+        "it for our own team (marked internal), from any published item.",
+    )
 
     def options(self) -> dict[str, Any]:
-        return {k: v for k, v in (("customer", self.customer), ("industry", self.industry)) if v}
+        chosen = (("customer", self.customer), ("industry", self.industry))
+        internal = (("audience", "internal"),) if self.audience == "internal" else ()
+        return {k: v for k, v in (*chosen, *internal) if v}
 
 
 class RenditionOut(Output):
@@ -40,6 +48,8 @@ class RenditionOut(Output):
     media_type: str
     size: int
     gaps: list[str]
+    omitted: list[str] = Field(description="What a customer output left out, and why.")
+    chosen: list[str] = Field(description="Why each customer story shown was chosen.")
     rendered_at: datetime
     outdated: bool = False
     download_url: str = ""

@@ -14,11 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
-from prism.errors import Invalid, NotFound, check_version
+from prism.errors import Conflict, Invalid, NotFound, check_version
 from prism.filestore import FileStore
 from prism.knowledge import assets, files
 from prism.knowledge.access import require_read
-from prism.knowledge.models import Item
+from prism.knowledge.audience import customer_problem, customer_title
+from prism.knowledge.models import Audience, Item
 from prism.knowledge.service import get_item
 from prism.render import brief as briefs
 from prism.render import documents
@@ -130,6 +131,7 @@ def render(
         options_key=_key(plan.options),
     )
     rendition.inputs, rendition.gaps = plan.inputs, made.gaps
+    rendition.omitted, rendition.chosen = made.omitted, made.chosen
     rendition.file_key, rendition.size = store.put(content), len(content)
     rendition.filename, rendition.media_type = plan.filename, MEDIA_TYPES[plan.fmt]
     rendition.rendered_at, rendition.rendered_by_id = now, actor.id
@@ -201,17 +203,27 @@ def item_file(
     store: FileStore,
     now: datetime,
     keep: bool = False,
+    internal: bool = False,
 ) -> tuple[str, str, bytes]:
-    """(file name, media type, bytes): an item as one file someone can open."""
+    """(file name, media type, bytes): an item as one file someone can open; for customers
+    unless `internal`, so an item that may not reach them is refused with the reason."""
+    problem = None if internal else customer_problem(item)
+    if problem is not None:
+        raise Conflict(problem)
     if item.kind == "asset":
         stored, data = assets.download(session, actor, item.id, store)
         return stored.filename, stored.media_type, data
     layout = HANDOUT_LAYOUT.get(item.kind)
     if layout is not None:
-        wanted = RenderIn(format="pdf", layout=layout)
+        audience = "internal" if internal and LAYOUTS[layout].external else None
+        wanted = RenderIn(format="pdf", layout=layout, audience=audience)
         return output_file(session, actor, item.id, wanted, store=store, now=now, keep=keep)
-    kind = item.kind.replace("_", " ")
-    sheet = briefs.Brief(title=item.title, subtitle=item.summary, kind_label=kind)
+    sheet = briefs.Brief(
+        title=item.title,
+        subtitle=item.summary,
+        kind_label=item.kind.replace("_", " "),
+        audience=Audience.INTERNAL if internal else Audience.CUSTOMER,
+    )
     content = documents.pdf("item_sheet", sheet, house_look(session, store), item.body)
     return f"{slug(item.title, 'item')}.pdf", MEDIA_TYPES["pdf"], content
 
@@ -235,12 +247,18 @@ class _Plan:
         return self.existing if self.existing and self.existing.inputs == self.inputs else None
 
     @property
+    def external(self) -> bool:
+        return for_customers(self.layout, self.options)
+
+    @property
     def filename(self) -> str:
-        words = [self.source.title, self.layout.label, self.options.get("customer", "")]
+        title = customer_title(self.source) if self.external else self.source.title
+        words = [title, self.layout.label, self.options.get("customer", "")]
+        words += [] if self.external else ["internal"]
         return f"{slug(' '.join(w for w in words if w), 'output')}.{self.fmt}"
 
     def produce(self, store: FileStore) -> tuple[briefs.Brief, bytes]:
-        made = briefs.build(self.gathered, self.options, external=self.layout.external)
+        made = briefs.build(self.gathered, self.options, external=self.external)
         look = look_of(self.theme, store)
         return made, self.layout.producers[self.fmt](made, look, self.source.body)
 
@@ -251,12 +269,32 @@ def _plan(
     source = get_item(session, actor, item_id)
     layout = _layout(source.kind, data.format, data.layout)
     options = data.options()
+    _check_audience(source, layout, data)
     theme = house_theme(session)
-    gathered = briefs.gather(session, source, external=layout.external, now=now)
+    gathered = briefs.gather(session, source, external=for_customers(layout, options), now=now)
     existing = _existing(session, source.id, layout.name, data.format, options)
     return _Plan(
         source, layout, options, data.format, theme, gathered, _inputs(gathered, theme), existing
     )
+
+
+def for_customers(layout: Layout, options: dict[str, Any]) -> bool:
+    """Is an output of `layout` rendered with `options` meant for customers?"""
+    return layout.external and options.get("audience") != "internal"
+
+
+def _check_audience(source: Item, layout: Layout, data: RenderIn) -> None:
+    """A customer output is made only from a source that may reach customers."""
+    if data.audience == "customer" and not layout.external:
+        message = f"A {layout.label.lower()} is for our own team: render it for internal use."
+        raise Invalid(message, errors=[{"field": "audience", "message": message}])
+    problem = customer_problem(source) if for_customers(layout, data.options()) else None
+    if problem is not None:
+        message = (
+            f"A {layout.label.lower()} goes to customers, and {problem} "
+            "Render it for internal use instead, or ask an editor to make it customer-shareable."
+        )
+        raise Conflict(message, errors=[{"field": "audience", "message": message}])
 
 
 def again(rendition: Rendition) -> RenderIn:
@@ -306,7 +344,8 @@ def is_outdated(session: Session, rendition: Rendition, *, now: datetime) -> boo
     layout = LAYOUTS[rendition.layout]
     source = session.get(Item, rendition.item_id)
     assert source is not None  # renditions go with their item (ON DELETE CASCADE)
-    gathered = briefs.gather(session, source, external=layout.external, now=now)
+    external = for_customers(layout, rendition.options)
+    gathered = briefs.gather(session, source, external=external, now=now)
     return _inputs(gathered, house_theme(session)) != rendition.inputs
 
 

@@ -29,6 +29,8 @@ MARGIN = 48
 BODY_TOP, BODY_BOTTOM = 132, 486
 BULLET_INDENT = 20
 GREY = "#6B7480"
+RED = "#B42318"
+INTERNAL = "INTERNAL — for our team only, not for customers"
 
 
 class Deck:
@@ -63,7 +65,8 @@ class Deck:
             )
             self.rule(slide, MARGIN, 118, 64, 4)
         self.logo(slide, WIDTH - MARGIN - 110, 36, 110, 44)
-        self.text(slide, (MARGIN, HEIGHT - 36, 600, 18), [self.footer], 10, colour=GREY)
+        marked = RED if self.footer == INTERNAL else GREY
+        self.text(slide, (MARGIN, HEIGHT - 36, 600, 18), [self.footer], 10, colour=marked)
         self.text(
             slide,
             (WIDTH - MARGIN - 60, HEIGHT - 36, 60, 18),
@@ -264,6 +267,8 @@ def _bullet(p: etree._Element, colour: str) -> None:
 
 
 def _footer(look: Look, brief: Brief) -> str:
+    if brief.internal:
+        return INTERNAL
     parts = [look.company, f"Prepared for {brief.prepared_for}" if brief.prepared_for else ""]
     return " · ".join(p for p in parts if p)
 
@@ -295,7 +300,7 @@ def sales_deck(brief: Brief, look: Look) -> bytes:
 
 def talk(brief: Brief, look: Look) -> bytes:
     """A narrative for an event: one idea per slide in large type, the talk in the notes."""
-    deck = Deck(look, look.company)
+    deck = Deck(look, _footer(look, brief))
     deck.title_slide(brief.title, brief.subtitle, "", f"Welcome. {brief.subtitle}")
     problem = brief.need(brief.problem, "the problem it solves")
     deck.statement(headline(problem), problem, caption="The problem")

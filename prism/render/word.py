@@ -52,7 +52,9 @@ def _styles(doc: DocxDocument, look: Look) -> None:
 
 
 def _title_page(doc: DocxDocument, brief: Brief, look: Look) -> None:
-    kicker = doc.add_paragraph().add_run("WHITEPAPER")
+    kicker = doc.add_paragraph().add_run(
+        "WHITEPAPER — INTERNAL, NOT FOR CUSTOMERS" if brief.internal else "WHITEPAPER"
+    )
     kicker.bold, kicker.font.color.rgb = True, RGBColor(*rgb(look.accent))
     doc.add_paragraph(brief.title, style="Title")
     doc.add_paragraph(brief.subtitle)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from prism.auth.credentials import same, sign
 from prism.errors import PrismError
 from prism.filestore import file_store
+from prism.knowledge.audience import customer_title
 from prism.knowledge.models import Item
 from prism.knowledge.schemas import VersionRef
 from prism.markdown import to_html
@@ -180,7 +181,7 @@ def buyer_page(
             "link": link,
             "title": link.title,
             "items": service.shown_items(link),
-            "shown_title": service.shown_title,
+            "shown_title": customer_title,
             "look": rendering.house_look(session, file_store(settings)),
         }
         return render(request, "shares/buyer.html", context)
@@ -224,7 +225,7 @@ def buyer_item(
         context = {
             "link": link,
             "item": item,
-            "title": service.shown_title(item),
+            "title": customer_title(item),
             "body": to_html(item.body),
             "view": view,
             "facts": _facts(item),

@@ -28,10 +28,10 @@ from prism.errors import (
     check_version,
 )
 from prism.filestore import FileStore
-from prism.knowledge.access import customer_problem, readable_by
+from prism.knowledge.access import readable_by
+from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Item
 from prism.render import service as rendering
-from prism.render.brief import anonymous_customer
 from prism.shares.models import ShareLink, ShareLinkItem, ShareView
 from prism.shares.schemas import ShareIn
 
@@ -172,13 +172,6 @@ def open_link(session: Session, token: str, *, now: datetime) -> ShareLink:
 def shown_items(link: ShareLink) -> list[Item]:
     """The link's items that may reach a buyer right now (an item unpublished since is hidden)."""
     return [i for i in link.items if customer_problem(i) is None]
-
-
-def shown_title(item: Item) -> str:
-    """The item's title as a buyer sees it: an anonymised story does not name its customer."""
-    if item.fields.get("permission") == "anonymised":
-        return "Customer story: " + anonymous_customer(item)
-    return item.title
 
 
 def shown_item(link: ShareLink, item_id: int) -> Item:

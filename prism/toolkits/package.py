@@ -1,10 +1,17 @@
-"""A kit as one zip: every entry as a file a buyer or seller can open, numbered in the kit's
-order, and a contents list that says why each is there."""
+"""A kit as one zip: every entry as a file someone can open, numbered in the kit's order, and a
+contents list that says why each is there.
+
+A kit serves the seller and the buyer alike, so the zip keeps them apart: `customer/` holds only
+what may reach the buyer (customer outputs of customer-shareable items), `internal/` the rest
+(battlecards, stories the customer has not cleared, answers written for our team), marked
+internal in every file and behind a warning, so a seller can forward `customer/` as it is.
+"""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -14,12 +21,34 @@ from prism.errors import NotFound
 from prism.filestore import FileStore
 from prism.jobs.service import Progress
 from prism.knowledge.access import may_read
-from prism.knowledge.models import Item, Status
+from prism.knowledge.audience import customer_problem
+from prism.knowledge.models import Audience, Item, Status
 from prism.render import documents
 from prism.render import service as rendering
 from prism.render.brief import Brief, faq
-from prism.toolkits.models import ToolkitEntry
+from prism.render.layouts import LAYOUTS
+from prism.toolkits.models import Toolkit, ToolkitEntry
 from prism.toolkits.service import get_kit
+
+CUSTOMER, INTERNAL = "customer", "internal"
+WARNING = """INTERNAL - FOR YOUR TEAM ONLY. DO NOT SEND TO THE BUYER.
+
+Everything in this folder is for {company}'s own people: battlecards, stories the customer has
+not cleared us to tell, and answers written for our team. Each file is marked internal.
+What you may send the buyer as it is lies in the customer/ folder.
+"""
+# Files extract readable by their owner and everyone else, as a download from a browser would.
+FILE_MODE = 0o100644
+
+
+@dataclass(frozen=True)
+class Made:
+    """One entry as a file: its folder, name and bytes, or why it was left out."""
+
+    folder: str = CUSTOMER
+    name: str = ""
+    data: bytes | None = None
+    problem: str | None = None
 
 
 def kit_zip(
@@ -28,38 +57,64 @@ def kit_zip(
     """The kit's files in order: stored outputs where up to date, the rest rendered afresh
     (not stored: a download only reads)."""
     kit = get_kit(session, actor, kit_id)
-    files: list[tuple[str, bytes]] = []
-    contents = [f"{kit.title}\n", kit.note, ""]
-    faqs: list[Item] = []
+    files: dict[str, list[tuple[str, bytes]]] = {CUSTOMER: [], INTERNAL: []}
+    lines: dict[str, list[str]] = {CUSTOMER: [], INTERNAL: []}
+    faqs: dict[str, list[Item]] = {CUSTOMER: [], INTERNAL: []}
+    left_out: list[str] = []
     for entry in kit.entries:
-        name, data, problem = _entry_file(session, actor, entry, store=store, now=now)
-        if entry.item is not None and entry.item.kind == "faq" and problem is None:
-            faqs.append(entry.item)
-            contents.append(f"- {entry.item.title}: in faqs.pdf — {entry.reason}")
-        elif data is None:
-            contents.append(f"- {_label(entry)}: left out, {problem}")
+        made = _entry_file(session, actor, entry, store=store, now=now)
+        if entry.item is not None and entry.item.kind == "faq" and made.problem is None:
+            faqs[made.folder].append(entry.item)
+            lines[made.folder].append(f"- {entry.item.title}: on the FAQ sheet — {entry.reason}")
+        elif made.data is None:
+            left_out.append(f"- {_label(entry)}: left out, {made.problem}")
         else:
-            files.append((f"{len(files) + 1:02d}-{name}", data))
-            contents.append(f"{len(files):02d}. {_label(entry)} — {entry.reason}")
-    if faqs:
-        sheet = Brief(
-            title=kit.title,
-            subtitle="",
-            kind_label="FAQ",
-            faqs=[faq(i) for i in faqs],
-        )
-        files.append(
-            (
-                f"{len(files) + 1:02d}-faqs.pdf",
-                documents.pdf("faq_sheet", sheet, rendering.house_look(session, store)),
+            shelf = files[made.folder]
+            shelf.append((f"{made.folder}/{len(shelf) + 1:02d}-{made.name}", made.data))
+            lines[made.folder].append(f"{len(shelf):02d}. {_label(entry)} — {entry.reason}")
+    look = rendering.house_look(session, store)
+    for folder, questions in faqs.items():
+        if questions:
+            sheet = Brief(
+                title=kit.title,
+                subtitle="",
+                kind_label="FAQ",
+                audience=Audience.CUSTOMER if folder == CUSTOMER else Audience.INTERNAL,
+                faqs=[faq(i) for i in questions],
             )
-        )
+            name = f"{folder}/{len(files[folder]) + 1:02d}-faqs.pdf"
+            files[folder].append((name, documents.pdf("faq_sheet", sheet, look)))
+    contents = _contents(kit, lines, left_out)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("CONTENTS.txt", "\n".join(contents) + "\n")
-        for name, data in files:
-            archive.writestr(name, data)
+        _add(archive, "CONTENTS.txt", contents.encode(), now)
+        for name, data in files[CUSTOMER]:
+            _add(archive, name, data, now)
+        if files[INTERNAL]:
+            warning = WARNING.format(company=look.company or "your company")
+            _add(archive, "internal/READ-ME-FIRST-INTERNAL.txt", warning.encode(), now)
+        for name, data in files[INTERNAL]:
+            _add(archive, name, data, now)
     return f"{rendering.slug(kit.title, 'toolkit')}.zip", buffer.getvalue()
+
+
+def _contents(kit: Toolkit, lines: dict[str, list[str]], left_out: list[str]) -> str:
+    parts = [f"{kit.title}\n", kit.note, ""]
+    parts += ["customer/ - for the buyer: only customer-shareable, published content", ""]
+    parts += lines[CUSTOMER] or ["(nothing yet)"]
+    if lines[INTERNAL]:
+        parts += ["", "internal/ - for your team only: do not send to the buyer", ""]
+        parts += lines[INTERNAL]
+    if left_out:
+        parts += ["", "Left out", "", *left_out]
+    return "\n".join(parts) + "\n"
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes, now: datetime) -> None:
+    info = zipfile.ZipInfo(name, date_time=now.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = FILE_MODE << 16
+    archive.writestr(info, data)
 
 
 def prepare(
@@ -83,34 +138,53 @@ def _entry_file(
     store: FileStore,
     now: datetime,
     keep: bool = False,
-) -> tuple[str, bytes | None, str | None]:
-    """(file name, bytes, None), or (…, None, why it is left out). With `keep`, outputs made on
+) -> Made:
+    """The entry as a file in its folder, or why it is left out. With `keep`, outputs made on
     the way are stored (the background job); without, a download only reads."""
     if entry.rendition is not None:
-        try:
-            name, _, data = rendering.output_file(
-                session,
-                actor,
-                entry.rendition.item_id,
-                rendering.again(entry.rendition),
-                store=store,
-                now=now,
-                keep=keep,
-            )
-        except NotFound:  # its source was unpublished since the kit was made
-            return "", None, "its source is no longer published"
-        return name, data, None
+        return _output(session, actor, entry, store=store, now=now, keep=keep)
     item = entry.item
     assert item is not None
     if not may_read(actor, item) or item.status != Status.PUBLISHED:
-        return "", None, "no longer published"
+        return Made(problem="no longer published")
+    folder = CUSTOMER if customer_problem(item) is None else INTERNAL
     if item.kind == "faq":
-        return "", None, None  # the kit's FAQs go on one sheet
+        return Made(folder)  # the kit's FAQs go on one sheet per folder
     try:
-        name, _, data = rendering.item_file(session, actor, item, store=store, now=now, keep=keep)
+        name, _, data = rendering.item_file(
+            session, actor, item, store=store, now=now, keep=keep, internal=folder == INTERNAL
+        )
     except NotFound:
-        return "", None, "its file is missing"
-    return name, data, None
+        return Made(problem="its file is missing")
+    return Made(folder, name, data)
+
+
+def _output(
+    session: Session,
+    actor: Principal,
+    entry: ToolkitEntry,
+    *,
+    store: FileStore,
+    now: datetime,
+    keep: bool,
+) -> Made:
+    """A rendered output (a deck made for the deal): in `customer/` while its source may reach
+    the buyer, otherwise made again for internal use and kept in `internal/`."""
+    assert entry.rendition is not None
+    wanted = rendering.again(entry.rendition)
+    source = session.get(Item, entry.rendition.item_id)
+    if source is None or source.status != Status.PUBLISHED:
+        return Made(problem="its source is no longer published")
+    external = rendering.for_customers(LAYOUTS[entry.rendition.layout], wanted.options())
+    if external and customer_problem(source) is not None:
+        wanted, external = wanted.model_copy(update={"audience": "internal"}), False
+    try:
+        name, _, data = rendering.output_file(
+            session, actor, entry.rendition.item_id, wanted, store=store, now=now, keep=keep
+        )
+    except NotFound:  # its source was unpublished since the kit was made
+        return Made(problem="its source is no longer published")
+    return Made(CUSTOMER if external else INTERNAL, name, data)
 
 
 def _label(entry: ToolkitEntry) -> str:

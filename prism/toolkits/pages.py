@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from prism.auth.policy import Action, can, require
 from prism.filestore import file_store
 from prism.knowledge import facets
-from prism.knowledge.access import customer_problem
+from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Dimension, Status
 from prism.knowledge.schemas import VersionRef
 from prism.knowledge.service import ItemFilter, choices, list_items

@@ -13,7 +13,8 @@ from prism.auth.policy import SYSTEM, Action, Principal, require
 from prism.deals import service as deals
 from prism.errors import Conflict, Forbidden, NotFound, check_version
 from prism.filestore import FileStore
-from prism.knowledge.access import customer_problem, readable_by
+from prism.knowledge.access import readable_by
+from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Item, ItemLink, Status
 from prism.knowledge.service import get_item
 from prism.render import service as rendering

@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pptx import Presentation
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import SYSTEM
 from prism.db import Database, utcnow
-from prism.errors import Forbidden, Invalid, NotFound
+from prism.errors import Conflict, Forbidden, Invalid, NotFound
 from prism.filestore import LocalFileStore
 from prism.knowledge import service as knowledge
 from prism.knowledge.schemas import ItemIn, ItemUpdate
@@ -25,6 +24,7 @@ from prism.render.brand import DEFAULT_LOOK
 from prism.render.brief import Brief
 from prism.render.schemas import RenderIn, ThemeIn
 from tests.conftest import ROLES, Cast, bearer
+from tests.extract import pptx_text
 from tests.library import SECRET, make_library
 
 
@@ -34,10 +34,7 @@ def store(tmp_path: Path) -> LocalFileStore:
 
 
 def deck_text(store: LocalFileStore, output: service.Output) -> str:
-    deck = Presentation(io.BytesIO(store.get(output.rendition.file_key)))
-    parts = [s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame]
-    parts += [slide.notes_slide.notes_text_frame.text for slide in deck.slides]
-    return "\n".join(parts)
+    return pptx_text(store.get(output.rendition.file_key))
 
 
 def test_a_customer_deck_draws_only_on_customer_shareable_published_items(
@@ -121,9 +118,8 @@ def test_an_item_with_missing_fields_renders_with_its_gaps_listed(
     lib = make_library(session)
     bare = knowledge.create_item(session, SYSTEM, "solution", _bare(), now=utcnow())
     for fmt in ("pptx", "pdf", "docx", "html"):
-        output = service.render(
-            session, SYSTEM, bare.id, RenderIn(format=fmt), store=store, now=utcnow()
-        )
+        wanted = RenderIn(format=fmt, audience="internal")  # a draft: previewed by our team
+        output = service.render(session, SYSTEM, bare.id, wanted, store=store, now=utcnow())
         assert "the problem it solves" in output.rendition.gaps
     assert lib.solution.id != bare.id
 
@@ -161,8 +157,13 @@ def test_drafts_render_only_for_those_who_may_read_them(
     with pytest.raises(NotFound):
         service.render(session, cast.seller, lib.draft_story.id, RenderIn(format="pdf"), store=store,
                        now=utcnow())  # fmt: skip
-    made = service.render(session, cast.editor, lib.draft_story.id, RenderIn(format="pdf"), store=store,
+    with pytest.raises(Conflict, match="is draft: only published items can be shared"):
+        service.render(session, cast.editor, lib.draft_story.id, RenderIn(format="pdf"), store=store,
+                       now=utcnow())  # fmt: skip
+    preview = RenderIn(format="pdf", audience="internal")
+    made = service.render(session, cast.editor, lib.draft_story.id, preview, store=store,
                           now=utcnow())  # fmt: skip
+    assert made.rendition.filename.endswith("-internal.pdf")
     with pytest.raises(NotFound):
         service.get_rendition(session, cast.seller, made.rendition.id)
     assert service.render(session, cast.pm, lib.solution.id, RenderIn(format="html"), store=store,

@@ -16,7 +16,7 @@ from prism.auth.policy import SYSTEM
 from prism.db import utcnow
 from prism.errors import Conflict, NotFound
 from prism.knowledge import service as knowledge
-from prism.knowledge.access import customer_problem
+from prism.knowledge.audience import customer_problem
 from prism.knowledge.schemas import ItemUpdate
 from prism.shares import service
 from prism.shares.models import ShareLink

@@ -27,8 +27,9 @@ from prism.toolkits import assemble, package, rules, service, tasks
 from prism.toolkits.models import Toolkit
 from prism.toolkits.schemas import EntryIn, RuleIn, RuleWhen
 from tests.conftest import ROLES, Cast, bearer
+from tests.extract import file_text
 from tests.knowledge.factories import make_item
-from tests.library import Library, make_library
+from tests.library import SECRET, Library, make_library
 
 SMALL = assemble.SmallDeal()
 
@@ -246,13 +247,34 @@ def test_the_zip_holds_every_entry_in_order_and_leaves_out_what_was_unpublished(
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = archive.namelist()
     assert name.endswith(".zip") and names[0] == "CONTENTS.txt"
-    assert names[1].startswith("01-") and names[1].endswith(".pptx")
+    assert names[1].startswith("customer/01-") and names[1].endswith(".pptx")
     assert any(n.endswith("faqs.pdf") for n in names)
     contents = archive.read("CONTENTS.txt").decode()
     assert "Mercy General passes its audit: left out, no longer published" in contents
     assert "Security and compliance pack (industry is Healthcare)" in contents
     for n in names[1:]:
-        assert archive.read(n)[:4] in (b"PK\x03\x04", b"%PDF")
+        assert archive.read(n)[:4] in (b"PK\x03\x04", b"%PDF") or n.endswith(".txt")
+    assert all(info.external_attr >> 16 == 0o100644 for info in archive.infolist())
+
+
+def test_the_zip_keeps_internal_material_apart_from_what_the_buyer_may_get(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    deal = make_deal(session, lib)
+    kit = assemble.build_for_deal(session, SYSTEM, deal.id, small=SMALL, store=store, now=utcnow())
+    assert any(e.item_id == lib.internal_story.id for e in kit.entries)
+    archive = zipfile.ZipFile(io.BytesIO(package.kit_zip(session, SYSTEM, kit.id, store=store,
+                                                         now=utcnow())[1]))  # fmt: skip
+    customer = [n for n in archive.namelist() if n.startswith("customer/")]
+    internal = [n for n in archive.namelist() if n.startswith("internal/")]
+    assert "internal/READ-ME-FIRST-INTERNAL.txt" in internal
+    assert any("vault-vs-guardiandb" in n for n in internal)  # the battlecard
+    assert any(SECRET.lower() in n for n in internal)  # the story the customer has not cleared
+    for name in customer:
+        assert SECRET not in file_text(name, archive.read(name))
+    assert "INTERNAL" in file_text(internal[-1], archive.read(internal[-1]))
+    assert "do not send to the buyer" in archive.read("CONTENTS.txt").decode()
 
 
 def test_rules_need_a_condition_and_an_editor(session: Session, cast: Cast) -> None:
