@@ -18,7 +18,12 @@ _DUMMY_HASH = _hasher.hash("prism-timing-equaliser")
 def hash_password(password: str) -> str:
     """An argon2id hash of `password`, after checking it meets the length rules."""
     check_password_rules(password)
-    return _hasher.hash(password)
+    return hash_secret(password)
+
+
+def hash_secret(secret: str) -> str:
+    """An argon2id hash of a secret whose rules its owner checks (a share link's passcode)."""
+    return _hasher.hash(secret)
 
 
 def check_password_rules(password: str) -> None:

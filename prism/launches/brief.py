@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import Principal
 from prism.filestore import FileStore
 from prism.knowledge.access import may_read
+from prism.knowledge.positioning import Parts, statement
 from prism.launches import beta, metrics, service
 from prism.launches.models import Launch
 from prism.render import documents
@@ -37,16 +38,16 @@ def subtitle(launch: Launch) -> str:
 
 def positioning(launch: Launch) -> str:
     """The positioning statement as a sentence, with gaps shown as gaps."""
-    product = launch.product.title if launch.product else "[product]"
-
-    def part(value: str, what: str) -> str:
-        return value.strip() or f"[{what}]"
-
-    return (
-        f"For {part(launch.target, 'target')} who {part(launch.need, 'need')}, {product} is "
-        f"{part(launch.category, 'a category')} that {part(launch.benefit, 'key benefit')}. "
-        f"Unlike {part(launch.alternative, 'the alternative')}, we "
-        f"{part(launch.differentiator, 'differentiator')}."
+    return statement(
+        Parts(
+            launch.product.title if launch.product else "",
+            launch.target,
+            launch.need,
+            launch.category,
+            launch.benefit,
+            launch.alternative,
+            launch.differentiator,
+        )
     )
 
 

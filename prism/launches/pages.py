@@ -21,6 +21,7 @@ from prism.knowledge.access import may_read
 from prism.knowledge.models import Item
 from prism.knowledge.service import choices
 from prism.launches import beta, bom, metrics, reminders, service, tiers
+from prism.launches.brief import positioning
 from prism.launches.gates import RULES
 from prism.launches.models import (
     ROAD,
@@ -224,6 +225,7 @@ def _launch_page(
     context = {
         "title": launch.name,
         "launch": launch,
+        "positioning": positioning(launch),
         "road": ROAD,
         "passed": set(ROAD[: ROAD.index(launch.stage)]) if launch.stage in ROAD else set(),
         "next": service.next_stage(launch),

@@ -33,10 +33,12 @@ def _outputs(
     item_id: int,
     outcome: Outcome,
     now: datetime,
+    typed: dict[str, str] | None = None,
 ) -> HTMLResponse:
     item_kind = get_item(session, user, item_id).kind
     context = {
         "item_id": item_id,
+        "typed": typed if outcome.error else {},
         "outputs": service.outputs_of(session, user, item_id, now=now),
         "choices": offered(item_kind),
         "layouts": LAYOUTS,
@@ -62,6 +64,7 @@ def render_output(
     item_id: IdPath,
     form: Posted,
 ) -> HTMLResponse:
+    typed = {k: str(v) for k, v in form.items()}
     layout, _, fmt = str(form.pop("choice", "")).partition(":")
     store = file_store(settings)
 
@@ -70,7 +73,7 @@ def render_output(
         return service.render(session, user, item_id, data, store=store, now=now)
 
     outcome = attempt(session, act, success="Rendered.")
-    return _outputs(request, session, user, item_id, outcome, now)
+    return _outputs(request, session, user, item_id, outcome, now, typed)
 
 
 @router.post("/outputs/{rendition_id}/rerender", response_class=HTMLResponse)

@@ -3,24 +3,23 @@ buyer's side is a page (`/s/{token}`) that needs no sign-in."""
 
 from __future__ import annotations
 
-from prism.settings import Settings
 from prism.shares import service
 from prism.shares.models import ShareLink
 from prism.shares.schemas import ActivityOut, Revoke, ShareIn, ShareOut, ViewOut
-from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
+from prism.web.deps import CurrentUser, DbSession, Now, PublicBase
 from prism.web.routing import IdPath, api_router
 
 router = api_router("share links")
 
 
-def share_out(link: ShareLink, settings: Settings) -> ShareOut:
+def share_out(link: ShareLink, base: str) -> ShareOut:
     out = ShareOut.model_validate(link)
-    return out.model_copy(update={"url": settings.base_url + link.path})
+    return out.model_copy(update={"url": base + link.path})
 
 
 @router.get("/share-links", response_model=list[ShareOut], summary="Your share links")
-def list_links(session: DbSession, user: CurrentUser, settings: AppSettings) -> list[ShareOut]:
-    return [share_out(link, settings) for link in service.list_links(session, user)]
+def list_links(session: DbSession, user: CurrentUser, base: PublicBase) -> list[ShareOut]:
+    return [share_out(link, base) for link in service.list_links(session, user)]
 
 
 @router.post(
@@ -30,20 +29,20 @@ def list_links(session: DbSession, user: CurrentUser, settings: AppSettings) -> 
     summary="Share published, customer-shareable items with a buyer",
 )
 def create_link(
-    data: ShareIn, session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
+    data: ShareIn, session: DbSession, user: CurrentUser, base: PublicBase, now: Now
 ) -> ShareOut:
-    return share_out(service.create_link(session, user, data, now=now), settings)
+    return share_out(service.create_link(session, user, data, now=now), base)
 
 
 @router.get(
     "/share-links/{link_id}", response_model=ActivityOut, summary="A link and every buyer visit"
 )
 def read_link(
-    link_id: IdPath, session: DbSession, user: CurrentUser, settings: AppSettings
+    link_id: IdPath, session: DbSession, user: CurrentUser, base: PublicBase
 ) -> ActivityOut:
     found = service.activity(session, user, link_id)
     return ActivityOut(
-        link=share_out(found.link, settings),
+        link=share_out(found.link, base),
         views=[
             ViewOut(
                 at=v.at,
@@ -68,9 +67,7 @@ def revoke(
     data: Revoke,
     session: DbSession,
     user: CurrentUser,
-    settings: AppSettings,
+    base: PublicBase,
     now: Now,
 ) -> ShareOut:
-    return share_out(
-        service.revoke(session, user, link_id, version=data.version, now=now), settings
-    )
+    return share_out(service.revoke(session, user, link_id, version=data.version, now=now), base)

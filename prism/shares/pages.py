@@ -26,17 +26,17 @@ from prism.schemas import Input
 from prism.settings import Settings
 from prism.shares import service
 from prism.shares.models import ShareLink
-from prism.shares.schemas import ShareIn
 from prism.web.deps import (
     AppSettings,
     DbSession,
     Now,
     PageUser,
+    PublicBase,
     WritesOnGet,
     client_address,
     set_private_cookie,
 )
-from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
+from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render
 
@@ -49,29 +49,11 @@ def shares(request: Request, session: DbSession, user: PageUser) -> HTMLResponse
     return render(request, "shares/list.html", {"title": "Share links", "links": links})
 
 
-@router.post("/shares", response_class=HTMLResponse)
-async def create(request: Request, session: DbSession, user: PageUser, now: Now) -> Response:
-    data = await form_with_lists(request, "item_ids")
-    outcome = attempt(
-        session,
-        lambda: service.create_link(session, user, parse(ShareIn, data), now=now),
-        success="Link created.",
-    )
-    if outcome.error:
-        context = {
-            "title": "Share links",
-            "links": service.list_links(session, user),
-            **outcome.context,
-        }
-        return render(request, "shares/list.html", context, status_code=outcome.status_code)
-    return RedirectResponse(f"/shares/{outcome.value.id}?created=1", status_code=303)
-
-
 def _link_page(
     request: Request,
     session: DbSession,
     user: PageUser,
-    settings: Settings,
+    base: str,
     link_id: int,
     outcome: Outcome,
 ) -> HTMLResponse:
@@ -79,7 +61,7 @@ def _link_page(
     context = {
         "title": found.link.title,
         "activity": found,
-        "url": settings.base_url + found.link.path,
+        "url": base + found.link.path,
         "created": request.query_params.get("created") == "1",
         **outcome.context,
     }
@@ -88,9 +70,9 @@ def _link_page(
 
 @router.get("/shares/{link_id}", response_class=HTMLResponse)
 def link(
-    request: Request, session: DbSession, user: PageUser, settings: AppSettings, link_id: IdPath
+    request: Request, session: DbSession, user: PageUser, base: PublicBase, link_id: IdPath
 ) -> HTMLResponse:
-    return _link_page(request, session, user, settings, link_id, Outcome())
+    return _link_page(request, session, user, base, link_id, Outcome())
 
 
 @router.post("/shares/{link_id}/revoke", response_class=HTMLResponse)
@@ -98,7 +80,7 @@ def revoke(
     request: Request,
     session: DbSession,
     user: PageUser,
-    settings: AppSettings,
+    base: PublicBase,
     now: Now,
     link_id: IdPath,
     form: Posted,
@@ -110,7 +92,7 @@ def revoke(
         ),
         success="Revoked: the buyer can no longer open this link.",
     )
-    return _link_page(request, session, user, settings, link_id, outcome)
+    return _link_page(request, session, user, base, link_id, outcome)
 
 
 # The buyer's side.

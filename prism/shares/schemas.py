@@ -9,6 +9,17 @@ from pydantic import Field, StringConstraints
 
 from prism.schemas import Id, Input, Output
 
+PASSCODE_MIN, PASSCODE_MAX = 6, 64
+Passcode = Annotated[
+    str,
+    StringConstraints(min_length=PASSCODE_MIN, max_length=PASSCODE_MAX, pattern=r"^\S(.*\S)?$"),
+    Field(
+        description=f"{PASSCODE_MIN} to {PASSCODE_MAX} characters, no spaces at either end; the "
+        "buyer types it once per browser. Five wrong tries in 15 minutes lock the link for a "
+        "while."
+    ),
+]
+
 
 class ShareIn(Input):
     """A link for one buyer: customer-shareable, published items only."""
@@ -17,7 +28,7 @@ class ShareIn(Input):
     message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
     item_ids: Annotated[list[Id], Field(min_length=1, max_length=50)]
     expires_in_days: Annotated[int, Field(ge=1, le=365)] = 30
-    passcode: Annotated[str, StringConstraints(min_length=4, max_length=64)] | None = None
+    passcode: Passcode | None = None
     deal_id: Id | None = None
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from prism.analytics import usage
 from prism.analytics.models import Use
 from prism.analytics.usage import Event
-from prism.auth.passwords import hash_password, verify_password
+from prism.auth.passwords import hash_secret, verify_password
 from prism.auth.policy import SYSTEM, Action, Principal, can, require
 from prism.deals import service as deals
 from prism.errors import (
@@ -66,7 +66,7 @@ def create_link(session: Session, actor: Principal, data: ShareIn, *, now: datet
         deal_id=data.deal_id,
         owner_id=actor.id,
         expires_at=now + timedelta(days=data.expires_in_days),
-        passcode_hash=hash_password(data.passcode) if data.passcode else None,
+        passcode_hash=hash_secret(data.passcode) if data.passcode else None,
     )
     session.add(link)
     session.flush()

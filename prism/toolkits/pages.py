@@ -15,11 +15,13 @@ from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Dimension, Status
 from prism.knowledge.schemas import VersionRef
 from prism.knowledge.service import ItemFilter, choices, list_items
+from prism.shares import service as shares
+from prism.shares.schemas import PASSCODE_MAX, PASSCODE_MIN, ShareIn
 from prism.toolkits import package, rules, service, tasks
 from prism.toolkits.models import KitKind
 from prism.toolkits.schemas import EntryIn, EntryMove, RuleIn
 from prism.web.deps import AppSettings, DbSession, Now, PageUser, WritesOnGet
-from prism.web.forms import Outcome, Posted, attempt, parse
+from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
 from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render
 
@@ -56,12 +58,19 @@ def build(
 
 
 def _kit_page(
-    request: Request, session: DbSession, user: PageUser, kit_id: int, outcome: Outcome
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    kit_id: int,
+    outcome: Outcome,
+    typed: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     kit = service.get_kit(session, user, kit_id)
     context = {
         "title": kit.title,
         "kit": kit,
+        "typed": typed if outcome.error and typed else {},
+        "passcode_rule": {"min": PASSCODE_MIN, "max": PASSCODE_MAX},
         "may_edit": service.may_edit(user, kit),
         "shareable": [e.item for e in kit.entries if e.item and customer_problem(e.item) is None],
         **outcome.context,
@@ -91,6 +100,22 @@ def candidates(
         "toolkits/_candidates.html",
         {"kit": service.get_kit(session, user, kit_id), "found": found},
     )
+
+
+@router.post("/toolkits/{kit_id}/share", response_class=HTMLResponse)
+async def share(
+    request: Request, session: DbSession, user: PageUser, now: Now, kit_id: IdPath
+) -> Response:
+    """Make a buyer link from the kit; a refusal shows the kit again with what was typed."""
+    data = await form_with_lists(request, "item_ids")
+    outcome = attempt(
+        session,
+        lambda: shares.create_link(session, user, parse(ShareIn, data), now=now),
+        success="Link created.",
+    )
+    if outcome.error:
+        return _kit_page(request, session, user, kit_id, outcome, data)
+    return RedirectResponse(f"/shares/{outcome.value.id}?created=1", status_code=303)
 
 
 @router.post("/toolkits/{kit_id}/entries", response_class=HTMLResponse)

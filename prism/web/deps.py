@@ -75,10 +75,20 @@ async def usage_recorder(request: Request) -> Recorder:
     return recorder
 
 
+async def public_base(request: Request) -> str:
+    """The address people reach Prism at, for links it hands out: `PRISM_BASE_URL` when it is
+    set, otherwise the address this request came to (so a link works wherever Prism is served)."""
+    settings = get_settings(request)
+    if "base_url" in settings.model_fields_set:
+        return settings.base_url
+    return str(request.base_url).rstrip("/")
+
+
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
 Usage = Annotated[Recorder, Depends(usage_recorder)]
 Now = Annotated[datetime, Depends(current_time)]
 AppSettings = Annotated[Settings, Depends(_settings)]
+PublicBase = Annotated[str, Depends(public_base)]
 
 
 @dataclass(frozen=True)

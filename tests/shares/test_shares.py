@@ -15,15 +15,17 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import SYSTEM
 from prism.db import utcnow
 from prism.errors import Conflict, NotFound
+from prism.filestore import FileStore, file_store
 from prism.knowledge import service as knowledge
 from prism.knowledge.audience import customer_problem
 from prism.knowledge.schemas import ItemUpdate
 from prism.shares import service
 from prism.shares.models import ShareLink
 from prism.shares.schemas import ShareIn
+from prism.toolkits import service as toolkits
 from tests.conftest import ROLES, Cast, Clock, bearer
 from tests.library import SECRET, Library, make_library
-from tests.web.test_pages import csrf_from
+from tests.web.test_pages import csrf_from, sign_in
 
 
 def share(session: Session, lib: Library, actor=SYSTEM, **more: object) -> ShareLink:  # type: ignore[no-untyped-def]
@@ -230,3 +232,50 @@ def test_links_expire_when_asked(session: Session) -> None:
     lib = make_library(session)
     link = share(session, lib, expires_in_days=3)
     assert link.expires_at - utcnow() <= timedelta(days=3)
+
+
+def test_the_link_shown_to_the_seller_is_where_prism_was_reached(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    lib = make_library(session)
+    headers = bearer(session, cast.seller)
+    made = client.post("/api/v1/share-links", headers=headers,
+                       json={"title": "For you", "item_ids": [lib.solution.id]})  # fmt: skip
+    assert made.json()["url"].startswith("http://testserver/s/")  # not 127.0.0.1:8000
+    page = client.get(f"/shares/{made.json()['id']}", headers=headers)
+    assert 'value="http://testserver/s/' in page.text and "Copy link" in page.text
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"base_url": "https://prism.helio.example"}
+    )
+    again = client.get(f"/api/v1/share-links/{made.json()['id']}", headers=headers)
+    assert again.json()["link"]["url"].startswith("https://prism.helio.example/s/")
+
+
+def test_the_passcode_rule_is_stated_and_a_refusal_keeps_what_was_typed(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    lib = make_library(session)
+    kit = toolkits.standard_kit(
+        session, SYSTEM, lib.product.id, store=store_of(client), now=utcnow()
+    )
+    session.commit()
+    sign_in(client, cast.seller.email)
+    page = client.get(f"/toolkits/{kit.id}")
+    assert "6 to 64 characters" in page.text and 'minlength="6"' in page.text
+    shared = [e.item_id for e in kit.entries if e.item_id][:1]
+    form = {"title": "For Mercy", "message": "As promised", "item_ids": shared,
+            "expires_in_days": "14", "passcode": "1234", "csrf_token": csrf_from(page.text)}  # fmt: skip
+    refused = client.post(f"/toolkits/{kit.id}/share", data=form)
+    assert refused.status_code == 422 and "at least 6 characters" in refused.text
+    assert 'value="For Mercy"' in refused.text and "As promised" in refused.text
+    assert 'value="14"' in refused.text and 'value="1234"' in refused.text
+    made = client.post(f"/toolkits/{kit.id}/share", data={**form, "passcode": "482913"},
+                       follow_redirects=False)  # fmt: skip
+    assert made.status_code == 303 and made.headers["location"].endswith("?created=1")
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["ShareIn"]
+    passcode = schema["properties"]["passcode"]["anyOf"][0]
+    assert passcode["minLength"] == 6 and "6 to 64 characters" in passcode["description"]
+
+
+def store_of(client: TestClient) -> FileStore:
+    return file_store(client.app.state.settings)  # type: ignore[attr-defined]
