@@ -48,6 +48,29 @@ PRODUCTS = {
         ["Visual builder", "Approvals", "Connectors", "SLA timers", "Audit trail", "Forms"],
     ),
 }  # fmt: skip
+# What each feature does, as a customer would read it.
+FEATURE_SAYS = {
+    "Funnels": "See where users drop between any two steps.",
+    "Retention cohorts": "Which users come back, by the features they used.",
+    "Session replay": "Watch the sessions behind a metric, with inputs masked.",
+    "Feature adoption alerts": "Hear when use of a feature drops, before churn does.",
+    "Warehouse sync": "Events in Snowflake, BigQuery or Redshift every hour.",
+    "AI insights": "Explains a metric's change by the segments that moved it.",
+    "Mobile SDK": "iOS, Android and React Native, with offline queueing.",
+    "PII discovery": "Finds personal data in 120 kinds of system, without agents.",
+    "Consent ledger": "Every consent and withdrawal, with an API to check them.",
+    "Data residency controls": "Pin storage and processing to the EU or the US.",
+    "Access reviews": "Quarterly reviews of who can see personal data, signed off by owners.",
+    "Audit evidence export": "A signed evidence pack for SOC 2 and ISO 27001 auditors.",
+    "Tokenisation": "Analytics on tokens instead of the sensitive values.",
+    "DSAR automation": "Finds a person's data everywhere for a subject access request.",
+    "Visual builder": "Build a flow by drawing it; add code steps when needed.",
+    "Approvals": "Route a request to the right approver, in order or in parallel.",
+    "Connectors": "Over 120, including Salesforce, ServiceNow, Slack and SAP.",
+    "SLA timers": "Escalate an approval that waits too long.",
+    "Audit trail": "Every run and change recorded, ready for an auditor.",
+    "Forms": "Let customers start a flow from a form.",
+}
 BETA = {"AI insights", "Tokenisation", "Forms"}
 ALPHA = {"DSAR automation"}
 
@@ -248,7 +271,7 @@ class _Builder:
             for feature in features:
                 status = "beta" if feature in BETA else "alpha" if feature in ALPHA else "ga"
                 self.add("feature", feature, links=[("product", name)], fields={"status": status},
-                         summary=f"{feature} in {name}.", audience="customer")  # fmt: skip
+                         summary=FEATURE_SAYS[feature], audience="customer")  # fmt: skip
         for title, role, goals, pains, objections in PERSONAS:
             # Goals and pains may reach a deck's problem slide; objections never leave the team.
             self.add("persona", title, audience="customer",
@@ -264,7 +287,7 @@ class _Builder:
         for product, parts in positioning.items():
             keys = ("target", "need", "category", "key_benefit", "alternative", "differentiator")
             self.add("positioning", f"{product} positioning", links=[("product", product)],
-                     fields=dict(zip(keys, parts, strict=True)))  # fmt: skip
+                     fields=dict(zip(keys, parts, strict=True)), audience="customer")  # fmt: skip
         proofs = (
             ("Vault maps personal data in under two weeks", "Median time to first data map across 40 deployments was 12 days.", "Helio Vault"),
             ("Vault holds SOC 2 Type II", "Report issued by an independent auditor; renewed yearly.", "Helio Vault"),
@@ -276,17 +299,21 @@ class _Builder:
                      fields={"claim": claim, "evidence": evidence,
                              "source_url": "https://helio.example/proof"})  # fmt: skip
         values = (
-            ("Audit evidence in hours, not weeks", "Helio Vault", "Vault maps personal data in under two weeks", "Chief Information Security Officer"),
-            ("Know which features keep customers", "Helio Pulse", "Pulse customers cut churn by 15% on average", "Head of Product"),
-            ("Approvals that never stall", "Helio Flow", "Flow approvals finish 10x faster", "Operations Manager"),
+            ("Audit evidence in hours, not weeks", "Helio Vault", "Vault maps personal data in under two weeks", "Chief Information Security Officer", "Answer an auditor's request with a signed pack instead of a spreadsheet sprint."),
+            ("Know which features keep customers", "Helio Pulse", "Pulse customers cut churn by 15% on average", "Head of Product", "Put usage, not opinion, at the centre of roadmap meetings."),
+            ("Approvals that never stall", "Helio Flow", "Flow approvals finish 10x faster", "Operations Manager", "Every approval has an owner, a deadline and a trail."),
         )  # fmt: skip
-        for title, product, proof, persona in values:
-            self.add("value_proposition", title, audience="customer",
+        for title, product, proof, persona, says in values:
+            self.add("value_proposition", title, summary=says, audience="customer",
                      links=[("product", product), ("proof", proof), ("persona", persona)])  # fmt: skip
-        for title, product in (("Agentless discovery", "Helio Vault"),
-                               ("Retention cohorts with replay in one tool", "Helio Pulse"),
-                               ("SLA timers on every approval", "Helio Flow")):  # fmt: skip
-            self.add("differentiator", title, links=[("product", product)], audience="customer")
+        differentiators = (
+            ("Agentless discovery", "Helio Vault", "Read-only connections map your data in days; nothing to install on your servers."),
+            ("Retention cohorts with replay in one tool", "Helio Pulse", "Go from a falling cohort to the sessions behind it in one click."),
+            ("SLA timers on every approval", "Helio Flow", "No request waits unnoticed: late approvals escalate on their own."),
+        )  # fmt: skip
+        for title, product, says in differentiators:
+            self.add("differentiator", title, summary=says, links=[("product", product)],
+                     audience="customer")  # fmt: skip
 
     def content(self) -> None:
         for title, product, industry, scenario, function, problem, approach, value in SOLUTIONS:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Facet, Item
 from prism.people.models import User
 from prism.render import service as rendering
-from prism.render.brand import measuring_font
+from prism.render.brand import font_path
 from prism.render.schemas import ThemeIn
 from prism.shares import service as shares
 from prism.shares.models import ShareLink, ShareView
@@ -76,7 +76,8 @@ def logo() -> bytes:
     image = Image.new("RGBA", (520, 140), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse((10, 20, 110, 120), fill="#F28C28")
-    draw.text((130, 18), "helio", font=measuring_font("Inter", True, 96), fill="#17324D")
+    face = ImageFont.truetype(str(font_path("Inter", "bold")), 96)
+    draw.text((130, 18), "helio", font=face, fill="#17324D")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

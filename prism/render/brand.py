@@ -1,13 +1,18 @@
 """The brand as the renderers see it: colours, fonts shipped inside Prism, and the logo's bytes.
 
 Fonts are files in `prism/render/fonts/` (SIL Open Font License; see its README), so every output
-looks the same on an air-gapped server: PDFs embed them, HTML carries a compact WOFF2 copy, and
-slides and Word documents name them (Prism measures text with them so nothing overflows a slide).
+looks the same on an air-gapped server: PDFs embed them and HTML carries a compact WOFF2 copy.
+Slides and Word documents cannot carry a font every recipient's Office will use, so they name one
+that Office has everywhere (Arial for the sans theme, Times New Roman for the serif one) and Prism
+measures their text with a metric-compatible twin (Arimo, Tinos) so nothing overflows a slide.
+Chinese text is set in Noto Sans SC (a GB 2312 subset) in PDFs and HTML, and named as Microsoft
+YaHei in Office files.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +29,9 @@ class FontFamily:
     bold: str
     italic: str
     fallback: str
+    # The font Office documents name, and the shipped file prefix with the same metrics.
+    office: str = "Arial"
+    office_metrics: str = "Arimo"
 
 
 FONTS: dict[str, FontFamily] = {
@@ -42,6 +50,8 @@ FONTS: dict[str, FontFamily] = {
             "SourceSerif4_700Bold.ttf",
             "SourceSerif4_400Regular_Italic.ttf",
             "Georgia, 'Times New Roman', serif",
+            office="Times New Roman",
+            office_metrics="Tinos",
         ),
     )
 }
@@ -69,16 +79,43 @@ class Look:
 
 DEFAULT_LOOK = Look("", "#1F3A5F", "#E07A2E", "#1C2430", "Inter", "Inter")
 
+# Chinese text: its own family (the brand's Latin fonts have no Chinese), and the name Office
+# documents give it.
+CJK_FAMILY = FontFamily(
+    "Noto Sans SC",
+    "NotoSansSC_400Regular.ttf",
+    "NotoSansSC_700Bold.ttf",
+    "NotoSansSC_400Regular.ttf",
+    "'PingFang SC', 'Microsoft YaHei', sans-serif",
+    office="Microsoft YaHei",
+    office_metrics="NotoSansSC",
+)
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+def has_cjk(text: str) -> bool:
+    return CJK.search(text) is not None
+
 
 def font_path(family: str, weight: str = "regular") -> Path:
-    chosen = FONTS.get(family, FONTS["Inter"])
+    chosen = CJK_FAMILY if family == CJK_FAMILY.name else FONTS.get(family, FONTS["Inter"])
     return FONT_DIR / str(getattr(chosen, weight))
 
 
-@lru_cache(maxsize=64)
-def measuring_font(family: str, bold: bool, size: float) -> ImageFont.FreeTypeFont:
-    """The font at `size`, where one pixel stands for one point, to measure lines with."""
-    return ImageFont.truetype(str(font_path(family, "bold" if bold else "regular")), size)
+def office_font(family: str) -> str:
+    """The font an Office document names for the theme's `family`."""
+    return FONTS.get(family, FONTS["Inter"]).office
+
+
+@lru_cache(maxsize=128)
+def measuring_font(
+    family: str, bold: bool, size: float, cjk: bool = False
+) -> ImageFont.FreeTypeFont:
+    """The Office twin of `family` (or Noto Sans SC for Chinese) at `size`, where one pixel
+    stands for one point, to measure a slide's lines with."""
+    chosen = CJK_FAMILY if cjk else FONTS.get(family, FONTS["Inter"])
+    weight = "_700Bold" if bold else "_400Regular"
+    return ImageFont.truetype(str(FONT_DIR / f"{chosen.office_metrics}{weight}.ttf"), size)
 
 
 @lru_cache(maxsize=32)

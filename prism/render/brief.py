@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -21,6 +21,7 @@ from prism.knowledge import audience
 from prism.knowledge.kinds import BUILT_ON
 from prism.knowledge.models import Audience, Item, ItemLink, Status
 from prism.markdown import to_text
+from prism.render.words import Language, language_of, say
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,19 @@ class Battle:
     pricing_notes: str
 
 
+@dataclass(frozen=True)
+class Contact:
+    """Who the customer talks to: the seller an output is signed by."""
+
+    name: str
+    email: str
+    team: str = ""
+
+    @property
+    def initials(self) -> str:
+        return "".join(word[0] for word in self.name.split()[:2]).upper()
+
+
 @dataclass
 class Brief:
     """Everything a layout may show, already filtered for its audience."""
@@ -62,8 +76,13 @@ class Brief:
     subtitle: str
     kind_label: str
     audience: Audience = Audience.CUSTOMER
+    language: Language = "en"
     prepared_for: str = ""
     industry: str = ""
+    # A competitor in the deal (a customer deck then compares us with the usual alternative).
+    against: str = ""
+    alternative: str = ""
+    seller: Contact | None = None
     problem: str = ""
     approach: str = ""
     value: str = ""
@@ -86,21 +105,45 @@ class Brief:
     def internal(self) -> bool:
         return self.audience == Audience.INTERNAL
 
+    def say(self, text: str, **values: str) -> str:
+        """A fixed heading or label in the output's language."""
+        return say(text, self.language, **values)
+
     def need(self, value: str, what: str) -> str:
         """`value`, or a visible placeholder for `what` (noted as a gap) when it is empty."""
         if value.strip():
             return value
         if what not in self.gaps:
             self.gaps.append(what)
-        return f"[To come: {what}]"
+        return f"[{self.say('To come: {what}', what=what)}]"
+
+    @property
+    def summary(self) -> str:
+        """The one-line summary, unless it only repeats the problem: then what it is worth."""
+        if self.subtitle.strip().rstrip(".") != self.problem.strip().rstrip("."):
+            return self.subtitle
+        return self.value or self.subtitle
+
+    def month(self, day: date) -> str:
+        """A month as the output's language writes it: "December 2026", "2026年12月"."""
+        return f"{day.year}年{day.month}月" if self.language == "zh" else f"{day:%B %Y}"
+
+    @property
+    def product(self) -> str:
+        return self.products[0] if self.products else self.title
 
     @property
     def next_steps(self) -> list[str]:
-        steps = ["Agree the outcomes that matter and how we will measure them"]
+        steps = [self.say("Agree the outcomes that matter and how we will measure them")]
         story = self.stories[0] if self.stories else None
         if story and story.named and story.industry in ("", self.industry or story.industry):
-            steps.append(f"Talk to {self.stories[0].customer} about their results")
-        steps += ["Scope a pilot with your team", "Review security and compliance documents"]
+            steps.append(
+                self.say("Talk to {customer} about their results", customer=story.customer)
+            )
+        steps += [
+            self.say("Scope a pilot with your team"),
+            self.say("Review security and compliance documents"),
+        ]
         return steps
 
 
@@ -177,7 +220,13 @@ def _may_use(item: Item, *, external: bool) -> bool:
     return item.status == Status.PUBLISHED
 
 
-def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Brief:
+def build(
+    gathered: Gathered,
+    options: dict[str, Any],
+    *,
+    external: bool,
+    seller: Contact | None = None,
+) -> Brief:
     """The brief for `gathered`: the source's own words first, its neighbours' after."""
     source = gathered.source
     brief = Brief(
@@ -185,8 +234,11 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
         subtitle=_said(source, source.summary, external),
         kind_label=source.kind.replace("_", " "),
         audience=Audience.CUSTOMER if external else Audience.INTERNAL,
+        language=options.get("language") or language_of(_words(source)),
         prepared_for=str(options.get("customer", "")),
         industry=str(options.get("industry", "")),
+        against=str(options.get("against", "")),
+        seller=seller,
         body=_said(source, to_text(source.body), external),
     )
     f = _fields(source, external)
@@ -199,6 +251,7 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
     )
     positioning = next(iter(of("positioning")), None)
     pos = _fields(positioning, external) if positioning else {}
+    brief.alternative = pos.get("alternative", "")
     # A product speaks through its positioning, or else through its solutions and messages.
     solution = next(iter(of("solution")), None)
     message = next(iter(of("value_proposition", "differentiator")), None)
@@ -237,6 +290,12 @@ def build(gathered: Gathered, options: dict[str, Any], *, external: bool) -> Bri
         brief.gaps.append(f"a fresh {claim.kind.replace('_', ' ')} (“{claim.title}” is stale)")
     brief.omitted = list(gathered.withheld)
     return brief
+
+
+def _words(item: Item) -> list[str]:
+    """What an item says in its own words (to tell which language it is written in)."""
+    said = [v for v in item.fields.values() if isinstance(v, str)]
+    return [item.title, item.summary, item.body, *said]
 
 
 def _fields(item: Item, external: bool) -> dict[str, Any]:
@@ -289,7 +348,7 @@ def pick_stories(
 
 
 def _why(point: StoryPoint, industry: str) -> str:
-    label = point.customer if point.named else point.title
+    label = point.customer
     if industry and point.industry == industry:
         return f"{label}: same industry ({industry})"
     if industry:

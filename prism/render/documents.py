@@ -2,7 +2,9 @@
 standalone HTML page, and as PDF through WeasyPrint (a real HTML-to-PDF engine).
 
 Rendering never touches the network: fonts and the logo travel inside the page as data URIs, and
-any other address a body might mention (an image in markdown) is refused by the fetcher.
+any other address a body might mention (an image in markdown) is refused by the fetcher. An
+output with Chinese in it also carries Noto Sans SC (PDFs embed only the characters used), and
+its fixed headings are in the output's language.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from prism.markdown import to_html
-from prism.render.brand import FONTS, Look, font_data_uri
+from prism.render.brand import CJK_FAMILY, FONTS, Look, font_data_uri, has_cjk
 from prism.render.brief import Brief
 
 _TEMPLATES = Environment(
@@ -49,9 +51,12 @@ _TEMPLATES.globals["short"] = short
 def html(
     layout: str, brief: Brief, look: Look, body_markdown: str = "", *, flavor: str = "woff2"
 ) -> str:
-    """The layout as one self-contained HTML page."""
+    """The layout as one self-contained HTML page (with the Chinese font only when needed)."""
     template = _TEMPLATES.get_template(f"{layout}.html")
-    return template.render(_context(brief, look, body_markdown, flavor))
+    page = template.render(_context(brief, look, body_markdown, flavor, cjk=False))
+    if not has_cjk(page):
+        return page
+    return template.render(_context(brief, look, body_markdown, flavor, cjk=True))
 
 
 def pdf(layout: str, brief: Brief, look: Look, body_markdown: str = "") -> bytes:
@@ -61,23 +66,29 @@ def pdf(layout: str, brief: Brief, look: Look, body_markdown: str = "") -> bytes
     return bytes(document.write_pdf())
 
 
-def _context(brief: Brief, look: Look, body_markdown: str, flavor: str) -> dict[str, Any]:
+def _context(
+    brief: Brief, look: Look, body_markdown: str, flavor: str, *, cjk: bool
+) -> dict[str, Any]:
+    families = {look.heading_font, look.body_font} | ({CJK_FAMILY.name} if cjk else set())
     fonts = {
         family: {w: font_data_uri(family, w, flavor) for w in ("regular", "bold", "italic")}
-        for family in {look.heading_font, look.body_font}
+        for family in families
     }
     footer = " · ".join(p for p in (look.company, brief.title) if p)
-    sections = list(SECTIONS)
+    sections = [(anchor, brief.say(heading)) for anchor, heading in SECTIONS]
     if brief.features:
-        sections.insert(3, ("capabilities", "Capabilities"))
+        sections.insert(3, ("capabilities", brief.say("Capabilities")))
+    fallback = FONTS.get(look.body_font, FONTS["Inter"]).fallback
+    if cjk:
+        fallback = f'"{CJK_FAMILY.name}", {CJK_FAMILY.fallback}, {fallback}'
     return {
         "brief": brief,
         "look": look,
         "battle": brief.battle,
         "fonts": fonts,
-        "fallback": Markup(FONTS.get(look.body_font, FONTS["Inter"]).fallback),  # noqa: S704
+        "fallback": Markup(fallback),  # noqa: S704 (font names from the code, not from users)
         "footer": footer.replace("\\", "\\\\").replace('"', '\\"'),
         "body": to_html(body_markdown) if body_markdown else "",
         "sections": sections,
-        "date": date.today().strftime("%B %Y"),
+        "date": brief.month(date.today()),
     }

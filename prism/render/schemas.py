@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from prism.render.brand import DEFAULT_LOOK
 from prism.render.layouts import Format, LayoutName
-from prism.schemas import Input, Output
+from prism.schemas import Id, Input, Output
 
 Colour = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^#[0-9A-Fa-f]{6}$")]
 FontName = Literal["Inter", "Source Serif 4"]
@@ -25,6 +25,15 @@ class RenderIn(Input):
     )
     customer: Context = Field(default="", description="Who it is for: shown on the output.")
     industry: Context = Field(default="", description="Stories from this industry come first.")
+    against: Context = Field(
+        default="", description="A competitor in the deal: a sales deck adds a comparison."
+    )
+    seller_id: Id | None = Field(
+        default=None, description="Whose name and contact close a sales deck (a person's id)."
+    )
+    language: Literal["en", "zh"] | None = Field(
+        default=None, description="The output's language; by default the one its source is in."
+    )
     audience: Literal["customer", "internal"] | None = Field(
         default=None,
         description="Who reads it. Every layout but the battlecard is for customers: it holds "
@@ -33,9 +42,17 @@ class RenderIn(Input):
     )
 
     def options(self) -> dict[str, Any]:
-        chosen = (("customer", self.customer), ("industry", self.industry))
-        internal = (("audience", "internal"),) if self.audience == "internal" else ()
-        return {k: v for k, v in (*chosen, *internal) if v}
+        """What the output is made for, as it is stored (unset choices left out)."""
+        internal = "internal" if self.audience == "internal" else None
+        chosen = {
+            "customer": self.customer,
+            "industry": self.industry,
+            "against": self.against,
+            "seller_id": self.seller_id,
+            "language": self.language,
+            "audience": internal,
+        }
+        return {k: v for k, v in chosen.items() if v}
 
 
 class RenditionOut(Output):

@@ -21,6 +21,7 @@ from prism.knowledge.access import require_read
 from prism.knowledge.audience import customer_problem, customer_title
 from prism.knowledge.models import Audience, Item
 from prism.knowledge.service import get_item
+from prism.people.models import User
 from prism.render import brief as briefs
 from prism.render import documents
 from prism.render.brand import Look
@@ -240,6 +241,7 @@ class _Plan:
     gathered: briefs.Gathered
     inputs: dict[str, int]
     existing: Rendition | None
+    seller: briefs.Contact | None = None
 
     @property
     def stored(self) -> Rendition | None:
@@ -258,7 +260,7 @@ class _Plan:
         return f"{slug(' '.join(w for w in words if w), 'output')}.{self.fmt}"
 
     def produce(self, store: FileStore) -> tuple[briefs.Brief, bytes]:
-        made = briefs.build(self.gathered, self.options, external=self.external)
+        made = briefs.build(self.gathered, self.options, external=self.external, seller=self.seller)
         look = look_of(self.theme, store)
         return made, self.layout.producers[self.fmt](made, look, self.source.body)
 
@@ -273,9 +275,20 @@ def _plan(
     theme = house_theme(session)
     gathered = briefs.gather(session, source, external=for_customers(layout, options), now=now)
     existing = _existing(session, source.id, layout.name, data.format, options)
-    return _Plan(
-        source, layout, options, data.format, theme, gathered, _inputs(gathered, theme), existing
-    )
+    inputs = _inputs(gathered, theme)
+    seller = _seller(session, data.seller_id)
+    return _Plan(source, layout, options, data.format, theme, gathered, inputs, existing, seller)
+
+
+def _seller(session: Session, user_id: int | None) -> briefs.Contact | None:
+    """The person who signs an output, as the customer will read their name and contact."""
+    if user_id is None:
+        return None
+    user = session.scalar(select(User).where(User.id == user_id).options(selectinload(User.team)))
+    if user is None or not user.is_active:
+        message = f"No active person {user_id} to sign this output."
+        raise Invalid(message, errors=[{"field": "seller_id", "message": message}])
+    return briefs.Contact(user.name, user.email, user.team.name if user.team else "")
 
 
 def for_customers(layout: Layout, options: dict[str, Any]) -> bool:

@@ -1,326 +1,391 @@
-"""Decks with python-pptx: the sales deck (title, problem, solution, value, proof, customer story,
-next steps) and the event talk (a narrative, few words per slide, everything else in the notes).
+"""Decks with python-pptx: the sales deck and the event talk.
 
-Every text box is measured with the theme's font before it is written (see `fit`), so text
-shrinks to fit or continues on the next slide instead of running off the page.
+The sales deck tells the customer's story in slides worth presenting: a title slide signed by the
+seller; the problem with the pains of the people it hurts; the solution as a grid of capabilities;
+why it matters; proof as stat callouts; a customer story (challenge, what they did, results, the
+quote) under the customer's initials; a comparison when a competitor is in the deal; and next
+steps beside the seller's name and contact. The talk says one idea per slide in large type, the
+story in the speaker notes. Every slide carries notes for the presenter.
 """
 
 from __future__ import annotations
 
-import io
+import math
+import re
 from collections.abc import Sequence
+from datetime import date
 
-from lxml import etree
-from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.oxml.ns import qn
+from pptx.enum.text import MSO_ANCHOR
 from pptx.slide import Slide
-from pptx.text.text import TextFrame
-from pptx.util import Emu, Pt
 
-from prism.render.brand import Look, rgb
-from prism.render.brief import Brief, StoryPoint
-from prism.render.fit import clip, fit, headline
+from prism.render.brand import Look
+from prism.render.brief import Brief, Proof, StoryPoint
+from prism.render.deck import (
+    BODY_BOTTOM,
+    BODY_TOP,
+    GREY,
+    HEIGHT,
+    MARGIN,
+    ON_DARK,
+    PAPER,
+    WHITE,
+    WIDTH,
+    Box,
+    Deck,
+    Style,
+)
+from prism.render.fit import fit, headline, height
 
-WIDTH, HEIGHT = 960, 540  # points: 13.333 by 7.5 inches, 16:9
-MARGIN = 48
-BODY_TOP, BODY_BOTTOM = 132, 486
-BULLET_INDENT = 20
-GREY = "#6B7480"
-RED = "#B42318"
 INTERNAL = "INTERNAL — for our team only, not for customers"
-
-
-class Deck:
-    """A presentation in the brand, built slide by slide."""
-
-    def __init__(self, look: Look, footer: str) -> None:
-        self.look, self.footer = look, footer
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = Pt(WIDTH), Pt(HEIGHT)
-
-    def save(self) -> bytes:
-        out = io.BytesIO()
-        self.prs.save(out)
-        return out.getvalue()
-
-    def slide(self, title: str, notes: str) -> Slide:
-        """A blank slide with the brand's chrome: title, accent rule, logo, footer, number."""
-        slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])
-        number = len(self.prs.slides)
-        if title:
-            box = (WIDTH - 2 * MARGIN - 120, 72)
-            size = fit([title], self.look.heading_font, box, (30, 26, 22), bold=True).size
-            self.text(
-                slide,
-                (MARGIN, 40, *box),
-                [clip(title, self.look.heading_font, size, box, bold=True)],
-                size,
-                font=self.look.heading_font,
-                bold=True,
-                colour=self.look.primary,
-                anchor=MSO_ANCHOR.BOTTOM,
-            )
-            self.rule(slide, MARGIN, 118, 64, 4)
-        self.logo(slide, WIDTH - MARGIN - 110, 36, 110, 44)
-        marked = RED if self.footer == INTERNAL else GREY
-        self.text(slide, (MARGIN, HEIGHT - 36, 600, 18), [self.footer], 10, colour=marked)
-        self.text(
-            slide,
-            (WIDTH - MARGIN - 60, HEIGHT - 36, 60, 18),
-            [str(number)],
-            10,
-            colour=GREY,
-            align=PP_ALIGN.RIGHT,
-        )
-        _notes(slide, notes)
-        return slide
-
-    def bullets(self, title: str, paragraphs: Sequence[str], notes: str) -> None:
-        """A titled slide of bullets; what does not fit continues on the next slide."""
-        box = (WIDTH - 2 * MARGIN - BULLET_INDENT, BODY_BOTTOM - BODY_TOP)
-        rest, heading = list(paragraphs), title
-        while rest:
-            fitted = fit(rest, self.look.body_font, box)
-            slide = self.slide(heading, notes)
-            self.text(
-                slide,
-                (MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, box[1]),
-                fitted.shown,
-                fitted.size,
-                bullet=len(paragraphs) > 1,
-            )
-            rest, heading = fitted.rest, f"{title} (continued)"
-
-    def statement(self, words: str, notes: str, *, caption: str = "") -> None:
-        """A talk slide: one line in large type, the story told in the speaker notes."""
-        slide = self.slide("", notes)
-        box = (WIDTH - 2 * MARGIN, 230)
-        size = fit([words], self.look.heading_font, box, (48, 44, 40, 36, 32), bold=True).size
-        self.text(
-            slide,
-            (MARGIN, 130, *box),
-            [clip(words, self.look.heading_font, size, box, bold=True)],
-            size,
-            font=self.look.heading_font,
-            bold=True,
-            colour=self.look.primary,
-            anchor=MSO_ANCHOR.MIDDLE,
-        )
-        if caption:
-            self.rule(slide, MARGIN, 380, 64, 4)
-            self.text(slide, (MARGIN, 396, WIDTH - 2 * MARGIN, 60), [caption], 18, colour=GREY)
-
-    def story(self, story: StoryPoint, notes: str, *, title: str = "Customer story") -> None:
-        """Challenge and solution on the left, results as big numbers on the right, the quote."""
-        slide = self.slide(f"{title}: {story.customer}", notes)
-        left = (560, 250)
-        text = [f"Challenge: {story.challenge}", f"What they did: {story.solution}"]
-        fitted = fit(
-            [t for t in text if not t.endswith(": ")], self.look.body_font, left, (18, 16, 14)
-        )
-        self.text(slide, (MARGIN, BODY_TOP, *left), fitted.shown, fitted.size)
-        for row, (metric, result) in enumerate(story.results[:3]):
-            top = BODY_TOP + row * 84
-            self.text(
-                slide,
-                (MARGIN + 600, top, 264, 44),
-                [clip(result, self.look.heading_font, 30, (264, 44), bold=True)],
-                30,
-                font=self.look.heading_font,
-                bold=True,
-                colour=self.look.accent,
-            )
-            self.text(
-                slide,
-                (MARGIN + 600, top + 44, 264, 30),
-                [clip(metric, self.look.body_font, 12, (264, 30))],
-                12,
-                colour=GREY,
-            )
-        if story.quote:
-            quote = f"“{story.quote}”" + (f" — {story.quote_by}" if story.quote_by else "")
-            box = (WIDTH - 2 * MARGIN, 80)
-            self.text(
-                slide,
-                (MARGIN, 396, *box),
-                [clip(quote, self.look.body_font, 16, box)],
-                16,
-                italic=True,
-                colour=self.look.ink,
-            )
-
-    def title_slide(self, title: str, subtitle: str, prepared_for: str, notes: str) -> None:
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])
-        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Pt(WIDTH), Pt(HEIGHT))
-        self._fill(band, self.look.primary)
-        self.rule(slide, MARGIN, 300, 96, 6)
-        box = (WIDTH - 2 * MARGIN, 150)
-        size = fit([title], self.look.heading_font, box, (44, 40, 36, 32, 28), bold=True).size
-        self.text(
-            slide,
-            (MARGIN, 140, *box),
-            [clip(title, self.look.heading_font, size, box, bold=True)],
-            size,
-            font=self.look.heading_font,
-            bold=True,
-            colour="#FFFFFF",
-            anchor=MSO_ANCHOR.BOTTOM,
-        )
-        sub = (WIDTH - 2 * MARGIN, 90)
-        self.text(
-            slide,
-            (MARGIN, 320, *sub),
-            [clip(subtitle, self.look.body_font, 20, sub)],
-            20,
-            colour="#FFFFFF",
-        )
-        line = f"Prepared for {prepared_for}" if prepared_for else self.look.company
-        self.text(slide, (MARGIN, 450, 600, 24), [line], 14, colour="#FFFFFF")
-        if self.look.logo:
-            # A white plate, so a dark logo stays visible on the brand colour.
-            plate = slide.shapes.add_shape(
-                MSO_SHAPE.ROUNDED_RECTANGLE, Pt(WIDTH - MARGIN - 156), Pt(432), Pt(156), Pt(72)
-            )
-            self._fill(plate, "#FFFFFF")
-            self.logo(slide, WIDTH - MARGIN - 148, 440, 140, 56)
-        _notes(slide, notes)
-
-    def text(
-        self,
-        slide: Slide,
-        box: tuple[float, float, float, float],
-        paragraphs: Sequence[str],
-        size: float,
-        *,
-        font: str = "",
-        bold: bool = False,
-        italic: bool = False,
-        colour: str = "",
-        bullet: bool = False,
-        align: PP_ALIGN = PP_ALIGN.LEFT,
-        anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
-    ) -> None:
-        left, top, width, tall = box
-        frame = slide.shapes.add_textbox(Pt(left), Pt(top), Pt(width), Pt(tall)).text_frame
-        _plain_frame(frame, anchor)
-        for index, text in enumerate(paragraphs):
-            para = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            para.alignment = align
-            para.space_after = Pt(size * 0.45)
-            para.line_spacing = 1.1
-            if bullet:
-                _bullet(para._p, self.look.accent)
-            run = para.add_run()
-            run.text = text
-            run.font.size = Pt(size)
-            run.font.name = font or self.look.body_font
-            run.font.bold, run.font.italic = bold, italic
-            run.font.color.rgb = _colour(colour or self.look.ink)
-
-    def rule(self, slide: Slide, left: float, top: float, width: float, tall: float) -> None:
-        bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(left), Pt(top), Pt(width), Pt(tall))
-        self._fill(bar, self.look.accent)
-
-    def logo(self, slide: Slide, left: float, top: float, width: float, tall: float) -> None:
-        if not self.look.logo:
-            return
-        picture = slide.shapes.add_picture(io.BytesIO(self.look.logo), Pt(left), Pt(top))
-        scale = min(Pt(width) / picture.width, Pt(tall) / picture.height)
-        picture.width = Emu(int(picture.width * scale))
-        picture.height = Emu(int(picture.height * scale))
-        picture.left = Emu(Pt(left + width) - picture.width)
-
-    @staticmethod
-    def _fill(shape: object, colour: str) -> None:
-        shape.fill.solid()  # type: ignore[attr-defined]
-        shape.fill.fore_color.rgb = _colour(colour)  # type: ignore[attr-defined]
-        shape.line.fill.background()  # type: ignore[attr-defined]
-
-
-def _notes(slide: Slide, notes: str) -> None:
-    frame = slide.notes_slide.notes_text_frame
-    assert frame is not None  # every notes slide made from the default master has a body
-    frame.text = notes
-
-
-def _colour(hex_colour: str) -> RGBColor:
-    return RGBColor(*rgb(hex_colour))  # type: ignore[no-untyped-call]
-
-
-def _plain_frame(frame: TextFrame, anchor: MSO_ANCHOR) -> None:
-    frame.word_wrap = True
-    frame.vertical_anchor = anchor
-    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
-
-
-def _bullet(p: etree._Element, colour: str) -> None:
-    """A hanging bullet in the accent colour (python-pptx has no API for bullets in a textbox)."""
-    props = p.get_or_add_pPr()
-    props.set("marL", str(int(Pt(BULLET_INDENT))))
-    props.set("indent", str(-int(Pt(BULLET_INDENT))))
-    clr = etree.SubElement(props, qn("a:buClr"))
-    etree.SubElement(clr, qn("a:srgbClr"), val=colour.lstrip("#").upper())
-    etree.SubElement(props, qn("a:buChar"), char="•")
-
-
-def _footer(look: Look, brief: Brief) -> str:
-    if brief.internal:
-        return INTERNAL
-    parts = [look.company, f"Prepared for {brief.prepared_for}" if brief.prepared_for else ""]
-    return " · ".join(p for p in parts if p)
+INNER = WIDTH - 2 * MARGIN
+GUTTER = 20
 
 
 def sales_deck(brief: Brief, look: Look) -> bytes:
-    """Title, problem, solution, value, proof, customer story, next steps; notes on each."""
-    deck = Deck(look, _footer(look, brief))
-    deck.title_slide(
-        brief.title, brief.subtitle, brief.prepared_for, f"Open: why we are here. {brief.subtitle}"
-    )
-    problem = brief.need(brief.problem, "the problem it solves")
-    deck.bullets("The problem", [problem], f"{problem}\n\n{brief.body}".strip())
-    solution = [brief.need(brief.approach, "how it solves it")]
-    solution += [_line(t, s) for t, s in brief.features[:6]]
-    deck.bullets("Our solution", solution, "\n".join(solution))
-    value = [brief.need(brief.value, "the value it brings")]
-    value += [_line(t, s) for t, s in brief.messages[:5]]
-    deck.bullets("The value", value, "\n".join(value))
-    proofs = [f"{p.claim} — {p.evidence}" if p.evidence else p.claim for p in brief.proofs[:5]]
-    proofs = proofs or [brief.need("", "customer-shareable proof points")]
-    deck.bullets("Proof", proofs, "\n".join(proofs))
+    """Title, problem, solution, value, proof, story, comparison, next steps; notes on each."""
+    deck = Deck(look, _footer(look, brief), internal=brief.internal)
+    _title(deck, brief, f"Open: why we are here. {brief.subtitle}")
+    _problem(deck, brief)
+    _capabilities(deck, brief)
+    _value(deck, brief)
+    _proof(deck, brief)
     if brief.stories:
-        deck.story(brief.stories[0], _story_notes(brief.stories[0]))
+        _story(deck, brief, brief.stories[0])
     else:
-        deck.bullets("Customer story", [brief.need("", "a customer story")], "")
-    deck.bullets("Next steps", brief.next_steps, "Agree the next meeting before you leave.")
+        missing = brief.need("", "a customer story")
+        slide = deck.slide(brief.say("Customer story"), "")
+        deck.fitted(slide, _body(), missing, Style(20, colour=GREY), sizes=(20,))
+    if brief.against and brief.messages:
+        _comparison(deck, brief)
+    _next_steps(deck, brief)
     return deck.save()
 
 
 def talk(brief: Brief, look: Look) -> bytes:
     """A narrative for an event: one idea per slide in large type, the talk in the notes."""
-    deck = Deck(look, _footer(look, brief))
-    deck.title_slide(brief.title, brief.subtitle, "", f"Welcome. {brief.subtitle}")
+    deck = Deck(look, _footer(look, brief), internal=brief.internal)
+    _title(deck, brief, f"Welcome. {brief.subtitle}")
     problem = brief.need(brief.problem, "the problem it solves")
-    deck.statement(headline(problem), problem, caption="The problem")
+    _statement(deck, headline(problem), problem, caption=brief.say("The problem"))
     approach = brief.need(brief.approach, "how it solves it")
-    features = "\n".join(f"- {t}: {s}" for t, s in brief.features)
-    deck.statement(headline(approach), f"{approach}\n\n{features}".strip(), caption="What changes")
+    features = "\n".join(f"- {t}: {s}" if s else f"- {t}" for t, s in brief.features)
+    _statement(deck, headline(approach), f"{approach}\n\n{features}".strip(),
+               caption=brief.say("What changes"))  # fmt: skip
     for title, summary in brief.messages[:3]:
-        deck.statement(headline(title), summary or title)
+        _statement(deck, headline(title), summary or title)
     for story in brief.stories[:2]:
         metric, result = story.results[0] if story.results else ("", story.customer)
-        deck.statement(
-            result, _story_notes(story), caption=f"{metric} — {story.customer}".strip(" —")
-        )
-    deck.statement("Questions?", "\n".join(brief.next_steps), caption=look.company)
+        _statement(deck, result, _story_notes(story),
+                   caption=f"{metric} — {story.customer}".strip(" —"))  # fmt: skip
+    _statement(deck, brief.say("Questions?"), "\n".join(brief.next_steps), caption=look.company)
     return deck.save()
 
 
-def _line(title: str, summary: str) -> str:
-    """A title with its summary, unless the summary only repeats the title."""
-    return f"{title} — {summary}" if summary and title.lower() not in summary.lower() else title
+def _footer(look: Look, brief: Brief) -> str:
+    if brief.internal:
+        return INTERNAL
+    prepared = brief.say("Prepared for {customer}", customer=brief.prepared_for)
+    parts = [look.company, prepared if brief.prepared_for else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def _body() -> Box:
+    return (MARGIN, BODY_TOP, INNER, BODY_BOTTOM - BODY_TOP)
+
+
+def _title(deck: Deck, brief: Brief, notes: str) -> None:
+    """The brand colour full bleed: title, subtitle, who it is for and who presents it."""
+    look = deck.look
+    slide = deck.blank(notes)
+    deck.band(slide, (0, 0, WIDTH, HEIGHT), look.primary)
+    heading = Style(44, look.heading_font, bold=True, colour=WHITE, anchor=MSO_ANCHOR.BOTTOM)
+    deck.fitted(slide, (MARGIN, 110, INNER, 180), brief.title, heading,
+                sizes=(44, 40, 36, 32, 28))  # fmt: skip
+    deck.rule(slide, MARGIN, 304, 96, 6)
+    deck.fitted(slide, (MARGIN, 324, INNER, 76), brief.subtitle, Style(20, colour=WHITE),
+                sizes=(20, 18, 16))  # fmt: skip
+    lines = [
+        brief.say("Prepared for {customer}", customer=brief.prepared_for)
+        if brief.prepared_for
+        else look.company,
+        brief.month(date.today()),
+    ]
+    if brief.seller:
+        lines.append(brief.say("Presented by {name}", name=brief.seller.name))
+    deck.text(slide, (MARGIN, 420, 600, 80), [" · ".join(lines[:2]), *lines[2:]],
+              Style(14, colour=WHITE))  # fmt: skip
+    if look.logo:
+        # A white plate, so a dark logo stays visible on the brand colour.
+        deck.card(slide, (WIDTH - MARGIN - 156, 432, 156, 72), WHITE)
+        deck.logo(slide, WIDTH - MARGIN - 148, 440, 140, 56)
+
+
+def _problem(deck: Deck, brief: Brief) -> None:
+    """The problem in large type; beside it, the pains of the people it hurts."""
+    problem = brief.need(brief.problem, "the problem it solves")
+    slide = deck.slide(brief.say("The challenge"), f"{problem}\n\n{brief.body}".strip())
+    pains = brief.pains[:3]
+    left_width = 400 if pains else INNER
+    deck.fitted(slide, (MARGIN, BODY_TOP + 8, left_width, 300), problem,
+                Style(28, deck.look.heading_font, bold=True, colour=deck.look.primary),
+                sizes=(30, 28, 24, 22, 20, 18))  # fmt: skip
+    if not pains:
+        return
+    left = MARGIN + left_width + 40
+    wide = WIDTH - MARGIN - left
+    deck.text(slide, (left, BODY_TOP, wide, 20), [brief.say("What we hear").upper()],
+              Style(11, bold=True, colour=deck.look.accent))  # fmt: skip
+    tall = (BODY_BOTTOM - BODY_TOP - 30 - GUTTER * (len(pains) - 1)) / len(pains)
+    tall = min(tall, 96)
+    for n, pain in enumerate(pains):
+        top = BODY_TOP + 28 + n * (tall + 14)
+        deck.card(slide, (left, top, wide, tall))
+        deck.badge(slide, (left + 14, top + tall / 2 - 16, 32, 32), str(n + 1))
+        deck.fitted(slide, (left + 60, top + 10, wide - 74, tall - 20), pain,
+                    Style(16, anchor=MSO_ANCHOR.MIDDLE), sizes=(16, 14, 12))  # fmt: skip
+
+
+def _grid(count: int) -> tuple[int, int]:
+    """Columns and rows for `count` cards: three across at most."""
+    cols = min(count, 3)
+    return cols, math.ceil(count / cols)
+
+
+def _cards(
+    deck: Deck,
+    slide: Slide,
+    rows: Sequence[tuple[str, str]],
+    top: float,
+    *,
+    badges: Sequence[str],
+) -> None:
+    """Cards in a grid below `top`, each with a badge, a bold title and its text."""
+    cols, lines = _grid(len(rows))
+    wide = (INNER - GUTTER * (cols - 1)) / cols
+    # Cards as tall as the fullest one needs, within the room the slide has.
+    room = (BODY_BOTTOM - top - GUTTER * (lines - 1)) / lines
+    tall = min(room, max(_card_height(deck, title, text, wide) for title, text in rows))
+    heading = Style(16, deck.look.heading_font, bold=True, colour=deck.look.primary)
+    for n, (title, text) in enumerate(rows):
+        left = MARGIN + (n % cols) * (wide + GUTTER)
+        y = top + (n // cols) * (tall + GUTTER)
+        deck.card(slide, (left, y, wide, tall))
+        deck.badge(slide, (left + 16, y + 16, 36, 36), badges[n])
+        used = deck.fitted(slide, (left + 64, y + 18, wide - 80, 44), title, heading,
+                           sizes=(16, 14, 12))  # fmt: skip
+        if text:
+            below = y + 18 + max(used, 32) + 8
+            deck.fitted(slide, (left + 16, below, wide - 32, y + tall - 12 - below), text,
+                        Style(13, colour=GREY), sizes=(13, 12, 11, 10))  # fmt: skip
+
+
+def _card_height(deck: Deck, title: str, text: str, wide: float) -> float:
+    """The height a card needs for its badge and title and, below them, its text at 13 pt."""
+    head = height([title], deck.look.heading_font, 16, wide - 80, bold=True)
+    below = height([text], deck.look.body_font, 13, wide - 32) if text else 0
+    return 18 + max(head, 36) + (8 + below if text else 0) + 18
+
+
+def _capabilities(deck: Deck, brief: Brief) -> None:
+    """How it solves the problem, then what it does as a grid of capabilities, six a slide (more
+    continue on the next)."""
+    approach = brief.need(brief.approach, "how it solves it")
+    rows = [f"- {t}: {s}" if s else f"- {t}" for t, s in brief.features]
+    notes = "\n".join([approach, *rows])
+    pages = [brief.features[n : n + 6] for n in range(0, len(brief.features), 6)] or [[]]
+    for number, features in enumerate(pages, 1):
+        title = brief.say("Our solution")
+        slide = deck.slide(title if number == 1 else f"{title} ({number}/{len(pages)})", notes)
+        lede = 64 if features else BODY_BOTTOM - BODY_TOP
+        used = deck.fitted(slide, (MARGIN, BODY_TOP, INNER, lede), approach, Style(20),
+                           sizes=(22, 20, 18, 16, 14)) if number == 1 else -20  # fmt: skip
+        if features:
+            icons = [_icon(title) for title, _ in features]
+            _cards(deck, slide, features, BODY_TOP + used + 20, badges=icons)
+
+
+def _icon(title: str) -> str:
+    """A card's one-letter icon: the capability's initial."""
+    letters = [w[0] for w in re.findall(r"\w+", title)]
+    return letters[0].upper() if letters else "•"
+
+
+def _value(deck: Deck, brief: Brief) -> None:
+    """What it is worth, then the messages behind it as numbered cards."""
+    value = brief.need(brief.value, "the value it brings")
+    messages = brief.messages[:3]
+    notes = "\n".join([value, *(f"- {t}: {s}" if s else f"- {t}" for t, s in brief.messages)])
+    slide = deck.slide(brief.say("Why it matters"), notes)
+    lede = 90 if messages else BODY_BOTTOM - BODY_TOP
+    used = deck.fitted(slide, (MARGIN, BODY_TOP, INNER, lede), value,
+                       Style(26, deck.look.heading_font, bold=True, colour=deck.look.primary),
+                       sizes=(28, 26, 24, 22, 20, 18))  # fmt: skip
+    if messages:
+        numbers = [f"{n:02d}" for n in range(1, len(messages) + 1)]
+        _cards(deck, slide, messages, BODY_TOP + used + 24, badges=numbers)
+
+
+# A number with what it counts: "15%", "10x", "12 days", "from 6 weeks to 1 week".
+_STAT = re.compile(
+    r"(?:from\s+\S+\s+\w+\s+to\s+\S+\s+\w+)|(?:\d[\d,.]*\s?(?:%|x\b|×|percent\b))"
+    r"|(?:(?:under|over|in)?\s?\b[\w.,]+\s(?:minutes?|hours?|days?|weeks?|months?)\b)",
+    re.IGNORECASE,
+)
+
+
+def stat_of(proof: Proof) -> tuple[str, str]:
+    """A proof point as a callout: its figure when it states one, else its claim, and the rest."""
+    found = _STAT.search(proof.claim)
+    if found is None:
+        return proof.claim, proof.evidence
+    return found.group(0).strip(), " — ".join(p for p in (proof.claim, proof.evidence) if p)
+
+
+def _proof(deck: Deck, brief: Brief) -> None:
+    """Up to three proof points as stat callouts, each fitted in its own card."""
+    proofs = brief.proofs[:3]
+    notes = "\n".join(f"{p.claim} — {p.evidence}".strip(" —") for p in brief.proofs)
+    slide = deck.slide(brief.say("Proof"), notes)
+    if not proofs:
+        deck.fitted(slide, _body(), brief.need("", "customer-shareable proof points"),
+                    Style(20, colour=GREY), sizes=(20,))  # fmt: skip
+        return
+    wide = (INNER - GUTTER * (len(proofs) - 1)) / len(proofs)
+    for n, proof in enumerate(proofs):
+        left = MARGIN + n * (wide + GUTTER)
+        deck.card(slide, (left, BODY_TOP + 10, wide, 240))
+        figure, said = stat_of(proof)
+        deck.stat(slide, (left + 20, BODY_TOP + 34, wide - 40, 200), figure, said)
+
+
+def _story(deck: Deck, brief: Brief, story: StoryPoint) -> None:
+    """The customer under their initials; challenge, what they did and the results; the quote."""
+    slide = deck.slide(brief.say("Customer story"), _story_notes(story))
+    look = deck.look
+    badge = _initials(story.customer if story.named else story.industry or story.customer)
+    deck.badge(slide, (MARGIN, BODY_TOP, 56, 56), badge, fill=look.primary)
+    deck.fitted(slide, (MARGIN + 72, BODY_TOP, INNER - 72, 30), story.customer,
+                Style(22, look.heading_font, bold=True, colour=look.primary),
+                sizes=(22, 18, 16))  # fmt: skip
+    deck.text(slide, (MARGIN + 72, BODY_TOP + 32, INNER - 72, 20), [story.industry],
+              Style(12, colour=GREY))  # fmt: skip
+    top, tall = BODY_TOP + 76, 196.0 if story.quote else 270.0
+    wide = (INNER - 2 * GUTTER) / 3
+    columns = (
+        (brief.say("Challenge"), story.challenge),
+        (brief.say("What they did"), story.solution),
+    )
+    for n, (label, text) in enumerate(columns):
+        left = MARGIN + n * (wide + GUTTER)
+        _column(deck, slide, (left, top, wide, tall), label, text)
+    results = (MARGIN + 2 * (wide + GUTTER), top, wide, tall)
+    deck.card(slide, results, look.primary)
+    deck.text(slide, (results[0] + 18, top + 14, wide - 36, 18), [brief.say("Results").upper()],
+              Style(11, bold=True, colour=look.accent))  # fmt: skip
+    y, room = top + 40.0, tall - 52
+    for metric, result in story.results[:2]:
+        used = deck.stat(slide, (results[0] + 18, y, wide - 36, room / 2 - 6), result, metric,
+                         ink=WHITE, label_ink=ON_DARK)  # fmt: skip
+        y += max(used, 40) + 12
+    if story.quote:
+        _quote(deck, slide, story, top + tall + 16)
+
+
+def _column(deck: Deck, slide: Slide, box: Box, label: str, text: str) -> None:
+    left, top, wide, tall = box
+    deck.card(slide, box)
+    deck.text(slide, (left + 18, top + 14, wide - 36, 18), [label.upper()],
+              Style(11, bold=True, colour=deck.look.accent))  # fmt: skip
+    deck.fitted(slide, (left + 18, top + 40, wide - 36, tall - 54), text or "—",
+                Style(15), sizes=(16, 15, 14, 13, 12))  # fmt: skip
+
+
+def _quote(deck: Deck, slide: Slide, story: StoryPoint, top: float) -> None:
+    said = f"“{story.quote}”"
+    room = BODY_BOTTOM - top
+    deck.rule(slide, MARGIN, top + 4, 4, room - 8)
+    used = deck.fitted(slide, (MARGIN + 20, top, INNER - 20, room - 20), said,
+                       Style(17, italic=True), sizes=(18, 17, 16, 14))  # fmt: skip
+    if story.quote_by:
+        deck.text(slide, (MARGIN + 20, top + used + 2, INNER - 20, 18), [f"— {story.quote_by}"],
+                  Style(12, colour=GREY))  # fmt: skip
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.findall(r"[^\W\d_]+", name) if w[0].isupper()] or name.split()
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def _comparison(deck: Deck, brief: Brief) -> None:
+    """For a deal with a competitor: the usual way beside ours, in the customer's terms."""
+    product = brief.product
+    slide = deck.slide(brief.say("How {product} compares", product=product),
+                       f"The buyer is also talking to {brief.against}: compare approaches, "
+                       "never disparage.")  # fmt: skip
+    wide = (INNER - GUTTER) / 2
+    usual = brief.alternative or brief.need("", "the alternative customers use today")
+    sides = (
+        (brief.say("The usual way"), [usual, *brief.pains[:3]], PAPER, deck.look.ink, "–"),
+        (brief.say("With {product}", product=product),
+         [t for t, _ in brief.messages[:4]], deck.look.primary, WHITE, "✓"),
+    )  # fmt: skip
+    for n, (heading, lines, fill, ink, mark) in enumerate(sides):
+        left = MARGIN + n * (wide + GUTTER)
+        deck.card(slide, (left, BODY_TOP, wide, BODY_BOTTOM - BODY_TOP), fill)
+        deck.fitted(slide, (left + 24, BODY_TOP + 20, wide - 48, 34), heading,
+                    Style(20, deck.look.heading_font, bold=True, colour=ink),
+                    sizes=(20, 18, 16))  # fmt: skip
+        marked = [f"{mark}  {line}" for line in lines]
+        box = (wide - 48, BODY_BOTTOM - BODY_TOP - 90)
+        size = fit(marked, deck.look.body_font, box, (18, 16, 14, 12)).size
+        deck.text(slide, (left + 24, BODY_TOP + 70, *box), fit(marked, deck.look.body_font,
+                  box, (size,)).shown, Style(size, colour=ink))  # fmt: skip
+
+
+def _next_steps(deck: Deck, brief: Brief) -> None:
+    """Numbered next steps, and the person to call."""
+    slide = deck.slide(brief.say("Next steps"), "Agree the next meeting before you leave.")
+    steps = brief.next_steps[:4]
+    wide = INNER - 320
+    for n, step in enumerate(steps):
+        top = BODY_TOP + n * 82
+        deck.badge(slide, (MARGIN, top + 6, 40, 40), str(n + 1))
+        deck.fitted(slide, (MARGIN + 60, top, wide - 60, 52), step,
+                    Style(20, anchor=MSO_ANCHOR.MIDDLE), sizes=(20, 18, 16, 14))  # fmt: skip
+    _contact(deck, slide, brief, (WIDTH - MARGIN - 280, BODY_TOP, 280, 250))
+
+
+def _contact(
+    deck: Deck, slide: Slide, brief: Brief, box: tuple[float, float, float, float]
+) -> None:
+    left, top, wide, tall = box
+    look = deck.look
+    deck.card(slide, box)
+    deck.text(slide, (left + 24, top + 20, wide - 48, 18), [brief.say("Your contact").upper()],
+              Style(11, bold=True, colour=look.accent))  # fmt: skip
+    seller = brief.seller
+    name = seller.name if seller else look.company or brief.product
+    deck.badge(slide, (left + 24, top + 52, 64, 64), _initials(name), fill=look.primary)
+    deck.fitted(slide, (left + 24, top + 128, wide - 48, 30), name,
+                Style(20, look.heading_font, bold=True, colour=look.primary),
+                sizes=(20, 18, 16, 14))  # fmt: skip
+    details = [seller.team, seller.email] if seller else [look.company]
+    deck.fitted(slide, (left + 24, top + 162, wide - 48, tall - 176),
+                "\n".join(d for d in details if d), Style(14, colour=GREY),
+                sizes=(14, 12, 11))  # fmt: skip
+
+
+def _statement(deck: Deck, words: str, notes: str, *, caption: str = "") -> None:
+    """A talk slide: one line in large type, the story told in the speaker notes."""
+    slide = deck.slide("", notes)
+    look = deck.look
+    deck.fitted(slide, (MARGIN, 130, INNER, 230), words,
+                Style(48, look.heading_font, bold=True, colour=look.primary,
+                      anchor=MSO_ANCHOR.MIDDLE), sizes=(48, 44, 40, 36, 32))  # fmt: skip
+    if caption:
+        deck.rule(slide, MARGIN, 380, 64, 4)
+        deck.fitted(slide, (MARGIN, 396, INNER, 60), caption, Style(18, colour=GREY),
+                    sizes=(18, 16))  # fmt: skip
 
 
 def _story_notes(story: StoryPoint) -> str:

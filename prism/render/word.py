@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from prism.render.brand import Look, rgb
+from prism.render.brand import CJK_FAMILY, Look, office_font, rgb
 from prism.render.brief import Brief
 
 
@@ -25,7 +25,7 @@ def whitepaper(brief: Brief, look: Look) -> bytes:
     _styles(doc, look)
     _title_page(doc, brief, look)
     sections = _sections(brief)
-    doc.add_heading("Contents", level=1)
+    doc.add_heading(brief.say("Contents"), level=1)
     for heading, _ in sections:
         doc.add_paragraph(heading, style="List Number")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -40,11 +40,14 @@ def whitepaper(brief: Brief, look: Look) -> bytes:
 
 def _styles(doc: DocxDocument, look: Look) -> None:
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = look.body_font, Pt(10.5)
+    normal.font.name, normal.font.size = office_font(look.body_font), Pt(10.5)
+    # Chinese text in the East Asian slot, where Word looks for it.
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FAMILY.office)
     normal.font.color.rgb = RGBColor(*rgb(look.ink))
     for name, size in (("Title", 30), ("Heading 1", 16), ("Heading 2", 12.5)):
         style = doc.styles[name]
-        style.font.name, style.font.size, style.font.bold = look.heading_font, Pt(size), True
+        style.font.name, style.font.size = office_font(look.heading_font), Pt(size)
+        style.font.bold = True
         style.font.color.rgb = RGBColor(*rgb(look.primary))
     section = doc.sections[0]
     section.page_height, section.page_width = Mm(297), Mm(210)
@@ -53,14 +56,16 @@ def _styles(doc: DocxDocument, look: Look) -> None:
 
 def _title_page(doc: DocxDocument, brief: Brief, look: Look) -> None:
     kicker = doc.add_paragraph().add_run(
-        "WHITEPAPER — INTERNAL, NOT FOR CUSTOMERS" if brief.internal else "WHITEPAPER"
+        "WHITEPAPER — INTERNAL, NOT FOR CUSTOMERS"
+        if brief.internal
+        else brief.say("Whitepaper").upper()
     )
     kicker.bold, kicker.font.color.rgb = True, RGBColor(*rgb(look.accent))
     doc.add_paragraph(brief.title, style="Title")
     doc.add_paragraph(brief.subtitle)
     if brief.prepared_for:
-        doc.add_paragraph(f"Prepared for {brief.prepared_for}")
-    doc.add_paragraph(f"{look.company} · {date.today():%B %Y}".strip(" ·"))
+        doc.add_paragraph(brief.say("Prepared for {customer}", customer=brief.prepared_for))
+    doc.add_paragraph(f"{look.company} · {brief.month(date.today())}".strip(" ·"))
     if look.logo:
         doc.add_picture(io.BytesIO(look.logo), width=Mm(50))
     doc.add_section(WD_SECTION.NEW_PAGE)
@@ -74,12 +79,12 @@ def _sections(brief: Brief) -> list[tuple[str, Writer]]:
         return lambda doc: _gap_or_text(doc, brief.need(text, what))
 
     sections: list[tuple[str, Writer]] = [
-        ("Executive summary", para(brief.subtitle, "a one-line summary")),
-        ("The challenge", para(brief.problem, "the problem it solves")),
-        ("Our approach", lambda doc: _approach(doc, brief)),
-        ("Why it matters", lambda doc: _value(doc, brief)),
-        ("The evidence", lambda doc: _evidence(doc, brief)),
-        ("References", lambda doc: _references(doc, brief)),
+        (brief.say("Executive summary"), para(brief.summary, "a one-line summary")),
+        (brief.say("The challenge"), para(brief.problem, "the problem it solves")),
+        (brief.say("Our approach"), lambda doc: _approach(doc, brief)),
+        (brief.say("Why it matters"), lambda doc: _value(doc, brief)),
+        (brief.say("The evidence"), lambda doc: _evidence(doc, brief)),
+        (brief.say("References"), lambda doc: _references(doc, brief)),
     ]
     return sections
 
@@ -103,7 +108,7 @@ def _approach(doc: DocxDocument, brief: Brief) -> None:
     for line in brief.body.splitlines():
         doc.add_paragraph(line)
     if brief.features:
-        doc.add_heading("Capabilities", level=2)
+        doc.add_heading(brief.say("Capabilities"), level=2)
         _bullets(doc, brief.features)
 
 
@@ -134,9 +139,9 @@ def _evidence(doc: DocxDocument, brief: Brief) -> None:
 
 def _references(doc: DocxDocument, brief: Brief) -> None:
     if not brief.proofs:
-        doc.add_paragraph("No published sources yet.")
+        doc.add_paragraph(brief.say("No published sources yet."))
     for number, proof in enumerate(brief.proofs, 1):
-        source = proof.source_url or "internal measurement"
+        source = proof.source_url or brief.say("internal measurement")
         doc.add_paragraph(f"[{number}] {proof.claim} — {source}")
 
 

@@ -247,9 +247,16 @@ def _deck(
     if not sources:
         return None
     industry = deal.industry.name if deal.industry else ""
-    wanted = RenderIn(format="pptx", layout="sales_deck", customer=deal.customer, industry=industry)
-    deck = rendering.render(session, actor, sources[0].id, wanted, store=store, now=now)
-    why = f"Sales deck made for {deal.customer}" + (
-        f", {industry} stories first" if industry else ""
+    against = next((i.title for i in deal.focus if i.kind == "competitor"), "")
+    wanted = RenderIn(
+        format="pptx",
+        layout="sales_deck",
+        customer=deal.customer,
+        industry=industry,
+        against=against,
+        seller_id=deal.owner_id,
     )
+    deck = rendering.render(session, actor, sources[0].id, wanted, store=store, now=now)
+    chosen = deck.rendition.chosen[:1]
+    why = f"Sales deck made for {deal.customer}" + (f"; its story: {chosen[0]}" if chosen else "")
     return ToolkitEntry(rendition_id=deck.rendition.id, reason=why, source="ranked")

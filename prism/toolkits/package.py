@@ -21,7 +21,7 @@ from prism.errors import NotFound
 from prism.filestore import FileStore
 from prism.jobs.service import Progress
 from prism.knowledge.access import may_read
-from prism.knowledge.audience import customer_problem
+from prism.knowledge.audience import customer_problem, customer_title
 from prism.knowledge.models import Audience, Item, Status
 from prism.render import documents
 from prism.render import service as rendering
@@ -65,13 +65,13 @@ def kit_zip(
         made = _entry_file(session, actor, entry, store=store, now=now)
         if entry.item is not None and entry.item.kind == "faq" and made.problem is None:
             faqs[made.folder].append(entry.item)
-            lines[made.folder].append(f"- {entry.item.title}: on the FAQ sheet — {entry.reason}")
+            lines[made.folder].append(f"- {_label(entry, made)}: on the FAQ sheet — {entry.reason}")
         elif made.data is None:
-            left_out.append(f"- {_label(entry)}: left out, {made.problem}")
+            left_out.append(f"- {_label(entry, made)}: left out, {made.problem}")
         else:
             shelf = files[made.folder]
             shelf.append((f"{made.folder}/{len(shelf) + 1:02d}-{made.name}", made.data))
-            lines[made.folder].append(f"{len(shelf):02d}. {_label(entry)} — {entry.reason}")
+            lines[made.folder].append(f"{len(shelf):02d}. {_label(entry, made)} — {entry.reason}")
     look = rendering.house_look(session, store)
     for folder, questions in faqs.items():
         if questions:
@@ -187,8 +187,9 @@ def _output(
     return Made(CUSTOMER if external else INTERNAL, name, data)
 
 
-def _label(entry: ToolkitEntry) -> str:
+def _label(entry: ToolkitEntry, made: Made) -> str:
+    """The entry's name in the contents: as a customer may read it, for the customer folder."""
     if entry.item is not None:
-        return entry.item.title
+        return customer_title(entry.item) if made.folder == CUSTOMER else entry.item.title
     assert entry.rendition is not None
-    return entry.rendition.filename
+    return made.name or entry.rendition.filename

@@ -116,8 +116,13 @@ def test_text_never_overflows_a_slide_and_long_text_continues() -> None:
 def test_the_logo_and_fonts_reach_every_format() -> None:
     deck = Presentation(io.BytesIO(render("sales_deck", "pptx", rich())))
     assert any(s.shape_type == 13 for slide in deck.slides for s in slide.shapes)  # pictures
+    # Slides name a font every recipient's Office has (measured with its metric twin, Arimo).
     assert {r.font.name for slide in deck.slides for s in slide.shapes if s.has_text_frame
-            for p in s.text_frame.paragraphs for r in p.runs} == {"Inter"}  # fmt: skip
+            for p in s.text_frame.paragraphs for r in p.runs} == {"Arial"}  # fmt: skip
+    serif_deck = Presentation(io.BytesIO(render("sales_deck", "pptx", rich(), dataclasses.replace(
+        LOOK, heading_font="Source Serif 4"))))  # fmt: skip
+    assert "Times New Roman" in {r.font.name for slide in serif_deck.slides for s in slide.shapes
+                                 if s.has_text_frame for p in s.text_frame.paragraphs for r in p.runs}  # fmt: skip
     assert Document(io.BytesIO(render("whitepaper", "docx", rich()))).inline_shapes
     assert b"data:image/png;base64" in render("one_pager", "html", rich())
     serif = dataclasses.replace(LOOK, heading_font="Source Serif 4")

@@ -95,7 +95,7 @@ def test_a_large_or_slow_deal_gets_an_assembled_kit_with_reasons(
         kit.entries[0].rendition is not None
         and kit.entries[0].rendition.options["customer"] == "St. Mary's Health"
     )
-    assert "Healthcare stories first" in kit.entries[0].reason
+    assert "its story: Mercy General: same industry (Healthcare)" in kit.entries[0].reason
     assert reason_of(kit, "Patient data protection") == "about Vault; matches Healthcare"
     assert "against GuardianDB" in reason_of(kit, "Vault vs GuardianDB")
     assert (
