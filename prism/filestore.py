@@ -19,6 +19,10 @@ class FileStore(Protocol):
     def put(self, data: bytes) -> str: ...
     def get(self, key: str) -> bytes: ...
 
+    # Files made from a stored file (a page's preview), kept beside it under a name.
+    def derived(self, key: str, name: str) -> bytes | None: ...
+    def keep_derived(self, key: str, name: str, data: bytes) -> None: ...
+
 
 def file_store(settings: Settings) -> FileStore:
     """The file store these settings name (a directory under the data directory)."""
@@ -47,6 +51,22 @@ class LocalFileStore:
         if not path.is_file():
             raise NotFound("The file's content is missing from the file store.")
         return path.read_bytes()
+
+    def derived(self, key: str, name: str) -> bytes | None:
+        path = self._derived_path(key, name)
+        return path.read_bytes() if path.is_file() else None
+
+    def keep_derived(self, key: str, name: str, data: bytes) -> None:
+        path = self._derived_path(key, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, path)
+
+    def _derived_path(self, key: str, name: str) -> Path:
+        if not name.replace("-", "").replace(".", "").isalnum():
+            raise NotFound("No such file.")
+        return self._path(key).with_name(f"{key}.{name}")
 
     def _path(self, key: str) -> Path:
         if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):

@@ -97,14 +97,19 @@ def has_cjk(text: str) -> bool:
     return CJK.search(text) is not None
 
 
+def family_of(name: str) -> FontFamily:
+    """The shipped family called `name`, or named so in Office documents (Inter otherwise)."""
+    known = [*FONTS.values(), CJK_FAMILY]
+    return next((f for f in known if name in (f.name, f.office)), FONTS["Inter"])
+
+
 def font_path(family: str, weight: str = "regular") -> Path:
-    chosen = CJK_FAMILY if family == CJK_FAMILY.name else FONTS.get(family, FONTS["Inter"])
-    return FONT_DIR / str(getattr(chosen, weight))
+    return FONT_DIR / str(getattr(family_of(family), weight))
 
 
 def office_font(family: str) -> str:
     """The font an Office document names for the theme's `family`."""
-    return FONTS.get(family, FONTS["Inter"]).office
+    return family_of(family).office
 
 
 @lru_cache(maxsize=128)
@@ -113,7 +118,7 @@ def measuring_font(
 ) -> ImageFont.FreeTypeFont:
     """The Office twin of `family` (or Noto Sans SC for Chinese) at `size`, where one pixel
     stands for one point, to measure a slide's lines with."""
-    chosen = CJK_FAMILY if cjk else FONTS.get(family, FONTS["Inter"])
+    chosen = CJK_FAMILY if cjk else family_of(family)
     weight = "_700Bold" if bold else "_400Regular"
     return ImageFont.truetype(str(FONT_DIR / f"{chosen.office_metrics}{weight}.ttf"), size)
 

@@ -9,6 +9,7 @@ why. Anything missing becomes a visible placeholder and a listed gap, never a cr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,12 +24,28 @@ from prism.knowledge.models import Audience, Item, ItemLink, Status
 from prism.markdown import to_text
 from prism.render.words import Language, language_of, say
 
+# A number with what it counts: "15%", "10x", "12 days", "from 6 weeks to 1 week".
+_FIGURE = re.compile(
+    r"(?:from\s+\S+\s+\w+\s+to\s+\S+\s+\w+)|(?:\d[\d,.]*\s?(?:%|x\b|×|percent\b))"
+    r"|(?:(?:under|over|in)?\s?\b[\w.,]+\s(?:minutes?|hours?|days?|weeks?|months?)\b)",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Proof:
     claim: str
     evidence: str
     source_url: str
+
+    @property
+    def callout(self) -> tuple[str, str]:
+        """The proof as a callout: its figure when the claim states one (else the claim), and
+        what backs it."""
+        found = _FIGURE.search(self.claim)
+        if found is None:
+            return self.claim, self.evidence
+        return found.group(0).strip(), " — ".join(p for p in (self.claim, self.evidence) if p)
 
 
 @dataclass(frozen=True)
@@ -118,11 +135,15 @@ class Brief:
         return f"[{self.say('To come: {what}', what=what)}]"
 
     @property
+    def lede(self) -> str:
+        """The one-line summary, unless it only repeats the problem (then nothing)."""
+        repeats = self.subtitle.strip().rstrip(".") == self.problem.strip().rstrip(".")
+        return "" if repeats else self.subtitle
+
+    @property
     def summary(self) -> str:
-        """The one-line summary, unless it only repeats the problem: then what it is worth."""
-        if self.subtitle.strip().rstrip(".") != self.problem.strip().rstrip("."):
-            return self.subtitle
-        return self.value or self.subtitle
+        """What an executive summary says: the one-line summary, or else what it is worth."""
+        return self.lede or self.value or self.subtitle
 
     def month(self, day: date) -> str:
         """A month as the output's language writes it: "December 2026", "2026年12月"."""

@@ -146,6 +146,12 @@ class Deck:
         self._fill(shape, fill)
         return shape
 
+    def behind(self, slide: Slide, shape: Shape) -> None:
+        """Send `shape` behind everything on the slide (a card drawn after its content)."""
+        tree = slide.shapes._spTree
+        tree.remove(shape._element)
+        tree.insert(2, shape._element)  # after the tree's own properties
+
     def badge(self, slide: Slide, box: Box, text: str, *, fill: str = "", ink: str = WHITE) -> None:
         """A round badge holding a number, initials or a one-letter icon, its text fitted."""
         left, top, wide, tall = box

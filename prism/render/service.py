@@ -418,10 +418,15 @@ def _layout(kind: str, fmt: str, layout: str | None) -> Layout:
     return chosen
 
 
+# The renderers' own version: when layouts or what may reach a customer change, outputs made
+# before are outdated and are made again.
+RENDERER = 2
+
+
 def _inputs(gathered: briefs.Gathered, theme: Theme) -> dict[str, int]:
     stale = {f"stale:{i.id}": 1 for i in gathered.stale}
     versions = {str(k): v for k, v in sorted(gathered.considered.items())}
-    return versions | stale | {"theme": theme.version or 0}
+    return versions | stale | {"theme": theme.version or 0, "renderer": RENDERER}
 
 
 def _existing(

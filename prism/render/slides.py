@@ -19,7 +19,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.slide import Slide
 
 from prism.render.brand import Look
-from prism.render.brief import Brief, Proof, StoryPoint
+from prism.render.brief import Brief, StoryPoint
 from prism.render.deck import (
     BODY_BOTTOM,
     BODY_TOP,
@@ -225,22 +225,6 @@ def _value(deck: Deck, brief: Brief) -> None:
         _cards(deck, slide, messages, BODY_TOP + used + 24, badges=numbers)
 
 
-# A number with what it counts: "15%", "10x", "12 days", "from 6 weeks to 1 week".
-_STAT = re.compile(
-    r"(?:from\s+\S+\s+\w+\s+to\s+\S+\s+\w+)|(?:\d[\d,.]*\s?(?:%|x\b|×|percent\b))"
-    r"|(?:(?:under|over|in)?\s?\b[\w.,]+\s(?:minutes?|hours?|days?|weeks?|months?)\b)",
-    re.IGNORECASE,
-)
-
-
-def stat_of(proof: Proof) -> tuple[str, str]:
-    """A proof point as a callout: its figure when it states one, else its claim, and the rest."""
-    found = _STAT.search(proof.claim)
-    if found is None:
-        return proof.claim, proof.evidence
-    return found.group(0).strip(), " — ".join(p for p in (proof.claim, proof.evidence) if p)
-
-
 def _proof(deck: Deck, brief: Brief) -> None:
     """Up to three proof points as stat callouts, each fitted in its own card."""
     proofs = brief.proofs[:3]
@@ -251,11 +235,17 @@ def _proof(deck: Deck, brief: Brief) -> None:
                     Style(20, colour=GREY), sizes=(20,))  # fmt: skip
         return
     wide = (INNER - GUTTER * (len(proofs) - 1)) / len(proofs)
-    for n, proof in enumerate(proofs):
-        left = MARGIN + n * (wide + GUTTER)
-        deck.card(slide, (left, BODY_TOP + 10, wide, 240))
-        figure, said = stat_of(proof)
-        deck.stat(slide, (left + 20, BODY_TOP + 34, wide - 40, 200), figure, said)
+    used = [
+        deck.stat(
+            slide,
+            (MARGIN + n * (wide + GUTTER) + 20, BODY_TOP + 34, wide - 40, 260),
+            *proof.callout,
+        )
+        for n, proof in enumerate(proofs)
+    ]
+    for n in range(len(proofs)):
+        card = deck.card(slide, (MARGIN + n * (wide + GUTTER), BODY_TOP + 10, wide, max(used) + 52))
+        deck.behind(slide, card)
 
 
 def _story(deck: Deck, brief: Brief, story: StoryPoint) -> None:

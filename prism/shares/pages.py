@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 from prism.auth.credentials import same, sign
 from prism.errors import PrismError
 from prism.filestore import file_store
-from prism.knowledge.audience import customer_title
+from prism.knowledge.audience import anonymised, customer_title, masked, told
+from prism.knowledge.kinds import KINDS
 from prism.knowledge.models import Item
 from prism.knowledge.schemas import VersionRef
 from prism.markdown import to_html
+from prism.render import preview
 from prism.render import service as rendering
 from prism.schemas import Input
 from prism.settings import Settings
@@ -160,11 +162,12 @@ def buyer_page(
     def show(link: ShareLink, visitor: str) -> Response:
         service.record(session, link, action="open", item_id=None, visitor=visitor, now=now)
         context = {
-            "link": link,
+            **_room(session, settings, link),
             "title": link.title,
             "items": service.shown_items(link),
             "shown_title": customer_title,
-            "look": rendering.house_look(session, file_store(settings)),
+            "may_preview": service.may_preview,
+            "kind_label": _kind_label,
         }
         return render(request, "shares/buyer.html", context)
 
@@ -204,17 +207,44 @@ def buyer_item(
         view = service.record(
             session, link, action="view", item_id=item.id, visitor=visitor, now=now
         )
+        store = file_store(settings)
         context = {
-            "link": link,
+            **_room(session, settings, link),
             "item": item,
             "title": customer_title(item),
-            "body": to_html(item.body),
+            "body": to_html(masked(item, item.body)),
+            "summary": masked(item, item.summary),
             "view": view,
             "facts": _facts(item),
+            "pages": service.buyer_pages(session, link, item.id, store=store, now=now),
+            "kind_label": _kind_label,
         }
         return render(request, "shares/buyer_item.html", context)
 
     return _buyer(request, session, settings, token, now, show)
+
+
+@router.get("/s/{token}/items/{item_id}/pages/{number}.png")
+def buyer_preview(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    now: Now,
+    token: str,
+    item_id: IdPath,
+    number: Annotated[int, Path(ge=1, le=preview.MAX_PAGES)],
+) -> Response:
+    """A page of an item, drawn as a picture for the buyer's page."""
+
+    def draw(link: ShareLink, visitor: str) -> Response:
+        png = service.buyer_page(
+            session, link, item_id, number, store=file_store(settings), now=now
+        )
+        return Response(
+            png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"}
+        )
+
+    return _buyer(request, session, settings, token, now, draw)
 
 
 @router.get("/s/{token}/items/{item_id}/download", dependencies=[WritesOnGet])
@@ -260,11 +290,30 @@ class Seconds(Input):
     seconds: Annotated[int, Field(ge=0, le=24 * 3600)]
 
 
+def _room(session: Session, settings: Settings, link: ShareLink) -> dict[str, object]:
+    """What every page of a buyer's room shows: the brand, who it is for, who sent it."""
+    seller = link.owner
+    return {
+        "link": link,
+        "look": rendering.house_look(session, file_store(settings)),
+        "customer": link.deal.customer if link.deal else "",
+        "seller": seller,
+        "initials": "".join(w[0] for w in seller.name.split()[:2]).upper() if seller else "",
+    }
+
+
+def _kind_label(item: Item) -> str:
+    """What the buyer gets for an item: a one-pager, a customer story, a file of some kind."""
+    if item.kind == "asset" and item.file is not None:
+        return item.file.filename.rsplit(".", 1)[-1].upper() + " file"
+    return KINDS[item.kind].label
+
+
 def _facts(item: Item) -> list[tuple[str, str]]:
     """The story's customer-facing facts (results, quote) as label and value."""
-    f = item.fields
+    f = told(item)
     facts = [(r["first"], r["second"]) for r in f.get("results", [])]
     if f.get("quote"):
-        by = "" if f.get("permission") == "anonymised" else f.get("quote_by", "")
+        by = "" if anonymised(item) else f.get("quote_by", "")
         facts.append(("In their words", f"“{f['quote']}”" + (f" — {by}" if by else "")))
     return facts

@@ -31,6 +31,8 @@ from prism.filestore import FileStore
 from prism.knowledge.access import readable_by
 from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Item
+from prism.people.models import User
+from prism.render import preview
 from prism.render import service as rendering
 from prism.shares.models import ShareLink, ShareLinkItem, ShareView
 from prism.shares.schemas import ShareIn
@@ -38,7 +40,12 @@ from prism.shares.schemas import ShareIn
 VISITS_PER_MINUTE = 60
 PASSCODE_TRIES = 5
 PASSCODE_WINDOW = timedelta(minutes=15)
-LOADED = (selectinload(ShareLink.items).selectinload(Item.facets), selectinload(ShareLink.owner))
+LOADED = (
+    selectinload(ShareLink.items).selectinload(Item.facets),
+    selectinload(ShareLink.items).selectinload(Item.file),
+    selectinload(ShareLink.owner).selectinload(User.team),
+    selectinload(ShareLink.deal),
+)
 
 
 def create_link(session: Session, actor: Principal, data: ShareIn, *, now: datetime) -> ShareLink:
@@ -238,6 +245,32 @@ def buyer_file(
     """(file name, media type, bytes) of an item on the link: the uploaded file itself, or a PDF
     rendered from customer-shareable sources only."""
     return rendering.item_file(session, SYSTEM, shown_item(link, item_id), store=store, now=now)
+
+
+def may_preview(item: Item) -> bool:
+    """Can the buyer see the item's pages in the page (a PDF or image), or only download it?"""
+    return item.kind != "asset" or (
+        item.file is not None and preview.previewable(item.file.media_type)
+    )
+
+
+def buyer_pages(
+    session: Session, link: ShareLink, item_id: int, *, store: FileStore, now: datetime
+) -> int:
+    """How many of the item's pages the buyer can see in the page."""
+    _, media_type, data = buyer_file(session, link, item_id, store=store, now=now)
+    return preview.page_count(data, media_type)
+
+
+def buyer_page(
+    session: Session, link: ShareLink, item_id: int, number: int, *, store: FileStore, now: datetime
+) -> bytes:
+    """Page `number` of an item on the link, as a PNG."""
+    _, media_type, data = buyer_file(session, link, item_id, store=store, now=now)
+    drawn = preview.page(data, media_type, number, store=store)
+    if drawn is None:
+        raise NotFound("That page has no preview.")
+    return drawn
 
 
 def _count(

@@ -15,16 +15,15 @@ from pathlib import Path
 import pytest
 from docx import Document
 from pptx import Presentation
-from pptx.util import Emu
 from pypdf import PdfReader
 
 from prism.demo.toolkits import logo
 from prism.render.brand import DEFAULT_LOOK, FONT_DIR, Look
 from prism.render.brief import Battle, Brief, Proof, StoryPoint
-from prism.render.fit import height
 from prism.render.layouts import LAYOUTS
 from prism.render.schemas import FontName
 from tests.extract import file_text
+from tests.layout import slide_overflows
 
 LOOK = dataclasses.replace(DEFAULT_LOOK, company="Helio", logo=logo(), logo_media_type="image/png")
 PAIRS = [(name, fmt) for name, layout in LAYOUTS.items() for fmt in layout.formats]
@@ -91,25 +90,7 @@ def test_text_never_overflows_a_slide_and_long_text_continues() -> None:
     long = rich(problem=sentence * 40, features=[(f"Capability {n}", sentence) for n in range(14)])
     short_slides = len(Presentation(io.BytesIO(render("sales_deck", "pptx", rich()))).slides)
     for layout in ("sales_deck", "talk"):
-        deck = Presentation(io.BytesIO(render(layout, "pptx", long)))
-        for slide in deck.slides:
-            for shape in slide.shapes:
-                if not shape.has_text_frame or not shape.text_frame.text:
-                    continue
-                runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
-                size = runs[0].font.size.pt
-                font = runs[0].font.name
-                paragraphs = [p.text for p in shape.text_frame.paragraphs]
-                indent = 20 if shape.text_frame.paragraphs[0]._p.pPr is not None and \
-                    shape.text_frame.paragraphs[0]._p.pPr.get("marL") else 0  # fmt: skip
-                width, tall = Emu(shape.width).pt - indent, Emu(shape.height).pt
-                assert (
-                    height(paragraphs, font, size, width, bold=bool(runs[0].font.bold))
-                    <= tall + 0.5
-                ), (
-                    layout,
-                    paragraphs[0][:40],
-                )
+        assert slide_overflows(render(layout, "pptx", long)) == []
     assert len(Presentation(io.BytesIO(render("sales_deck", "pptx", long))).slides) > short_slides
 
 

@@ -46,9 +46,9 @@ def free_port() -> int:
 Loader = Callable[[Session, datetime], str]
 
 
-def serve_demo(tmp: Path, *more: Loader) -> Iterator[str]:
-    """Prism with the demo company on SQLite (with the `more` parts of the demo after the
-    usual ones), served by uvicorn on a free local port."""
+def load_demo(tmp: Path, *more: Loader) -> Settings:
+    """A data directory holding the demo company on SQLite (with the `more` parts of the demo
+    after the usual ones)."""
     settings = Settings(data_dir=tmp)
     settings.prepare()
     database = prepare_database(settings)
@@ -60,6 +60,12 @@ def serve_demo(tmp: Path, *more: Loader) -> Iterator[str]:
         for load in more:
             load(session, utcnow())
     database.dispose()
+    return settings
+
+
+def serve_demo(tmp: Path, *more: Loader) -> Iterator[str]:
+    """Prism with the demo company, served by uvicorn on a free local port."""
+    settings = load_demo(tmp, *more)
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     web = uvicorn.Server(config)
@@ -257,30 +263,57 @@ def test_a_seller_builds_a_kit_for_a_large_healthcare_deal_and_the_buyer_views_i
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     with zipfile.ZipFile(saved) as archive:
-        assert "CONTENTS.txt" in archive.namelist()
+        names = archive.namelist()
         assert "industry is Healthcare" in archive.read("CONTENTS.txt").decode()
+        # What the buyer may get, apart from the battlecard the seller keeps to themselves.
+        assert names[1].startswith("customer/01-") and names[1].endswith(".pptx")
+        assert "internal/READ-ME-FIRST-INTERNAL.txt" in names
+        assert any("battlecard" in n for n in names if n.startswith("internal/"))
+        assert not any("battlecard" in n for n in names if n.startswith("customer/"))
 
     seller.get_by_label("Title the buyer sees").fill("Lakeview Hospital: imaging data protection")
+    seller.get_by_label("Message to the buyer").fill("As promised: what we went through on Tuesday.")
+    seller.get_by_label("Passcode").fill("1234")
+    expect(seller.get_by_text("6 to 64 characters")).to_be_visible()
+    seller.get_by_label("Passcode").evaluate("field => field.removeAttribute('minlength')")
+    seller.get_by_role("button", name="Create share link").click()
+    expect(seller.get_by_role("alert")).to_contain_text("at least 6 characters")
+    expect(seller.get_by_label("Title the buyer sees")).to_have_value(
+        "Lakeview Hospital: imaging data protection"
+    )  # what the seller typed is kept
+    seller.get_by_label("Passcode").fill("482913")
     seller.get_by_role("button", name="Create share link").click()
     expect(seller.get_by_role("status")).to_contain_text("Link created")
     url = seller.get_by_test_id("share-url").input_value()
-    buyer_url = server + url[url.index("/s/") :]
+    assert url.startswith(server + "/s/")  # where Prism was reached, not a fixed port
+    seller.get_by_role("button", name="Copy link").click()
+    expect(seller.get_by_role("button", name="Copied to the clipboard")).to_be_visible()
+    buyer_url = url
 
     buyer_context = browser.new_context()  # no cookies: the buyer has no account
     buyer = buyer_context.new_page()
     buyer.goto(buyer_url)
+    buyer.get_by_label("Passcode").fill("482913")
+    buyer.get_by_role("button", name="Open").click()
     expect(
         buyer.get_by_role("heading", name="Lakeview Hospital: imaging data protection")
     ).to_be_visible()
+    expect(buyer.get_by_test_id("seller")).to_contain_text("Sam Carter")
+    expect(buyer.get_by_test_id("message")).to_contain_text("what we went through on Tuesday")
     expect(buyer.get_by_test_id("buyer-items")).not_to_contain_text("Battlecard")
-    buyer.get_by_test_id("buyer-items").get_by_role("link").first.click()
-    expect(buyer.get_by_test_id("download")).to_be_visible()
+    drawn = "sel => [...document.querySelectorAll(sel)].some(i => i.complete && i.naturalWidth > 0)"
+    buyer.wait_for_function(drawn, arg="[data-testid=buyer-items] img")  # a page preview loaded
+    buyer.screenshot(path=str(tmp_path / "buyer-room.png"), full_page=True)
+    buyer.get_by_test_id("buyer-items").get_by_role("heading").first.get_by_role("link").click()
+    expect(buyer.get_by_test_id("pages").locator("img").first).to_be_visible()
+    buyer.wait_for_function(drawn, arg="[data-testid=pages] img")
     buyer.wait_for_timeout(1200)
     with buyer.expect_download() as got:
         buyer.get_by_test_id("download").click()
     assert got.value.suggested_filename
     buyer.go_back()  # leaving the item sends how long it was read
-    buyer.screenshot(path=str(tmp_path / "buyer.png"), full_page=True)
+    buyer.set_viewport_size({"width": 390, "height": 844})
+    buyer.screenshot(path=str(tmp_path / "buyer-room-phone.png"), full_page=True)
     buyer_context.close()
 
     seller.reload()
