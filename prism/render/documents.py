@@ -19,7 +19,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from prism.markdown import to_html
-from prism.render.brand import CJK_FAMILY, FONTS, Look, font_data_uri, has_cjk
+from prism.render.brand import CJK, CJK_FAMILY, FONTS, Look, cjk_data_uri, font_data_uri
 from prism.render.brief import Brief
 
 _TEMPLATES = Environment(
@@ -53,10 +53,11 @@ def html(
 ) -> str:
     """The layout as one self-contained HTML page (with the Chinese font only when needed)."""
     template = _TEMPLATES.get_template(f"{layout}.html")
-    page = template.render(_context(brief, look, body_markdown, flavor, cjk=False))
-    if not has_cjk(page):
+    page = template.render(_context(brief, look, body_markdown, flavor, cjk=""))
+    chinese = "".join(sorted(set(CJK.findall(page))))
+    if not chinese:
         return page
-    return template.render(_context(brief, look, body_markdown, flavor, cjk=True))
+    return template.render(_context(brief, look, body_markdown, flavor, cjk=chinese))
 
 
 def pdf(layout: str, brief: Brief, look: Look, body_markdown: str = "") -> bytes:
@@ -67,13 +68,16 @@ def pdf(layout: str, brief: Brief, look: Look, body_markdown: str = "") -> bytes
 
 
 def _context(
-    brief: Brief, look: Look, body_markdown: str, flavor: str, *, cjk: bool
+    brief: Brief, look: Look, body_markdown: str, flavor: str, *, cjk: str
 ) -> dict[str, Any]:
-    families = {look.heading_font, look.body_font} | ({CJK_FAMILY.name} if cjk else set())
+    """What the templates read; `cjk` is the Chinese the page holds (its font is cut to it)."""
     fonts = {
         family: {w: font_data_uri(family, w, flavor) for w in ("regular", "bold", "italic")}
-        for family in families
+        for family in {look.heading_font, look.body_font}
     }
+    if cjk:
+        faces = {w: cjk_data_uri(cjk, w, flavor) for w in ("regular", "bold")}
+        fonts[CJK_FAMILY.name] = {**faces, "italic": faces["regular"]}
     footer = " · ".join(p for p in (look.company, brief.title) if p)
     sections = [(anchor, brief.say(heading)) for anchor, heading in SECTIONS]
     if brief.features:

@@ -272,7 +272,9 @@ def test_a_seller_builds_a_kit_for_a_large_healthcare_deal_and_the_buyer_views_i
         assert not any("battlecard" in n for n in names if n.startswith("customer/"))
 
     seller.get_by_label("Title the buyer sees").fill("Lakeview Hospital: imaging data protection")
-    seller.get_by_label("Message to the buyer").fill("As promised: what we went through on Tuesday.")
+    seller.get_by_label("Message to the buyer").fill(
+        "As promised: what we went through on Tuesday."
+    )
     seller.get_by_label("Passcode").fill("1234")
     expect(seller.get_by_text("6 to 64 characters")).to_be_visible()
     seller.get_by_label("Passcode").evaluate("field => field.removeAttribute('minlength')")
