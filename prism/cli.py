@@ -245,9 +245,16 @@ def render(
         str | None, typer.Option(help="sales_deck, talk, whitepaper, one_pager, …")
     ] = None,
     customer: Annotated[str, typer.Option(help="Who it is for: shown on the output.")] = "",
+    industry: Annotated[str, typer.Option(help="Their industry: picks the stories.")] = "",
+    against: Annotated[str, typer.Option(help="A competitor in the deal: adds a comparison.")] = "",
+    audience: Annotated[
+        str, typer.Option(help="customer (the default for all but battlecards) or internal.")
+    ] = "",
+    language: Annotated[str, typer.Option(help="en or zh; by default the source's.")] = "",
     data_dir: DataDir = None,
 ) -> None:
-    """Render an item in the brand theme (or, with `outdated`, refresh every outdated output)."""
+    """Render an item in the brand theme (or, with `outdated`, refresh every outdated output).
+    A customer output names what it left out for the customer and why."""
     from prism.filestore import file_store
     from prism.render import service as rendering
 
@@ -264,7 +271,13 @@ def render(
             source,
             fmt=fmt,
             layout=layout,
-            customer=customer,
+            choices={
+                "customer": customer,
+                "industry": industry,
+                "against": against,
+                "audience": audience,
+                "language": language,
+            },
             store=store,
             now=utcnow(),
         )
@@ -273,6 +286,8 @@ def render(
         target.write_bytes(store.get(rendition.file_key))
     gaps = f" (gaps: {', '.join(rendition.gaps)})" if rendition.gaps else ""
     console.print(f"Wrote {target} ({rendition.size:,} bytes){gaps}.")
+    for why in rendition.omitted:
+        console.print(f"  left out for the customer: {why}")
 
 
 @user_app.command("create")

@@ -228,6 +228,9 @@ def test_render_writes_files_and_refreshes_outdated_outputs(data_dir: Path, tmp_
             text("SELECT id FROM items WHERE title = 'Patient data protection'")
         ).scalar()
         vault = c.execute(text("SELECT id FROM items WHERE title = 'Helio Vault'")).scalar()
+        chinese = c.execute(
+            text("SELECT id FROM items WHERE title = '面向银行的数据合规方案'")
+        ).scalar()
     engine.dispose()
     deck = tmp_path / "deck.pptx"
     wrote = invoke(
@@ -243,8 +246,16 @@ def test_render_writes_files_and_refreshes_outdated_outputs(data_dir: Path, tmp_
     )
     assert f"Wrote {deck}" in wrote and deck.read_bytes().startswith(b"PK")
     faqs = tmp_path / "faqs.pdf"
-    invoke(data_dir, "render", f"faqs:{vault}", "--format", "pdf", "--out", str(faqs))
+    told = invoke(data_dir, "render", f"faqs:{vault}", "--format", "pdf", "--out", str(faqs))
     assert faqs.read_bytes().startswith(b"%PDF")
+    assert "left out for the customer: “Does Vault support data residency in APAC?”" in told
+    refused = runner.invoke(app, ["render", f"solution:{chinese}", "--format", "pptx",
+                                  "--data-dir", str(data_dir)])  # fmt: skip
+    assert refused.exit_code == 1 and "internal-only" in refused.output
+    internal = tmp_path / "zh.pptx"
+    invoke(data_dir, "render", f"solution:{chinese}", "--format", "pptx", "--audience", "internal",
+           "--industry", "Financial services", "--out", str(internal))  # fmt: skip
+    assert internal.read_bytes().startswith(b"PK")
     assert "Rendered 0 outdated outputs" in invoke(data_dir, "render", "outdated")
     bad = runner.invoke(
         app, ["render", f"solution:{solution}", "--format", "xlsx", "--data-dir", str(data_dir)]

@@ -303,7 +303,8 @@ def build(
     brief.pains = list(dict.fromkeys(pains))
     stories = [source] if source.kind == "story" else of("story")
     picked = pick_stories(stories, options, external=external)
-    brief.stories, brief.chosen = [s for s, _ in picked], [why for _, why in picked]
+    # Why the stories an output can show were chosen (a whitepaper shows three at most).
+    brief.stories, brief.chosen = [s for s, _ in picked], [why for _, why in picked[:3]]
     brief.faqs = [faq(i) for i in of("faq")]
     if source.kind == "battlecard" and not external:
         brief.battle = _battle(source, of("competitor"))

@@ -13,6 +13,8 @@ from prism.analytics.models import Use
 from prism.analytics.usage import Event
 from prism.auth.policy import Action, require
 from prism.filestore import file_store
+from prism.knowledge import facets
+from prism.knowledge.models import Dimension
 from prism.knowledge.service import get_item
 from prism.render import service
 from prism.render.brand import FONTS
@@ -42,6 +44,7 @@ def _outputs(
         "outputs": service.outputs_of(session, user, item_id, now=now),
         "choices": offered(item_kind),
         "layouts": LAYOUTS,
+        "industries": facets.list_facets(session, user, Dimension.INDUSTRY),
         **outcome.context,
     }
     return render(request, "render/_outputs.html", context, status_code=outcome.status_code)

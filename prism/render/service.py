@@ -380,12 +380,13 @@ def render_source(
     *,
     fmt: str,
     layout: str | None = None,
-    customer: str = "",
+    choices: dict[str, str] | None = None,
     store: FileStore,
     now: datetime,
 ) -> Output:
     """Render `kind:ID` (`solution:12`, `battlecard:3`, …, or `faqs:PRODUCT_ID` for the product's
-    FAQ sheet), as the command line names it."""
+    FAQ sheet), as the command line names it, with `choices` (customer, industry, against,
+    audience, language) as `RenderIn` takes them; empty ones are left out."""
     kind, _, ident = source.partition(":")
     if kind not in (*SOURCE_KINDS, "faqs") or not ident.isdigit():
         message = f"Name what to render as kind:ID, kind one of {', '.join(SOURCE_KINDS)} or faqs."
@@ -394,7 +395,7 @@ def render_source(
     wanted = {
         "format": fmt,
         "layout": "faq_sheet" if kind == "faqs" else layout,
-        "customer": customer,
+        **{name: value for name, value in (choices or {}).items() if value},
     }
     return render(session, actor, item.id, parse(RenderIn, wanted), store=store, now=now)
 

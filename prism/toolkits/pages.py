@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from prism.auth.policy import Action, can, require
 from prism.filestore import file_store
 from prism.knowledge import facets
-from prism.knowledge.audience import customer_problem
+from prism.knowledge.audience import customer_problem, customer_title
 from prism.knowledge.models import Dimension, Status
 from prism.knowledge.schemas import VersionRef
 from prism.knowledge.service import ItemFilter, choices, list_items
@@ -66,13 +66,16 @@ def _kit_page(
     typed: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     kit = service.get_kit(session, user, kit_id)
+    shareable = [e.item for e in kit.entries if e.item and customer_problem(e.item) is None]
     context = {
         "title": kit.title,
         "kit": kit,
         "typed": typed if outcome.error and typed else {},
         "passcode_rule": {"min": PASSCODE_MIN, "max": PASSCODE_MAX},
         "may_edit": service.may_edit(user, kit),
-        "shareable": [e.item for e in kit.entries if e.item and customer_problem(e.item) is None],
+        "shareable": shareable,
+        "shareable_ids": {i.id for i in shareable},
+        "customer_title": customer_title,
         **outcome.context,
     }
     return render(request, "toolkits/kit.html", context, status_code=outcome.status_code)

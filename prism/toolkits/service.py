@@ -23,7 +23,8 @@ from prism.toolkits.models import KitKind, Toolkit, ToolkitEntry
 from prism.toolkits.schemas import EntryIn
 
 LOADED = (
-    selectinload(Toolkit.entries).selectinload(ToolkitEntry.item),
+    # An anonymised story's title, as a buyer sees it, names its industry: facets come too.
+    selectinload(Toolkit.entries).selectinload(ToolkitEntry.item).selectinload(Item.facets),
     selectinload(Toolkit.entries).selectinload(ToolkitEntry.rendition),
     selectinload(Toolkit.deal),
     selectinload(Toolkit.product),
@@ -76,8 +77,15 @@ def _seed_standard(session: Session, product: Item, *, store: FileStore, now: da
     )
     session.add(kit)
     session.flush()
+    # A product not yet cleared for customers still gets a kit, its outputs marked internal.
+    audience = "internal" if customer_problem(product) else None
     deck = rendering.render(
-        session, SYSTEM, product.id, RenderIn(format="pptx"), store=store, now=now
+        session,
+        SYSTEM,
+        product.id,
+        RenderIn(format="pptx", audience=audience),
+        store=store,
+        now=now,
     )
     entries: list[tuple[int | None, int | None, str]] = [
         (None, deck.rendition.id, f"Intro deck for {product.title}")
@@ -92,7 +100,7 @@ def _seed_standard(session: Session, product: Item, *, store: FileStore, now: da
         session,
         SYSTEM,
         product.id,
-        RenderIn(format="pdf", layout="faq_sheet"),
+        RenderIn(format="pdf", layout="faq_sheet", audience=audience),
         store=store,
         now=now,
     )

@@ -200,6 +200,31 @@ def test_api_render_list_download_and_rerender(
     assert again.status_code == 200
 
 
+@pytest.mark.parametrize("who", ROLES)
+def test_api_a_customer_output_of_an_internal_item_is_refused_and_an_internal_one_made(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    lib = make_library(session)
+    headers = bearer(session, getattr(cast, who))
+    url = f"/api/v1/items/{lib.internal_story.id}/renditions"
+    refused = client.post(url, json={"format": "pdf"}, headers=headers)
+    assert refused.status_code == 409, refused.text
+    assert "is internal-only" in refused.json()["detail"]
+    assert refused.json()["errors"][0]["field"] == "audience"
+    made = client.post(url, json={"format": "pdf", "audience": "internal"}, headers=headers)
+    assert made.status_code == 200, made.text
+    assert made.json()["options"] == {"audience": "internal"}
+    assert made.json()["filename"].endswith("-internal.pdf")
+    battle = client.post(f"/api/v1/items/{lib.battlecard.id}/renditions",
+                         json={"format": "pdf", "audience": "customer"}, headers=headers)  # fmt: skip
+    assert battle.status_code == 422 and "for our own team" in battle.json()["detail"]
+    deck = client.post(f"/api/v1/items/{lib.solution.id}/renditions", headers=headers,
+                       json={"format": "pptx", "industry": "Healthcare", "seller_id": cast.seller.id})  # fmt: skip
+    assert deck.status_code == 200, deck.text
+    assert deck.json()["chosen"][0] == "Mercy General: same industry (Healthcare)"
+    assert any("Zanzibar-internal-codename" in why for why in deck.json()["omitted"])
+
+
 def test_api_refuses_an_unknown_format_and_reports_a_bad_layout(
     client: TestClient, session: Session, cast: Cast
 ) -> None:

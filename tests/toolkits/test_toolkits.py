@@ -368,3 +368,12 @@ def test_building_a_kit_queues_its_files_and_the_job_renders_them_ahead(
     assert count == len(kit.entries) and steps[-1] == 1.0
     assert {lib.solution.id, lib.public_story.id} <= set(one_pagers)
     assert session.scalar(select(func.count()).select_from(Rendition)) > before
+
+
+def test_a_product_not_cleared_for_customers_gets_a_standard_kit_marked_internal(
+    session: Session, store: LocalFileStore
+) -> None:
+    product = make_item(session, "product", title="Nimbus", audience="internal")
+    kit = service.standard_kit(session, SYSTEM, product.id, store=store, now=utcnow())
+    decks = [e.rendition for e in kit.entries if e.rendition is not None]
+    assert decks and all(r.options == {"audience": "internal"} for r in decks)

@@ -340,6 +340,22 @@ def test_an_output_is_rendered_from_the_item_page(server: str, browser: Browser)
     with editor.expect_download() as download:
         outputs.get_by_role("link", name="Event talk (PPTX)").click()
     assert download.value.suggested_filename.endswith(".pptx")
+
+    # The seller tries the internal-only Chinese solution as a customer deck: refused, with why.
+    seller = sign_in(browser, server, "sam.carter@helio.example")
+    seller.goto(server + "/library?kind=solution")
+    seller.get_by_role("link", name="面向银行的数据合规方案").click()
+    outputs = seller.locator("#outputs")
+    outputs.get_by_label("Render as").select_option(label="Sales deck (PPTX)")
+    outputs.get_by_label("for customer").fill("Nordbank")
+    outputs.get_by_role("button", name="Render", exact=True).click()
+    expect(outputs.get_by_role("alert")).to_contain_text("internal-only")
+    expect(outputs.get_by_label("for customer")).to_have_value("Nordbank")
+    outputs.get_by_label("Who reads it").select_option(value="internal")
+    outputs.get_by_role("button", name="Render", exact=True).click()
+    expect(outputs.get_by_role("status")).to_contain_text("Rendered")
+    expect(outputs.get_by_test_id("internal").first).to_be_visible()
+    seller.close()
     editor.close()
 
 
