@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from prism.errors import Invalid
 
@@ -12,9 +20,31 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Input(BaseModel):
-    """A request body: unknown fields are an error, surrounding spaces are trimmed."""
+    """A request body: unknown fields are an error, surrounding spaces are trimmed, and text
+    holding a NUL character is refused (PostgreSQL cannot store one; no person types one)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise PydanticCustomError("nul_character", NUL_MESSAGE)
+        return value
+
+
+NUL_MESSAGE = "must not contain a NUL character (\\u0000)"
+
+
+def has_nul(value: Any) -> bool:
+    """Does `value` (text, or lists and mappings of it) hold a NUL character anywhere?"""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    return False
 
 
 class Output(BaseModel):

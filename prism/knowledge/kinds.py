@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
+
+from prism.schemas import Input
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
@@ -15,10 +17,9 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 Lines = Annotated[list[Line], Field(max_length=100)]
 
 
-class Fields(BaseModel):
-    """A kind's own fields; unknown ones are refused so a typo is never silently dropped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class Fields(Input):
+    """A kind's own fields; unknown ones are refused so a typo is never silently dropped (and,
+    as in every input, text with a NUL character)."""
 
 
 class FeatureStatus(StrEnum):

@@ -92,6 +92,13 @@ def test_bad_input_is_answered_clearly(client: TestClient, session: Session, cas
         "/api/v1/feedback", json={"text": "x", "kind": "praise", "reason": "price"}, headers=headers
     )
     assert wrong.status_code == 422 and "structured reason" in wrong.text
+    nul = client.post("/api/v1/feedback", json={"text": "a\u0000b"}, headers=headers)
+    assert nul.status_code == 422, nul.text  # PostgreSQL cannot store it: refused on both
+    error = nul.json()["errors"][0]
+    assert (error["field"], error["message"]) == (
+        "text",
+        "must not contain a NUL character (\\u0000)",
+    )
     assert client.get("/api/v1/feedback", headers=headers).json()["total"] == 0
     huge = client.get("/api/v1/feedback/digest?product_id=9223372036854775808", headers=headers)
     assert huge.status_code == 422

@@ -254,3 +254,14 @@ def test_the_link_picker_narrows_by_title_and_relation(
     assert "(faq)" not in choices(bearer(session, cast.seller), relation="related")
     page = client.get(f"/library/{story.id}", headers=editor).text
     assert 'id="l-find"' in page and page.count("<option value=") < 80
+
+
+def test_text_with_a_nul_character_is_refused_naming_its_field(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    headers = bearer(session, cast.editor)
+    made = client.post("/api/v1/solutions", headers=headers,
+                       json={"title": "Fine", "fields": {"problem": "a\u0000b"}})  # fmt: skip
+    assert made.status_code == 422, made.text
+    assert made.json()["errors"][0]["field"].endswith("problem")
+    assert "NUL character" in made.json()["detail"]
