@@ -403,11 +403,18 @@ def render_source(
 def rerender_outdated(
     session: Session, actor: Principal, *, store: FileStore, now: datetime
 ) -> int:
-    """Render again every output whose sources or theme changed; how many there were."""
+    """Render again every output whose sources or theme changed; how many were made. A customer
+    output whose source may no longer reach customers is left as it is (outdated), not made."""
     stale = [r.id for r in session.scalars(select(Rendition)) if is_outdated(session, r, now=now)]
+    made = 0
     for rendition_id in stale:
-        rerender(session, actor, rendition_id, store=store, now=now)
-    return len(stale)
+        try:
+            with session.begin_nested():
+                rerender(session, actor, rendition_id, store=store, now=now)
+        except Conflict:
+            continue
+        made += 1
+    return made
 
 
 def _layout(kind: str, fmt: str, layout: str | None) -> Layout:

@@ -18,6 +18,7 @@ from prism.db import Database, utcnow
 from prism.errors import Conflict, Forbidden, Invalid, NotFound
 from prism.filestore import LocalFileStore
 from prism.knowledge import service as knowledge
+from prism.knowledge.models import Item
 from prism.knowledge.schemas import ItemIn, ItemUpdate
 from prism.render import documents, service
 from prism.render.brand import DEFAULT_LOOK
@@ -296,3 +297,20 @@ def _nothing_the_first_time(existing: Any) -> Any:
         return None if len(calls) == 1 else existing(*args)
 
     return looked
+
+
+def test_refreshing_outdated_outputs_skips_one_whose_source_is_no_longer_for_customers(
+    session: Session, store: LocalFileStore
+) -> None:
+    lib = make_library(session)
+    kept = service.render(session, SYSTEM, lib.solution.id, RenderIn(format="pdf"), store=store,
+                          now=utcnow())  # fmt: skip
+    other = service.render(session, SYSTEM, lib.product.id, RenderIn(format="pdf"), store=store,
+                           now=utcnow())  # fmt: skip
+    solution = session.get(Item, lib.solution.id)
+    assert solution is not None
+    knowledge.update_item(session, SYSTEM, solution.id,
+                          ItemUpdate(version=solution.version, audience="internal"), now=utcnow())  # fmt: skip
+    assert service.rerender_outdated(session, SYSTEM, store=store, now=utcnow()) == 1
+    assert service.is_outdated(session, kept.rendition, now=utcnow())  # left as it was
+    assert not service.is_outdated(session, other.rendition, now=utcnow())
