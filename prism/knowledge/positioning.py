@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from prism.cjk import has_cjk
+
 # Words that already determine a noun phrase: no article goes before them.
 _DETERMINERS = frozenset(
     [
@@ -36,7 +38,6 @@ _VOWEL_LETTERS = frozenset("AEFHILMNORSX")
 # Words that start with a vowel letter but a consonant sound, and the reverse.
 _CONSONANT_SOUND = re.compile(r"^(uni|use|usa|usu|uti|eu|one|once|ubiq)", re.IGNORECASE)
 _VOWEL_SOUND = re.compile(r"^(hour|honest|honou?r|heir)", re.IGNORECASE)
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Parts:
 def with_article(phrase: str) -> str:
     """`phrase` with "a" or "an" in front, unless it has a determiner of its own."""
     words = phrase.split()
-    if not words or words[0].lower() in _DETERMINERS or _CJK.search(phrase):
+    if not words or words[0].lower() in _DETERMINERS or has_cjk(phrase):
         return phrase
     first = words[0]
     if len(first) > 1 and first.isupper():
@@ -67,7 +68,7 @@ def with_article(phrase: str) -> str:
 
 def statement(parts: Parts) -> str:
     """The statement as one or two sentences, in Chinese when the parts are written in it."""
-    if any(_CJK.search(text) for text in vars(parts).values()):
+    if any(has_cjk(text) for text in vars(parts).values()):
         return _chinese(parts)
 
     def part(value: str, what: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -92,11 +91,6 @@ CJK_FAMILY = FontFamily(
     office="Microsoft YaHei",
     office_metrics="NotoSansSC",
 )
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
-
-
-def has_cjk(text: str) -> bool:
-    return CJK.search(text) is not None
 
 
 def family_of(name: str) -> FontFamily:

@@ -61,6 +61,12 @@ class StoryPoint:
     # The customer let us name them (an anonymised story speaks of "a healthcare customer").
     named: bool = True
 
+    @property
+    def badge(self) -> str:
+        """The story's round badge: the customer's initials, or its industry's for an
+        anonymised one."""
+        return initials(self.customer if self.named else self.industry or self.customer)
+
 
 @dataclass(frozen=True)
 class Battle:
@@ -80,9 +86,11 @@ class Contact:
     email: str
     team: str = ""
 
-    @property
-    def initials(self) -> str:
-        return "".join(word[0] for word in self.name.split()[:2]).upper()
+
+def initials(name: str) -> str:
+    """A person's or customer's initials for a round badge: "St. Mary's Health" is "SM"."""
+    words = [w for w in re.findall(r"[^\W\d_]+", name) if w[0].isupper()] or name.split()
+    return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
 @dataclass
@@ -157,7 +165,9 @@ class Brief:
     def next_steps(self) -> list[str]:
         steps = [self.say("Agree the outcomes that matter and how we will measure them")]
         story = self.stories[0] if self.stories else None
-        if story and story.named and story.industry in ("", self.industry or story.industry):
+        # Only a named customer from the buyer's own industry (when it is known) is worth a call.
+        fits = story is not None and (not self.industry or story.industry in ("", self.industry))
+        if story and story.named and fits:
             steps.append(
                 self.say("Talk to {customer} about their results", customer=story.customer)
             )
@@ -293,11 +303,8 @@ def build(
         or pos.get("differentiator")
         or (f"{message.title}. {message.summary}".strip(". ") if message else "")
     )
-    brief.features = [(i.title, _unless_echo(i.title, i.summary)) for i in of("feature")]
-    brief.messages = [
-        (i.title, _unless_echo(i.title, i.summary))
-        for i in of("value_proposition", "differentiator")
-    ]
+    brief.features = _lines(of("feature"))
+    brief.messages = _lines(of("value_proposition", "differentiator"))
     brief.proofs = [_proof(i) for i in of("proof_point")]
     pains = (p for i in of("persona") for p in _fields(i, external).get("pains", []))
     brief.pains = list(dict.fromkeys(pains))

@@ -24,7 +24,8 @@ from pptx.slide import Slide
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt
 
-from prism.render.brand import CJK_FAMILY, Look, has_cjk, office_font, rgb
+from prism.cjk import has_cjk
+from prism.render.brand import CJK_FAMILY, Look, office_font, rgb
 from prism.render.fit import LEADING, clip, fit, height
 
 WIDTH, HEIGHT = 960, 540  # points: 13.333 by 7.5 inches, 16:9

@@ -18,8 +18,9 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from prism.cjk import CJK
 from prism.markdown import to_html
-from prism.render.brand import CJK, CJK_FAMILY, FONTS, Look, cjk_data_uri, font_data_uri
+from prism.render.brand import CJK_FAMILY, FONTS, Look, cjk_data_uri, font_data_uri
 from prism.render.brief import Brief
 
 _TEMPLATES = Environment(

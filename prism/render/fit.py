@@ -9,21 +9,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from prism.render.brand import has_cjk, measuring_font
+from prism.cjk import IDEOGRAPHS, PUNCTUATION, has_cjk
+from prism.render.brand import measuring_font
 
 LEADING = 1.25  # line height as a multiple of the font size
 GAP = 0.45  # space after a paragraph, as a multiple of the font size
 SPLIT_SIZE = 18  # the size a paragraph too long for one slide is carried over at
 
 
-_IDEOGRAPH = "\u3400-\u9fff\uf900-\ufaff"
-_PUNCTUATION = "\u3000-\u303f\uff00-\uffef"
 # A breakable piece of text, with the space before it: a Chinese character and the punctuation
 # that must stay with it, a run of such punctuation, or a word of any other script.
 _PIECE = re.compile(
-    rf"(\s*)([{_IDEOGRAPH}][{_PUNCTUATION}]*|[{_PUNCTUATION}]+|[^\s{_IDEOGRAPH}{_PUNCTUATION}]+)"
+    rf"(\s*)([{IDEOGRAPHS}][{PUNCTUATION}]*|[{PUNCTUATION}]+|[^\s{IDEOGRAPHS}{PUNCTUATION}]+)"
 )
-_SCRIPT = re.compile(rf"([{_IDEOGRAPH}{_PUNCTUATION}]+)")
+_SCRIPT = re.compile(rf"([{IDEOGRAPHS}{PUNCTUATION}]+)")
 
 
 def width(text: str, family: str, size: float, *, bold: bool = False) -> float:

@@ -19,7 +19,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.slide import Slide
 
 from prism.render.brand import Look
-from prism.render.brief import Brief, StoryPoint
+from prism.render.brief import Brief, StoryPoint, initials
 from prism.render.deck import (
     BODY_BOTTOM,
     BODY_TOP,
@@ -252,8 +252,7 @@ def _story(deck: Deck, brief: Brief, story: StoryPoint) -> None:
     """The customer under their initials; challenge, what they did and the results; the quote."""
     slide = deck.slide(brief.say("Customer story"), _story_notes(story))
     look = deck.look
-    badge = _initials(story.customer if story.named else story.industry or story.customer)
-    deck.badge(slide, (MARGIN, BODY_TOP, 56, 56), badge, fill=look.primary)
+    deck.badge(slide, (MARGIN, BODY_TOP, 56, 56), story.badge, fill=look.primary)
     deck.fitted(slide, (MARGIN + 72, BODY_TOP, INNER - 72, 30), story.customer,
                 Style(22, look.heading_font, bold=True, colour=look.primary),
                 sizes=(22, 18, 16))  # fmt: skip
@@ -299,11 +298,6 @@ def _quote(deck: Deck, slide: Slide, story: StoryPoint, top: float) -> None:
     if story.quote_by:
         deck.text(slide, (MARGIN + 20, top + used + 2, INNER - 20, 18), [f"— {story.quote_by}"],
                   Style(12, colour=GREY))  # fmt: skip
-
-
-def _initials(name: str) -> str:
-    words = [w for w in re.findall(r"[^\W\d_]+", name) if w[0].isupper()] or name.split()
-    return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
 def _comparison(deck: Deck, brief: Brief) -> None:
@@ -355,7 +349,7 @@ def _contact(
               Style(11, bold=True, colour=look.accent))  # fmt: skip
     seller = brief.seller
     name = seller.name if seller else look.company or brief.product
-    deck.badge(slide, (left + 24, top + 52, 64, 64), _initials(name), fill=look.primary)
+    deck.badge(slide, (left + 24, top + 52, 64, 64), initials(name), fill=look.primary)
     deck.fitted(slide, (left + 24, top + 128, wide - 48, 30), name,
                 Style(20, look.heading_font, bold=True, colour=look.primary),
                 sizes=(20, 18, 16, 14))  # fmt: skip

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from prism.render.brand import CJK
+from prism.cjk import CJK
 
 Language = Literal["en", "zh"]
 

@@ -24,6 +24,7 @@ from prism.knowledge.schemas import VersionRef
 from prism.markdown import to_html
 from prism.render import preview
 from prism.render import service as rendering
+from prism.render.brief import initials
 from prism.schemas import Input
 from prism.settings import Settings
 from prism.shares import service
@@ -298,7 +299,7 @@ def _room(session: Session, settings: Settings, link: ShareLink) -> dict[str, ob
         "look": rendering.house_look(session, file_store(settings)),
         "customer": link.deal.customer if link.deal else "",
         "seller": seller,
-        "initials": "".join(w[0] for w in seller.name.split()[:2]).upper() if seller else "",
+        "initials": initials(seller.name) if seller else "",
     }
 
 

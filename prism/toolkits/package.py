@@ -30,7 +30,8 @@ from prism.render.layouts import LAYOUTS
 from prism.toolkits.models import Toolkit, ToolkitEntry
 from prism.toolkits.service import get_kit
 
-CUSTOMER, INTERNAL = "customer", "internal"
+# The zip's two folders, named for their audience: customer/ and internal/.
+CUSTOMER, INTERNAL = Audience.CUSTOMER, Audience.INTERNAL
 WARNING = """INTERNAL - FOR YOUR TEAM ONLY. DO NOT SEND TO THE BUYER.
 
 Everything in this folder is for {company}'s own people: battlecards, stories the customer has
@@ -45,7 +46,7 @@ FILE_MODE = 0o100644
 class Made:
     """One entry as a file: its folder, name and bytes, or why it was left out."""
 
-    folder: str = CUSTOMER
+    folder: Audience = CUSTOMER
     name: str = ""
     data: bytes | None = None
     problem: str | None = None
@@ -57,9 +58,9 @@ def kit_zip(
     """The kit's files in order: stored outputs where up to date, the rest rendered afresh
     (not stored: a download only reads)."""
     kit = get_kit(session, actor, kit_id)
-    files: dict[str, list[tuple[str, bytes]]] = {CUSTOMER: [], INTERNAL: []}
-    lines: dict[str, list[str]] = {CUSTOMER: [], INTERNAL: []}
-    faqs: dict[str, list[Item]] = {CUSTOMER: [], INTERNAL: []}
+    files: dict[Audience, list[tuple[str, bytes]]] = {CUSTOMER: [], INTERNAL: []}
+    lines: dict[Audience, list[str]] = {CUSTOMER: [], INTERNAL: []}
+    faqs: dict[Audience, list[Item]] = {CUSTOMER: [], INTERNAL: []}
     left_out: list[str] = []
     for entry in kit.entries:
         made = _entry_file(session, actor, entry, store=store, now=now)
@@ -70,7 +71,7 @@ def kit_zip(
             left_out.append(f"- {_label(entry, made)}: left out, {made.problem}")
         else:
             shelf = files[made.folder]
-            shelf.append((f"{made.folder}/{len(shelf) + 1:02d}-{made.name}", made.data))
+            shelf.append((f"{made.folder.value}/{len(shelf) + 1:02d}-{made.name}", made.data))
             lines[made.folder].append(f"{len(shelf):02d}. {_label(entry, made)} — {entry.reason}")
     look = rendering.house_look(session, store)
     for folder, questions in faqs.items():
@@ -79,10 +80,10 @@ def kit_zip(
                 title=kit.title,
                 subtitle="",
                 kind_label="FAQ",
-                audience=Audience.CUSTOMER if folder == CUSTOMER else Audience.INTERNAL,
+                audience=folder,
                 faqs=[faq(i) for i in questions],
             )
-            name = f"{folder}/{len(files[folder]) + 1:02d}-faqs.pdf"
+            name = f"{folder.value}/{len(files[folder]) + 1:02d}-faqs.pdf"
             files[folder].append((name, documents.pdf("faq_sheet", sheet, look)))
     contents = _contents(kit, lines, left_out)
     buffer = io.BytesIO()
@@ -98,7 +99,7 @@ def kit_zip(
     return f"{rendering.slug(kit.title, 'toolkit')}.zip", buffer.getvalue()
 
 
-def _contents(kit: Toolkit, lines: dict[str, list[str]], left_out: list[str]) -> str:
+def _contents(kit: Toolkit, lines: dict[Audience, list[str]], left_out: list[str]) -> str:
     parts = [f"{kit.title}\n", kit.note, ""]
     parts += ["customer/ - for the buyer: only customer-shareable, published content", ""]
     parts += lines[CUSTOMER] or ["(nothing yet)"]
