@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
@@ -56,7 +56,7 @@ from prism.training import api as training_api
 from prism.training import pages as training_pages
 from prism.web import pages as web_pages
 from prism.web import problems
-from prism.web.deps import Clock
+from prism.web.deps import Clock, clean_address
 from prism.web.middleware import LimitsAndHeaders
 from prism.web.routing import API_PREFIX
 from prism.web.templating import templates
@@ -150,6 +150,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(clean_address)],
     )
     app.state.settings = settings
     app.state.database = db

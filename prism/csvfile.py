@@ -51,7 +51,7 @@ def decode(raw: bytes, encoding: str = "utf-8") -> str:
     if encoding == "utf-8":
         encoding = "utf-8-sig"  # Excel starts its UTF-8 exports with a byte-order mark
     try:
-        return codecs.decode(raw, encoding)
+        text = codecs.decode(raw, encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         others = ", ".join(e for e in ENCODINGS if e != "utf-8")
@@ -59,20 +59,34 @@ def decode(raw: bytes, encoding: str = "utf-8") -> str:
             f"The file is not {encoding.removesuffix('-sig').upper()} text (line {line}, byte "
             f"{exc.start}); save it as UTF-8 CSV, or name its encoding ({others})."
         ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise Invalid(
+            f"Line {line} holds a NUL character (\\u0000), which is not text: is this a "
+            "spreadsheet saved in another format? Save it as CSV and import again."
+        )
+    return text
 
 
 def read_table(raw: bytes, *, encoding: str = "utf-8") -> Table:
-    """The header and the rows (empty lines are not rows), each with the line it starts on."""
+    """The header and the rows (empty lines are not rows), each with the line it starts on.
+
+    A quoted field that is never closed is refused, naming the line it opens on: the lenient
+    reader would otherwise take the rest of the file as one value and import it silently.
+    """
     text = decode(raw, encoding)
-    handle = io.StringIO(text, newline="")
-    reader = csv.reader(handle)
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines)
+    start = 1
     try:
         header = [h.strip() for h in next(reader, [])]
+        _closed(lines, 1, reader.line_num)
         if not any(header):
             raise Invalid("The file is empty: it needs a header row naming its columns.")
         rows = []
         start = reader.line_num + 1
         for cells in reader:
+            _closed(lines, start, reader.line_num)
             # Only an empty line is no row: `""` or `,,` is a row whose values are empty.
             if cells:
                 rows.append(Row(start, dict(zip(header, cells, strict=False))))
@@ -80,6 +94,33 @@ def read_table(raw: bytes, *, encoding: str = "utf-8") -> Table:
     except csv.Error as exc:
         raise Invalid(f"Line {reader.line_num + 1} is not valid CSV: {exc}.") from None
     return Table(header, rows)
+
+
+# A quoted value may hold line breaks (a long comment), but not more than this many.
+MAX_LINES_PER_ROW = 100
+
+
+def _closed(lines: list[str], first: int, last: int) -> None:
+    """`Invalid` if the row on lines `first`..`last` opens a quote it never closes: it runs to
+    the end of the file, or over more lines than any real value."""
+    spans = last - first + 1
+    unclosed = last == len(lines) and _opens_quote(lines[first - 1 : last])
+    if unclosed or spans > MAX_LINES_PER_ROW:
+        where = "to the end of the file" if unclosed else f"over {spans} lines"
+        raise Invalid(
+            f'Line {first} opens a quoted value that runs {where}: a closing quote (") is '
+            "probably missing. Fix that line and import again; nothing was imported."
+        )
+
+
+def _opens_quote(lines: list[str]) -> bool:
+    """Whether a strict reader finds the row's text ends inside a quoted value."""
+    try:
+        for _ in csv.reader(lines, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 # Unambiguous formats first; slashed dates are month first (as US CRMs export them) unless

@@ -72,7 +72,8 @@ def schedule(
     )
     session.add(live)
     session.flush()
-    return live
+    session.expire(live)  # read back with what the answer shows (module, host, invitees)
+    return get_session(session, actor, live.id)
 
 
 def take_roll(

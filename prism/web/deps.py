@@ -16,8 +16,9 @@ from prism.auth import service as auth_service
 from prism.auth.credentials import new_secret, same, sign
 from prism.auth.models import ApiToken
 from prism.db import Database, utcnow
-from prism.errors import Forbidden, Unauthorized
+from prism.errors import Forbidden, Invalid, Unauthorized
 from prism.people.models import Role, User
+from prism.schemas import NUL_MESSAGE, has_nul
 from prism.settings import Settings
 
 SESSION_COOKIE = "prism_session"
@@ -47,6 +48,19 @@ def db_session(request: Request) -> Iterator[Session]:
     writes = request.method not in SAFE_METHODS or getattr(request.state, "writes", False)
     with get_database(request).session_scope(writes=writes) as session:
         yield session
+
+
+async def clean_address(request: Request) -> None:
+    """Every route's first check: a query value holding a NUL is refused as a body field is
+    (PostgreSQL cannot compare with one, and no person types one)."""
+    for name, value in request.query_params.multi_items():
+        if has_nul(name) or has_nul(value):
+            field = f"query.{name.replace(chr(0), '')}"
+            raise Invalid(
+                f"{field}: {NUL_MESSAGE}", errors=[{"field": field, "message": NUL_MESSAGE}]
+            )
+    if has_nul(request.url.path):
+        raise Invalid(f"path: {NUL_MESSAGE}", errors=[{"field": "path", "message": NUL_MESSAGE}])
 
 
 async def _declare_writes(request: Request) -> None:

@@ -35,18 +35,25 @@ class LimitsAndHeaders:
             await self._too_large(send)
             return
         received = 0
+        too_large = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
-                    # Raised inside the app, so its error handler answers with the 413 problem.
+                    too_large = True
                     raise PayloadTooLarge(self._message())
             return message
 
         async def with_headers(message: Message) -> None:
+            # A body parser may turn the error raised above into its own "cannot parse" 400;
+            # whatever the app answers once the body was cut off, the client is told 413.
+            if too_large:
+                if message["type"] == "http.response.start":
+                    await self._too_large(send)
+                return
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
             await send(message)

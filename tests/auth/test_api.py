@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -129,6 +132,44 @@ def test_a_body_over_the_limit_is_413(client: TestClient, session: Session, cast
     assert answer.status_code == 413
     assert answer.headers["content-type"] == PROBLEM
     assert "1 MiB" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("kind", ["json", "upload"])
+def test_a_chunked_body_over_the_limit_is_413_too(
+    client: TestClient, session: Session, cast: Cast, kind: str
+) -> None:
+    """Without a declared length the body is counted as it streams in; a parser that fails on
+    the cut-off body must not turn the answer into a 400."""
+    headers = bearer(session, cast.admin)
+
+    def chunks() -> Iterator[bytes]:
+        if kind == "json":
+            yield b'{"name": "'
+        for _ in range(40):
+            yield b"x" * 65536
+        if kind == "json":
+            yield b'"}'
+
+    if kind == "json":
+        path, media = "/api/v1/teams", "application/json"
+    else:
+        path, media = "/api/v1/feedback/import?text=Comment", "multipart/form-data; boundary=b"
+    answer = client.post(path, content=chunks(), headers={**headers, "content-type": media})
+    assert "content-length" not in answer.request.headers
+    assert answer.status_code == 413, answer.text
+    assert answer.headers["content-type"] == PROBLEM
+    assert "1 MiB" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/search?q=a%00b", "/api/v1/users?q=%00"])
+def test_a_nul_in_the_query_string_is_422_naming_the_parameter(
+    client: TestClient, session: Session, cast: Cast, path: str
+) -> None:
+    answer = client.get(path, headers=bearer(session, cast.admin))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["field"] == "query.q"
+    page = client.get("/library?q=%00", headers={"accept": "text/html"})
+    assert page.status_code == 422
 
 
 def test_unknown_route_is_a_404_problem(client: TestClient) -> None:

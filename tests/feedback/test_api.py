@@ -3,6 +3,7 @@ reads, curates; bad input answered clearly with nothing written."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -163,6 +164,34 @@ def test_an_import_reports_every_bad_row_and_writes_nothing(
         headers=headers,
     )
     assert latin.status_code == 422 and "not UTF-8" in latin.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "says"),
+    [
+        (b'Comment,Company\r\n"unclosed quote,Nordbank\r\nsecond row,Nordbank\r\n', 2, "end"),
+        (
+            b"Comment,Company\r\nfine,Nordbank\r\n" + b'"' + b"runs on\n" * 150 + b'",x\n',
+            3,
+            "over 151 lines",
+        ),
+        (b"Comment,Company\r\nfine,Nordbank\r\nhalf\x00way,Nordbank\r\n", 3, "NUL"),
+    ],
+    ids=["unclosed-quote", "quote-over-150-lines", "nul"],
+)
+def test_a_broken_csv_is_refused_naming_the_line_and_nothing_is_imported(
+    client: TestClient, session: Session, cast: Cast, raw: bytes, line: int, says: str
+) -> None:
+    answer = client.post(
+        "/api/v1/feedback/import",
+        data={"text": "Comment"},
+        files={"file": ("export.csv", raw, "text/csv")},
+        headers=bearer(session, cast.csm),
+    )
+    assert answer.status_code == 422, answer.text
+    detail = answer.json()["detail"]
+    assert detail.startswith(f"Line {line} ") and says in detail
+    assert items(session) == 0
 
 
 def test_digest_exports_and_similar_as_you_type(

@@ -256,3 +256,30 @@ def test_a_seller_takes_a_quiz_through_the_pages(
     assert "GDPR article 15" in done.text
     home = client.get("/training")
     assert "Vault basics" in home.text and "valid until" in home.text
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_the_enablement_team_schedules_a_live_session_through_the_api(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    module = make_module(session, title="Objection handling")
+    session.commit()
+    body = {
+        "title": "Live: objections",
+        "module_id": module.id,
+        "starts_at": (utcnow() + timedelta(days=2)).isoformat(),
+        "user_ids": [cast.seller.id, cast.csm.id],
+    }
+    made = client.post(
+        "/api/v1/training/live-sessions", json=body, headers=bearer(session, getattr(cast, who))
+    )
+    assert made.status_code == (201 if who in MANAGING else 403), made.text
+    if made.status_code == 201:
+        found = made.json()
+        assert found["module"] == {"id": module.id, "title": "Objection handling"}
+        assert found["host"]["id"] == getattr(cast, who).id
+        assert {i["user"]["id"] for i in found["invitations"]} == {cast.seller.id, cast.csm.id}
+        again = client.get(
+            f"/api/v1/training/live-sessions/{found['id']}", headers=bearer(session, cast.seller)
+        )
+        assert again.json()["title"] == "Live: objections"
