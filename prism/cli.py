@@ -354,7 +354,7 @@ def user_set_password(
     settings = settings_for(data_dir)
     with failures_exit(), open_database(settings) as database, database.session_scope() as session:
         user = people_service.get_user_by_email(session, email)
-        people_service.set_password(session, SYSTEM, user.id, password)
+        people_service.set_password(session, SYSTEM, user.id, password, now=utcnow())
         console.print(f"Password set for {user.email}.")
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, true, update
+from sqlalchemy import ColumnElement, delete, or_, select, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from prism.audit import service as audit
 from prism.auth.credentials import digest, new_secret
-from prism.auth.models import ApiToken, LoginFailure, WebSession
+from prism.auth.guard import Throttle
+from prism.auth.models import ApiToken, WebSession
 from prism.auth.passwords import verify_password
 from prism.auth.policy import Action, Principal, can, require
 from prism.auth.schemas import TokenIn
-from prism.errors import NotFound, TooManyRequests, Unauthorized
+from prism.errors import NotFound, Unauthorized
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
 from prism.people.service import find_user_by_email
@@ -25,9 +26,6 @@ from prism.settings import Settings
 log = logging.getLogger(__name__)
 TOKEN_PREFIX = "prism_"  # noqa: S105 (a label, not a secret)
 WRONG_CREDENTIALS = "Wrong email or password."
-# One address may fail this many times more than a single email before it is slowed down,
-# so a shared office IP is not locked out by one person's typos.
-CLIENT_FAILURE_FACTOR = 4
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -35,45 +33,18 @@ def authenticate(
     session: Session, *, email: str, password: str, client: str, now: datetime, settings: Settings
 ) -> User:
     """The user these credentials belong to; the same error whether or not the email exists."""
-    window = settings.login_window
-    email_key = digest(email.strip().lower())
-    _refuse_if_throttled(session, email_key, client, now, settings.login_max_failures, window)
+    throttle = Throttle.of(settings)
+    throttle.check(session, email=email, client=client, now=now)
     user = find_user_by_email(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        session.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
-        session.add(LoginFailure(email_key=email_key, client=client[:64], at=now))
-        session.flush()
+        throttle.fail(session, email=email, client=client, now=now)
         raise Unauthorized(WRONG_CREDENTIALS, keep_changes=True)
     user.last_login_at = now
     audit.set_actor(session, user)
-    session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key))
+    throttle.clear(session, email=email)
     audit.record(session, action="sign_in", item=user, note=f"from {client}")
     return user
-
-
-def _refuse_if_throttled(
-    session: Session,
-    email_key: str,
-    client: str,
-    now: datetime,
-    max_failures: int,
-    window: timedelta,
-) -> None:
-    since = now - window
-    by_email = _count_failures(session, LoginFailure.email_key == email_key, since)
-    by_client = _count_failures(session, LoginFailure.client == client, since)
-    if by_email >= max_failures or by_client >= max_failures * CLIENT_FAILURE_FACTOR:
-        minutes = int(window.total_seconds() // 60)
-        raise TooManyRequests(
-            f"Too many failed sign-ins. Wait {minutes} minutes and try again.",
-            retry_after=int(window.total_seconds()),
-        )
-
-
-def _count_failures(session: Session, condition: ColumnElement[bool], since: datetime) -> int:
-    stmt = select(func.count()).select_from(LoginFailure).where(condition, LoginFailure.at >= since)
-    return session.scalar(stmt) or 0
 
 
 def start_web_session(session: Session, *, user: User, now: datetime, lifetime: timedelta) -> str:

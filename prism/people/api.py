@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Response, status
+from fastapi import Request, Response, status
 
 from prism.pagination import Page
 from prism.people import service
@@ -16,7 +16,7 @@ from prism.people.schemas import (
     UserOut,
     UserUpdate,
 )
-from prism.web.deps import CurrentUser, DbSession
+from prism.web.deps import CurrentUser, DbSession, Now, own_change
 from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
 
 router = api_router("people")
@@ -55,18 +55,28 @@ def get_user(user_id: IdPath, session: DbSession, user: CurrentUser) -> UserOut:
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Change a user")
 def update_user(
-    user_id: IdPath, data: UserUpdate, session: DbSession, user: CurrentUser
+    user_id: IdPath, data: UserUpdate, session: DbSession, user: CurrentUser, now: Now
 ) -> UserOut:
-    return UserOut.model_validate(service.update_user(session, user, user_id, data))
+    return UserOut.model_validate(service.update_user(session, user, user_id, data, now=now))
 
 
-@router.put("/users/{user_id}/password", status_code=204, summary="Set a user's password")
+@router.put(
+    "/users/{user_id}/password",
+    status_code=204,
+    summary="Set a user's password",
+    description="Your own needs `current_password` (wrong guesses count towards the sign-in "
+    "lockout). Every other browser of theirs is signed out and all their API tokens revoked.",
+)
 def set_password(
-    user_id: IdPath, data: PasswordIn, session: DbSession, user: CurrentUser
+    user_id: IdPath,
+    data: PasswordIn,
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    now: Now,
 ) -> Response:
-    service.set_password(
-        session, user, user_id, data.password, current_password=data.current_password
-    )
+    own = own_change(request, data.current_password) if user_id == user.id else None
+    service.set_password(session, user, user_id, data.password, now=now, own=own)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

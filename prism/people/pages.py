@@ -9,7 +9,7 @@ from prism.auth.policy import Action, require
 from prism.people import service
 from prism.people.models import Role
 from prism.people.schemas import PasswordIn, TeamIn, TeamUpdate, UserIn, UserUpdate
-from prism.web.deps import DbSession, PageUser
+from prism.web.deps import DbSession, Now, PageUser, own_change
 from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import render
@@ -32,13 +32,12 @@ def account(request: Request, user: PageUser) -> HTMLResponse:
 
 @router.post("/account/password", response_class=HTMLResponse)
 def change_own_password(
-    request: Request, session: DbSession, user: PageUser, form: Posted
+    request: Request, session: DbSession, user: PageUser, now: Now, form: Posted
 ) -> HTMLResponse:
     def change() -> None:
         data = parse(PasswordIn, form)
-        service.set_password(
-            session, user, user.id, data.password, current_password=data.current_password
-        )
+        own = own_change(request, data.current_password)
+        service.set_password(session, user, user.id, data.password, now=now, own=own)
 
     return _account_page(request, attempt(session, change, success="Password changed."))
 
@@ -98,13 +97,13 @@ def edit_user(
 
 @router.post("/admin/users/{user_id}", response_class=HTMLResponse)
 def update_user(
-    request: Request, session: DbSession, user: PageUser, user_id: IdPath, form: Posted
+    request: Request, session: DbSession, user: PageUser, now: Now, user_id: IdPath, form: Posted
 ) -> HTMLResponse:
     # An unticked checkbox is not posted at all, and "no team" is an empty choice.
     fields = {**form, "is_active": form.get("is_active") == "on", "team_id": form.get("team_id")}
     outcome = attempt(
         session,
-        lambda: service.update_user(session, user, user_id, parse(UserUpdate, fields)),
+        lambda: service.update_user(session, user, user_id, parse(UserUpdate, fields), now=now),
         success="Saved.",
     )
     return _user_page(request, session, user, user_id, outcome)
@@ -112,11 +111,13 @@ def update_user(
 
 @router.post("/admin/users/{user_id}/password", response_class=HTMLResponse)
 def reset_password(
-    request: Request, session: DbSession, user: PageUser, user_id: IdPath, form: Posted
+    request: Request, session: DbSession, user: PageUser, now: Now, user_id: IdPath, form: Posted
 ) -> HTMLResponse:
     outcome = attempt(
         session,
-        lambda: service.set_password(session, user, user_id, parse(PasswordIn, form).password),
+        lambda: service.set_password(
+            session, user, user_id, parse(PasswordIn, form).password, now=now
+        ),
         success="Password set.",
     )
     return _user_page(request, session, user, user_id, outcome)

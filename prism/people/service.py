@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from prism.auth.guard import Throttle, end_access
 from prism.auth.passwords import hash_password, verify_password
 from prism.auth.policy import Action, Principal, require
 from prism.db import get_or_404
@@ -208,8 +211,11 @@ def create_user(session: Session, actor: Principal, data: UserIn) -> User:
     return user
 
 
-def update_user(session: Session, actor: Principal, user_id: int, data: UserUpdate) -> User:
-    """Change someone's name, role, team or whether they may sign in."""
+def update_user(
+    session: Session, actor: Principal, user_id: int, data: UserUpdate, *, now: datetime
+) -> User:
+    """Change someone's name, role, team or whether they may sign in (deactivating someone
+    signs them out everywhere and revokes their API tokens)."""
     require(actor, Action.MANAGE_USERS)
     user = get_user(session, actor, user_id)
     check_version("user", data.version, user.version)
@@ -224,7 +230,20 @@ def update_user(session: Session, actor: Principal, user_id: int, data: UserUpda
         if field in changes and (changes[field] is not None or field == "team_id"):
             setattr(user, field, changes[field])
     session.flush()
+    if changes.get("is_active") is False:
+        end_access(session, user.id, now=now)
     return user
+
+
+@dataclass(frozen=True)
+class OwnChange:
+    """Someone changing their own password: the current one, where they ask from, and the
+    browser to keep signed in (the one asking)."""
+
+    current_password: str
+    client: str
+    throttle: Throttle
+    keep_cookie: str | None = None
 
 
 def set_password(
@@ -233,21 +252,35 @@ def set_password(
     user_id: int,
     password: str,
     *,
-    current_password: str | None = None,
+    now: datetime,
+    own: OwnChange | None = None,
 ) -> User:
-    """Set a new password: admins for anyone; everyone for themselves, given the current one."""
+    """Set a new password: admins for anyone; everyone for themselves, given the current one
+    (wrong guesses count towards the sign-in lockout). Every other browser is signed out and
+    every API token revoked, so whoever knew the old password is out."""
     if actor.id != user_id:
         require(actor, Action.MANAGE_USERS)
     elif not actor.is_active:
         raise Forbidden("Your account is deactivated.")
     user = get_or_404(session, User, user_id, "user")
     # Changing one's own password needs the current one, so a borrowed session cannot.
-    if actor.id == user_id and not verify_password(user.password_hash, current_password or ""):
-        field = [{"field": "current_password", "message": "is not your current password"}]
-        raise Invalid("Your current password is not right.", errors=field)
+    if actor.id == user_id:
+        _check_current(session, user, own, now)
     user.password_hash = hash_password(password)
     session.flush()
+    end_access(session, user.id, now=now, keep_cookie=own.keep_cookie if own else None)
     return user
+
+
+def _check_current(session: Session, user: User, own: OwnChange | None, now: datetime) -> None:
+    if own is not None:
+        own.throttle.check(session, email=user.email, client=own.client, now=now)
+    if own is None or not verify_password(user.password_hash, own.current_password):
+        if own is not None:
+            own.throttle.fail(session, email=user.email, client=own.client, now=now)
+        field = [{"field": "current_password", "message": "is not your current password"}]
+        raise Invalid("Your current password is not right.", errors=field, keep_changes=True)
+    own.throttle.clear(session, email=user.email)
 
 
 def active_people(session: Session) -> list[User]:

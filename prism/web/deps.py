@@ -14,10 +14,12 @@ from prism.analytics.usage import Recorder
 from prism.audit.service import set_actor
 from prism.auth import service as auth_service
 from prism.auth.credentials import new_secret, same, sign
+from prism.auth.guard import Throttle
 from prism.auth.models import ApiToken
 from prism.db import Database, utcnow
 from prism.errors import Forbidden, Invalid, Unauthorized
 from prism.people.models import Role, User
+from prism.people.service import OwnChange
 from prism.schemas import NUL_MESSAGE, has_nul
 from prism.settings import Settings
 
@@ -242,3 +244,14 @@ def set_private_cookie(
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def own_change(request: Request, current_password: str | None) -> OwnChange:
+    """Someone changing their own password from this request: its address for the lockout,
+    and its browser, which stays signed in while every other one is signed out."""
+    return OwnChange(
+        current_password=current_password or "",
+        client=client_address(request),
+        throttle=Throttle.of(get_settings(request)),
+        keep_cookie=request.cookies.get(SESSION_COOKIE),
+    )

@@ -86,10 +86,14 @@ class Outcome:
 
 
 def attempt(session: Session, action: Callable[[], object], *, success: str) -> Outcome:
-    """Run a form's action; on a Prism error undo what it wrote and report the error instead."""
+    """Run a form's action; on a Prism error undo what it wrote (unless the error says to keep it,
+    like a counted wrong password) and report the error instead."""
     try:
         value = action()
     except PrismError as exc:
-        session.rollback()
+        if exc.keep_changes:
+            session.commit()
+        else:
+            session.rollback()
         return Outcome(error=exc.message, status_code=exc.status, errors=exc.errors)
     return Outcome(notice=success, value=value)

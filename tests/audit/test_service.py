@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from prism.audit import service as audit
 from prism.audit.models import AuditEvent
 from prism.auth.policy import SYSTEM
+from prism.db import utcnow
 from prism.people import service as people
 from prism.people.models import Role
 from prism.people.schemas import TeamIn, TeamUpdate, UserIn, UserUpdate
@@ -43,7 +44,7 @@ def test_secrets_never_reach_the_log(session: Session, cast: Cast) -> None:
     user = people.create_user(
         session, SYSTEM, UserIn(email="x@example.com", name="X", password="secret-pass-1")
     )
-    people.set_password(session, SYSTEM, user.id, "another-secret-2")
+    people.set_password(session, SYSTEM, user.id, "another-secret-2", now=utcnow())
     logged = [e for e in events(session, "User") if e.item_id == user.id]
     assert [e.action for e in logged] == ["create", "update"]
     assert logged[0].changes["password_hash"]["to"] == audit.REDACTED
@@ -59,6 +60,7 @@ def test_state_changes_show_from_and_to(session: Session, cast: Cast) -> None:
         cast.admin,
         cast.seller.id,
         UserUpdate(version=cast.seller.version, role=Role.EDITOR, is_active=False),
+        now=utcnow(),
     )
     last = events(session, "User")[-1]
     assert last.changes == {

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from prism.audit.models import AuditEvent
 from prism.people.models import Team, User
 from tests.conftest import ADMIN_ONLY, PASSWORD, ROLES, Cast, bearer
+from tests.web.test_pages import csrf_from, sign_in
 
 
 @pytest.fixture
@@ -183,13 +184,95 @@ def test_people_change_their_own_password_only(
         headers=headers["seller"],
     )
     assert own.status_code == 204
-    other = client.put(
-        f"/api/v1/users/{cast.csm.id}/password",
-        json={"password": "a-new-secret"},
-        headers=headers["seller"],
-    )
-    assert other.status_code == 403
     signed_in = client.post(
         "/api/v1/auth/tokens", json={"email": cast.seller.email, "password": "a-new-secret"}
     )
     assert signed_in.status_code == 201
+    other = client.put(
+        f"/api/v1/users/{cast.csm.id}/password",
+        json={"password": "a-new-secret"},
+        headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+    )
+    assert other.status_code == 403
+
+
+def browser(client: TestClient, email: str, password: str = PASSWORD) -> TestClient:
+    """A second browser: its own cookies, signed in as `email`."""
+    other = TestClient(client.app, base_url="http://testserver")
+    assert sign_in(other, email, password).status_code == 303
+    return other
+
+
+def signed_in(browser: TestClient) -> bool:
+    return browser.get("/account", follow_redirects=False).status_code == 200
+
+
+def test_a_new_password_signs_out_every_other_browser_and_revokes_every_token(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    here = browser(client, cast.seller.email)
+    elsewhere = browser(client, cast.seller.email)
+    token = bearer(session, cast.seller)
+    colleague = browser(client, cast.csm.email)
+    form = {
+        "current_password": PASSWORD,
+        "password": "a-new-secret-1",
+        "csrf_token": csrf_from(here.get("/account").text),
+    }
+    changed = here.post("/account/password", data=form)
+    assert changed.status_code == 200 and "Password changed." in changed.text
+    assert signed_in(here), "the browser that changed it stays signed in"
+    assert not signed_in(elsewhere)
+    assert client.get("/api/v1/me", headers=token).status_code == 401
+    assert signed_in(colleague), "nobody else is signed out"
+
+
+def test_an_admin_reset_and_a_deactivation_end_every_session_and_token(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    admin = bearer(session, cast.admin)
+    reset_browser, reset_token = browser(client, cast.seller.email), bearer(session, cast.seller)
+    reset = client.put(
+        f"/api/v1/users/{cast.seller.id}/password",
+        json={"password": "set-by-admin-1"},
+        headers=admin,
+    )
+    assert reset.status_code == 204
+    assert not signed_in(reset_browser)
+    assert client.get("/api/v1/me", headers=reset_token).status_code == 401
+
+    gone_browser, gone_token = browser(client, cast.csm.email), bearer(session, cast.csm)
+    url = f"/api/v1/users/{cast.csm.id}"
+    version = client.get(url, headers=admin).json()["version"]
+    off = client.patch(url, json={"version": version, "is_active": False}, headers=admin)
+    assert off.status_code == 200, off.text
+    on = client.patch(
+        url, json={"version": off.json()["version"], "is_active": True}, headers=admin
+    )
+    assert on.status_code == 200, on.text
+    assert not signed_in(gone_browser), "reactivating someone does not revive old sessions"
+    assert client.get("/api/v1/me", headers=gone_token).status_code == 401
+
+
+def test_guessing_the_current_password_is_locked_out_like_signing_in(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    headers = bearer(session, cast.seller)
+    url = f"/api/v1/users/{cast.seller.id}/password"
+    answers = [
+        client.put(
+            url,
+            json={"password": "a-new-secret", "current_password": f"guess-{n}"},
+            headers=headers,
+        ).status_code
+        for n in range(12)
+    ]
+    assert answers == [422] * 5 + [429] * 7
+    right = client.put(
+        url, json={"password": "a-new-secret", "current_password": PASSWORD}, headers=headers
+    )
+    assert right.status_code == 429 and right.headers["retry-after"] == "900"
+    login = client.post(
+        "/api/v1/auth/tokens", json={"email": cast.seller.email, "password": PASSWORD}
+    )
+    assert login.status_code == 429, "the same lockout as signing in"
