@@ -122,7 +122,8 @@ def demo(
     with console.status("Loading the demo company…"), database.session_scope() as session:
         loaded = company.load(session)
         loaded += ", " + knowledge.load(session, file_store(settings), utcnow())
-        loaded += ", " + toolkits.load(session, file_store(settings), utcnow())
+        store, key = file_store(settings), settings.secret_key
+        loaded += ", " + toolkits.load(session, store, utcnow(), key=key)
         loaded += ", " + launches.load(session, utcnow())
         loaded += ", " + training.load(session, utcnow())
         loaded += ", " + feedback.load(session, utcnow())

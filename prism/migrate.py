@@ -32,11 +32,13 @@ def alembic_config(url: str = "") -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database up to `revision` (the latest by default), in one transaction."""
+def upgrade(engine: Engine, revision: str = "head", *, secret_key: str | None = None) -> None:
+    """Bring the database up to `revision` (the latest by default), in one transaction.
+    `secret_key` lets a migration seal what it must keep secret (see 0011, share links)."""
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["secret_key"] = secret_key
         command.upgrade(config, revision)
 
 
@@ -46,7 +48,7 @@ def prepare_database(settings: Settings) -> Database:
     from prism.people.service import seed_departments
 
     database = Database.from_settings(settings)
-    upgrade(database.engine)
+    upgrade(database.engine, secret_key=settings.secret_key)
     with database.session_scope() as session:
         seed_departments(session)
     return database

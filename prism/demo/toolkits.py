@@ -44,7 +44,7 @@ DEALS: tuple[tuple[str, str, str, list[str], list[str], int, int, str, str], ...
 )  # fmt: skip
 
 
-def load(session: Session, store: FileStore, now: datetime) -> str:
+def load(session: Session, store: FileStore, now: datetime, *, key: str) -> str:
     """Create the brand, kits, deals and a share link once; a second run adds nothing."""
     if session.scalar(select(Deal.id).limit(1)) is not None:
         return "toolkits already loaded"
@@ -59,8 +59,8 @@ def load(session: Session, store: FileStore, now: datetime) -> str:
     assert kit is not None
     # Rendered ahead, as the background job does after a seller builds a kit: its zip is quick.
     package.prepare(session, kit.id, store=store, now=now, progress=lambda done, note="": None)
-    link = _share(session, showcase, now)
-    return f"{len(products)} standard kits, {len(made)} deals with kits, share link {link.path}"
+    link = _share(session, showcase, now, key)
+    return f"{len(products)} standard kits, {len(made)} deals with kits, share link {shares.path(link, key)}"
 
 
 def _brand(session: Session, store: FileStore) -> None:
@@ -116,7 +116,7 @@ def _deal(
     return deal
 
 
-def _share(session: Session, deal: Deal, now: datetime) -> ShareLink:
+def _share(session: Session, deal: Deal, now: datetime, key: str) -> ShareLink:
     """A link from the St. Mary's kit, opened by the buyer twice, one item read, one downloaded."""
     kit = kits.kit_of_deal(session, deal.id)
     assert kit is not None
@@ -127,12 +127,13 @@ def _share(session: Session, deal: Deal, now: datetime) -> ShareLink:
         title="St. Mary's Health: patient data protection", item_ids=items[:4],
         message="As promised, the material from Tuesday's call. Happy to walk your team through it.",
         deal_id=deal.id,
-    ), now=now - timedelta(days=3))  # fmt: skip
+    ), now=now - timedelta(days=3), key=key)  # fmt: skip
     visits = [("open", None, 0, 50), ("view", items[0], 184, 49), ("download", items[0], 0, 49),
               ("open", None, 0, 20), ("view", items[1], 95, 19)]  # fmt: skip
     session.add_all(
         ShareView(link_id=link.id, action=action, item_id=item, seconds=seconds,
-                  at=now - timedelta(hours=hours), visitor=f"demo{hours // 24:02d}")
+                  at=now - timedelta(hours=hours), visitor=f"demo{hours // 24:02d}",
+                  address=f"demo{hours // 24:02d}")
         for action, item, seconds, hours in visits
     )  # fmt: skip
     session.flush()

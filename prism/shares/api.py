@@ -3,23 +3,26 @@ buyer's side is a page (`/s/{token}`) that needs no sign-in."""
 
 from __future__ import annotations
 
+from prism.settings import Settings
 from prism.shares import service
 from prism.shares.models import ShareLink
 from prism.shares.schemas import ActivityOut, Revoke, ShareIn, ShareOut, ViewOut
-from prism.web.deps import CurrentUser, DbSession, Now, PublicBase
+from prism.web.deps import AppSettings, CurrentUser, DbSession, Now, PublicBase
 from prism.web.routing import IdPath, api_router
 
 router = api_router("share links")
 
 
-def share_out(link: ShareLink, base: str) -> ShareOut:
-    out = ShareOut.model_validate(link)
-    return out.model_copy(update={"url": base + link.path})
+def share_out(link: ShareLink, base: str, settings: Settings) -> ShareOut:
+    path = service.path(link, settings.secret_key)
+    return ShareOut.model_validate(link).model_copy(update={"url": base + path if path else None})
 
 
 @router.get("/share-links", response_model=list[ShareOut], summary="Your share links")
-def list_links(session: DbSession, user: CurrentUser, base: PublicBase) -> list[ShareOut]:
-    return [share_out(link, base) for link in service.list_links(session, user)]
+def list_links(
+    session: DbSession, user: CurrentUser, base: PublicBase, settings: AppSettings
+) -> list[ShareOut]:
+    return [share_out(link, base, settings) for link in service.list_links(session, user)]
 
 
 @router.post(
@@ -29,20 +32,26 @@ def list_links(session: DbSession, user: CurrentUser, base: PublicBase) -> list[
     summary="Share published, customer-shareable items with a buyer",
 )
 def create_link(
-    data: ShareIn, session: DbSession, user: CurrentUser, base: PublicBase, now: Now
+    data: ShareIn,
+    session: DbSession,
+    user: CurrentUser,
+    base: PublicBase,
+    settings: AppSettings,
+    now: Now,
 ) -> ShareOut:
-    return share_out(service.create_link(session, user, data, now=now), base)
+    made = service.create_link(session, user, data, now=now, key=settings.secret_key)
+    return share_out(made, base, settings)
 
 
 @router.get(
     "/share-links/{link_id}", response_model=ActivityOut, summary="A link and every buyer visit"
 )
 def read_link(
-    link_id: IdPath, session: DbSession, user: CurrentUser, base: PublicBase
+    link_id: IdPath, session: DbSession, user: CurrentUser, base: PublicBase, settings: AppSettings
 ) -> ActivityOut:
     found = service.activity(session, user, link_id)
     return ActivityOut(
-        link=share_out(found.link, base),
+        link=share_out(found.link, base, settings),
         views=[
             ViewOut(
                 at=v.at,
@@ -68,6 +77,8 @@ def revoke(
     session: DbSession,
     user: CurrentUser,
     base: PublicBase,
+    settings: AppSettings,
     now: Now,
 ) -> ShareOut:
-    return share_out(service.revoke(session, user, link_id, version=data.version, now=now), base)
+    revoked = service.revoke(session, user, link_id, version=data.version, now=now)
+    return share_out(revoked, base, settings)

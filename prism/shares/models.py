@@ -18,12 +18,14 @@ class ShareLink(Audited, Versioned, Timestamped, Base):
     """A page for one buyer, reached by an unguessable token, that shows only its items."""
 
     __tablename__ = "share_links"
-    __audit_redact__ = frozenset({"token", "passcode_hash"})
+    __audit_redact__ = frozenset({"token_hash", "token_sealed", "passcode_hash"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Kept readable (not hashed) so the seller can copy the link again; it opens only what the
-    # seller chose, all of it customer-shareable, and it can be revoked at once.
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token in the buyer's address is looked up by its hash; the seller copies the link
+    # again from a copy sealed with the app's secret key (see `prism.shares.tokens`), so the
+    # database alone opens no link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_sealed: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(String(2000), default="")
     deal_id: Mapped[int | None] = mapped_column(
@@ -45,11 +47,6 @@ class ShareLink(Audited, Versioned, Timestamped, Base):
     @property
     def has_passcode(self) -> bool:
         return self.passcode_hash is not None
-
-    @property
-    def path(self) -> str:
-        """Where the buyer opens it, relative to Prism's address."""
-        return f"/s/{self.token}"
 
     def audit_label(self) -> str:
         return f"share link: {self.title}"
@@ -79,7 +76,9 @@ class ShareView(Base):
     action: Mapped[str] = mapped_column(String(20))  # open, view, download, passcode_failed
     at: Mapped[datetime] = mapped_column(default=utcnow)
     seconds: Mapped[int] = mapped_column(default=0)
-    # A hash of the visitor's address and browser: counts visitors without storing who they are.
+    # Hashes (with the secret key) of the visitor's address and browser, and of the address
+    # alone: visitors are counted, and guessing throttled, without storing who anyone is.
     visitor: Mapped[str] = mapped_column(String(16), default="")
+    address: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     item: Mapped[Item | None] = relationship(lazy="raise")

@@ -37,6 +37,7 @@ from prism.web.deps import (
     PublicBase,
     WritesOnGet,
     client_address,
+    get_settings,
     set_private_cookie,
 )
 from prism.web.forms import Outcome, Posted, attempt, parse
@@ -61,10 +62,11 @@ def _link_page(
     outcome: Outcome,
 ) -> HTMLResponse:
     found = service.activity(session, user, link_id)
+    path = service.path(found.link, get_settings(request).secret_key)
     context = {
         "title": found.link.title,
         "activity": found,
-        "url": base + found.link.path,
+        "url": base + path if path else None,
         "created": request.query_params.get("created") == "1",
         **outcome.context,
     }
@@ -101,10 +103,16 @@ def revoke(
 # The buyer's side.
 
 
-def _visitor(request: Request, settings: Settings, token: str) -> str:
-    """Counts distinct visitors without keeping who they are."""
-    seen = f"{settings.secret_key}|{client_address(request)}|{request.headers.get('user-agent')}"
-    return hashlib.sha256(f"{seen}|{token}".encode()).hexdigest()[:16]
+def _visitor(request: Request, settings: Settings, link: ShareLink) -> service.Visitor:
+    """Who is at the link, as keyed hashes: distinct visitors are counted, and guessing is
+    throttled by address, without keeping who anyone is."""
+    address = f"{settings.secret_key}|{link.id}|{client_address(request)}"
+    who = f"{address}|{request.headers.get('user-agent')}"
+    return service.Visitor(who=_hashed(who), address=_hashed(address))
+
+
+def _hashed(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _unlock_cookie(link: ShareLink) -> str:
@@ -127,7 +135,7 @@ def _buyer(
     settings: Settings,
     token: str,
     now: datetime,
-    then: Callable[[ShareLink, str], Response],
+    then: Callable[[ShareLink, service.Visitor], Response],
     *,
     unlocking: bool = False,
 ) -> Response:
@@ -135,9 +143,10 @@ def _buyer(
     link = None
     try:
         link = service.open_link(session, token[:100], now=now)
-        visitor = _visitor(request, settings, link.token)
+        visitor = _visitor(request, settings, link)
         if not unlocking and not _unlocked(request, settings, link):
-            return render(request, "shares/passcode.html", {"link": link, "title": link.title})
+            context = {"link": link, "path": service.path_of(token), "title": link.title}
+            return render(request, "shares/passcode.html", context)
         return then(link, visitor)
     except PrismError as exc:
         if exc.keep_changes:
@@ -145,7 +154,12 @@ def _buyer(
         else:
             session.rollback()
         if link is not None and exc.status == 403:
-            context = {"link": link, "title": link.title, "error": exc.message}
+            context = {
+                "link": link,
+                "path": service.path_of(token),
+                "title": link.title,
+                "error": exc.message,
+            }
             return render(request, "shares/passcode.html", context, status_code=403)
         context = {"title": _CLOSED.get(exc.status, "Something went wrong"), "detail": exc.message}
         response = render(request, "shares/closed.html", context, status_code=exc.status)
@@ -160,10 +174,10 @@ _CLOSED = {410: "This link is closed", 404: "Not found", 429: "Slow down a littl
 def buyer_page(
     request: Request, session: DbSession, settings: AppSettings, now: Now, token: str
 ) -> Response:
-    def show(link: ShareLink, visitor: str) -> Response:
+    def show(link: ShareLink, visitor: service.Visitor) -> Response:
         service.record(session, link, action="open", item_id=None, visitor=visitor, now=now)
         context = {
-            **_room(session, settings, link),
+            **_room(session, settings, link, token),
             "title": link.title,
             "items": service.shown_items(link),
             "shown_title": customer_title,
@@ -184,10 +198,10 @@ def buyer_unlock(
     token: str,
     form: Posted,
 ) -> Response:
-    def unlock(link: ShareLink, visitor: str) -> Response:
+    def unlock(link: ShareLink, visitor: service.Visitor) -> Response:
         passcode = str(form.get("passcode", ""))[:64]
         service.unlock(session, link, passcode, visitor=visitor, now=now)
-        response = RedirectResponse(link.path, status_code=303)
+        response = RedirectResponse(service.path_of(token), status_code=303)
         set_private_cookie(response, settings, _unlock_cookie(link), _unlock_value(settings, link))
         return response
 
@@ -203,14 +217,14 @@ def buyer_item(
     token: str,
     item_id: IdPath,
 ) -> Response:
-    def show(link: ShareLink, visitor: str) -> Response:
+    def show(link: ShareLink, visitor: service.Visitor) -> Response:
         item = service.shown_item(link, item_id)
         view = service.record(
             session, link, action="view", item_id=item.id, visitor=visitor, now=now
         )
         store = file_store(settings)
         context = {
-            **_room(session, settings, link),
+            **_room(session, settings, link, token),
             "item": item,
             "title": customer_title(item),
             "body": to_html(masked(item, item.body)),
@@ -237,7 +251,7 @@ def buyer_preview(
 ) -> Response:
     """A page of an item, drawn as a picture for the buyer's page."""
 
-    def draw(link: ShareLink, visitor: str) -> Response:
+    def draw(link: ShareLink, visitor: service.Visitor) -> Response:
         png = service.buyer_page(
             session, link, item_id, number, store=file_store(settings), now=now
         )
@@ -257,7 +271,7 @@ def buyer_download(
     token: str,
     item_id: IdPath,
 ) -> Response:
-    def send(link: ShareLink, visitor: str) -> Response:
+    def send(link: ShareLink, visitor: service.Visitor) -> Response:
         name, media_type, data = service.buyer_file(
             session, link, item_id, store=file_store(settings), now=now
         )
@@ -280,7 +294,7 @@ def buyer_time(
     """How long the buyer read an item, sent by the page as they leave it."""
     seconds = parse(Seconds, {"seconds": form.get("seconds")}).seconds
 
-    def note(link: ShareLink, visitor: str) -> Response:
+    def note(link: ShareLink, visitor: service.Visitor) -> Response:
         service.record_time(session, link, view_id, visitor=visitor, seconds=seconds)
         return Response(status_code=204)
 
@@ -291,11 +305,12 @@ class Seconds(Input):
     seconds: Annotated[int, Field(ge=0, le=24 * 3600)]
 
 
-def _room(session: Session, settings: Settings, link: ShareLink) -> dict[str, object]:
+def _room(session: Session, settings: Settings, link: ShareLink, token: str) -> dict[str, object]:
     """What every page of a buyer's room shows: the brand, who it is for, who sent it."""
     seller = link.owner
     return {
         "link": link,
+        "path": service.path_of(token),
         "look": rendering.house_look(session, file_store(settings)),
         "customer": link.deal.customer if link.deal else "",
         "seller": seller,

@@ -15,8 +15,8 @@ Passcode = Annotated[
     StringConstraints(min_length=PASSCODE_MIN, max_length=PASSCODE_MAX, pattern=r"^\S(.*\S)?$"),
     Field(
         description=f"{PASSCODE_MIN} to {PASSCODE_MAX} characters, no spaces at either end; the "
-        "buyer types it once per browser. Five wrong tries in 15 minutes lock the link for a "
-        "while."
+        "buyer types it once per browser. Five wrong tries from one address in 15 minutes lock "
+        "that address out, and twenty from anywhere lock the link, for 15 minutes."
     ),
 ]
 
@@ -42,7 +42,11 @@ class ShareOut(Output):
     id: int
     title: str
     message: str
-    url: str = ""
+    url: str | None = Field(
+        default=None,
+        description="The buyer's address. Null when Prism cannot show it again: links are kept "
+        "sealed with the secret key, and that key changed since the link was made.",
+    )
     deal_id: int | None
     owner_id: int | None
     expires_at: datetime

@@ -9,12 +9,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from prism.analytics import usage
 from prism.analytics.models import Use
 from prism.analytics.usage import Event
+from prism.auth.credentials import digest, same, seal, unseal
 from prism.auth.passwords import hash_secret, verify_password
 from prism.auth.policy import SYSTEM, Action, Principal, can, require
 from prism.deals import service as deals
@@ -37,9 +38,14 @@ from prism.render import service as rendering
 from prism.shares.models import ShareLink, ShareLinkItem, ShareView
 from prism.shares.schemas import ShareIn
 
+# Limits count by the visitor's address (hashed), never by anything the visitor picks (a
+# browser's User-Agent): one address may guess a passcode 5 times in 15 minutes, and a link
+# takes 20 wrong guesses in all before it locks for everyone until the window passes.
 VISITS_PER_MINUTE = 60
 PASSCODE_TRIES = 5
+PASSCODE_TRIES_PER_LINK = 20
 PASSCODE_WINDOW = timedelta(minutes=15)
+SEALED_FOR = "share link"
 LOADED = (
     selectinload(ShareLink.items).selectinload(Item.facets),
     selectinload(ShareLink.items).selectinload(Item.file),
@@ -48,8 +54,11 @@ LOADED = (
 )
 
 
-def create_link(session: Session, actor: Principal, data: ShareIn, *, now: datetime) -> ShareLink:
-    """A new link; every item that may not go to a buyer is named with its reason."""
+def create_link(
+    session: Session, actor: Principal, data: ShareIn, *, now: datetime, key: str
+) -> ShareLink:
+    """A new link; every item that may not go to a buyer is named with its reason. Its token is
+    kept as a hash (to open it) and sealed with `key` (so the seller can copy it again)."""
     require(actor, Action.SHARE_WITH_BUYERS)
     ids = list(dict.fromkeys(data.item_ids))
     found = {
@@ -66,8 +75,10 @@ def create_link(session: Session, actor: Principal, data: ShareIn, *, now: datet
         raise Conflict(str(refused[0]["message"]), errors=refused)
     if data.deal_id is not None:
         deals.get_deal(session, actor, data.deal_id)
+    token = secrets.token_urlsafe(32)
     link = ShareLink(
-        token=secrets.token_urlsafe(32),
+        token_hash=digest(token),
+        token_sealed=seal(key, token, purpose=SEALED_FOR),
         title=data.title,
         message=data.message,
         deal_id=data.deal_id,
@@ -161,12 +172,26 @@ def activity(session: Session, actor: Principal, link_id: int) -> Activity:
     return Activity(link, list(views))
 
 
+def path(link: ShareLink, key: str) -> str | None:
+    """Where the buyer opens the link, relative to Prism's address, for the seller to copy; None
+    when it cannot be shown again (Prism's secret key changed since it was made)."""
+    token = unseal(key, link.token_sealed, purpose=SEALED_FOR) if link.token_sealed else None
+    if token is None or not same(digest(token), link.token_hash):
+        return None
+    return path_of(token)
+
+
+def path_of(token: str) -> str:
+    return f"/s/{token}"
+
+
 # What the buyer's side calls: no signed-in person, only the token.
 
 
 def open_link(session: Session, token: str, *, now: datetime) -> ShareLink:
     """The link behind `token`, if it is still open."""
-    link = session.scalar(select(ShareLink).where(ShareLink.token == token).options(*LOADED))
+    found = select(ShareLink).where(ShareLink.token_hash == digest(token)).options(*LOADED)
+    link = session.scalar(found)
     if link is None:
         raise NotFound("This link does not exist. Check the address, or ask for a new link.")
     if link.revoked_at is not None:
@@ -188,19 +213,30 @@ def shown_item(link: ShareLink, item_id: int) -> Item:
     return item
 
 
+@dataclass(frozen=True)
+class Visitor:
+    """Who is at a link, as hashes: `who` (address and browser) counts distinct visitors;
+    `address` alone is what limits count, since a browser can claim to be anything."""
+
+    who: str
+    address: str
+
+
 def unlock(
-    session: Session, link: ShareLink, passcode: str, *, visitor: str, now: datetime
+    session: Session, link: ShareLink, passcode: str, *, visitor: Visitor, now: datetime
 ) -> None:
-    """Check the passcode; wrong guesses are recorded, and too many in a row are refused."""
+    """Check the passcode; wrong guesses are recorded, and too many are refused: from one
+    address, or on the link from everywhere."""
     since = now - PASSCODE_WINDOW
-    failures = _count(session, link, visitor, since, "passcode_failed")
-    if failures >= PASSCODE_TRIES:
+    failed = _views(link, since).where(ShareView.action == "passcode_failed")
+    mine = session.scalar(failed.where(ShareView.address == visitor.address)) or 0
+    if mine >= PASSCODE_TRIES or (session.scalar(failed) or 0) >= PASSCODE_TRIES_PER_LINK:
         raise TooManyRequests(
-            "Too many wrong passcodes. Try again in 15 minutes.",
+            "Too many wrong passcodes. Try again in 15 minutes, or ask the sender for a new link.",
             retry_after=int(PASSCODE_WINDOW.total_seconds()),
         )
     if not verify_password(link.passcode_hash, passcode):
-        session.add(ShareView(link_id=link.id, action="passcode_failed", at=now, visitor=visitor))
+        session.add(_view(link, visitor, "passcode_failed", now=now))
         session.flush()
         raise Forbidden("That passcode is not right.", keep_changes=True)
 
@@ -211,13 +247,14 @@ def record(
     *,
     action: str,
     item_id: int | None,
-    visitor: str,
+    visitor: Visitor,
     now: datetime,
 ) -> ShareView:
-    """Note a buyer's visit; a visitor opening pages faster than a person could is refused."""
-    if _count(session, link, visitor, now - timedelta(minutes=1), None) >= VISITS_PER_MINUTE:
+    """Note a buyer's visit; an address opening pages faster than a person could is refused."""
+    recent = _views(link, now - timedelta(minutes=1)).where(ShareView.address == visitor.address)
+    if (session.scalar(recent) or 0) >= VISITS_PER_MINUTE:
         raise TooManyRequests("Too many requests for this link; wait a minute.", retry_after=60)
-    view = ShareView(link_id=link.id, item_id=item_id, action=action, at=now, visitor=visitor)
+    view = _view(link, visitor, action, now=now, item_id=item_id)
     session.add(view)
     session.flush()
     if item_id is not None and action in ("view", "download"):
@@ -228,12 +265,31 @@ def record(
     return view
 
 
+def _view(
+    link: ShareLink, visitor: Visitor, action: str, *, now: datetime, item_id: int | None = None
+) -> ShareView:
+    return ShareView(
+        link_id=link.id,
+        item_id=item_id,
+        action=action,
+        at=now,
+        visitor=visitor.who,
+        address=visitor.address,
+    )
+
+
+def _views(link: ShareLink, since: datetime) -> Select[int]:
+    """Counts the link's visits since `since` (narrow it with more conditions)."""
+    return select(func.count()).where(ShareView.link_id == link.id, ShareView.at >= since)
+
+
 def record_time(
-    session: Session, link: ShareLink, view_id: int, *, visitor: str, seconds: int
+    session: Session, link: ShareLink, view_id: int, *, visitor: Visitor, seconds: int
 ) -> None:
     """How long the buyer kept an item open (sent when they leave it); it only ever grows."""
     view = session.get(ShareView, view_id)
-    if view is None or view.link_id != link.id or view.visitor != visitor or view.action != "view":
+    mine = view is not None and view.visitor == visitor.who
+    if view is None or view.link_id != link.id or not mine or view.action != "view":
         raise NotFound("No such visit.")
     view.seconds = max(view.seconds, min(seconds, 4 * 3600))
     session.flush()
@@ -271,14 +327,3 @@ def buyer_page(
     if drawn is None:
         raise NotFound("That page has no preview.")
     return drawn
-
-
-def _count(
-    session: Session, link: ShareLink, visitor: str, since: datetime, action: str | None
-) -> int:
-    stmt = select(func.count()).where(
-        ShareView.link_id == link.id, ShareView.visitor == visitor, ShareView.at >= since
-    )
-    if action is not None:
-        stmt = stmt.where(ShareView.action == action)
-    return session.scalar(stmt) or 0

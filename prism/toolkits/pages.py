@@ -107,13 +107,20 @@ def candidates(
 
 @router.post("/toolkits/{kit_id}/share", response_class=HTMLResponse)
 async def share(
-    request: Request, session: DbSession, user: PageUser, now: Now, kit_id: IdPath
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    settings: AppSettings,
+    now: Now,
+    kit_id: IdPath,
 ) -> Response:
     """Make a buyer link from the kit; a refusal shows the kit again with what was typed."""
     data = await form_with_lists(request, "item_ids")
     outcome = attempt(
         session,
-        lambda: shares.create_link(session, user, parse(ShareIn, data), now=now),
+        lambda: shares.create_link(
+            session, user, parse(ShareIn, data), now=now, key=settings.secret_key
+        ),
         success="Link created.",
     )
     if outcome.error:

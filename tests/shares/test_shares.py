@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import SYSTEM
@@ -27,6 +28,8 @@ from tests.conftest import ROLES, Cast, Clock, bearer
 from tests.library import SECRET, Library, make_library
 from tests.web.test_pages import csrf_from, sign_in
 
+KEY = "test-secret-key"  # the `settings` fixture's
+
 
 def share(session: Session, lib: Library, actor=SYSTEM, **more: object) -> ShareLink:  # type: ignore[no-untyped-def]
     ids = [
@@ -37,8 +40,19 @@ def share(session: Session, lib: Library, actor=SYSTEM, **more: object) -> Share
         lib.security.id,
     ]
     return service.create_link(
-        session, actor, ShareIn(title="For St. Mary's", item_ids=ids, **more), now=utcnow()
+        session,
+        actor,
+        ShareIn(title="For St. Mary's", item_ids=ids, **more),
+        now=utcnow(),
+        key=KEY,
     )
+
+
+def path(link: ShareLink) -> str:
+    """Where the buyer opens `link` (as the seller's page shows it)."""
+    found = service.path(link, KEY)
+    assert found is not None
+    return found
 
 
 @pytest.mark.parametrize(
@@ -55,6 +69,7 @@ def test_nothing_internal_draft_or_battlecard_can_be_shared(
             cast.editor,
             ShareIn(title="x", item_ids=[lib.solution.id, bad.id]),
             now=utcnow(),
+            key=KEY,
         )
     assert caught.value.status == 409
     assert caught.value.errors == [{"field": "item_ids.1", "message": customer_problem(bad)}]
@@ -66,19 +81,19 @@ def test_the_buyer_sees_only_the_links_items_without_signing_in(
     lib = make_library(session)
     link = share(session, lib)
     session.commit()
-    page = client.get(link.path)
+    page = client.get(path(link))
     assert page.status_code == 200
     assert "Patient data protection" in page.text and "Mercy General" in page.text
     assert "Riverside Clinic" not in page.text and "A healthcare customer" in page.text
     assert SECRET not in page.text and "GuardianDB" not in page.text
-    item = client.get(f"{link.path}/items/{lib.anonymous_story.id}")
+    item = client.get(f"{path(link)}/items/{lib.anonymous_story.id}")
     assert (
         item.status_code == 200
         and "Riverside" not in item.text
         and "We walked into the audit calm" in item.text
     )
-    assert client.get(f"{link.path}/items/{lib.internal_story.id}").status_code == 404
-    assert client.get(f"{link.path}/items/{lib.battlecard.id}/download").status_code == 404
+    assert client.get(f"{path(link)}/items/{lib.internal_story.id}").status_code == 404
+    assert client.get(f"{path(link)}/items/{lib.battlecard.id}/download").status_code == 404
 
 
 def test_a_downloaded_one_pager_carries_nothing_internal(
@@ -87,12 +102,12 @@ def test_a_downloaded_one_pager_carries_nothing_internal(
     lib = make_library(session)
     link = share(session, lib)
     session.commit()
-    got = client.get(f"{link.path}/items/{lib.solution.id}/download")
+    got = client.get(f"{path(link)}/items/{lib.solution.id}/download")
     assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(got.content)).pages)
     assert "Patient data is spread" in text
     assert SECRET not in text and "Riverside" not in text
-    sheet = client.get(f"{link.path}/items/{lib.security.id}/download")
+    sheet = client.get(f"{path(link)}/items/{lib.security.id}/download")
     assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
 
 
@@ -107,10 +122,10 @@ def test_an_item_made_internal_after_sharing_disappears_for_the_buyer(
         session, SYSTEM, lib.faq.id, "archive", version=lib.faq.version, now=utcnow()
     )
     session.commit()
-    page = client.get(link.path)
+    page = client.get(path(link))
     assert "Mercy General" not in page.text and "Does Vault need agents?" not in page.text
-    assert client.get(f"{link.path}/items/{lib.public_story.id}").status_code == 404
-    assert client.get(f"{link.path}/items/{lib.faq.id}/download").status_code == 404
+    assert client.get(f"{path(link)}/items/{lib.public_story.id}").status_code == 404
+    assert client.get(f"{path(link)}/items/{lib.faq.id}/download").status_code == 404
 
 
 def test_revoked_expired_and_unknown_links_answer_kindly(
@@ -121,11 +136,11 @@ def test_revoked_expired_and_unknown_links_answer_kindly(
     other = share(session, lib, actor=cast.seller)
     service.revoke(session, cast.seller, other.id, version=other.version, now=utcnow())
     session.commit()
-    revoked = client.get(other.path)
+    revoked = client.get(path(other))
     assert revoked.status_code == 410 and "withdrawn" in revoked.text
     assert client.get("/s/not-a-real-token").status_code == 404
     clock.advance(days=2)
-    expired = client.get(link.path)
+    expired = client.get(path(link))
     assert expired.status_code == 410 and "expired" in expired.text
     assert "Sign in" not in expired.text
 
@@ -136,26 +151,50 @@ def test_a_passcode_is_asked_for_and_guessing_is_throttled(
     lib = make_library(session)
     link = share(session, lib, passcode="mary-2026")
     session.commit()
-    asked = client.get(link.path)
+    asked = client.get(path(link))
     assert (
         asked.status_code == 200 and "Passcode" in asked.text and "Patient data" not in asked.text
     )
     token = csrf_from(asked.text)
-    assert client.get(f"{link.path}/items/{lib.solution.id}/download").status_code == 200
-    assert b"%PDF" not in client.get(f"{link.path}/items/{lib.solution.id}/download").content[:4]
-    for _ in range(5):
-        wrong = client.post(link.path, data={"passcode": "guess", "csrf_token": token})
-        assert wrong.status_code == 403 and "not right" in wrong.text
-    blocked = client.post(link.path, data={"passcode": "mary-2026", "csrf_token": token})
+    assert client.get(f"{path(link)}/items/{lib.solution.id}/download").status_code == 200
+    assert b"%PDF" not in client.get(f"{path(link)}/items/{lib.solution.id}/download").content[:4]
+    for n in range(30):
+        # A new browser name each time changes nothing: guesses count by address.
+        agent = {"user-agent": f"Browser/{n}"}
+        wrong = client.post(
+            path(link), data={"passcode": "guess", "csrf_token": token}, headers=agent
+        )
+        assert wrong.status_code == (403 if n < 5 else 429), n
+        assert "not right" in wrong.text if n < 5 else "Too many" in wrong.text
+    blocked = client.post(path(link), data={"passcode": "mary-2026", "csrf_token": token})
     assert blocked.status_code == 429 and "Retry-After" in blocked.headers
+
+
+def test_a_link_locks_for_everyone_after_twenty_wrong_guesses_from_many_addresses(
+    client: TestClient, session: Session
+) -> None:
+    lib = make_library(session)
+    link = share(session, lib, passcode="mary-2026")
+    session.commit()
+
+    def guess(address: str, passcode: str) -> int:
+        visitor = TestClient(client.app, base_url="http://testserver", client=(address, 4000))
+        token = csrf_from(visitor.get(path(link)).text)
+        return visitor.post(
+            path(link), data={"passcode": passcode, "csrf_token": token}
+        ).status_code
+
+    answers = [guess(f"10.0.{n // 4}.{n % 4}", "guess") for n in range(24)]
+    assert answers == [403] * service.PASSCODE_TRIES_PER_LINK + [429] * 4
+    assert guess("192.0.2.200", "mary-2026") == 429, "the right one waits out the window too"
 
 
 def test_the_right_passcode_opens_the_link(client: TestClient, session: Session) -> None:
     lib = make_library(session)
     link = share(session, lib, passcode="mary-2026")
     session.commit()
-    token = csrf_from(client.get(link.path).text)
-    opened = client.post(link.path, data={"passcode": "mary-2026", "csrf_token": token})
+    token = csrf_from(client.get(path(link)).text)
+    opened = client.post(path(link), data={"passcode": "mary-2026", "csrf_token": token})
     assert opened.status_code == 200 and "Patient data protection" in opened.text
 
 
@@ -165,17 +204,17 @@ def test_every_visit_is_recorded_and_the_seller_sees_it(
     lib = make_library(session)
     link = share(session, lib, actor=cast.seller)
     session.commit()
-    client.get(link.path)
-    item = client.get(f"{link.path}/items/{lib.solution.id}")
-    view_id = int(item.text.split(f"{link.path}/views/")[1].split('"')[0])
+    client.get(path(link))
+    item = client.get(f"{path(link)}/items/{lib.solution.id}")
+    view_id = int(item.text.split(f"{path(link)}/views/")[1].split('"')[0])
     token = item.text.split('data-csrf="')[1].split('"')[0]
     assert (
         client.post(
-            f"{link.path}/views/{view_id}", data={"seconds": "42", "csrf_token": token}
+            f"{path(link)}/views/{view_id}", data={"seconds": "42", "csrf_token": token}
         ).status_code
         == 204
     )
-    client.get(f"{link.path}/items/{lib.solution.id}/download")
+    client.get(f"{path(link)}/items/{lib.solution.id}/download")
     seen = client.get(f"/api/v1/share-links/{link.id}", headers=bearer(session, cast.seller)).json()
     assert (seen["opens"], seen["downloads"], seen["visitors"]) == (1, 1, 1)
     assert seen["seconds_by_item"] == {"Patient data protection": 42}
@@ -195,8 +234,41 @@ def test_buyer_requests_are_rate_limited(client: TestClient, session: Session) -
     lib = make_library(session)
     link = share(session, lib)
     session.commit()
-    statuses = [client.get(link.path).status_code for _ in range(service.VISITS_PER_MINUTE + 1)]
+    statuses = [
+        client.get(path(link), headers={"user-agent": f"Browser/{n}"}).status_code
+        for n in range(service.VISITS_PER_MINUTE + 1)
+    ]
     assert statuses[:-1] == [200] * service.VISITS_PER_MINUTE and statuses[-1] == 429
+    elsewhere = TestClient(client.app, base_url="http://testserver", client=("10.1.1.1", 4000))
+    assert elsewhere.get(path(link)).status_code == 200, "another address is not held up"
+
+
+def test_the_database_holds_no_share_token_only_a_hash_and_a_sealed_copy(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    lib = make_library(session)
+    headers = bearer(session, cast.seller)
+    made = client.post("/api/v1/share-links", headers=headers,
+                       json={"title": "For you", "item_ids": [lib.solution.id]}).json()  # fmt: skip
+    token = made["url"].rsplit("/", 1)[1]
+    row = (
+        session.execute(text("SELECT * FROM share_links WHERE id = :id"), {"id": made["id"]})
+        .mappings()
+        .one()
+    )
+    assert not any(token in str(value) for value in row.values())
+    assert client.get(f"/s/{token}").status_code == 200
+    page = client.get(f"/shares/{made['id']}", headers=headers)
+    assert f"/s/{token}" in page.text, "the seller can copy the link again"
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"secret_key": "a-new-secret-key"}
+    )
+    again = client.get(f"/api/v1/share-links/{made['id']}", headers=headers).json()
+    assert again["link"]["url"] is None
+    assert (
+        "cannot show this link again" in client.get(f"/shares/{made['id']}", headers=headers).text
+    )
+    assert client.get(f"/s/{token}").status_code == 200, "it still opens for the buyer"
 
 
 @pytest.mark.parametrize("who", ROLES)
