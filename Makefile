@@ -25,7 +25,7 @@ demo: $(STAMP) pango
 
 # Debian packages the tests need: Chromium for the browser test, wrk for benchmarks, LibreOffice
 # and poppler to prove rendered decks and documents open, Pango for WeasyPrint's PDF rendering.
-DEBS := chromium wrk libreoffice-impress libreoffice-writer poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+DEBS := chromium wrk postgresql libreoffice-impress libreoffice-writer poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 # WeasyPrint (PDF rendering) needs Pango even to serve the demo.
 pango:
 	@if ! ldconfig -p | grep -q libpangoft2; then \
@@ -35,7 +35,8 @@ pango:
 
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null || ! command -v soffice >/dev/null \
-	    || ! command -v pdftoppm >/dev/null || ! ldconfig -p | grep -q libpangoft2; then \
+	    || ! command -v pdftoppm >/dev/null || ! ldconfig -p | grep -q libpangoft2 \
+	    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null; \
 	fi
@@ -45,8 +46,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check prism tests bench
 	$(BIN)/mypy prism
 
+# The PostgreSQL half runs too: on PRISM_TEST_DATABASE_URL, the local server, or a throw-away
+# cluster tests/pgcluster.py starts (and removes) for the run.
 test: $(STAMP) system-deps lint
-	$(BIN)/pytest -n 2 -p xdist tests
+	$(BIN)/python -m tests.pgcluster $(BIN)/pytest -n 2 -p xdist tests
 
 bench: $(STAMP) system-deps
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

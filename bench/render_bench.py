@@ -158,7 +158,7 @@ def run(backend: str, url: str, items: int, runs: int) -> dict[str, Any]:
     with database.session_scope() as session:
         company.load(session)
         knowledge.load(session, store, utcnow())
-        toolkits.load(session, store, utcnow())
+        toolkits.load(session, store, utcnow(), key="render-bench")
     print(f"{backend}: demo loaded")
     result: dict[str, Any] = {"backend": backend, "render": render_times(database, store, runs)}
     add_library(database, items)

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
 from prism import __version__
@@ -158,6 +159,9 @@ def create_app(
     if clock is not None:
         app.state.clock = clock
     app.add_middleware(LimitsAndHeaders, max_body_bytes=settings.max_body_bytes)
+    if settings.proxies:
+        # Outermost, so every limit and log sees the client the proxy vouches for.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxies)
     problems.install(app)
     for router in (*API_ROUTERS, *PAGE_ROUTERS):
         app.include_router(router)

@@ -99,7 +99,9 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int = 1) ->
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # Proxy headers are the app's to believe, from `PRISM_TRUSTED_PROXIES` only
+        # (uvicorn's own default believes any client on 127.0.0.1).
+        proxy_headers=False,
         log_level="info",
     )
 

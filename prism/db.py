@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+import anyio
 from sqlalchemy import DateTime, Engine, Enum, MetaData, Table, create_engine, event, func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -20,7 +24,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from prism.errors import Conflict, Invalid, NotFound
+from prism.errors import Conflict, Invalid, NotFound, Unavailable
 
 if TYPE_CHECKING:
     from prism.settings import Settings
@@ -135,16 +139,36 @@ def get_or_invalid(session: Session, model: type[M], ident: int, field: str, wha
     return found
 
 
+# How many requests the web process runs at once (AnyIO's thread pool for sync routes), plus
+# the job and usage threads: each may hold one connection, so the pool has room for all of them
+# and nobody queues for a connection behind a full pool.
+CONCURRENCY = 40
+POOL_SIZE, POOL_OVERFLOW = CONCURRENCY, 10
+# Requests holding a unit of work: fewer than the request threads, so one whose handler is done
+# always finds a thread to build its answer in (FastAPI validates it in the same thread pool).
+OPEN_UNITS = CONCURRENCY - 8
+# Past these, a request is answered 503 with Retry-After instead of waiting on.
+POOL_WAIT_S = 10
+WRITE_WAIT_S = 10
+WRITE_QUEUE = 200
+RETRY_AFTER_S = 2
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine with Prism's connection rules: SQLite in WAL mode with foreign keys enforced."""
+    """An engine with Prism's connection rules: SQLite in WAL mode with foreign keys enforced;
+    on both backends, a pool as large as the work the process runs at once."""
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": POOL_WAIT_S}
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            **pool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -166,6 +190,29 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITES, True) else "BEGIN")
 
 
+BUSY = "Prism is busy with other changes right now; nothing was saved. Try again in a moment."
+DOWN = "Prism cannot reach its database right now; nothing was saved. Try again in a moment."
+
+
+def _answerable(exc: BaseException) -> BaseException:
+    """A database that is busy or unreachable becomes `Unavailable` (503, Retry-After): the
+    unit of work was rolled back, so sending the request again is safe. Anything else, a
+    mistake in a statement included, stays what it is."""
+    if isinstance(exc, PoolTimeout):
+        return Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return Unavailable(DOWN, retry_after=RETRY_AFTER_S)
+    if isinstance(exc, OperationalError):
+        said = str(exc.orig).lower()
+        if "locked" in said or "busy" in said:
+            return Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+        # PostgreSQL's operational errors are the server's state (down, restarting, a
+        # deadlock), never a wrong statement; SQLite's also cover "no such table".
+        if not isinstance(exc.orig, sqlite3.Error) or "unable to open" in said or "i/o" in said:
+            return Unavailable(DOWN, retry_after=RETRY_AFTER_S)
+    return exc
+
+
 class JobDispatcher(Protocol):
     """Whatever runs background jobs for this database (see `prism.jobs.runners`)."""
 
@@ -173,12 +220,29 @@ class JobDispatcher(Protocol):
 
 
 class Database:
-    """An engine and its session factory; the app, the CLI and jobs each hold one."""
+    """An engine and its session factory; the app, the CLI and jobs each hold one.
+
+    On SQLite, which has one writer at a time, the process's writing units of work take turns
+    at a gate before they ask SQLite for its write lock: they queue in the process, in order
+    and without polling, instead of spinning in SQLite's busy handler. One that cannot get its
+    turn within `WRITE_WAIT_S` is refused with `Unavailable` (503, Retry-After), having done
+    nothing. Other processes (a CLI import) still meet SQLite's own busy timeout.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False, info={"database": self})
         self.dispatcher: JobDispatcher | None = None
+        # A plain lock, not an RLock: a request's unit of work may begin in one worker thread
+        # and end in another (FastAPI runs a dependency's set-up and tear-down separately).
+        self.write_gate = threading.Lock()
+        # Web requests wait for their turn in threads of their own (see `prism.web.deps`), at
+        # most this many; past that the queue is full and a request is answered 503 at once.
+        self.waiting = anyio.CapacityLimiter(WRITE_QUEUE)
+        # ...and begin and commit their units of work in these, with at most `OPEN_UNITS`
+        # open at once (see `prism.web.deps.db_session`).
+        self.committers = anyio.CapacityLimiter(CONCURRENCY)
+        self.open_units = anyio.CapacityLimiter(OPEN_UNITS)
 
     def dispatch_job(self, job_id: int) -> None:
         """Hand a committed job to the runner; with none, it waits in the queue for one."""
@@ -199,7 +263,7 @@ class Database:
 
     @contextmanager
     def session_scope(
-        self, *, writes: bool = True, patience_ms: int | None = None
+        self, *, writes: bool = True, patience_ms: int | None = None, has_turn: bool = False
     ) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error, always close.
 
@@ -207,24 +271,44 @@ class Database:
         taking the write lock. An error that says `keep_changes` (a refused sign-in that must
         still count) commits what was flushed before it propagates. `patience_ms` shortens how
         long SQLite waits for a busy lock (for writes that may be skipped, like progress).
+        `has_turn` says the caller already holds the write gate (a web request, see
+        `prism.web.deps.write_turn`).
         """
-        session = self.sessions()
-        options: dict[str, Any] = {WRITES: writes}
-        if patience_ms is not None:
-            options[PATIENCE] = patience_ms
-        if self.is_sqlite:
-            session.connection(execution_options=options)
-        try:
-            yield session
-            session.commit()
-        except BaseException as exc:
-            if getattr(exc, "keep_changes", False):
+        wait_s = WRITE_WAIT_S if patience_ms is None else patience_ms / 1000
+        with self._turn(writes and self.is_sqlite and not has_turn, wait_s):
+            session = self.sessions()
+            try:
+                if self.is_sqlite:
+                    options: dict[str, Any] = {WRITES: writes}
+                    if patience_ms is not None:
+                        options[PATIENCE] = patience_ms
+                    session.connection(execution_options=options)
+                yield session
                 session.commit()
-            else:
-                session.rollback()
-            raise
+            except BaseException as exc:
+                if getattr(exc, "keep_changes", False):
+                    session.commit()
+                else:
+                    session.rollback()
+                answer = _answerable(exc)
+                if answer is exc:
+                    raise
+                raise answer from exc
+            finally:
+                session.close()
+
+    @contextmanager
+    def _turn(self, needed: bool, wait_s: float) -> Iterator[None]:
+        """This thread's turn to write (SQLite), or `Unavailable` after `wait_s` seconds."""
+        if not needed:
+            yield
+            return
+        if not self.write_gate.acquire(timeout=wait_s):
+            raise Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+        try:
+            yield
         finally:
-            session.close()
+            self.write_gate.release()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -66,6 +66,17 @@ class TooManyRequests(PrismError):
         self.headers = {"Retry-After": str(retry_after)}
 
 
+class Unavailable(PrismError):
+    """The database is busy (SQLite's one writer, a full connection pool) or unreachable: the
+    request did nothing and may be sent again after `retry_after` seconds."""
+
+    status = 503
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 def stale_version(kind: str, expected: int, current: int) -> Conflict:
     """The 409 every versioned resource answers when an edit was made against an old copy."""
     return Conflict(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +28,8 @@ class Settings(BaseSettings):
     )
     secret_key: str = Field(
         default="",
-        description="Signs CSRF tokens; empty means generated once and kept in the data directory.",
+        description="Signs CSRF tokens and seals share links; empty means generated once and "
+        "kept in the data directory.",
     )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -50,6 +52,13 @@ class Settings(BaseSettings):
     )
     login_window_minutes: int = Field(
         default=15, ge=1, le=1440, description="The window over which failed sign-ins are counted."
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies "
+        "in front of Prism. Only requests from these have their X-Forwarded-For and "
+        "X-Forwarded-Proto believed; empty (the default) believes no one, so a client cannot "
+        "pose as another address to slip past the per-address limits.",
     )
     secure_cookies: bool = Field(
         default=False, description="Mark cookies Secure; turn on when Prism is served over HTTPS."
@@ -117,6 +126,21 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for part in _parts(value):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an address or network") from None
+        return ",".join(_parts(value))
+
+    @property
+    def proxies(self) -> list[str]:
+        """The trusted proxies' addresses and networks, one per entry."""
+        return _parts(self.trusted_proxies)
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL to connect to, defaulting to the SQLite file in the data directory."""
@@ -160,6 +184,10 @@ class Settings(BaseSettings):
                 key_file.chmod(0o600)
             self.secret_key = key_file.read_text().strip()
         return self
+
+
+def _parts(value: str) -> list[str]:
+    return [p.strip() for p in value.split(",") if p.strip()]
 
 
 def normalise_database_url(url: str) -> str:

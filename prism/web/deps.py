@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
@@ -16,8 +18,8 @@ from prism.auth import service as auth_service
 from prism.auth.credentials import new_secret, same, sign
 from prism.auth.guard import Throttle
 from prism.auth.models import ApiToken
-from prism.db import Database, utcnow
-from prism.errors import Forbidden, Invalid, Unauthorized
+from prism.db import BUSY, POOL_WAIT_S, RETRY_AFTER_S, WRITE_WAIT_S, Database, utcnow
+from prism.errors import Forbidden, Invalid, Unauthorized, Unavailable
 from prism.people.models import Role, User
 from prism.people.service import OwnChange
 from prism.schemas import NUL_MESSAGE, has_nul
@@ -42,14 +44,63 @@ def get_database(request: Request) -> Database:
     return database
 
 
-def db_session(request: Request) -> Iterator[Session]:
+def _writes(request: Request) -> bool:
+    return request.method not in SAFE_METHODS or getattr(request.state, "writes", False)
+
+
+async def write_turn(request: Request) -> AsyncIterator[None]:
+    """On SQLite, a writing request's turn at the database's one writer, held until its unit of
+    work has committed. It is waited for in a thread of the database's own queue, never in one
+    of the threads that run requests: a full request pool waiting for the writer would leave
+    the writer no thread to finish in. A full queue, or no turn within `WRITE_WAIT_S`, is 503."""
+    database = get_database(request)
+    if not (database.is_sqlite and _writes(request)):
+        yield
+        return
+    waiting = database.waiting
+    if waiting.borrowed_tokens >= waiting.total_tokens:
+        raise Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+    gate = database.write_gate
+    if not await anyio.to_thread.run_sync(gate.acquire, True, WRITE_WAIT_S, limiter=waiting):
+        raise Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+    try:
+        yield
+    finally:
+        gate.release()
+
+
+async def db_session(
+    request: Request, _turn: Annotated[None, Depends(write_turn, scope="function")]
+) -> AsyncIterator[Session]:
     """The request's unit of work: committed when the handler succeeds, rolled back otherwise.
 
     Safe methods are read-only units, so concurrent reads never wait for SQLite's write lock.
+    It begins and commits in the database's own threads, never in those that run handlers,
+    and fewer units are open at once than there are handler threads: when handlers wait on a
+    row another request wrote (PostgreSQL), that request still has a thread to finish its
+    answer in and commit, and lets them go on. Past `POOL_WAIT_S` in the queue, 503.
     """
-    writes = request.method not in SAFE_METHODS or getattr(request.state, "writes", False)
-    with get_database(request).session_scope(writes=writes) as session:
-        yield session
+    database = get_database(request)
+    holder = object()  # set-up and tear-down may run in different tasks
+    try:
+        with anyio.fail_after(POOL_WAIT_S):
+            await database.open_units.acquire_on_behalf_of(holder)
+    except TimeoutError:
+        raise Unavailable(BUSY, retry_after=RETRY_AFTER_S) from None
+    try:
+        scope = database.session_scope(writes=_writes(request), has_turn=database.is_sqlite)
+        session = await anyio.to_thread.run_sync(scope.__enter__, limiter=database.committers)
+        try:
+            yield session
+        except BaseException as exc:
+            done = partial(scope.__exit__, type(exc), exc, exc.__traceback__)
+            if not await anyio.to_thread.run_sync(done, limiter=database.committers):
+                raise
+        else:
+            done = partial(scope.__exit__, None, None, None)
+            await anyio.to_thread.run_sync(done, limiter=database.committers)
+    finally:
+        database.open_units.release_on_behalf_of(holder)
 
 
 async def clean_address(request: Request) -> None:

@@ -35,6 +35,7 @@ TITLES = {
     422: "Invalid input",
     429: "Too many requests",
     500: "Something went wrong",
+    503: "Busy, try again",
 }
 STATUS_DETAIL = {
     404: "There is nothing at this address.",
@@ -45,7 +46,7 @@ STATUS_DETAIL = {
 # Every API route documents these answers, so clients and the fuzzer know the error shape.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": TITLES[status], "content": {PROBLEM_JSON: {}}}
-    for status in (400, 401, 403, 404, 409, 413, 422, 429)
+    for status in (400, 401, 403, 404, 409, 413, 422, 429, 503)
 }
 
 

@@ -55,7 +55,9 @@ def load_demo(tmp: Path, *more: Loader) -> Settings:
     with database.session_scope() as session:
         company.load(session)
         knowledge.load(session, LocalFileStore(settings.files_dir), utcnow())
-        toolkits.load(session, LocalFileStore(settings.files_dir), utcnow())
+        toolkits.load(
+            session, LocalFileStore(settings.files_dir), utcnow(), key=settings.secret_key
+        )
         launches.load(session, utcnow())
         for load in more:
             load(session, utcnow())
