@@ -11,8 +11,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.error import HTTPError
-from urllib.request import urlopen
+
+import httpx
 
 from prism.auth import service as auth_service
 from prism.auth.policy import SYSTEM
@@ -76,11 +76,9 @@ class Served:
             if self.process.poll() is not None:
                 raise RuntimeError(f"prism serve exited: {self.log()[-2000:]}")
             try:
-                with urlopen(self.url + "/healthz", timeout=2):
-                    return self
-            except HTTPError:
-                return self  # up, though its database may not be
-            except OSError:
+                httpx.get(self.url + "/healthz", timeout=2)  # any answer: up
+                return self
+            except httpx.TransportError:
                 time.sleep(0.1)
         raise RuntimeError(f"prism serve did not start: {self.log()[-2000:]}")
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from prism.audit.service import set_actor
 from prism.auth.policy import SYSTEM, Action, Principal, can
 from prism.db import utcnow
-from prism.errors import Invalid, NotFound
+from prism.errors import Invalid, NotFound, Unavailable
 from prism.jobs.models import Job, JobStatus
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
@@ -136,7 +136,7 @@ def _progress_reporter(database: Database, job_id: int) -> Progress:
                     .where(Job.id == job_id)
                     .values(progress=max(0.0, min(1.0, fraction)), message=message[:500])
                 )
-        except OperationalError:
+        except (OperationalError, Unavailable):
             log.info("job %s: progress %.0f%% not recorded (database busy)", job_id, fraction * 100)
 
     return report
