@@ -12,29 +12,22 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from collections.abc import Callable
 from pathlib import Path
 from urllib.request import urlopen
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from tests.pgcluster import free_port, new_database
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = 50
 THREADS = 2
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def serve(
@@ -157,22 +150,12 @@ def measure_prism(
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def postgres_database() -> tuple[str, object] | None:
+def postgres_database() -> tuple[str, Callable[[], None]] | None:
+    """A throw-away database on PRISM_BENCH_DATABASE_URL (or PRISM_TEST_DATABASE_URL), if set."""
     server = os.environ.get("PRISM_BENCH_DATABASE_URL") or os.environ.get("PRISM_TEST_DATABASE_URL")
     if not server:
         return None
-    server = server.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"prism_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(server).set(database=name).render_as_string(hide_password=False), drop
+    return new_database(server.replace("postgresql://", "postgresql+psycopg://", 1), "prism_bench")
 
 
 def main() -> None:
@@ -191,7 +174,7 @@ def main() -> None:
         try:
             rows += measure_prism("postgresql", url, hello)
         finally:
-            drop()  # type: ignore[operator]
+            drop()
     report(rows)
 
 

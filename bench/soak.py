@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
+from bench.http_throughput import postgres_database
 from tests.served import Served, prepare
 
 RESULTS = Path(__file__).parent / "results"
@@ -146,25 +145,9 @@ def summary(window: list[tuple[float, int, float]]) -> dict[str, Any]:
     }
 
 
-def postgres() -> tuple[str, Any] | None:
-    server = os.environ.get("PRISM_BENCH_DATABASE_URL") or os.environ.get("PRISM_TEST_DATABASE_URL")
-    if not server:
-        return None
-    name = f"prism_soak_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    return make_url(server).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     results = [soak("sqlite", "")]
-    found = postgres()
+    found = postgres_database()
     if found is not None:
         url, drop = found
         try:

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import prism.catalog  # noqa: F401
@@ -29,6 +28,7 @@ from prism.people import service as people_service
 from prism.people.models import Role, Team, User
 from prism.people.schemas import UserIn
 from prism.settings import Settings, normalise_database_url
+from tests.pgcluster import new_database
 
 PASSWORD = "correct-horse-battery"
 
@@ -56,18 +56,13 @@ def fresh_engine(backend: str, tmp: Path) -> tuple[Engine, object]:
     server = postgres_url()
     if server is None:
         pytest.skip("PRISM_TEST_DATABASE_URL is not set")
-    name = f"prism_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(server).set(database=name).render_as_string(hide_password=False))
+    url, drop_database = new_database(server)
+    engine = make_engine(url)
     upgrade(engine)
 
     def drop() -> None:
         engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database()
 
     return engine, drop
 

@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 LOCAL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -41,6 +43,24 @@ def reachable(url: str) -> bool:
     except psycopg.Error:
         return False
     return True
+
+
+def new_database(server: str, prefix: str = "prism_test") -> tuple[str, Callable[[], None]]:
+    """A new, empty database on `server`: its URL, and a function that drops it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server).set(database=name).render_as_string(hide_password=False), drop
 
 
 def free_port() -> int:

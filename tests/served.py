@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,14 +21,9 @@ from prism.demo import company
 from prism.migrate import prepare_database
 from prism.people import service as people_service
 from prism.settings import Settings
+from tests.pgcluster import free_port
 
 PRISM = Path(sys.executable).parent / "prism"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def prepare(data_dir: Path, database_url: str = "") -> str:

@@ -11,7 +11,6 @@ import sqlite3
 import statistics
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,10 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.conftest import postgres_url
-from tests.pgcluster import Cluster, binaries
+from tests.pgcluster import Cluster, binaries, new_database
 from tests.served import Served, prepare
 
 pytestmark = pytest.mark.fault
@@ -62,14 +60,9 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     server = postgres_url()
     if server is None:
         pytest.skip("PRISM_TEST_DATABASE_URL is not set")
-    name = f"prism_fault_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url, drop = new_database(server, "prism_fault")
+    yield url
+    drop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ editor running launches through their gates while a seller reads along."""
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 import zipfile
@@ -24,6 +23,7 @@ from prism.demo import company, knowledge, launches, toolkits
 from prism.filestore import LocalFileStore
 from prism.migrate import prepare_database
 from prism.settings import Settings
+from tests.pgcluster import free_port
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -35,12 +35,6 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 Loader = Callable[[Session, datetime], str]

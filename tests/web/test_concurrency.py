@@ -24,7 +24,7 @@ from prism.migrate import prepare_database
 from prism.people.models import Role
 from prism.settings import Settings
 from tests.conftest import make_user
-from tests.web.test_browser import free_port
+from tests.pgcluster import free_port
 
 
 @pytest.fixture
