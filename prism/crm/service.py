@@ -13,13 +13,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from prism.accounts import bulk as account_bulk
+from prism.accounts.bulk import AccountRow, Progress, Upserted
 from prism.accounts.models import Account, Reference
 from prism.audit import service as audit
 from prism.audit.models import Audited
@@ -28,8 +30,10 @@ from prism.crm.formats import FIELDS, detect, field_names, stage_named
 from prism.crm.models import CrmMapping, Target
 from prism.crm.schemas import MappingIn, MappingUpdate
 from prism.csvfile import Names, OnError, Problem, parse_day, read_table
-from prism.db import add_unique, get_or_404, table_of
-from prism.deals.models import Deal, DealFocus, Outcome, Stage
+from prism.db import add_unique, get_or_404
+from prism.deals import bulk as deal_bulk
+from prism.deals.bulk import DealRow, NewAccount
+from prism.deals.models import Outcome
 from prism.errors import Invalid, check_version
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Dimension, Facet, Item
@@ -39,7 +43,6 @@ from prism.people.models import User
 # One upload through the web or the API; the command line takes files of any length.
 MAX_ROWS = 200_000
 MAX_RECORDS = 1_000  # one live-sync call
-CHUNK = 5_000
 LIST_SEPARATOR = ";"
 
 
@@ -289,7 +292,7 @@ def _upsert(
         else _Accounts(session, actor, now)
     )
     seen: dict[str, int] = {}
-    good = []
+    good: list[Any] = []
     for line, values in records:
         before = len(report.problems)
         for spec in FIELDS[target]:
@@ -310,8 +313,10 @@ def _upsert(
             "nothing was imported.",
             errors=[p.as_error() for p in report.problems[:1000]],
         )
-    writer.write(good, report, dry_run=report.dry_run, progress=progress)
-    report.unknown_owners = getattr(writer, "unknown_owners", set())
+    done = writer.write(good, dry_run=report.dry_run, progress=progress)
+    report.created, report.updated = done.created, done.updated
+    report.unchanged, report.accounts_created = done.unchanged, done.accounts_created
+    report.unknown_owners = writer.unknown_owners
     if not report.dry_run and (report.created or report.updated or report.accounts_created):
         audit.set_actor(session, actor)
         audit.record(
@@ -321,10 +326,6 @@ def _upsert(
             note=report.summary,
         )
     return report
-
-
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=UTC)
 
 
 def _day(values: dict[str, str], name: str, day_first: bool, problem: _Report) -> date | None:
@@ -345,23 +346,9 @@ def _names(value: str) -> list[str]:
     return [n.strip() for n in value.split(LIST_SEPARATOR) if n.strip()]
 
 
-# The deal columns an import owns: a row whose values equal these changes nothing.
-DEAL_COLUMNS = (
-    "name",
-    "customer",
-    "account_id",
-    "value",
-    "currency",
-    "stage",
-    "outcome",
-    "close_on",
-    "crm_stage",
-    "loss_reason",
-    "owner_id",
-)
-
-
 class _Opportunities:
+    """Reads opportunities into deal rows; `deals.bulk` writes them."""
+
     def __init__(self, session: Session, actor: Principal, currency: str, now: datetime) -> None:
         self.session, self.currency, self.now = session, currency, now
         self.accounts = Names(
@@ -371,7 +358,6 @@ class _Opportunities:
         self.competitors = self._items(actor, "competitor")
         self.owners = Names(session.execute(select(User.id, User.email, User.name)))
         self.unknown_owners: set[str] = set()
-        self.new_accounts: dict[str, dict[str, Any]] = {}
 
     def _items(self, actor: Principal, kind: str) -> Names:
         return Names(
@@ -380,13 +366,7 @@ class _Opportunities:
             )
         )
 
-    def read(
-        self, values: dict[str, str], day_first: bool, problem: _Report
-    ) -> dict[str, Any] | None:
-        row: dict[str, Any] = {
-            "external_id": values["external_id"][:100],
-            "name": values["name"][:200],
-        }
+    def read(self, values: dict[str, str], day_first: bool, problem: _Report) -> DealRow | None:
         crm_stage = values["stage"]
         stage = stage_named(crm_stage)
         if stage is None:
@@ -397,252 +377,72 @@ class _Opportunities:
                 "or map an outcome column",
             )
             return None
-        row["stage"], row["outcome"] = stage
-        row["crm_stage"] = crm_stage[:60]
+        name = values["name"][:200]
+        account = " ".join(values.get("account", "").split())[:200]
+        row = DealRow(
+            external_id=values["external_id"][:100],
+            name=name,
+            customer=account or name,
+            stage=stage[0],
+            outcome=stage[1],
+            crm_stage=crm_stage[:60],
+            close_on=_day(values, "close_on", day_first, problem),
+            loss_reason=values.get("loss_reason", "")[:500],
+        )
         wanted = values.get("outcome", "").lower()
         if wanted:
             outcome = {o.value: o for o in Outcome}.get(wanted)
             if outcome is None:
                 problem("outcome", f"{values['outcome']!r} is not open, won or lost")
                 return None
-            row["outcome"] = outcome
-            if outcome is not Outcome.OPEN:
-                row["stage"] = Stage.CLOSED
-        amount, named = 0, None
+            row.outcome = outcome
+        named = None
         if values.get("amount"):
             try:
-                amount, named = parse_amount(values["amount"])
+                row.value, named = parse_amount(values["amount"])
             except ValueError as exc:
                 problem("amount", str(exc))
-        row["value"] = amount
-        code = (values.get("currency") or named or self.currency).upper()
-        if len(code) != 3 or not code.isalpha():
-            problem("currency", f"{code!r} is not a three-letter currency code")
-        row["currency"] = code
-        row["close_on"] = _day(values, "close_on", day_first, problem)
-        row["loss_reason"] = values.get("loss_reason", "")[:500]
-        focus = []
+        row.currency = (values.get("currency") or named or self.currency).upper()
+        if len(row.currency) != 3 or not row.currency.isalpha():
+            problem("currency", f"{row.currency!r} is not a three-letter currency code")
+        row.focus = frozenset(self._focus(values, problem))
+        owner = values.get("owner", "")
+        if owner:
+            try:
+                row.owner_id = self.owners.find(owner, "person")
+            except LookupError:
+                self.unknown_owners.add(owner)
+        key = values.get("account_external_id", "")[:100]
+        if account:
+            row.account = NewAccount(account, key or None)
+            for wanted_account in (key, account):
+                if wanted_account and row.account_id is None:
+                    with contextlib.suppress(LookupError):
+                        row.account_id = self.accounts.find(wanted_account, "account")
+        return row
+
+    def _focus(self, values: dict[str, str], problem: _Report) -> list[int]:
+        found = []
         for name, names, what in (
             ("products", self.products, "product"),
             ("competitors", self.competitors, "competitor"),
         ):
-            for wanted_name in _names(values.get(name, "")):
+            for wanted in _names(values.get(name, "")):
                 try:
-                    focus.append(names.find(wanted_name, what))
+                    found.append(names.find(wanted, what))
                 except LookupError as exc:
                     problem(name, str(exc))
-        row["focus"] = frozenset(focus)
-        owner = values.get("owner", "")
-        row["owner_id"] = None
-        if owner:
-            try:
-                row["owner_id"] = self.owners.find(owner, "person")
-            except LookupError:
-                self.unknown_owners.add(owner)
-        self._account(row, values)
-        return row
-
-    def _account(self, row: dict[str, Any], values: dict[str, str]) -> None:
-        name = " ".join(values.get("account", "").split())[:200]
-        key = values.get("account_external_id", "")[:100]
-        found = None
-        for wanted in (key, name):
-            if wanted and found is None:
-                with contextlib.suppress(LookupError):
-                    found = self.accounts.find(wanted, "account")
-        row["customer"] = name or row["name"]
-        row["account_id"] = found
-        row["account"] = {"name": name, "external_id": key or None} if name else None
-
-    def write(
-        self,
-        rows: list[dict[str, Any]],
-        report: Report,
-        *,
-        dry_run: bool,
-        progress: Callable[[int, int], None] | None,
-    ) -> None:
-        # Accounts Prism has not met yet, named by the good rows only.
-        for row in rows:
-            if row["account_id"] is None and row["account"] is not None:
-                self.new_accounts.setdefault(row["account"]["name"].lower(), row["account"])
-        report.accounts_created = len(self.new_accounts)
-        if self.new_accounts and not dry_run:
-            stamp = {"created_at": self.now, "updated_at": self.now, "version": 1}
-            # Core inserts, ids read back after: on SQLite the ORM's RETURNING goes row by row.
-            self.session.execute(
-                insert(table_of(Account)),
-                [
-                    {
-                        **a,
-                        **stamp,
-                        "arr": 0,
-                        "segment": "",
-                        "region": "",
-                        "reference": Reference.NONE,
-                    }
-                    for a in self.new_accounts.values()
-                ],
-            )
-            ids = self._account_ids(list(self.new_accounts))
-            for row in rows:
-                if row["account_id"] is None and row["customer"].lower() in ids:
-                    row["account_id"] = ids[row["customer"].lower()]
-        existing = _existing_deals(self.session, [r["external_id"] for r in rows])
-        fresh, changed, refocus = [], [], []
-        for row in rows:
-            old = existing.get(row["external_id"])
-            if old is not None and row["owner_id"] is None:
-                row["owner_id"] = old["owner_id"]  # no owner named: keep the one Prism has
-            if old is None:
-                fresh.append(row)
-            elif any(row[c] != old[c] for c in DEAL_COLUMNS) or row["focus"] != old["focus"]:
-                row["id"], row["version"] = old["id"], old["version"] + 1
-                row["closed_at"] = _closed_at(row, old["closed_at"])
-                changed.append(row)
-                if row["focus"] != old["focus"]:
-                    refocus.append(row)
-        report.created, report.updated = len(fresh), len(changed)
-        report.unchanged = len(rows) - len(fresh) - len(changed)
-        if dry_run:
-            return
-        total, done = len(fresh) + len(changed), 0
-        for start in range(0, len(fresh), CHUNK):
-            chunk = fresh[start : start + CHUNK]
-            self.session.execute(
-                insert(table_of(Deal)),
-                [
-                    {
-                        **{c: r[c] for c in DEAL_COLUMNS},
-                        "external_id": r["external_id"],
-                        "closed_at": _closed_at(r, None),
-                        "cycle_days": 30,
-                        "created_at": self.now,
-                        "updated_at": self.now,
-                        "version": 1,
-                    }
-                    for r in chunk
-                ],
-            )
-            keys = [r["external_id"] for r in chunk]
-            ids = {
-                key: ident
-                for key, ident in self.session.execute(
-                    select(Deal.external_id, Deal.id).where(Deal.external_id.in_(keys))
-                )
-                if key is not None
-            }
-            focus = [
-                {"deal_id": ids[r["external_id"]], "item_id": i} for r in chunk for i in r["focus"]
-            ]
-            if focus:
-                self.session.execute(insert(table_of(DealFocus)), focus)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-        for start in range(0, len(changed), CHUNK):
-            chunk = changed[start : start + CHUNK]
-            _update(
-                self.session,
-                Deal,
-                [
-                    {
-                        **{c: r[c] for c in DEAL_COLUMNS},
-                        "id": r["id"],
-                        "closed_at": r["closed_at"],
-                        "version": r["version"],
-                        "updated_at": self.now,
-                    }
-                    for r in chunk
-                ],
-            )
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-        if refocus:
-            stale = [r["id"] for r in refocus]
-            for start in range(0, len(stale), 500):
-                self.session.execute(
-                    delete(DealFocus).where(DealFocus.deal_id.in_(stale[start : start + 500]))
-                )
-            focus = [{"deal_id": r["id"], "item_id": i} for r in refocus for i in r["focus"]]
-            if focus:
-                self.session.execute(insert(table_of(DealFocus)), focus)
-        self.session.expire_all()
-
-    def _account_ids(self, lowered: list[str]) -> dict[str, int]:
-        """The ids of the accounts with these (lower-cased) names."""
-        found: dict[str, int] = {}
-        for start in range(0, len(lowered), 500):
-            part = lowered[start : start + 500]
-            for ident, name in self.session.execute(
-                select(Account.id, Account.name).where(func.lower(Account.name).in_(part))
-            ):
-                found[name.lower()] = ident
         return found
 
-
-def _update(
-    session: Session, model: type[Deal] | type[Account], rows: list[dict[str, Any]]
-) -> None:
-    """Rows of `model` changed by id in one statement (the version is the one they get: the
-    import read the rows it changes in this transaction)."""
-    table = table_of(model)
-    columns = [c for c in rows[0] if c != "id"]
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("row_id"))
-        .values({c: bindparam(f"v_{c}") for c in columns})
-    )
-    session.execute(stmt, [{"row_id": r["id"], **{f"v_{c}": r[c] for c in columns}} for r in rows])
-
-
-def _closed_at(row: dict[str, Any], before: datetime | None) -> datetime | None:
-    if row["outcome"] is Outcome.OPEN:
-        return None
-    if row["close_on"] is not None:
-        return _moment(row["close_on"])
-    return before or datetime.now(UTC)
-
-
-def _existing_deals(session: Session, keys: list[str]) -> dict[str, dict[str, Any]]:
-    """The deals Prism already has for these CRM ids, with their focus."""
-    found: dict[str, dict[str, Any]] = {}
-    columns = [getattr(Deal, c) for c in DEAL_COLUMNS]
-    for start in range(0, len(keys), 10_000):
-        part = keys[start : start + 10_000]
-        stmt = select(Deal.id, Deal.external_id, Deal.version, Deal.closed_at, *columns).where(
-            Deal.external_id.in_(part)
+    def write(self, rows: list[DealRow], *, dry_run: bool, progress: Progress | None) -> Upserted:
+        return deal_bulk.upsert(
+            self.session, rows, now=self.now, dry_run=dry_run, progress=progress
         )
-        for row in session.execute(stmt).mappings():
-            found[row["external_id"]] = {**row, "focus": set()}
-    by_id = {v["id"]: v for v in found.values()}
-    ids = list(by_id)
-    for start in range(0, len(ids), 10_000):
-        stmt = select(DealFocus.deal_id, DealFocus.item_id).where(
-            DealFocus.deal_id.in_(ids[start : start + 10_000])
-        )
-        for deal_id, item_id in session.execute(stmt):
-            by_id[deal_id]["focus"].add(item_id)
-    for value in found.values():
-        value["focus"] = frozenset(value["focus"])
-    return found
-
-
-ACCOUNT_COLUMNS = (
-    "name",
-    "industry_id",
-    "segment",
-    "region",
-    "employees",
-    "arr",
-    "renewal_on",
-    "health",
-    "reference",
-)
 
 
 class _Accounts:
+    """Reads accounts into account rows; `accounts.bulk` writes them."""
+
     def __init__(self, session: Session, actor: Principal, now: datetime) -> None:
         self.session, self.now = session, now
         self.industries = Names(
@@ -650,44 +450,33 @@ class _Accounts:
                 select(Facet.id, Facet.name).where(Facet.dimension == Dimension.INDUSTRY)
             )
         )
-        columns = [getattr(Account, c) for c in ACCOUNT_COLUMNS]
-        stmt = select(Account.id, Account.external_id, Account.version, *columns)
-        self.by_key: dict[str, Any] = {}
-        self.by_name: dict[str, Any] = {}
+        self.known = account_bulk.Known(session)
         self.named: dict[str, str] = {}  # the names this import gives, to their CRM ids
-        for old in session.execute(stmt).mappings():
-            if old["external_id"]:
-                self.by_key[old["external_id"]] = old
-            self.by_name[old["name"].lower()] = old
+        self.unknown_owners: set[str] = set()
 
-    def read(
-        self, values: dict[str, str], day_first: bool, problem: _Report
-    ) -> dict[str, Any] | None:
+    def read(self, values: dict[str, str], day_first: bool, problem: _Report) -> AccountRow | None:
         name = " ".join(values["name"].split())[:200]
-        row: dict[str, Any] = {"external_id": values["external_id"][:100], "name": name}
-        same = self.by_name.get(name.lower())
-        if same is not None and same["external_id"] not in (None, row["external_id"]):
-            problem("name", f"{name!r} is already the account with CRM id {same['external_id']!r}")
-        elif self.named.setdefault(name.lower(), row["external_id"]) != row["external_id"]:
+        row = AccountRow(external_id=values["external_id"][:100], name=name)
+        holder = self.known.holder_of(name)
+        if holder not in (None, row.external_id):
+            problem("name", f"{name!r} is already the account with CRM id {holder!r}")
+        elif self.named.setdefault(name.lower(), row.external_id) != row.external_id:
             problem("name", f"{name!r} is also the name of CRM id {self.named[name.lower()]!r}")
-        row["industry_id"] = None
         if values.get("industry"):
             try:
-                row["industry_id"] = self.industries.find(values["industry"], "industry")
+                row.industry_id = self.industries.find(values["industry"], "industry")
             except LookupError as exc:
                 problem("industry", f"{exc} (add it to the industries first)")
-        row["segment"] = values.get("segment", "")[:60]
-        row["region"] = values.get("region", "")[:60]
-        row["employees"] = _count(values, "employees", problem, 10**8)
-        row["arr"] = 0
+        row.segment = values.get("segment", "")[:60]
+        row.region = values.get("region", "")[:60]
+        row.employees = _count(values, "employees", problem, 10**8)
         if values.get("arr"):
             try:
-                row["arr"] = parse_amount(values["arr"])[0]
+                row.arr = parse_amount(values["arr"])[0]
             except ValueError as exc:
                 problem("arr", str(exc))
-        row["renewal_on"] = _day(values, "renewal_on", day_first, problem)
-        row["health"] = _count(values, "health", problem, 100)
-        row["reference"] = Reference.NONE
+        row.renewal_on = _day(values, "renewal_on", day_first, problem)
+        row.health = _count(values, "health", problem, 100)
         if values.get("reference"):
             reference = {r.value: r for r in Reference}.get(values["reference"].strip().lower())
             if reference is None:
@@ -696,46 +485,16 @@ class _Accounts:
                     f"{values['reference']!r} is not one of "
                     + ", ".join(r.value for r in Reference),
                 )
-            row["reference"] = reference
+            else:
+                row.reference = reference
         return row
 
     def write(
-        self,
-        rows: list[dict[str, Any]],
-        report: Report,
-        *,
-        dry_run: bool,
-        progress: Callable[[int, int], None] | None,
-    ) -> None:
-        fresh, changed = [], []
-        for row in rows:
-            old = self.by_key.get(row["external_id"])
-            if old is None:
-                # An account a deal import made by name, without its CRM id, is this one.
-                same = self.by_name.get(row["name"].lower())
-                old = same if same is not None and not same["external_id"] else None
-            if old is None:
-                fresh.append(row)
-            elif old["external_id"] != row["external_id"] or any(
-                row[c] != old[c] for c in ACCOUNT_COLUMNS
-            ):
-                changed.append(
-                    {**row, "id": old["id"], "version": old["version"] + 1, "updated_at": self.now}
-                )
-        report.created, report.updated = len(fresh), len(changed)
-        report.unchanged = len(rows) - len(fresh) - len(changed)
-        if dry_run:
-            return
-        stamp = {"created_at": self.now, "updated_at": self.now, "version": 1}
-        for start in range(0, len(fresh), CHUNK):
-            self.session.execute(
-                insert(Account), [{**r, **stamp} for r in fresh[start : start + CHUNK]]
-            )
-        for start in range(0, len(changed), CHUNK):
-            _update(self.session, Account, changed[start : start + CHUNK])
-        if progress:
-            progress(len(rows), len(rows))
-        self.session.expire_all()
+        self, rows: list[AccountRow], *, dry_run: bool, progress: Progress | None
+    ) -> Upserted:
+        return account_bulk.upsert(
+            self.session, rows, self.known, now=self.now, dry_run=dry_run, progress=progress
+        )
 
 
 def _count(values: dict[str, str], name: str, problem: _Report, top: int) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -89,15 +89,35 @@ def _apply(
         _check_industry(session, values["industry_id"])
     outcome = values.get("outcome")
     if outcome is not None:
-        deal.closed_at = None if outcome == Outcome.OPEN else now
-        if outcome != Outcome.OPEN:
-            values["stage"] = Stage.CLOSED
+        before = deal.closed_at if deal.outcome == outcome else None
+        values["stage"], deal.closed_at = closing(
+            outcome, values.get("stage") or deal.stage or Stage.DISCOVERY, before=before, now=now
+        )
     for name, value in values.items():
         setattr(deal, name, value)
     session.add(deal)
     session.flush()
     if focus:
         _set_focus(session, actor, deal, focus)
+
+
+def closing(
+    outcome: Outcome,
+    stage: Stage,
+    *,
+    on: date | None = None,
+    before: datetime | None = None,
+    now: datetime,
+) -> tuple[Stage, datetime | None]:
+    """A deal's stage and the moment it closed, given its outcome: an open deal keeps its
+    stage and has not closed; a won or lost one is at the closed stage and closed on the day
+    its CRM says (`on`, at noon UTC), else when Prism first saw it closed (`before`), else
+    `now`."""
+    if outcome is Outcome.OPEN:
+        return stage, None
+    if on is not None:
+        return Stage.CLOSED, datetime.combine(on, time(12), tzinfo=UTC)
+    return Stage.CLOSED, before or now
 
 
 def _check_industry(session: Session, facet_id: int) -> None:

@@ -4,7 +4,7 @@ re-imports, and live sync by CRM id."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -266,6 +266,29 @@ def test_accounts_import_adopts_the_account_a_deal_import_made(
     assert globex is not None and globex.external_id == "001Y"
     assert session.scalar(select(func.count()).select_from(Account)) == 3  # Initech, and these two
     assert run(session, cast, ACCOUNTS.replace("Retail", "")).unchanged == 2
+
+
+def test_a_deal_closes_by_the_same_rule_as_a_seller_closing_it(
+    session: Session, cast: Cast
+) -> None:
+    # Closed with a day: at noon that day. Closed without one: the import's clock, not the
+    # wall clock, and a later import keeps that moment.
+    then = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+    records: list[dict[str, object]] = [
+        {"external_id": "D-1", "name": "Dated", "stage": "Closed Won", "close_on": "2026-05-20"},
+        {"external_id": "D-2", "name": "Undated", "stage": "Closed Lost"},
+    ]
+    service.upsert(session, cast.editor, Target.OPPORTUNITIES, records, currency="USD", now=then)
+    deals = {d.external_id: d for d in session.scalars(select(Deal))}
+    assert deals["D-1"].closed_at == datetime(2026, 5, 20, 12, tzinfo=UTC)
+    assert deals["D-2"].closed_at == then and deals["D-2"].stage is Stage.CLOSED
+    records[1]["amount"] = 900
+    later = then + timedelta(days=3)
+    service.upsert(session, cast.editor, Target.OPPORTUNITIES, records, currency="USD", now=later)
+    session.expire_all()
+    deal = session.scalar(select(Deal).where(Deal.external_id == "D-2"))
+    assert deal is not None and (deal.value, deal.closed_at, deal.version) == (900, then, 2)
+    assert deal.updated_at == later
 
 
 def test_live_sync_upserts_records_by_crm_id(session: Session, cast: Cast, catalogue: None) -> None:
