@@ -30,7 +30,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from prism.embeddings import default_embedder
-from prism.feedback import clustering
+from prism.grouping import clustering
 
 RESULTS = Path(__file__).parent / "results"
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "clinc150" / "test.csv"

@@ -70,6 +70,25 @@ class TeamRef(Output):
     name: str
 
 
+class AccountRef(Output):
+    id: int
+    name: str
+    arr: int
+
+
+class LaunchRef(Output):
+    id: int
+    name: str
+
+
+class DealRef(Output):
+    id: int
+    name: str
+    value: int
+    currency: str
+    outcome: str
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem document: every API error has this shape."""
 
@@ -89,6 +108,13 @@ Email = Annotated[
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="An item's id.")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# What someone in the field said, and a short note about it.
+Said = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+    Field(description="What was said, in the customer's or the field's words."),
+]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
 def parse(schema: type[M], data: dict[str, Any]) -> M:

@@ -12,7 +12,7 @@ import numpy as np
 from prism.csvfile import read_table
 from prism.embeddings import default_embedder
 from prism.errors import Invalid
-from prism.feedback import clustering
+from prism.grouping import clustering
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,21 @@ from pydantic import Field, StringConstraints, model_validator
 from prism.csvfile import Encoding
 from prism.deals.models import Outcome
 from prism.feedback.models import OUTCOME_KINDS, REASONS, Kind, Origin, Reason, ThemeStatus
-from prism.schemas import Id, ImportProblem, Input, Name, Output, PersonRef, Ref, TeamRef
-
-Said = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
-    Field(description="What was said, in the customer's or the field's words."),
-]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+from prism.schemas import (
+    AccountRef,
+    DealRef,
+    Id,
+    ImportProblem,
+    Input,
+    LaunchRef,
+    Name,
+    Note,
+    Output,
+    PersonRef,
+    Ref,
+    Said,
+    TeamRef,
+)
 
 
 class FeedbackIn(Input):
@@ -55,25 +62,6 @@ def reason_problem(kind: Kind, reason: Reason | None) -> str | None:
         fits = ", ".join(r.value for r in REASONS[kind])
         return f"{reason.value} is not a {kind.label}; choose one of: {fits}."
     return None
-
-
-class AccountRef(Output):
-    id: int
-    name: str
-    arr: int
-
-
-class LaunchRef(Output):
-    id: int
-    name: str
-
-
-class DealRef(Output):
-    id: int
-    name: str
-    value: int
-    currency: str
-    outcome: str
 
 
 class ThemeRef(Output):

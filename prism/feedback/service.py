@@ -21,10 +21,11 @@ from prism.db import utcnow
 from prism.deals.models import Deal
 from prism.embeddings import default_embedder, from_bytes, to_bytes
 from prism.errors import Invalid, NotFound
-from prism.feedback import centres, clustering, themes
+from prism.feedback import themes
 from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, StatusChange
 from prism.feedback.schemas import FeedbackIn
 from prism.feedback.weights import Weight
+from prism.grouping import centres, clustering
 from prism.knowledge.service import items_of_kind
 from prism.launches.models import Launch
 from prism.pagination import PageOf, paginate

@@ -18,10 +18,10 @@ from prism.auth.policy import Action, Principal, require
 from prism.db import get_or_404, get_or_invalid
 from prism.embeddings import Vectors, from_bytes, to_bytes
 from prism.errors import Invalid, check_version
-from prism.feedback import centres, clustering
 from prism.feedback.models import FeedbackItem, FeedbackTheme, StatusChange, ThemeStatus
 from prism.feedback.schemas import FeedbackThemeUpdate, MergeIn, SplitIn, StatusIn
 from prism.feedback.weights import Weight, weights
+from prism.grouping import centres, clustering
 from prism.notifications.service import announce
 
 SORTS = ("impact", "items", "recent")

@@ -1,10 +1,11 @@
-"""Groups kept as the sum of their members' embeddings: feedback themes and the enablement
-roadmap's capabilities. A new member is compared with every group's centre and joins the
-closest (its sum grows) or starts a group of its own."""
+"""Groups kept as the sum of their members' embeddings (feedback themes, the enablement
+roadmap's capabilities: any table with an id and a `vector_sum`). A new member is compared with
+every group's centre and joins the closest (its sum grows) or starts a group of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol, cast
 
 import numpy as np
 from sqlalchemy import ColumnElement, select, update
@@ -12,11 +13,26 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from prism.embeddings import Vectors, default_embedder, from_bytes, to_bytes
 from prism.errors import Invalid
-from prism.feedback import clustering
-from prism.feedback.models import FeedbackTheme
-from prism.roadmap.models import Capability
+from prism.grouping import clustering
 
-Grouped = type[FeedbackTheme] | type[Capability]
+
+class Group(Protocol):
+    """A mapped table of groups: each row's id and the sum of its members' vectors."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def vector_sum(self) -> bytes | None: ...
+
+
+Grouped = type[Group]
+Column = InstrumentedAttribute
+
+
+def _columns(model: Grouped) -> tuple[Column[int], Column[bytes | None]]:
+    """The group table's id and sum columns (the protocol speaks of its rows)."""
+    return cast(Column[int], model.id), cast(Column[bytes | None], model.vector_sum)
 
 
 def sum_of(raw: bytes | None) -> Vectors:
@@ -35,7 +51,7 @@ def centres(
     session: Session, model: Grouped, *where: ColumnElement[bool]
 ) -> tuple[list[int], Vectors]:
     """The groups' ids and their unit-length centres, in the same order."""
-    rows = session.execute(select(model.id, model.vector_sum).where(*where)).all()
+    rows = session.execute(select(*_columns(model)).where(*where)).all()
     if not rows:
         return [], np.zeros((0, default_embedder().dimensions), dtype=np.float32)
     return [int(r.id) for r in rows], unit_rows(np.stack([sum_of(r.vector_sum) for r in rows]))
@@ -48,7 +64,7 @@ class Placer:
 
     def __init__(self, session: Session, model: Grouped, *where: ColumnElement[bool]) -> None:
         self.session, self.model = session, model
-        rows = session.execute(select(model.id, model.vector_sum).where(*where)).all()
+        rows = session.execute(select(*_columns(model)).where(*where)).all()
         self.ids = [int(r.id) for r in rows]
         self.sums = [sum_of(r.vector_sum) for r in rows]
         self.moved: set[int] = set()
@@ -75,7 +91,7 @@ class Placer:
         for index in sorted(self.moved):
             self.session.execute(
                 update(self.model)
-                .where(self.model.id == self.ids[index])
+                .where(_columns(self.model)[0] == self.ids[index])
                 .values(vector_sum=to_bytes(self.sums[index]))
                 .execution_options(synchronize_session="evaluate")
             )
@@ -97,8 +113,9 @@ def fold(
     recompute the target's centre; `Invalid` about `field` for itself or a missing group."""
     if target_id in source_ids:
         raise Invalid.about(field, f"A {what} cannot be merged into itself.")
-    sources = list(session.scalars(select(model).where(model.id.in_(source_ids))))
-    found = set(session.scalars(select(model.id).where(model.id.in_(source_ids))))
+    ident = _columns(model)[0]
+    sources = list(session.scalars(select(model).where(ident.in_(source_ids))))
+    found = set(session.scalars(select(ident).where(ident.in_(source_ids))))
     missing = next((i for i in source_ids if i not in found), None)
     if missing is not None:
         raise Invalid.about(field, f"No {what} {missing}.")
@@ -132,7 +149,7 @@ def recentre(
     for group_id in group_ids:
         session.execute(
             update(model)
-            .where(model.id == group_id)
+            .where(_columns(model)[0] == group_id)
             .values(vector_sum=to_bytes(sums[group_id]) if group_id in sums else None)
             .execution_options(synchronize_session="evaluate")
         )

@@ -7,9 +7,20 @@ from typing import Annotated
 
 from pydantic import Field
 
-from prism.feedback.schemas import AccountRef, DealRef, Note, Said
 from prism.roadmap.models import CapabilityStatus, HelpStatus, Need, Risk, Route
-from prism.schemas import Id, Input, Name, Output, PersonRef, Ref, TeamRef
+from prism.schemas import (
+    AccountRef,
+    DealRef,
+    Id,
+    Input,
+    Name,
+    Note,
+    Output,
+    PersonRef,
+    Ref,
+    Said,
+    TeamRef,
+)
 
 
 class RequestIn(Input):

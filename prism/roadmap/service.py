@@ -17,7 +17,8 @@ from prism.db import get_or_invalid
 from prism.deals.models import Deal, Outcome
 from prism.embeddings import default_embedder, to_bytes
 from prism.errors import Invalid, NotFound, check_version
-from prism.feedback import centres, clustering, winloss
+from prism.feedback import winloss
+from prism.grouping import centres, clustering
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item
 from prism.knowledge.service import items_of_kind

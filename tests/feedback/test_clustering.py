@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from prism.errors import Invalid
-from prism.feedback import clustering, offline
+from prism.feedback import offline
+from prism.grouping import clustering
 
 
 def groups(sizes: list[int], *, spread: float = 0.9, seed: int = 3) -> tuple[np.ndarray, list[int]]:
