@@ -11,10 +11,12 @@ from prism.accounts.schemas import (
     AccountFitOut,
     AccountOut,
     AccountUpdate,
+    ChurnIn,
     IdealProfileOut,
     IdealProfileSave,
     ReasonOut,
 )
+from prism.feedback.schemas import FeedbackOut
 from prism.launches.service import get_launch
 from prism.pagination import Page
 from prism.web.deps import CurrentUser, DbSession, Now
@@ -115,3 +117,17 @@ def update_account(
 ) -> AccountOut:
     account: Account = icp.update_account(session, user, account_id, data)
     return AccountOut.model_validate(account)
+
+
+@router.post(
+    "/accounts/{account_id}/churn",
+    response_model=FeedbackOut,
+    status_code=201,
+    summary="Record that an account left, and why",
+)
+def record_churn(
+    account_id: IdPath, data: ChurnIn, session: DbSession, user: CurrentUser, now: Now
+) -> FeedbackOut:
+    """The reason becomes a feedback item on the account and joins the themes."""
+    item = service.record_churn(session, user, account_id, data, today=now.date())
+    return FeedbackOut.model_validate(item)

@@ -9,7 +9,9 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from prism.accounts.models import Reference
-from prism.schemas import Id, Input, Output
+from prism.feedback.models import Kind, Reason
+from prism.feedback.schemas import reason_problem
+from prism.schemas import Id, Input, Output, Said
 
 
 class AccountOut(Output):
@@ -89,3 +91,20 @@ class AccountUpdate(Input):
     employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     reference: Reference | None = None
     health: Annotated[int, Field(ge=0, le=100)] | None = None
+
+
+class ChurnIn(Input):
+    """An account left: why, in a structured reason and in words, and to whom."""
+
+    reason: Reason
+    text: Said
+    churned_on: date | None = Field(default=None, description="When it left; today if absent.")
+    product_id: Id | None = None
+    competitor_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _reason_fits_churn(self) -> ChurnIn:
+        problem = reason_problem(Kind.CHURN_REASON, self.reason)
+        if problem:
+            raise ValueError(problem)
+        return self

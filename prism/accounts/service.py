@@ -1,12 +1,21 @@
-"""Accounts: find one by name (creating it when a launch or a deal first meets it), list them."""
+"""Accounts: find one by name (creating it when a launch or a deal first meets it), list them,
+record that one left and why."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prism.accounts.models import Account
+from prism.accounts.schemas import ChurnIn
 from prism.auth.policy import Action, Principal, require
+from prism.db import get_or_404
+from prism.errors import Invalid
+from prism.feedback import service as feedback
+from prism.feedback.models import FeedbackItem, Kind, Origin
+from prism.feedback.schemas import FeedbackIn
 from prism.pagination import PageOf, paginate
 
 
@@ -48,3 +57,27 @@ def find_or_create(session: Session, actor: Principal, name: str) -> Account:
     session.add(account)
     session.flush()
     return account
+
+
+def record_churn(
+    session: Session, actor: Principal, account_id: int, data: ChurnIn, *, today: date
+) -> FeedbackItem:
+    """Record that an account left, and why: the reason becomes a feedback item on the account
+    and joins the themes. Its ARR stays on it as the revenue lost."""
+    require(actor, Action.SUBMIT_FEEDBACK)
+    account = get_or_404(session, Account, account_id, "account")
+    if data.churned_on is not None and data.churned_on > today:
+        raise Invalid.about("churned_on", "An account cannot have left in the future.")
+    feedback.require_competitor(session, actor, data.reason, data.competitor_id)
+    if account.churned_on is None:
+        account.churned_on = data.churned_on or today
+    said = FeedbackIn(
+        text=data.text,
+        kind=Kind.CHURN_REASON,
+        reason=data.reason,
+        said_on=data.churned_on or today,
+        product_id=data.product_id,
+        competitor_id=data.competitor_id,
+        account_id=account.id,
+    )
+    return feedback.submit(session, actor, said, origin=Origin.ACCOUNT, today=today)

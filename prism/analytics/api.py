@@ -1,5 +1,5 @@
-"""The dashboards API: content influence, battlecards per competitor, content health and launch
-standings, each as JSON and as CSV. Win/loss is `/win-loss`, readiness `/training/readiness`."""
+"""The dashboards API: content influence, battlecards per competitor, content health, launch
+standings and win/loss, each as JSON and as CSV. Readiness is `/training/readiness`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 from fastapi.responses import Response
 
-from prism.analytics import dashboards, exports
+from prism.analytics import dashboards, exports, winloss
 from prism.analytics.influence import (
     Scope,
     battlecards,
@@ -20,15 +20,17 @@ from prism.analytics.schemas import (
     AssetDealsOut,
     AssetInfluenceOut,
     CardUseOut,
+    ChurnOut,
     ContentHealthOut,
     ContentRowOut,
     InfluenceOut,
     LaunchStandingOut,
     QuadrantOut,
     RateOut,
+    TallyOut,
     TouchedOut,
+    WinLossOut,
 )
-from prism.feedback import winloss
 from prism.web.deps import CurrentUser, DbSession, Now
 from prism.web.routing import CSV, IdPath, IdQuery, api_router, attachment
 
@@ -207,3 +209,52 @@ def win_loss_csv(
     }[dimension]
     body = exports.tallies_csv(dimension, tallies).encode()
     return attachment(body, f"win-loss-by-{dimension}.csv", "text/csv")
+
+
+@router.get(
+    "/win-loss", response_model=WinLossOut, summary="Win/loss by competitor, segment, product"
+)
+def win_loss(
+    session: DbSession,
+    user: CurrentUser,
+    since: Annotated[date | None, Query(description="Closed on or after this day.")] = None,
+    until: Annotated[date | None, Query(description="Closed on or before this day.")] = None,
+    product_id: Annotated[
+        IdQuery, Query(description="Only deals about this product, churn naming it.")
+    ] = None,
+    team_id: Annotated[
+        IdQuery, Query(description="Only deals owned by this team's people.")
+    ] = None,
+) -> WinLossOut:
+    found = winloss.view(
+        session, user, since=since, until=until, product_id=product_id, team_id=team_id
+    )
+    return WinLossOut(
+        since=found.since,
+        until=found.until,
+        overall=tally_out(found.overall),
+        by_competitor=[tally_out(t) for t in found.by_competitor],
+        by_segment=[tally_out(t) for t in found.by_segment],
+        by_product=[tally_out(t) for t in found.by_product],
+        win_reasons=dict(found.win_reasons),
+        churn=ChurnOut(
+            accounts=found.churn.accounts,
+            arr=found.churn.arr,
+            reasons=dict(found.churn.reasons.most_common()),
+            competitors=dict(found.churn.competitors.most_common()),
+        ),
+        unexplained=found.unexplained,
+    )
+
+
+def tally_out(tally: winloss.Tally) -> TallyOut:
+    return TallyOut(
+        name=tally.name,
+        deals=tally.deals,
+        won=tally.won,
+        lost=tally.lost,
+        won_value=tally.won_value,
+        lost_value=tally.lost_value,
+        win_rate=round(tally.win_rate, 3),
+        reasons=dict(tally.reasons.most_common()),
+    )

@@ -1,6 +1,6 @@
 """The dashboards' figures that are not influence: content health (fresh or stale, used or
 unused) and where each launch stands on its metrics. Win/loss and readiness come from their own
-capabilities (`feedback.winloss.view`, `training.readiness.by_team`)."""
+capabilities (`analytics.winloss.view`, `training.readiness.by_team`)."""
 
 from __future__ import annotations
 

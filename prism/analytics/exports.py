@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from prism.analytics.dashboards import ContentHealth, LaunchStanding
 from prism.analytics.influence import CardUse, Influence, Rate
+from prism.analytics.winloss import Tally
 from prism.csvfile import write_csv
-from prism.feedback.winloss import Tally
 
 
 def _rate(rate: Rate) -> str:

@@ -1,5 +1,6 @@
 """The dashboards page: content influence, battlecards per competitor, content health, win/loss,
-launch standings and readiness, over one period, product and team, every table with its CSV."""
+launch standings and readiness, over one period, product and team, every table with its CSV;
+and the win/loss page, with the reasons given and a form to record a churned account."""
 
 from __future__ import annotations
 
@@ -9,21 +10,25 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
-from prism.analytics import dashboards
+from prism.accounts import service as accounts
+from prism.accounts.schemas import ChurnIn
+from prism.analytics import dashboards, winloss
 from prism.analytics.influence import Rate, Scope, battlecards, deals_touched, influence
-from prism.auth.policy import Action, require
+from prism.analytics.winloss import Tally
+from prism.auth.policy import Action, Principal, require
 from prism.errors import Invalid
-from prism.feedback import winloss
-from prism.feedback.winloss import Tally
+from prism.feedback.models import REASONS, Kind
 from prism.knowledge.service import choices
 from prism.money import short_money
 from prism.people.service import all_teams
 from prism.render.charts import Bar, bar_chart
 from prism.training import readiness
 from prism.web.deps import DbSession, Now, PageUser
-from prism.web.forms import day_field, query_id
+from prism.web.forms import Outcome as FormOutcome
+from prism.web.forms import Posted, attempt, day_field, parse, pick, query_id
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import render
 
@@ -187,3 +192,60 @@ def asset_deals_page(
         "back": urlencode(query),
     }
     return render(request, "analytics/asset.html", context, status_code=422 if error else 200)
+
+
+# --- win/loss: the reasons and churn -------------------------------------------------------
+
+
+def _winloss_page(
+    request: Request,
+    session: Session,
+    user: Principal,
+    filters: dict[str, str],
+    outcome: FormOutcome | None = None,
+) -> HTMLResponse:
+    since, bad_since = day_field(filters.get("since", ""))
+    until, bad_until = day_field(filters.get("until", ""))
+    product = query_id(filters.get("product_id", ""))
+    context = {
+        "title": "Win/loss",
+        "view": winloss.view(session, user, since=since, until=until, product_id=product),
+        "products": choices(session, user, "product"),
+        "competitors": choices(session, user, "competitor"),
+        "accounts": accounts.all_accounts(session, user, current_only=True),
+        "churn_reasons": REASONS[Kind.CHURN_REASON],
+        "chosen": {"since": since or "", "until": until or "", "product_id": product},
+        "error": bad_since or bad_until,
+        **(outcome.context if outcome else {}),
+    }
+    status_code = outcome.status_code if outcome and outcome.error else 200
+    return render(request, "analytics/winloss.html", context, status_code=status_code)
+
+
+@router.get("/win-loss", response_class=HTMLResponse)
+def winloss_page(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    since: str = "",
+    until: str = "",
+    product_id: str = "",
+) -> HTMLResponse:
+    filters = {"since": since, "until": until, "product_id": product_id}
+    return _winloss_page(request, session, user, filters)
+
+
+@router.post("/win-loss/churn", response_class=HTMLResponse)
+def record_churn(
+    request: Request, session: DbSession, user: PageUser, form: Posted, now: Now
+) -> Response:
+    account = query_id(form.get("account_id") or "") or 0
+    values = pick(form, "reason", "text", "churned_on", "product_id", "competitor_id")
+    outcome = attempt(
+        session,
+        lambda: accounts.record_churn(
+            session, user, account, parse(ChurnIn, values), today=now.date()
+        ),
+        success="Churn recorded; the reason joined the feedback themes.",
+    )
+    return _winloss_page(request, session, user, {}, outcome)

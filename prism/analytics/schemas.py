@@ -101,3 +101,33 @@ class LaunchStandingOut(Output):
     health: Health | None
     on_track: int
     metrics: int
+
+
+class TallyOut(Output):
+    name: str
+    deals: int
+    won: int
+    lost: int
+    won_value: int
+    lost_value: int
+    win_rate: float
+    reasons: dict[str, int] = Field(description="Loss reasons given, most frequent first.")
+
+
+class ChurnOut(Output):
+    accounts: int
+    arr: int = Field(description="The ARR of the accounts that left.")
+    reasons: dict[str, int]
+    competitors: dict[str, int]
+
+
+class WinLossOut(Output):
+    since: date | None
+    until: date | None
+    overall: TallyOut
+    by_competitor: list[TallyOut]
+    by_segment: list[TallyOut]
+    by_product: list[TallyOut]
+    win_reasons: dict[str, int]
+    churn: ChurnOut
+    unexplained: int = Field(description="Closed deals nobody gave a reason for.")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from prism.deals import service
-from prism.deals.schemas import DealIn, DealOut, DealUpdate
+from prism.deals.schemas import CloseIn, DealIn, DealOut, DealUpdate
+from prism.feedback.schemas import FeedbackOut
 from prism.pagination import Page
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
 from prism.web.routing import Cursor, IdPath, Limit, api_router, to_page
@@ -41,3 +42,17 @@ def update_deal(
     deal_id: IdPath, data: DealUpdate, session: DbSession, user: CurrentUser, now: Now
 ) -> DealOut:
     return DealOut.model_validate(service.update_deal(session, user, deal_id, data, now=now))
+
+
+@router.post(
+    "/deals/{deal_id}/close",
+    response_model=FeedbackOut,
+    status_code=201,
+    summary="Close a deal with its win or loss reason",
+)
+def close_deal(
+    deal_id: IdPath, data: CloseIn, session: DbSession, user: CurrentUser, now: Now
+) -> FeedbackOut:
+    """Closes an open deal as won or lost (or gives the reason for one that closed already).
+    The reason becomes a feedback item and joins the themes."""
+    return FeedbackOut.model_validate(service.close_deal(session, user, deal_id, data, now=now))

@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import Principal
 from prism.deals import service
 from prism.deals.models import Stage
-from prism.deals.schemas import DealIn, DealUpdate
-from prism.feedback import winloss
+from prism.deals.schemas import CloseIn, DealIn, DealUpdate
+from prism.feedback import service as feedback
 from prism.feedback.models import REASONS
-from prism.feedback.schemas import CloseIn
 from prism.knowledge import facets
 from prism.knowledge.models import Dimension, Item
 from prism.knowledge.service import choices
@@ -87,7 +86,7 @@ def _deal_page(
         "kit": kit_of_deal(session, deal.id),
         "reasons": REASONS,
         "competitors": choices(session, user, "competitor"),
-        "reasons_given": winloss.reasons_given(session, deal.id),
+        "reasons_given": feedback.reasons_given(session, deal.id),
         **outcome.context,
     }
     return render(request, "deals/deal.html", context, status_code=outcome.status_code)
@@ -119,7 +118,7 @@ async def close(
     data = await form_data(request)
     outcome = attempt(
         session,
-        lambda: winloss.close_deal(session, user, deal_id, parse(CloseIn, data), now=now),
+        lambda: service.close_deal(session, user, deal_id, parse(CloseIn, data), now=now),
         success="",
     )
     if outcome.error:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from prism.deals.models import Outcome, Stage
-from prism.schemas import Id, Input, Name, Output
+from prism.feedback.models import Kind, Reason
+from prism.feedback.schemas import reason_problem
+from prism.schemas import Id, Input, Name, Output, Said
 
 Currency = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")
@@ -73,3 +75,21 @@ class DealOut(Output):
     owner_id: int | None
     focus: list[FocusOut]
     version: int
+
+
+class CloseIn(Input):
+    """Close a deal as won or lost, and say why (or say why for a deal that closed already)."""
+
+    version: Id = Field(description="The deal's version, as read.")
+    outcome: Literal[Outcome.WON, Outcome.LOST]
+    reason: Reason
+    text: Said
+    competitor_id: Id | None = Field(default=None, description="Who won it, or who we beat.")
+
+    @model_validator(mode="after")
+    def _reason_fits_outcome(self) -> CloseIn:
+        kind = Kind.WIN_REASON if self.outcome is Outcome.WON else Kind.LOSS_REASON
+        problem = reason_problem(kind, self.reason)
+        if problem:
+            raise ValueError(problem)
+        return self

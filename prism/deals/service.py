@@ -1,17 +1,22 @@
-"""Deals: record the context a seller works in, change it, close it as won or lost."""
+"""Deals: record the context a seller works in, change it, close it as won or lost with the
+reason (which the feedback loop takes in)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from prism.accounts.models import Account
 from prism.auth.policy import Action, Principal, can, require
 from prism.deals.models import Deal, DealFocus, Outcome, Stage
-from prism.deals.schemas import DealIn, DealUpdate
-from prism.errors import Forbidden, Invalid, NotFound, check_version
+from prism.deals.schemas import CloseIn, DealIn, DealUpdate
+from prism.errors import Conflict, Forbidden, Invalid, NotFound, check_version
+from prism.feedback import service as feedback
+from prism.feedback.models import FeedbackItem, Kind, Origin
+from prism.feedback.schemas import FeedbackIn
 from prism.knowledge.models import Dimension, Facet, Item
 from prism.knowledge.service import items_of_kind
 from prism.pagination import PageOf, paginate
@@ -149,3 +154,43 @@ def _set_focus(session: Session, actor: Principal, deal: Deal, focus: dict[str, 
     session.add_all(DealFocus(deal_id=deal.id, item_id=i) for i in sorted(wanted))
     session.flush()
     session.expire(deal, ["focus"])
+
+
+def account_of(session: Session, deal: Deal) -> Account | None:
+    """The deal's account: the one it is linked to (a CRM import links it), else the one its
+    customer's name finds (ignoring case), if Prism knows it."""
+    if deal.account_id is not None:
+        return session.get(Account, deal.account_id)
+    named = deal.customer.strip().lower()
+    return session.scalar(select(Account).where(func.lower(Account.name) == named))
+
+
+def close_deal(
+    session: Session, actor: Principal, deal_id: int, data: CloseIn, *, now: datetime
+) -> FeedbackItem:
+    """Close an open deal as won or lost with its reason, or give the reason for a deal that
+    closed already. The reason becomes a feedback item on the deal, its account and product,
+    and joins the themes like everything else the field says."""
+    deal = get_deal(session, actor, deal_id)
+    require_owner(actor, deal)
+    check_version("deal", data.version, deal.version)
+    feedback.require_competitor(session, actor, data.reason, data.competitor_id)
+    if deal.outcome is Outcome.OPEN:
+        update_deal(
+            session, actor, deal.id, DealUpdate(version=deal.version, outcome=data.outcome), now=now
+        )
+    elif deal.outcome is not data.outcome:
+        raise Conflict(f"This deal was {deal.outcome.value}, not {data.outcome.value}.")
+    account = account_of(session, deal)
+    products = [i.id for i in deal.focus if i.kind == "product"]
+    said = FeedbackIn(
+        text=data.text,
+        kind=Kind.WIN_REASON if data.outcome is Outcome.WON else Kind.LOSS_REASON,
+        reason=data.reason,
+        said_on=now.date(),
+        product_id=products[0] if products else None,
+        competitor_id=data.competitor_id,
+        account_id=account.id if account else None,
+        deal_id=deal.id,
+    )
+    return feedback.submit(session, actor, said, origin=Origin.DEAL, today=now.date())

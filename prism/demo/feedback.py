@@ -13,15 +13,17 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from prism.accounts import service as account_service
 from prism.accounts.models import Account
+from prism.accounts.schemas import ChurnIn
 from prism.audit.service import set_actor
 from prism.auth.policy import SYSTEM
 from prism.deals import service as deals
 from prism.deals.models import Deal, Outcome, Stage
-from prism.deals.schemas import DealIn
-from prism.feedback import service, themes, winloss
+from prism.deals.schemas import CloseIn, DealIn
+from prism.feedback import service, themes
 from prism.feedback.models import FeedbackItem, Kind, Origin, Reason, ThemeStatus
-from prism.feedback.schemas import ChurnIn, CloseIn, FeedbackIn, FeedbackThemeUpdate, StatusIn
+from prism.feedback.schemas import FeedbackIn, FeedbackThemeUpdate, StatusIn
 from prism.knowledge.models import Item
 from prism.people.models import Team, User
 from prism.roadmap import service as roadmap
@@ -392,7 +394,7 @@ def _closed_deals(
             text=text,
             competitor_id=titled[rival] if rival and outcome == "lost" else None,
         )
-        item = winloss.close_deal(session, person, deal.id, data, now=closed_at)
+        item = deals.close_deal(session, person, deal.id, data, now=closed_at)
         session.get_one(FeedbackItem, item.id).said_on = closed_at.date()
         made[name] = deal
     return made
@@ -432,7 +434,7 @@ def _churn(
             product_id=titled[product],
             competitor_id=titled[rival] if rival else None,
         )
-        winloss.record_churn(session, csm, accounts[name].id, data, today=today)
+        account_service.record_churn(session, csm, accounts[name].id, data, today=today)
     return len(CHURNED)
 
 

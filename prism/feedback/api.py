@@ -1,7 +1,7 @@
 """The feedback API: submit items (one by one, or a CSV file) with similar ones suggested, read
 themes with their weight, curate them (rename, pin, merge, split, move items, re-cluster), move
-them through their status, the product digest (JSON, markdown, PDF), and win/loss: reasons on
-closed deals and churned accounts, and the view by competitor, segment and product."""
+them through their status, and the product digest (JSON, markdown, PDF). Reasons for won, lost
+and churned come in through `/deals/{id}/close` and `/accounts/{id}/churn`."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ from typing import Annotated
 from fastapi import File, Form, Query, Response, UploadFile
 
 from prism.csvfile import Encoding, OnError
-from prism.feedback import digest, imports, service, themes, winloss
+from prism.feedback import digest, imports, service, themes
 from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, ThemeStatus
 from prism.feedback.schemas import (
-    ChurnIn,
-    ChurnOut,
-    CloseIn,
     DigestEntry,
     FeedbackIn,
     FeedbackOut,
@@ -32,11 +29,9 @@ from prism.feedback.schemas import (
     SplitIn,
     StatusChangeOut,
     StatusIn,
-    TallyOut,
     ThemeDetailOut,
     ThemeMatch,
     WeightOut,
-    WinLossOut,
 )
 from prism.feedback.weights import Weight
 from prism.filestore import file_store
@@ -339,81 +334,3 @@ def digest_pdf(
     found = digest.digest(session, user, product_id=product_id, since=since)
     data = digest.pdf(session, found, store=file_store(settings), today=now.date())
     return attachment(data, f"{found.title}.pdf", "application/pdf")
-
-
-# --- win/loss and churn -------------------------------------------------------------------
-
-
-@router.post(
-    "/deals/{deal_id}/close",
-    response_model=FeedbackOut,
-    status_code=201,
-    tags=["deals"],
-    summary="Close a deal with its win or loss reason",
-)
-def close_deal(
-    deal_id: IdPath, data: CloseIn, session: DbSession, user: CurrentUser, now: Now
-) -> FeedbackOut:
-    """Closes an open deal as won or lost (or gives the reason for one that closed already).
-    The reason becomes a feedback item and joins the themes."""
-    return item_out(winloss.close_deal(session, user, deal_id, data, now=now))
-
-
-@router.post(
-    "/accounts/{account_id}/churn",
-    response_model=FeedbackOut,
-    status_code=201,
-    tags=["accounts"],
-    summary="Record that an account left, and why",
-)
-def record_churn(
-    account_id: IdPath, data: ChurnIn, session: DbSession, user: CurrentUser, now: Now
-) -> FeedbackOut:
-    return item_out(winloss.record_churn(session, user, account_id, data, today=now.date()))
-
-
-@router.get(
-    "/win-loss", response_model=WinLossOut, summary="Win/loss by competitor, segment, product"
-)
-def win_loss(
-    session: DbSession,
-    user: CurrentUser,
-    since: SinceFilter = None,
-    until: Annotated[date | None, Query(description="Closed on or before this day.")] = None,
-    product_id: ProductFilter = None,
-    team_id: Annotated[
-        IdQuery, Query(description="Only deals owned by this team's people.")
-    ] = None,
-) -> WinLossOut:
-    found = winloss.view(
-        session, user, since=since, until=until, product_id=product_id, team_id=team_id
-    )
-    return WinLossOut(
-        since=found.since,
-        until=found.until,
-        overall=tally_out(found.overall),
-        by_competitor=[tally_out(t) for t in found.by_competitor],
-        by_segment=[tally_out(t) for t in found.by_segment],
-        by_product=[tally_out(t) for t in found.by_product],
-        win_reasons=dict(found.win_reasons),
-        churn=ChurnOut(
-            accounts=found.churn.accounts,
-            arr=found.churn.arr,
-            reasons=dict(found.churn.reasons.most_common()),
-            competitors=dict(found.churn.competitors.most_common()),
-        ),
-        unexplained=found.unexplained,
-    )
-
-
-def tally_out(tally: winloss.Tally) -> TallyOut:
-    return TallyOut(
-        name=tally.name,
-        deals=tally.deals,
-        won=tally.won,
-        lost=tally.lost,
-        won_value=tally.won_value,
-        lost_value=tally.lost_value,
-        win_rate=round(tally.win_rate, 3),
-        reasons=dict(tally.reasons.most_common()),
-    )

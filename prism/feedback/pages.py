@@ -1,7 +1,6 @@
 """Feedback pages: give feedback (similar themes suggested as you type) or import a CSV file,
 the themes with their weight, one theme with its curation and status, my feedback and what became
-of it, the product digest, and win/loss: closing a deal with its reason, recording a churned
-account, and the view by competitor, segment and product."""
+of it, and the product digest."""
 
 from __future__ import annotations
 
@@ -15,10 +14,9 @@ from prism.accounts.service import all_accounts
 from prism.auth.policy import Action, Principal, can, require
 from prism.csvfile import ENCODINGS, OnError
 from prism.deals.service import deal_choices
-from prism.feedback import digest, imports, service, themes, winloss
+from prism.feedback import digest, imports, service, themes
 from prism.feedback.models import REASONS, FeedbackItem, Kind, Origin, ThemeStatus
 from prism.feedback.schemas import (
-    ChurnIn,
     FeedbackIn,
     FeedbackThemeUpdate,
     ImportMapping,
@@ -337,60 +335,3 @@ async def import_file(
         return _import_page(request, form, outcome=outcome)
     report: imports.Report = outcome.value
     return _import_page(request, form, report=report, outcome=FormOutcome(notice=report.summary))
-
-
-# --- win/loss -----------------------------------------------------------------------------
-
-
-def _winloss_page(
-    request: Request,
-    session: Session,
-    user: Principal,
-    filters: dict[str, str],
-    outcome: FormOutcome | None = None,
-) -> HTMLResponse:
-    since, bad_since = day_field(filters.get("since", ""))
-    until, bad_until = day_field(filters.get("until", ""))
-    product = query_id(filters.get("product_id", ""))
-    context = {
-        "title": "Win/loss",
-        "view": winloss.view(session, user, since=since, until=until, product_id=product),
-        "products": choices(session, user, "product"),
-        "competitors": choices(session, user, "competitor"),
-        "accounts": all_accounts(session, user, current_only=True),
-        "churn_reasons": REASONS[Kind.CHURN_REASON],
-        "chosen": {"since": since or "", "until": until or "", "product_id": product},
-        "error": bad_since or bad_until,
-        **(outcome.context if outcome else {}),
-    }
-    status_code = outcome.status_code if outcome and outcome.error else 200
-    return render(request, "feedback/winloss.html", context, status_code=status_code)
-
-
-@router.get("/win-loss", response_class=HTMLResponse)
-def winloss_page(
-    request: Request,
-    session: DbSession,
-    user: PageUser,
-    since: str = "",
-    until: str = "",
-    product_id: str = "",
-) -> HTMLResponse:
-    filters = {"since": since, "until": until, "product_id": product_id}
-    return _winloss_page(request, session, user, filters)
-
-
-@router.post("/win-loss/churn", response_class=HTMLResponse)
-def record_churn(
-    request: Request, session: DbSession, user: PageUser, form: Posted, now: Now
-) -> Response:
-    account = query_id(form.get("account_id") or "") or 0
-    values = pick(form, "reason", "text", "churned_on", "product_id", "competitor_id")
-    outcome = attempt(
-        session,
-        lambda: winloss.record_churn(
-            session, user, account, parse(ChurnIn, values), today=now.date()
-        ),
-        success="Churn recorded; the reason joined the feedback themes.",
-    )
-    return _winloss_page(request, session, user, {}, outcome)

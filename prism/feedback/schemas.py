@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
 from prism.csvfile import Encoding
-from prism.deals.models import Outcome
 from prism.feedback.models import OUTCOME_KINDS, REASONS, Kind, Origin, Reason, ThemeStatus
 from prism.schemas import (
     AccountRef,
@@ -250,68 +249,3 @@ class ImportReportOut(Output):
     problems: list[ImportProblem]
     dry_run: bool
     summary: str
-
-
-class CloseIn(Input):
-    """Close a deal as won or lost, and say why (or say why for a deal that closed already)."""
-
-    version: Id = Field(description="The deal's version, as read.")
-    outcome: Literal[Outcome.WON, Outcome.LOST]
-    reason: Reason
-    text: Said
-    competitor_id: Id | None = Field(default=None, description="Who won it, or who we beat.")
-
-    @model_validator(mode="after")
-    def _reason_fits_outcome(self) -> CloseIn:
-        kind = Kind.WIN_REASON if self.outcome is Outcome.WON else Kind.LOSS_REASON
-        problem = reason_problem(kind, self.reason)
-        if problem:
-            raise ValueError(problem)
-        return self
-
-
-class ChurnIn(Input):
-    """An account left: why, in a structured reason and in words, and to whom."""
-
-    reason: Reason
-    text: Said
-    churned_on: date | None = Field(default=None, description="When it left; today if absent.")
-    product_id: Id | None = None
-    competitor_id: Id | None = None
-
-    @model_validator(mode="after")
-    def _reason_fits_churn(self) -> ChurnIn:
-        problem = reason_problem(Kind.CHURN_REASON, self.reason)
-        if problem:
-            raise ValueError(problem)
-        return self
-
-
-class TallyOut(Output):
-    name: str
-    deals: int
-    won: int
-    lost: int
-    won_value: int
-    lost_value: int
-    win_rate: float
-    reasons: dict[str, int] = Field(description="Loss reasons given, most frequent first.")
-
-
-class ChurnOut(Output):
-    accounts: int
-    arr: int = Field(description="The ARR of the accounts that left.")
-    reasons: dict[str, int]
-    competitors: dict[str, int]
-
-
-class WinLossOut(Output):
-    since: date | None
-    until: date | None
-    overall: TallyOut
-    by_competitor: list[TallyOut]
-    by_segment: list[TallyOut]
-    by_product: list[TallyOut]
-    win_reasons: dict[str, int]
-    churn: ChurnOut
-    unexplained: int = Field(description="Closed deals nobody gave a reason for.")

@@ -22,7 +22,7 @@ from prism.deals.models import Deal
 from prism.embeddings import default_embedder, from_bytes, to_bytes
 from prism.errors import Invalid, NotFound
 from prism.feedback import themes
-from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, StatusChange
+from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, Reason, StatusChange
 from prism.feedback.schemas import FeedbackIn
 from prism.feedback.weights import Weight
 from prism.grouping import centres, clustering
@@ -234,3 +234,28 @@ def similar(session: Session, actor: Principal, text: str, *, limit: int = 5) ->
         themes=[(found[ids[i]], counts[ids[i]], float(scores[i])) for i in best],
         items=[(loaded[i], score) for i, score in close[:limit] if i in loaded],
     )
+
+
+def reasons_given(session: Session, deal_id: int) -> list[FeedbackItem]:
+    """The win or loss reasons logged on a deal, oldest first."""
+    return list(
+        session.scalars(
+            select(FeedbackItem)
+            .where(
+                FeedbackItem.deal_id == deal_id,
+                FeedbackItem.kind.in_([Kind.WIN_REASON, Kind.LOSS_REASON]),
+            )
+            .order_by(FeedbackItem.id)
+        )
+    )
+
+
+def require_competitor(
+    session: Session, actor: Principal, reason: Reason, competitor_id: int | None
+) -> None:
+    """A reason that names a competitor names one the actor may read; a deal or an account lost
+    to a competitor says which."""
+    if competitor_id is not None:
+        items_of_kind(session, actor, [competitor_id], "competitor", field="competitor_id")
+    elif reason is Reason.COMPETITOR:
+        raise Invalid.about("competitor_id", "Say which competitor it went to.")

@@ -15,9 +15,9 @@ from prism.accounts.models import Account
 from prism.auth.policy import Action, Principal, can, require
 from prism.db import get_or_invalid
 from prism.deals.models import Deal, Outcome
+from prism.deals.service import account_of
 from prism.embeddings import default_embedder, to_bytes
 from prism.errors import Invalid, NotFound, check_version
-from prism.feedback import winloss
 from prism.grouping import centres, clustering
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item
@@ -122,7 +122,7 @@ def _references(
     if data.need is Need.DEAL_HELP and deal is None and account is None:
         raise Invalid.about("deal_id", "Say which deal (or account) the help is for.")
     if account is None and deal is not None:
-        account = winloss.account_of(session, deal)
+        account = account_of(session, deal)
     return deal, account
 
 

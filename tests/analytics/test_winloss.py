@@ -8,13 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from prism.accounts.schemas import ChurnIn
+from prism.accounts.service import record_churn
+from prism.analytics import winloss
 from prism.audit.service import set_actor
 from prism.db import utcnow
 from prism.deals.models import Outcome, Stage
+from prism.deals.schemas import CloseIn
+from prism.deals.service import close_deal
 from prism.errors import Conflict, Forbidden, Invalid
-from prism.feedback import winloss
 from prism.feedback.models import Kind, Origin, Reason
-from prism.feedback.schemas import ChurnIn, CloseIn
+from prism.feedback.service import reasons_given
 from prism.schemas import parse
 from tests.conftest import Cast
 from tests.feedback.factories import make_account, make_deal
@@ -23,7 +27,7 @@ from tests.knowledge.factories import make_item
 
 def close(session: Session, actor, deal, outcome: str, reason: Reason, text: str, **extra):  # type: ignore[no-untyped-def]
     data = CloseIn(version=deal.version, outcome=outcome, reason=reason, text=text, **extra)
-    return winloss.close_deal(session, actor, deal.id, data, now=utcnow())
+    return close_deal(session, actor, deal.id, data, now=utcnow())
 
 
 def test_closing_a_lost_deal_records_its_reason_as_feedback(session: Session, cast: Cast) -> None:
@@ -49,7 +53,7 @@ def test_closing_a_lost_deal_records_its_reason_as_feedback(session: Session, ca
     assert deal.closed_at is not None
     # A second reason for the same (now closed) deal is welcome; a different outcome is not.
     close(session, cast.seller, deal, "lost", Reason.PRICE, "And the price")
-    assert len(winloss.reasons_given(session, deal.id)) == 2
+    assert len(reasons_given(session, deal.id)) == 2
     with pytest.raises(Conflict, match="was lost, not won"):
         close(session, cast.seller, deal, "won", Reason.PRODUCT_FIT, "x")
 
@@ -80,9 +84,9 @@ def test_who_may_close_and_what_a_reason_must_say(session: Session, cast: Cast) 
         parse(CloseIn, {"version": 1, "outcome": "open", "reason": "price", "text": "x"})
     stale = CloseIn(version=deal.version + 1, outcome="won", reason=Reason.PRICE, text="x")
     with pytest.raises(Conflict):
-        winloss.close_deal(session, cast.seller, deal.id, stale, now=utcnow())
+        close_deal(session, cast.seller, deal.id, stale, now=utcnow())
     session.refresh(deal)
-    assert deal.outcome is Outcome.OPEN and not winloss.reasons_given(session, deal.id)
+    assert deal.outcome is Outcome.OPEN and not reasons_given(session, deal.id)
     close(session, cast.editor, deal, "won", Reason.PRODUCT_FIT, "editors may close any deal")
 
 
@@ -91,18 +95,18 @@ def test_recording_churn_marks_the_account_and_keeps_its_arr(session: Session, c
     account = make_account(session, "Wayne Media", arr=75_000)
     today = utcnow().date()
     with pytest.raises(Invalid, match="future"):
-        winloss.record_churn(
+        record_churn(
             session, cast.csm, account.id,
             ChurnIn(reason=Reason.POOR_ADOPTION, text="x", churned_on=today + timedelta(days=3)),
             today=today,
         )  # fmt: skip
     assert account.churned_on is None
     data = ChurnIn(reason=Reason.POOR_ADOPTION, text="Their champion left", churned_on=today)
-    item = winloss.record_churn(session, cast.csm, account.id, data, today=today)
+    item = record_churn(session, cast.csm, account.id, data, today=today)
     assert item.kind is Kind.CHURN_REASON and item.account_id == account.id
     assert account.churned_on == today and account.arr == 75_000
     with pytest.raises(Forbidden):
-        winloss.record_churn(session, cast.pm, account.id, data, today=today)
+        record_churn(session, cast.pm, account.id, data, today=today)
     with pytest.raises(Invalid, match="not a churn reason"):
         parse(ChurnIn, {"reason": "product_fit", "text": "x"})
 
@@ -138,7 +142,7 @@ def test_the_view_adds_closed_deals_up_by_competitor_segment_and_product(
     churn = ChurnIn(
         reason=Reason.COMPETITOR, text="Left", competitor_id=rival.id, product_id=pulse.id
     )
-    winloss.record_churn(session, cast.csm, account.id, churn, today=utcnow().date())
+    record_churn(session, cast.csm, account.id, churn, today=utcnow().date())
 
     view = winloss.view(session, cast.pm)
     assert (view.overall.won, view.overall.lost) == (2, 2)

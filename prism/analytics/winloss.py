@@ -1,10 +1,5 @@
-"""Win/loss and churn: why deals close the way they do and why accounts leave.
-
-Each reason is captured where it happens — a seller closing a deal, a customer-success manager
-recording a churned account — as a structured reason, the story in words and the competitor,
-and becomes a feedback item, so it joins the same themes as everything else the field says.
-The win/loss view adds closed deals up by competitor, segment and product.
-"""
+"""Win/loss: closed deals added up by competitor, segment and product with the reasons given
+(feedback items on the deals), and the accounts that left, with theirs."""
 
 from __future__ import annotations
 
@@ -19,107 +14,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.accounts.models import Account
 from prism.auth.policy import Action, Principal, require
-from prism.db import get_or_404
-from prism.deals import service as deals
 from prism.deals.models import Deal, Outcome
-from prism.deals.schemas import DealUpdate
-from prism.errors import Conflict, Invalid, check_version
-from prism.feedback import service
-from prism.feedback.models import FeedbackItem, Kind, Origin, Reason
-from prism.feedback.schemas import ChurnIn, CloseIn, FeedbackIn
-from prism.knowledge.service import items_of_kind
+from prism.feedback.models import FeedbackItem, Kind, Reason
 from prism.people.models import User
 
 UNKNOWN_SEGMENT = "no segment"
-
-
-def account_of(session: Session, deal: Deal) -> Account | None:
-    """The deal's account: the one it is linked to (a CRM import links it), else the one its
-    customer's name finds (ignoring case), if Prism knows it."""
-    if deal.account_id is not None:
-        return session.get(Account, deal.account_id)
-    named = deal.customer.strip().lower()
-    return session.scalar(select(Account).where(func.lower(Account.name) == named))
-
-
-def close_deal(
-    session: Session, actor: Principal, deal_id: int, data: CloseIn, *, now: datetime
-) -> FeedbackItem:
-    """Close an open deal as won or lost with its reason, or give the reason for a deal that
-    closed already. The reason becomes a feedback item on the deal, its account and product."""
-    deal = deals.get_deal(session, actor, deal_id)
-    deals.require_owner(actor, deal)
-    check_version("deal", data.version, deal.version)
-    _require_competitor(session, actor, data.reason, data.competitor_id)
-    if deal.outcome is Outcome.OPEN:
-        deals.update_deal(
-            session, actor, deal.id, DealUpdate(version=deal.version, outcome=data.outcome), now=now
-        )
-    elif deal.outcome is not data.outcome:
-        raise Conflict(f"This deal was {deal.outcome.value}, not {data.outcome.value}.")
-    account = account_of(session, deal)
-    products = [i.id for i in deal.focus if i.kind == "product"]
-    kind = Kind.WIN_REASON if data.outcome is Outcome.WON else Kind.LOSS_REASON
-    said = FeedbackIn(
-        text=data.text,
-        kind=kind,
-        reason=data.reason,
-        said_on=now.date(),
-        product_id=products[0] if products else None,
-        competitor_id=data.competitor_id,
-        account_id=account.id if account else None,
-        deal_id=deal.id,
-    )
-    return service.submit(session, actor, said, origin=Origin.DEAL, today=now.date())
-
-
-def record_churn(
-    session: Session, actor: Principal, account_id: int, data: ChurnIn, *, today: date
-) -> FeedbackItem:
-    """Record that an account left, and why. Its ARR stays on it as the revenue lost."""
-    require(actor, Action.SUBMIT_FEEDBACK)
-    account = get_or_404(session, Account, account_id, "account")
-    if data.churned_on is not None and data.churned_on > today:
-        raise Invalid.about("churned_on", "An account cannot have left in the future.")
-    _require_competitor(session, actor, data.reason, data.competitor_id)
-    if account.churned_on is None:
-        account.churned_on = data.churned_on or today
-    said = FeedbackIn(
-        text=data.text,
-        kind=Kind.CHURN_REASON,
-        reason=data.reason,
-        said_on=data.churned_on or today,
-        product_id=data.product_id,
-        competitor_id=data.competitor_id,
-        account_id=account.id,
-    )
-    return service.submit(session, actor, said, origin=Origin.ACCOUNT, today=today)
-
-
-def reasons_given(session: Session, deal_id: int) -> list[FeedbackItem]:
-    """The win or loss reasons logged on a deal, oldest first."""
-    return list(
-        session.scalars(
-            select(FeedbackItem)
-            .where(
-                FeedbackItem.deal_id == deal_id,
-                FeedbackItem.kind.in_([Kind.WIN_REASON, Kind.LOSS_REASON]),
-            )
-            .order_by(FeedbackItem.id)
-        )
-    )
-
-
-def _require_competitor(
-    session: Session, actor: Principal, reason: Reason, competitor_id: int | None
-) -> None:
-    if competitor_id is not None:
-        items_of_kind(session, actor, [competitor_id], "competitor", field="competitor_id")
-    elif reason is Reason.COMPETITOR:
-        raise Invalid.about("competitor_id", "Say which competitor it went to.")
-
-
-# --- the win/loss view ------------------------------------------------------------------------
 
 
 @dataclass
