@@ -1,10 +1,13 @@
 """What every `prism` command shares: the consoles, the `--data-dir` option, settings that fail
-in one line, a database opened for the command's run, and Prism errors printed, not raised."""
+in one line, a database opened for the command's run with one unit of work, and Prism errors
+printed, not raised. Each domain's `cli.py` builds its commands on these; `prism/cli.py`
+assembles them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -38,12 +41,39 @@ def settings_for(data_dir: Path | None) -> Settings:
 
 
 @contextmanager
-def open_database(settings: Settings) -> Iterator[Database]:
-    database = Database.from_settings(settings)
+def open_database(settings: Settings, *, migrate: bool = False) -> Iterator[Database]:
+    """The database for one command's run (brought up to date first, with `migrate`)."""
+    from prism.migrate import prepare_database
+
+    database = prepare_database(settings) if migrate else Database.from_settings(settings)
     try:
         yield database
     finally:
         database.dispose()
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a command works with: its settings, the database and one unit of work."""
+
+    settings: Settings
+    database: Database
+    session: Session
+
+
+@contextmanager
+def unit_of_work(
+    data_dir: Path | None, *, writes: bool = True, migrate: bool = False
+) -> Iterator[Run]:
+    """One command's unit of work: committed when the block ends; on a Prism error nothing is
+    written, the error is printed in one line and the command exits 1."""
+    settings = settings_for(data_dir)
+    with (
+        failures_exit(),
+        open_database(settings, migrate=migrate) as database,
+        database.session_scope(writes=writes) as session,
+    ):
+        yield Run(settings, database, session)
 
 
 @contextmanager

@@ -138,6 +138,17 @@ def test_demo_loads_once(data_dir: Path) -> None:
         app, ["training", "readiness", "--by", "office", "--data-dir", str(data_dir)]
     )
     assert wrong.exit_code == 2 and "person or team" in wrong.output
+    # Launches: the list, a gate's report (exit 1 when something blocks), the brief.
+    assert "Pulse AI insights" in invoke(data_dir, "launch", "list")
+    gate = runner.invoke(app, ["launch", "check", "Pulse AI insights", "--data-dir", str(data_dir)])
+    assert gate.exit_code in (0, 1) and "Pulse AI insights" in gate.output
+    assert ("✗" in gate.output) == (gate.exit_code == 1)
+    brief = data_dir / "brief.md"
+    invoke(data_dir, "launch", "brief", "Pulse AI insights", "--out", str(brief))
+    assert brief.read_text().startswith("# ") and "Pulse AI insights" in brief.read_text()
+    stage = ["launch", "check", "Pulse AI insights", "--to", "orbit", "--data-dir", str(data_dir)]
+    bad = runner.invoke(app, stage)
+    assert bad.exit_code == 1 and "No stage 'orbit'" in bad.output
 
 
 def test_jobs_run_reports_the_outcome(data_dir: Path) -> None:

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from prism.console import DataDir, actor_for, console, err, failures_exit, settings_for
+from prism.console import DataDir, actor_for, console, err, unit_of_work
 from prism.csvfile import ENCODINGS, OnError
 from prism.db import utcnow
 from prism.errors import Invalid
-from prism.migrate import prepare_database
 
 
 def import_crm(
@@ -36,38 +35,32 @@ def import_crm(
     nothing is imported unless all rows are good (or --skip-bad-rows)."""
     from prism.crm import service
 
-    settings = settings_for(data_dir)
-    database = prepare_database(settings)
-    try:
-        with (
-            failures_exit(),
-            database.session_scope() as session,
-            Progress(console=console, transient=True) as bar,
-        ):
-            if encoding not in ENCODINGS:
-                raise Invalid(f"Prism reads {', '.join(ENCODINGS)}; not {encoding!r}.")
-            try:
-                raw = file.read_bytes()
-            except OSError as exc:
-                raise Invalid(f"Cannot read {file}: {exc.strerror}.") from None
-            task = bar.add_task("Importing", total=None)
-            report = service.import_csv(
-                session,
-                actor_for(session, as_email),
-                raw,
-                mapping=mapping,
-                encoding=encoding,
-                day_first=day_first,
-                on_error=OnError.SKIP if skip_bad_rows else OnError.REJECT,
-                dry_run=dry_run,
-                currency=settings.currency,
-                now=utcnow(),
-                max_rows=None,
-                file_name=file.name,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    finally:
-        database.dispose()
+    with (
+        unit_of_work(data_dir, migrate=True) as run,
+        Progress(console=console, transient=True) as bar,
+    ):
+        if encoding not in ENCODINGS:
+            raise Invalid(f"Prism reads {', '.join(ENCODINGS)}; not {encoding!r}.")
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            raise Invalid(f"Cannot read {file}: {exc.strerror}.") from None
+        task = bar.add_task("Importing", total=None)
+        report = service.import_csv(
+            run.session,
+            actor_for(run.session, as_email),
+            raw,
+            mapping=mapping,
+            encoding=encoding,
+            day_first=day_first,
+            on_error=OnError.SKIP if skip_bad_rows else OnError.REJECT,
+            dry_run=dry_run,
+            currency=run.settings.currency,
+            now=utcnow(),
+            max_rows=None,
+            file_name=file.name,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     console.print(report.summary)
     for problem in report.problems[:50]:
         err.print(f"  line {problem.line}, {problem.column}: {problem.message}")

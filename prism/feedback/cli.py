@@ -12,15 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import SYSTEM
-from prism.console import (
-    DataDir,
-    actor_for,
-    console,
-    err,
-    failures_exit,
-    open_database,
-    settings_for,
-)
+from prism.console import DataDir, actor_for, console, err, failures_exit, unit_of_work
 from prism.csvfile import OnError
 from prism.db import utcnow
 from prism.errors import PrismError
@@ -103,18 +95,15 @@ def import_file(
         "day_first": day_first,
         "encoding": encoding,
     }
-    settings = settings_for(data_dir)
     on_error = OnError.SKIP if skip_bad_rows else OnError.REJECT
     with (
-        failures_exit(),
-        open_database(settings) as database,
-        database.session_scope() as session,
+        unit_of_work(data_dir) as run,
         Progress(console=console, transient=True) as bar,
     ):
         task = bar.add_task("Importing", total=None)
         report = imports.import_csv(
-            session,
-            actor_for(session, submitter),
+            run.session,
+            actor_for(run.session, submitter),
             file.read_bytes(),
             parse(ImportMapping, values),
             on_error=on_error,
@@ -133,14 +122,8 @@ def recluster(data_dir: DataDir = None) -> None:
     """Re-cluster the themes now; what people curated stays as it is."""
     from prism.feedback import themes
 
-    settings = settings_for(data_dir)
-    with (
-        failures_exit(),
-        open_database(settings) as database,
-        database.session_scope() as session,
-        console.status("Re-clustering…"),
-    ):
-        done = themes.recluster(session, SYSTEM)
+    with unit_of_work(data_dir) as run, console.status("Re-clustering…"):
+        done = themes.recluster(run.session, SYSTEM)
     console.print(
         f"{done.themes_before} themes before, {done.themes_after} after; "
         f"{done.items_moved} items moved, {done.items_held} held."
@@ -157,19 +140,15 @@ def digest(
     from prism.feedback import digest as digests
     from prism.filestore import file_store
 
-    settings = settings_for(data_dir)
-    with (
-        failures_exit(),
-        open_database(settings) as database,
-        database.session_scope(writes=False) as session,
-    ):
-        product_id = _product(session, product)
-        found = digests.digest(session, SYSTEM, product_id=product_id)
+    with unit_of_work(data_dir, writes=False) as run:
+        product_id = _product(run.session, product)
+        found = digests.digest(run.session, SYSTEM, product_id=product_id)
         today = utcnow().date()
         if out.suffix.lower() == ".md":
             out.write_text(digests.markdown(found, today=today), encoding="utf-8")
         else:
-            out.write_bytes(digests.pdf(session, found, store=file_store(settings), today=today))
+            store = file_store(run.settings)
+            out.write_bytes(digests.pdf(run.session, found, store=store, today=today))
     console.print(f"Wrote {out} ({len(found.lines)} themes).")
 
 

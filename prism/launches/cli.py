@@ -1,0 +1,98 @@
+"""`prism launch …`: list launches, check a readiness gate (exit 1 when blocked), write a brief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from prism.auth.policy import SYSTEM
+from prism.console import DataDir, console, unit_of_work
+from prism.db import utcnow
+from prism.errors import PrismError
+from prism.launches.models import Stage
+
+app = typer.Typer(help="Launches: their gates and briefs.", no_args_is_help=True)
+
+MARKS = {
+    "passed": "[green]✓[/green]",
+    "blocked": "[red]✗[/red]",
+    "not_measurable": "[yellow]?[/yellow]",
+}
+
+
+@app.command("list")
+def launch_list(data_dir: DataDir = None) -> None:
+    """List launches, newest first, with their stage and bill-of-materials progress."""
+    from prism.launches import service
+
+    with unit_of_work(data_dir, writes=False) as run:
+        table = Table("id", "launch", "tier", "stage", "date", "deliverables done")
+        for launch in service.list_launches(run.session, SYSTEM, limit=200).items:
+            done = sum(1 for item in launch.bom if item.done)
+            when = launch.ga_on or launch.target_date
+            table.add_row(
+                str(launch.id),
+                launch.name,
+                str(launch.tier),
+                launch.stage.label,
+                when.isoformat(),
+                f"{done}/{len(launch.bom)}",
+            )
+    console.print(table)
+
+
+@app.command("check")
+def launch_check(
+    name: Annotated[str, typer.Argument(help="The launch's name or id.")],
+    to: Annotated[str | None, typer.Option(help="The stage to check (default: the next).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Print the readiness gate report; exit 1 if something blocks the move."""
+    from prism.launches import service
+
+    with unit_of_work(data_dir, writes=False) as run:
+        launch = service.find_launch(run.session, SYSTEM, name)
+        stage = _stage(to) if to else None
+        report = service.check_gate(run.session, SYSTEM, launch.id, to=stage, today=utcnow().date())
+    if report is None:
+        console.print(f"{launch.name} is {launch.stage.label}; it moves no further.")
+        return
+    console.print(f"[bold]{report.summary()}[/bold]")
+    for finding in report.findings:
+        console.print(f" {MARKS[finding.state.value]} {finding.label}: {finding.detail}")
+    if not report.findings:
+        console.print(f" Tier {launch.tier} sets no rules for entering {report.stage.label}.")
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+def _stage(value: str) -> Stage:
+    try:
+        return Stage(value.lower())
+    except ValueError:
+        names = ", ".join(s.value for s in Stage)
+        raise PrismError(f"No stage {value!r}; stages are {names}.") from None
+
+
+@app.command("brief")
+def launch_brief(
+    name: Annotated[str, typer.Argument(help="The launch's name or id.")],
+    out: Annotated[Path, typer.Option(help="Where to write it (.pdf or .md).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Write the launch brief as a PDF or markdown file, by the extension of --out."""
+    from prism.filestore import file_store
+    from prism.launches import brief, service
+
+    with unit_of_work(data_dir, writes=False) as run:
+        launch = service.find_launch(run.session, SYSTEM, name)
+        today = utcnow().date()
+        if out.suffix.lower() == ".md":
+            out.write_text(brief.markdown(run.session, SYSTEM, launch, today=today))
+        else:
+            store = file_store(run.settings)
+            out.write_bytes(brief.pdf(run.session, SYSTEM, launch, store=store, today=today))
+    console.print(f"Wrote {out}.")
