@@ -30,9 +30,11 @@ import prism.catalog  # noqa: F401
 from prism.auth.policy import SYSTEM
 from prism.db import Database, make_engine, utcnow
 from prism.embeddings import Vectors, default_embedder, to_bytes
-from prism.knowledge.models import Embedding, Item, Status
+from prism.knowledge import indexing
+from prism.knowledge.models import Item, Status
 from prism.migrate import upgrade
 from prism.search import index, service
+from prism.search.models import Embedding
 from prism.search.text import query_terms
 
 RESULTS = Path(__file__).parent / "results"
@@ -133,7 +135,7 @@ def embed_all(rows: list[dict[str, Any]]) -> tuple[Vectors, float]:
     """Every row's embedding, once for both backends (the same rows get the same vectors), and
     the embedding throughput in items per second."""
     fields = ("title", "summary", "body")
-    texts = [index.embedding_text(Item(**{f: row[f] for f in fields})) for row in rows]
+    texts = [indexing.embedding_text(Item(**{f: row[f] for f in fields})) for row in rows]
     embedder = default_embedder()
     embedder.embed(texts[:8])  # load the model outside the timing
     started = time.perf_counter()
@@ -162,7 +164,7 @@ def run(
             )
             items = list(session.scalars(stmt))
             t0 = time.perf_counter()
-            index.index_items(session, items, embed=False)
+            indexing.index_items(session, items, embed=False)
             keyword_s += time.perf_counter() - t0
             session.execute(
                 insert(Embedding),

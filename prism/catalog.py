@@ -16,17 +16,7 @@ from prism.deals.models import Deal, DealFocus
 from prism.feedback import tasks as feedback_tasks
 from prism.feedback.models import FeedbackItem, FeedbackTheme, StatusChange
 from prism.jobs.models import Job
-from prism.knowledge.models import (
-    Embedding,
-    Facet,
-    Item,
-    ItemFacet,
-    ItemFile,
-    ItemLink,
-    ItemVersion,
-    SearchMiss,
-    SearchTerm,
-)
+from prism.knowledge.models import Facet, Item, ItemFacet, ItemFile, ItemLink, ItemVersion
 from prism.launches import tasks as launch_tasks
 from prism.launches.models import (
     BetaCustomer,
@@ -47,6 +37,7 @@ from prism.notifications.models import Notification
 from prism.people.models import Team, User
 from prism.render.models import Rendition, Theme
 from prism.roadmap.models import Capability, EnablementRequest
+from prism.search.models import Embedding, SearchMiss, SearchTerm
 from prism.shares.models import ShareLink, ShareLinkItem, ShareView
 from prism.toolkits import tasks as toolkit_tasks
 from prism.toolkits.models import KitRule, Toolkit, ToolkitEntry

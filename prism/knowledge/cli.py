@@ -77,7 +77,7 @@ def import_knowledge(
 
 def reindex(data_dir: DataDir = None) -> None:
     """Rebuild the search index (keywords, vocabulary, embeddings) of every item."""
-    from prism.search import index
+    from prism.knowledge import indexing
 
     with unit_of_work(data_dir) as run:
 
@@ -85,5 +85,5 @@ def reindex(data_dir: DataDir = None) -> None:
             run.session.commit()
             err.print(f"  {indexed}/{total}")
 
-        count = index.reindex(run.session, done=done)
+        count = indexing.reindex(run.session, done=done)
     console.print(f"Reindexed {count} items.")

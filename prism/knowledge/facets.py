@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import Action, Principal, require
 from prism.db import get_or_404
 from prism.errors import Conflict, check_version
+from prism.knowledge import indexing
 from prism.knowledge.models import Dimension, Facet, Item, ItemFacet
 from prism.knowledge.schemas import FacetIn, FacetUpdate
 from prism.knowledge.service import FULL
-from prism.search import index
 
 
 def list_facets(
@@ -69,7 +69,7 @@ def _reindex(session: Session, item_ids: list[int]) -> None:
     # Facet names are part of an item's searchable text; their meaning (embedding) is not.
     stmt = select(Item).where(Item.id.in_(item_ids)).options(*FULL)
     items = list(session.scalars(stmt.execution_options(populate_existing=True)))
-    index.index_items(session, items, embed=False)
+    indexing.index_items(session, items, embed=False)
 
 
 def _ensure_free(session: Session, dimension: Dimension, name: str) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prism.audit.models import Audited
@@ -156,34 +156,3 @@ class ItemFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, default="")
     pages: Mapped[int | None]
-
-
-class Embedding(Base):
-    """An item's sentence embedding (float32 bytes), from which the vector index is rebuilt."""
-
-    __tablename__ = "item_embeddings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
-    model: Mapped[str] = mapped_column(String(100))
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class SearchTerm(Base):
-    """Every word ever indexed: the vocabulary that typo tolerance corrects queries against."""
-
-    __tablename__ = "search_terms"
-
-    term: Mapped[str] = mapped_column(String(60), primary_key=True)
-
-
-class SearchMiss(Base):
-    """A query that found nothing: the content backlog editors read."""
-
-    __tablename__ = "search_misses"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    query: Mapped[str] = mapped_column(String(200), unique=True)
-    count: Mapped[int] = mapped_column(default=1)
-    first_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

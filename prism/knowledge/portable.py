@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Conflict, Invalid
 from prism.filestore import FileStore
-from prism.knowledge import history
+from prism.knowledge import history, indexing
 from prism.knowledge.kinds import (
     KINDS,
     KindName,
@@ -48,7 +48,6 @@ from prism.knowledge.schemas import Body, Summary, Title, VerifyEvery
 from prism.knowledge.service import FULL, validated_fields
 from prism.people.models import User
 from prism.schemas import Input, Output
-from prism.search import index
 
 FORMAT: Final = "prism.knowledge/1"
 Uid = Annotated[str, StringConstraints(min_length=1, max_length=36)]
@@ -304,7 +303,7 @@ def import_core(
         store.put(data)
     items = list(loaded.values())
     for start in range(0, len(items), 256):
-        index.index_items(session, items[start : start + 256])
+        indexing.index_items(session, items[start : start + 256])
     return ImportReport(
         items_created=len(rows) - len(existing),
         items_replaced=len(existing),

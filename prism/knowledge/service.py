@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, can, require
 from prism.errors import Conflict, Invalid, NotFound, check_version
-from prism.knowledge import history
+from prism.knowledge import history, indexing
 from prism.knowledge.access import may_edit, may_read, readable_by, require_edit, require_read
 from prism.knowledge.kinds import KINDS, Kind, link_problem, products_problem
 from prism.knowledge.models import Audience, Facet, Item, ItemFacet, ItemFile, ItemLink, Status
@@ -481,5 +481,5 @@ def _saved(
     )
     assert loaded is not None
     history.record(session, actor, loaded, note, now=now)
-    index.index_items(session, [loaded])
+    indexing.index_items(session, [loaded])
     return loaded

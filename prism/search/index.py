@@ -1,87 +1,50 @@
-"""Keeping the search index in step with the knowledge core: keyword documents (SQLite FTS5 or
-PostgreSQL tsvector), the typo-correction vocabulary, and sentence embeddings."""
+"""The search index: keyword documents (SQLite FTS5 or PostgreSQL tsvector), the typo-correction
+vocabulary and sentence embeddings, of plain documents (id, title, text). It knows nothing of
+items: the knowledge core turns an item into a document (`knowledge/indexing.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Float, Integer, TextualSelect, delete, func, insert, select, text
+from sqlalchemy import Float, Integer, TextualSelect, delete, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from prism.embeddings import default_embedder, to_bytes
-from prism.knowledge.kinds import KINDS
-from prism.knowledge.models import Embedding, Item, SearchTerm
+from prism.search.models import Embedding, SearchTerm
 from prism.search.text import QueryTerms, spaced, vocabulary
 
-# Only so much of a long file's text goes into the keyword index; all of it is kept on the file.
+# Only so much of a long text goes into the keyword index; all of it is kept where it came from.
 MAX_INDEXED_CHARS = 100_000
-# The embedding reads the opening of an item: title, summary, then the start of its body.
+# The embedding reads a document's opening.
 EMBEDDED_CHARS = 1_000
 
 
-def document(item: Item) -> tuple[str, str]:
-    """An item's title and the rest of its searchable text (fields, facets, file text)."""
-    parts = [KINDS[item.kind].label, item.summary, item.body, *_field_texts(item.fields)]
-    parts += [facet.name for facet in item.facets]
-    if item.file is not None:
-        parts += [item.file.filename, item.file.text]
-    return item.title, "\n".join(p for p in parts if p)[:MAX_INDEXED_CHARS]
+@dataclass(frozen=True)
+class Document:
+    """What the index keeps of one record: its id, its title, the rest of its searchable text,
+    and the opening its sentence embedding reads."""
+
+    id: int
+    title: str
+    text: str
+    opening: str
 
 
-def _field_texts(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for inner in value.values():
-            yield from _field_texts(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _field_texts(inner)
-
-
-def embedding_text(item: Item) -> str:
-    return f"{item.title}. {item.summary}\n{item.body}"[:EMBEDDED_CHARS]
-
-
-def index_items(session: Session, items: Sequence[Item], *, embed: bool = True) -> None:
-    """(Re)index items after a change, in the caller's transaction."""
-    if not items:
+def index_documents(session: Session, documents: Sequence[Document], *, embed: bool = True) -> None:
+    """(Re)index records after a change, in the caller's transaction."""
+    if not documents:
         return
-    ids = [item.id for item in items]
-    documents = [document(item) for item in items]
-    _keywords(session).put(session, list(zip(ids, documents, strict=True)))
-    _remember_words(session, documents)
+    texts = [(d.title, d.text[:MAX_INDEXED_CHARS]) for d in documents]
+    _keywords(session).put(session, [(d.id, t) for d, t in zip(documents, texts, strict=True)])
+    _remember_words(session, texts)
     if embed:
-        store_embeddings(session, ids, [embedding_text(item) for item in items])
-
-
-def reindex(
-    session: Session, *, batch: int = 256, done: Callable[[int, int], None] | None = None
-) -> int:
-    """Rebuild every item's keyword document, vocabulary and embedding, `batch` items at a time;
-    `done(indexed, total)` is called after each batch (a caller may commit there)."""
-    total = session.scalar(select(func.count()).select_from(Item)) or 0
-    indexed, last = 0, 0
-    while True:
-        items = list(
-            session.scalars(
-                select(Item)
-                .where(Item.id > last)
-                .order_by(Item.id)
-                .limit(batch)
-                .options(selectinload(Item.facets), selectinload(Item.file))
-            )
+        store_embeddings(
+            session, [d.id for d in documents], [d.opening[:EMBEDDED_CHARS] for d in documents]
         )
-        if not items:
-            break
-        index_items(session, items)
-        indexed, last = indexed + len(items), items[-1].id
-        if done is not None:
-            done(indexed, total)
-    return indexed
 
 
 def store_embeddings(session: Session, ids: Sequence[int], texts: Sequence[str]) -> None:

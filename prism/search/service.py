@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
 from prism.embeddings import Vectors, default_embedder
-from prism.knowledge.models import Facet, Item, ItemFacet, SearchMiss, SearchTerm
+from prism.knowledge.indexing import embedding_text
+from prism.knowledge.models import Facet, Item, ItemFacet
 from prism.knowledge.service import ItemFilter, filtered
 from prism.pagination import PageOf, paginate
 from prism.search import vectors
-from prism.search.index import embedding_text, keyword_index, known_terms
+from prism.search.index import keyword_index, known_terms
+from prism.search.models import SearchMiss, SearchTerm
 from prism.search.text import QueryTerms, highlight, query_terms
 from prism.search.vectors import Neighbour
 

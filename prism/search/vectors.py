@@ -19,7 +19,8 @@ from sqlalchemy import Connection, Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from prism.embeddings import Vectors, from_bytes
-from prism.knowledge.models import Embedding, Item
+from prism.knowledge.models import Item
+from prism.search.models import Embedding
 
 RECOUNT_SECONDS = 10.0
 
