@@ -90,10 +90,9 @@ class MiniLM:
 
 
 def _cache_dir() -> Path:
-    configured = os.environ.get("PRISM_MODEL_CACHE")
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "prism"
+    from prism.settings import load_settings
+
+    return load_settings().model_cache_dir
 
 
 def _fingerprint(model_dir: Path) -> str:

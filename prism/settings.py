@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -104,6 +105,11 @@ class Settings(BaseSettings):
         le=100,
         description="An account health score (0-100) below this is low.",
     )
+    model_cache: Path | None = Field(
+        default=None,
+        description="Where the embedding model's ONNX graph is kept (exported once); by default "
+        "$XDG_CACHE_HOME/prism, else ~/.cache/prism.",
+    )
     run_jobs_in_process: bool | None = Field(
         default=None,
         description=(
@@ -135,6 +141,12 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"{part!r} is not an address or network") from None
         return ",".join(_parts(value))
+
+    @property
+    def model_cache_dir(self) -> Path:
+        if self.model_cache is not None:
+            return self.model_cache
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "prism"
 
     @property
     def proxies(self) -> list[str]:

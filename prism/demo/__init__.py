@@ -1,0 +1,1 @@
+"""The demo company, Helio Systems: people, knowledge, kits, launches, training and feedback."""

@@ -58,7 +58,7 @@ def load(session: Session, store: FileStore, now: datetime, *, key: str) -> str:
     kit = kits.kit_of_deal(session, showcase.id)
     assert kit is not None
     # Rendered ahead, as the background job does after a seller builds a kit: its zip is quick.
-    package.prepare(session, kit.id, store=store, now=now, progress=lambda done, note="": None)
+    package.prepare(session, kit.id, store=store, now=now, made=lambda done, total: None)
     link = _share(session, showcase, now, key)
     return f"{len(products)} standard kits, {len(made)} deals with kits, share link {shares.path(link, key)}"
 

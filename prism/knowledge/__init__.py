@@ -1,0 +1,1 @@
+"""The knowledge core: items of every kind, their facets, links, versions, files and access."""

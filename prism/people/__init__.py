@@ -1,0 +1,1 @@
+"""People and teams: accounts, roles, teams, passwords, and who may see whom."""

@@ -1,0 +1,1 @@
+"""Search: keyword, typo-tolerant and semantic search over the knowledge core; what found nothing."""

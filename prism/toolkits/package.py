@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,6 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import SYSTEM, Principal
 from prism.errors import NotFound
 from prism.filestore import FileStore
-from prism.jobs.service import Progress
 from prism.knowledge.access import may_read
 from prism.knowledge.audience import customer_problem, customer_title
 from prism.knowledge.models import Audience, Item, Status
@@ -119,15 +119,21 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, now: datetime) -> Non
 
 
 def prepare(
-    session: Session, kit_id: int, *, store: FileStore, now: datetime, progress: Progress
+    session: Session,
+    kit_id: int,
+    *,
+    store: FileStore,
+    now: datetime,
+    made: Callable[[int, int], None],
 ) -> int:
     """Render ahead every file the kit's zip holds (as the system: kits hold published items
-    only, and outputs are shared by everyone who may read their source); how many entries."""
+    only, and outputs are shared by everyone who may read their source); how many entries.
+    `made(done, total)` is called after each file (the job commits there, so each output is
+    kept as soon as it is made)."""
     kit = get_kit(session, SYSTEM, kit_id)
     for done, entry in enumerate(kit.entries, 1):
         _entry_file(session, SYSTEM, entry, store=store, now=now, keep=True)
-        session.commit()  # each output is kept as soon as it is made
-        progress(done / len(kit.entries), f"{done} of {len(kit.entries)}")
+        made(done, len(kit.entries))
     return len(kit.entries)
 
 

@@ -22,9 +22,13 @@ PREPARE = "toolkits.prepare_files"
 @job(PREPARE)
 def prepare_files(session: Session, progress: Progress, kit_id: int, files_dir: str) -> str:
     """Render every file of the kit's zip that is missing or outdated."""
-    count = package.prepare(
-        session, kit_id, store=LocalFileStore(Path(files_dir)), now=utcnow(), progress=progress
-    )
+
+    def made(done: int, total: int) -> None:
+        session.commit()  # each output is kept as soon as it is made
+        progress(done / total, f"{done} of {total}")
+
+    store = LocalFileStore(Path(files_dir))
+    count = package.prepare(session, kit_id, store=store, now=utcnow(), made=made)
     return f"Prepared {count} files for toolkit {kit_id}."
 
 

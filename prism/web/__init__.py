@@ -1,0 +1,1 @@
+"""The web layer: the app's middleware, dependencies, routing helpers, forms and templates."""

@@ -358,14 +358,14 @@ def test_building_a_kit_queues_its_files_and_the_job_renders_them_ahead(
 
     kit = service.get_kit(session, SYSTEM, built.json()["id"])
     before = session.scalar(select(func.count()).select_from(Rendition))
-    steps: list[float] = []
+    steps: list[tuple[int, int]] = []
     count = package.prepare(
-        session, kit.id, store=store, now=utcnow(), progress=lambda f, m="": steps.append(f)
+        session, kit.id, store=store, now=utcnow(), made=lambda *step: steps.append(step)
     )
     one_pagers = session.scalars(
         select(Rendition.item_id).where(Rendition.layout == "one_pager")
     ).all()
-    assert count == len(kit.entries) and steps[-1] == 1.0
+    assert count == len(kit.entries) and steps[-1] == (count, count)
     assert {lib.solution.id, lib.public_story.id} <= set(one_pagers)
     assert session.scalar(select(func.count()).select_from(Rendition)) > before
 
