@@ -1,1 +1,1 @@
-"""Search: keyword, typo-tolerant and semantic search over the knowledge core; what found nothing."""
+"""Search: keyword, typo-tolerant and semantic search of the knowledge core; what found nothing."""
