@@ -194,14 +194,7 @@ def launches_csv(session: DbSession, user: CurrentUser, scope: InScope, now: Now
 def win_loss_csv(
     dimension: winloss.Dimension, session: DbSession, user: CurrentUser, scope: InScope
 ) -> Response:
-    found = winloss.view(
-        session,
-        user,
-        since=scope.since,
-        until=scope.until,
-        product_id=scope.product_id,
-        team_id=scope.team_id,
-    )
+    found = winloss.view_in(session, user, scope)
     tallies = {
         "competitor": found.by_competitor,
         "segment": found.by_segment,

@@ -103,14 +103,7 @@ def dashboards_page(
     found = influence(session, user, scope, limit=20)
     cards = battlecards(session, user, scope)
     health = dashboards.content_health(session, user, scope, now=now)
-    wins = winloss.view(
-        session,
-        user,
-        since=scope.since,
-        until=scope.until,
-        product_id=scope.product_id,
-        team_id=scope.team_id,
-    )
+    wins = winloss.view_in(session, user, scope)
     teams = readiness.by_team(session, user, today)
     query = _query(scope)
     charts = {

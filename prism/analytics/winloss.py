@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from prism.accounts.models import Account
+from prism.analytics.influence import Scope
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, Outcome
 from prism.feedback.models import FeedbackItem, Kind, Reason
@@ -116,6 +117,18 @@ def view(
         win_reasons=win_reasons.most_common(),
         churn=_churn(session, since, until, product_id),
         unexplained=sum(1 for d in closed if d.id not in reasons),
+    )
+
+
+def view_in(session: Session, actor: Principal, scope: Scope) -> WinLoss:
+    """The view over a dashboard's scope: its period, product and team."""
+    return view(
+        session,
+        actor,
+        since=scope.since,
+        until=scope.until,
+        product_id=scope.product_id,
+        team_id=scope.team_id,
     )
 
 

@@ -22,7 +22,7 @@ from prism.feedback.models import FeedbackItem, FeedbackTheme, StatusChange, The
 from prism.feedback.schemas import FeedbackThemeUpdate, MergeIn, SplitIn, StatusIn
 from prism.feedback.weights import Weight, weights
 from prism.grouping import centres, clustering
-from prism.notifications.service import announce
+from prism.notifications.service import announce_status
 
 SORTS = ("impact", "items", "recent")
 
@@ -139,23 +139,12 @@ def set_status(
             FeedbackItem.theme_id == theme.id, FeedbackItem.submitter_id.is_not(None)
         )
     )
-    link = theme_path(theme)
-    announce(
-        session,
-        contributors,
-        actor=actor,
-        subject=f"“{theme.label}” is now {data.status.label}",
-        body=data.note,
-        link=link,
-        event="feedback.theme_status_changed",
-        payload={
-            "theme": {"id": theme.id, "label": theme.label, "path": link},
-            "status": data.status.value,
-            "note": data.note,
-        },
-        told_as="contributors_told",
-        now=now,
-    )
+    about = {"id": theme.id, "label": theme.label, "path": theme_path(theme)}
+    event = "feedback.theme_status_changed"
+    announce_status(
+        session, contributors, actor=actor, about=("theme", about), status=data.status,
+        note=data.note, event=event, told_as="contributors_told", now=now,
+    )  # fmt: skip
     return theme
 
 

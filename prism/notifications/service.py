@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -53,6 +54,46 @@ def announce(
     )
     webhooks.emit(session, event, {**payload, told_as: told}, now=now)
     return told
+
+
+class Status(Protocol):
+    """A status people follow: its value (for webhooks) and its label (for people)."""
+
+    @property
+    def value(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+def announce_status(
+    session: Session,
+    people: Iterable[int | None],
+    *,
+    actor: Principal,
+    about: tuple[str, dict[str, object]],
+    status: Status,
+    note: str,
+    event: str,
+    told_as: str,
+    now: datetime,
+) -> int:
+    """Tell `people` that what they follow (`about`: its kind and its id, name and path) moved
+    to `status`, with the note, and send `event` with the same."""
+    kind, thing = about
+    name, link = str(thing.get("title", thing.get("label", ""))), str(thing["path"])
+    return announce(
+        session,
+        people,
+        actor=actor,
+        subject=f"“{name}” is now {status.label}",
+        body=note,
+        link=link,
+        event=event,
+        payload={kind: thing, "status": status.value, "note": note},
+        told_as=told_as,
+        now=now,
+    )
 
 
 def _own(actor: Principal) -> int:

@@ -22,7 +22,7 @@ from prism.grouping import centres, clustering
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item
 from prism.knowledge.service import items_of_kind
-from prism.notifications.service import announce
+from prism.notifications.service import announce_status
 from prism.pagination import PageOf, paginate
 from prism.people.service import active_person, team_of, teams_by_ids
 from prism.roadmap.models import (
@@ -321,23 +321,12 @@ def _tell_requesters(
             EnablementRequest.capability_id == capability.id
         )
     )
-    link = f"/roadmap/{capability.id}"
-    announce(
-        session,
-        requesters,
-        actor=actor,
-        subject=f"“{capability.title}” is now {capability.status.label}",
-        body=capability.note,
-        link=link,
-        event="roadmap.capability_status_changed",
-        payload={
-            "capability": {"id": capability.id, "title": capability.title, "path": link},
-            "status": capability.status.value,
-            "note": capability.note,
-        },
-        told_as="requesters_told",
-        now=now,
-    )
+    about = {"id": capability.id, "title": capability.title, "path": f"/roadmap/{capability.id}"}
+    event = "roadmap.capability_status_changed"
+    announce_status(
+        session, requesters, actor=actor, about=("capability", about), status=capability.status,
+        note=capability.note, event=event, told_as="requesters_told", now=now,
+    )  # fmt: skip
 
 
 def merge(
