@@ -108,7 +108,8 @@ def soak(label: str, database_url: str) -> dict[str, Any]:
     minutes = []
     for m in range(max(1, SECONDS // 60)):
         window = [s for s in seen if began + m * 60 <= s[0] < began + (m + 1) * 60]
-        minutes.append(summary(window) | {"minute": m + 1})
+        rss = [mb for at, mb in memory if at <= (m + 1) * 60]
+        minutes.append(summary(window) | {"minute": m + 1, "rss_mb": round(rss[-1], 1)})
     result = {
         "backend": label,
         "seconds": SECONDS,
@@ -126,7 +127,7 @@ def soak(label: str, database_url: str) -> dict[str, Any]:
     )
     for m in minutes:
         print(f"  minute {m['minute']}: {m['requests']} req, {m['errors']} errors, "
-              f"p50 {m['p50_ms']:.0f} ms, p99 {m['p99_ms']:.0f} ms")  # fmt: skip
+              f"p50 {m['p50_ms']:.0f} ms, p99 {m['p99_ms']:.0f} ms, RSS {m['rss_mb']:.0f} MB")  # fmt: skip
     return result
 
 
