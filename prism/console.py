@@ -54,10 +54,9 @@ def open_database(settings: Settings, *, migrate: bool = False) -> Iterator[Data
 
 @dataclass(frozen=True)
 class Run:
-    """What a command works with: its settings, the database and one unit of work."""
+    """What a command works with: its settings and one unit of work."""
 
     settings: Settings
-    database: Database
     session: Session
 
 
@@ -73,7 +72,7 @@ def unit_of_work(
         open_database(settings, migrate=migrate) as database,
         database.session_scope(writes=writes) as session,
     ):
-        yield Run(settings, database, session)
+        yield Run(settings, session)
 
 
 @contextmanager
