@@ -81,7 +81,8 @@ def soak(label: str, database_url: str) -> dict[str, Any]:
     served = Served(data_dir, database_url).start()
     assert served.process is not None
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=served.url, headers=headers) as client:
+    # The first item embeds, and on a fresh machine that exports the model first: be patient.
+    with httpx.Client(base_url=served.url, headers=headers, timeout=300) as client:
         ids = [
             client.post("/api/v1/solutions", json={"title": f"Seed {n}"}).json()["id"]
             for n in range(20)

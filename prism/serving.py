@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+
 from fastapi import FastAPI
 
 from prism.app import create_app
 from prism.settings import load_settings
 
+M_ARENA_MAX = -8  # glibc's mallopt parameter, from <malloc.h>
+MALLOC_ARENAS = 2
+
 
 def app() -> FastAPI:
     """Build the app from the environment (uvicorn calls this once per worker process)."""
+    bound_malloc_arenas()
     return create_app(load_settings())
+
+
+def bound_malloc_arenas() -> bool:
+    """Let glibc keep two malloc arenas instead of eight per core.
+
+    Every thread of the request pool otherwise gets an arena of its own, and each keeps the
+    high-water mark of what its requests once held: in the soak benchmark resident memory rose
+    from 383 to 606 MB in four minutes, with the Python heap flat. With two arenas it stays
+    near 430 MB. An operator's own `MALLOC_ARENA_MAX` wins; elsewhere than glibc this does
+    nothing. Called before the app starts its threads; True when the limit was set here."""
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # musl and others: no arenas of this kind
+        return False
+    return bool(libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS))
