@@ -58,23 +58,23 @@ class Invalid(PrismError):
         return cls(message, errors=[{"field": field, "message": message}])
 
 
-class TooManyRequests(PrismError):
-    status = 429
+class RetryLater(PrismError):
+    """A refusal for now that says when to ask again (its Retry-After header)."""
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.headers = {"Retry-After": str(retry_after)}
 
 
-class Unavailable(PrismError):
+class TooManyRequests(RetryLater):
+    status = 429
+
+
+class Unavailable(RetryLater):
     """The database is busy (SQLite's one writer, a full connection pool) or unreachable: the
     request did nothing and may be sent again after `retry_after` seconds."""
 
     status = 503
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.headers = {"Retry-After": str(retry_after)}
 
 
 def stale_version(kind: str, expected: int, current: int) -> Conflict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -47,10 +47,30 @@ def has_nul(value: Any) -> bool:
     return False
 
 
+def read_shape(schema: type[M], *sources: object, **fields: Any) -> M:
+    """`schema` read from several objects' attributes (the first source that has a field gives
+    it; a field read under another name reads that name), plus `fields` given outright: an
+    answer made of a domain object and what was worked out beside it."""
+    values: dict[str, Any] = {}
+    for name, field in schema.model_fields.items():
+        key = field.validation_alias if isinstance(field.validation_alias, str) else name
+        if name in fields or key in fields:
+            continue
+        found = next((s for s in sources if hasattr(s, key)), None)
+        if found is not None:
+            values[key] = getattr(found, key)
+    return schema.model_validate(values | fields)
+
+
 class Output(BaseModel):
     """A response body, read from domain objects' attributes."""
 
     model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, *sources: object, **fields: Any) -> Self:
+        """This shape read from several objects (see `read_shape`)."""
+        return read_shape(cls, *sources, **fields)
 
 
 class Ref(Output):

@@ -7,11 +7,17 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+
+
+# A sum in the deal currency, and a span of days, as the settings take them.
+Money = Annotated[int, Field(ge=0, le=10**12)]
+Days = Annotated[int, Field(ge=1, le=3650)]
 
 
 class Settings(BaseSettings):
@@ -69,34 +75,24 @@ class Settings(BaseSettings):
         pattern=r"^[A-Z]{3}$",
         description="The currency deal values are entered in unless a deal names another.",
     )
-    small_deal_value: int = Field(
+    small_deal_value: Money = Field(
         default=40_000,
-        ge=0,
-        le=10**12,
         description="Deals below this value (and below the fast cycle) get the standard toolkit.",
     )
-    fast_cycle_days: int = Field(
+    fast_cycle_days: Days = Field(
         default=30,
-        ge=1,
-        le=3650,
         description="Deals expected to close sooner (and below the value) get the standard kit.",
     )
-    deal_help_value: int = Field(
+    deal_help_value: Money = Field(
         default=100_000,
-        ge=0,
-        le=10**12,
         description="Requests for help on a deal of at least this value are taken on.",
     )
-    deal_stuck_days: int = Field(
+    deal_stuck_days: Days = Field(
         default=30,
-        ge=1,
-        le=3650,
         description="A deal in proposal or negotiation unchanged this many days is stuck.",
     )
-    renewal_window_days: int = Field(
+    renewal_window_days: Days = Field(
         default=90,
-        ge=1,
-        le=3650,
         description="A renewal this close, on an account with low health, gets deal help.",
     )
     low_health: int = Field(

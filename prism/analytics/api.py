@@ -18,16 +18,12 @@ from prism.analytics.influence import (
 )
 from prism.analytics.schemas import (
     AssetDealsOut,
-    AssetInfluenceOut,
     CardUseOut,
-    ChurnOut,
     ContentHealthOut,
     ContentRowOut,
     InfluenceOut,
     LaunchStandingOut,
     QuadrantOut,
-    RateOut,
-    TallyOut,
     TouchedOut,
     WinLossOut,
 )
@@ -69,16 +65,7 @@ def influence_json(
     """An asset touched a deal when it was viewed or downloaded for it, shared on its link, or
     opened there by the buyer, before the deal closed. Win rates carry their sample size."""
     found = influence(session, user, scope, limit=limit)
-    return InfluenceOut(
-        since=scope.since,
-        until=scope.until,
-        product_id=scope.product_id,
-        team_id=scope.team_id,
-        closed_deals=found.closed_deals,
-        deals_touched=found.deals_touched,
-        overall=RateOut.model_validate(found.overall),
-        assets=[AssetInfluenceOut.model_validate(a) for a in found.assets],
-    )
+    return InfluenceOut.of(scope, found)
 
 
 @router.get(
@@ -222,32 +209,4 @@ def win_loss(
     found = winloss.view(
         session, user, since=since, until=until, product_id=product_id, team_id=team_id
     )
-    return WinLossOut(
-        since=found.since,
-        until=found.until,
-        overall=tally_out(found.overall),
-        by_competitor=[tally_out(t) for t in found.by_competitor],
-        by_segment=[tally_out(t) for t in found.by_segment],
-        by_product=[tally_out(t) for t in found.by_product],
-        win_reasons=dict(found.win_reasons),
-        churn=ChurnOut(
-            accounts=found.churn.accounts,
-            arr=found.churn.arr,
-            reasons=dict(found.churn.reasons.most_common()),
-            competitors=dict(found.churn.competitors.most_common()),
-        ),
-        unexplained=found.unexplained,
-    )
-
-
-def tally_out(tally: winloss.Tally) -> TallyOut:
-    return TallyOut(
-        name=tally.name,
-        deals=tally.deals,
-        won=tally.won,
-        lost=tally.lost,
-        won_value=tally.won_value,
-        lost_value=tally.lost_value,
-        win_rate=round(tally.win_rate, 3),
-        reasons=dict(tally.reasons.most_common()),
-    )
+    return WinLossOut.model_validate(found)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from prism.deals.models import Outcome
 from prism.launches.models import Health
 from prism.launches.models import Stage as LaunchStage
 from prism.schemas import Output
+
+
+def _most_first(counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> dict[str, int]:
+    pairs = counts.items() if isinstance(counts, Mapping) else counts
+    return dict(sorted(pairs, key=lambda pair: -pair[1]))
+
+
+# A tally of names (reasons, competitors) answered most frequent first.
+MostFirst = Annotated[dict[str, int], BeforeValidator(_most_first)]
+Ratio = Annotated[float, AfterValidator(lambda ratio: round(ratio, 3))]
 
 
 class RateOut(Output):
@@ -110,15 +122,15 @@ class TallyOut(Output):
     lost: int
     won_value: int
     lost_value: int
-    win_rate: float
-    reasons: dict[str, int] = Field(description="Loss reasons given, most frequent first.")
+    win_rate: Ratio
+    reasons: MostFirst = Field(description="Loss reasons given, most frequent first.")
 
 
 class ChurnOut(Output):
     accounts: int
     arr: int = Field(description="The ARR of the accounts that left.")
-    reasons: dict[str, int]
-    competitors: dict[str, int]
+    reasons: MostFirst
+    competitors: MostFirst
 
 
 class WinLossOut(Output):
@@ -128,6 +140,6 @@ class WinLossOut(Output):
     by_competitor: list[TallyOut]
     by_segment: list[TallyOut]
     by_product: list[TallyOut]
-    win_reasons: dict[str, int]
+    win_reasons: MostFirst
     churn: ChurnOut
     unexplained: int = Field(description="Closed deals nobody gave a reason for.")

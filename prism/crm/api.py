@@ -12,29 +12,10 @@ from prism.crm.formats import FIELDS
 from prism.crm.models import Target
 from prism.crm.schemas import CrmReportOut, FieldOut, MappingIn, MappingOut, MappingUpdate, SyncIn
 from prism.csvfile import Encoding, OnError
-from prism.schemas import ImportProblem
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
 from prism.web.routing import IdPath, api_router
 
 router = api_router("crm")
-
-
-def report_out(report: service.Report) -> CrmReportOut:
-    return CrmReportOut(
-        target=report.target,
-        source=report.source,
-        rows=report.rows,
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        accounts_created=report.accounts_created,
-        problems=[
-            ImportProblem(line=p.line, column=p.column, message=p.message) for p in report.problems
-        ],
-        unknown_owners=sorted(report.unknown_owners),
-        dry_run=report.dry_run,
-        summary=report.summary,
-    )
 
 
 @router.post("/crm/import", response_model=CrmReportOut, summary="Import a CRM export (CSV)")
@@ -73,7 +54,7 @@ async def import_export(
         now=now,
         file_name=file.filename or "",
     )
-    return report_out(report)
+    return CrmReportOut.model_validate(report)
 
 
 @router.post(
@@ -99,7 +80,7 @@ def upsert(
         currency=settings.currency,
         now=now,
     )
-    return report_out(report)
+    return CrmReportOut.model_validate(report)
 
 
 @router.get("/crm/fields/{target}", response_model=list[FieldOut], summary="The fields Prism reads")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from prism.crm.models import Target
 from prism.csvfile import OnError
@@ -56,7 +56,7 @@ class CrmReportOut(Output):
     unchanged: int
     accounts_created: int
     problems: list[ImportProblem]
-    unknown_owners: list[str]
+    unknown_owners: Annotated[list[str], BeforeValidator(sorted)]
     dry_run: bool
     summary: str
 

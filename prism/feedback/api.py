@@ -27,16 +27,13 @@ from prism.feedback.schemas import (
     ReclusterOut,
     SimilarOut,
     SplitIn,
-    StatusChangeOut,
     StatusIn,
     ThemeDetailOut,
     ThemeMatch,
-    WeightOut,
 )
-from prism.feedback.weights import Weight
 from prism.filestore import file_store
 from prism.pagination import Page
-from prism.schemas import MAX_ID, ImportProblem, parse
+from prism.schemas import MAX_ID, parse
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
 from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, attachment, to_page
 
@@ -46,20 +43,6 @@ ProductFilter = Annotated[
     int | None, Query(ge=1, le=MAX_ID, description="Only what is about this product counts.")
 ]
 SinceFilter = Annotated[date | None, Query(description="Only what was said on or after this day.")]
-
-
-def theme_out(theme: FeedbackTheme, weight: Weight) -> FeedbackThemeOut:
-    return FeedbackThemeOut(
-        id=theme.id,
-        label=theme.label,
-        named=theme.named,
-        curated=theme.curated,
-        pinned=theme.pinned,
-        status=theme.status,
-        status_note=theme.status_note,
-        version=theme.version,
-        weight=WeightOut.model_validate(weight),
-    )
 
 
 def item_out(item: FeedbackItem) -> FeedbackOut:
@@ -150,20 +133,7 @@ async def import_csv(
         dry_run=dry_run,
         today=now.date(),
     )
-    return report_out(report)
-
-
-def report_out(report: imports.Report) -> ImportReportOut:
-    return ImportReportOut(
-        rows=report.rows,
-        imported=report.imported,
-        duplicates=report.duplicates,
-        problems=[
-            ImportProblem(line=p.line, column=p.column, message=p.message) for p in report.problems
-        ],
-        dry_run=report.dry_run,
-        summary=report.summary,
-    )
+    return ImportReportOut.model_validate(report)
 
 
 @router.get("/feedback/similar", response_model=SimilarOut, summary="Similar themes and items")
@@ -209,7 +179,7 @@ def list_themes(
     pairs = themes.list_themes(
         session, user, status=status, product_id=product_id, since=since, sort=sort
     )
-    return [theme_out(t, w) for t, w in pairs]
+    return [FeedbackThemeOut.of(t, weight=w) for t, w in pairs]
 
 
 @router.get("/feedback/themes/{theme_id}", response_model=ThemeDetailOut, summary="One theme")
@@ -219,11 +189,7 @@ def read_theme(theme_id: IdPath, session: DbSession, user: CurrentUser) -> Theme
 
 def detail_out(session: DbSession, theme: FeedbackTheme) -> ThemeDetailOut:
     found = service.theme_detail(session, theme)
-    return ThemeDetailOut(
-        **theme_out(theme, found.weight).model_dump(),
-        representatives=[item_out(i) for i in found.representatives],
-        history=[StatusChangeOut.model_validate(c) for c in found.history],
-    )
+    return ThemeDetailOut.of(theme, found)
 
 
 @router.patch(
@@ -292,7 +258,7 @@ def read_digest(
     found = digest.digest(session, user, product_id=product_id, since=since, limit=limit)
     return [
         DigestEntry(
-            theme=theme_out(line.theme, line.weight),
+            theme=FeedbackThemeOut.of(line.theme, weight=line.weight),
             evidence=[item_out(i) for i in line.evidence],
         )
         for line in found.lines

@@ -47,7 +47,7 @@ from prism.knowledge.models import (
 from prism.knowledge.schemas import Body, Summary, Title, VerifyEvery
 from prism.knowledge.service import FULL, validated_fields
 from prism.people.models import User
-from prism.schemas import Input, Output
+from prism.schemas import Input, Output, read_shape
 
 FORMAT: Final = "prism.knowledge/1"
 Uid = Annotated[str, StringConstraints(min_length=1, max_length=36)]
@@ -423,15 +423,7 @@ def _attach(item: Item, file: FileDoc | None, *, new: bool) -> None:
 
 
 def _file_doc(file: ItemFile, store: FileStore) -> FileDoc:
-    return FileDoc(
-        filename=file.filename,
-        media_type=file.media_type,
-        size=file.size,
-        sha256=file.sha256,
-        pages=file.pages,
-        text=file.text,
-        content=base64.b64encode(store.get(file.sha256)).decode("ascii"),
-    )
+    return read_shape(FileDoc, file, content=base64.b64encode(store.get(file.sha256)).decode())
 
 
 Lookup = Callable[[Any], Any]

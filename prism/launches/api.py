@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import File, Path, Query, Response, UploadFile, status
+from fastapi import Depends, File, Path, Query, Response, UploadFile, status
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Principal
@@ -29,7 +29,6 @@ from prism.launches.schemas import (
     CalendarEventOut,
     CheckpointOut,
     DeliverableOut,
-    FindingOut,
     GateOut,
     GateReportOut,
     LaunchDetailOut,
@@ -49,7 +48,7 @@ from prism.launches.schemas import (
 )
 from prism.launches.service import LaunchFilter
 from prism.pagination import Page
-from prism.schemas import PersonRef, Ref
+from prism.schemas import Ref
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
 from prism.web.routing import Cursor, IdPath, Limit, api_router, attachment, to_page
 
@@ -58,22 +57,21 @@ Tier = Annotated[int, Query(ge=1, le=3)]
 TierPath = Annotated[int, Path(ge=1, le=3, description="The tier: 1, 2 or 3.")]
 
 
+def _path_launch(launch_id: IdPath, session: DbSession, user: CurrentUser) -> Launch:
+    """The launch the path names, if the caller may see it (404 otherwise)."""
+    return service.get_launch(session, user, launch_id)
+
+
+PathLaunch = Annotated[Launch, Depends(_path_launch)]
+
+
 def bom_out(item: BomItem, launch: Launch, actor: Principal) -> BomItemOut:
     """A deliverable as the reader may see it: a linked draft they may not read stays unnamed."""
     linked = item.item
-    return BomItemOut(
-        id=item.id,
-        kind=item.kind,
-        title=item.title,
-        required=item.required,
-        status=item.status,
-        done=item.done,
-        offset_days=item.offset_days,
+    return BomItemOut.of(
+        item,
         due_on=item.due_on(launch.target_date),
-        owner=PersonRef.model_validate(item.owner) if item.owner else None,
         item=None if linked is None else Ref(id=linked.id, title=_title(actor, linked)),
-        accepts=item.accepts,
-        version=item.version,
     )
 
 
@@ -84,13 +82,7 @@ def _title(actor: Principal, item: Item) -> str:
 def report_out(report: GateReport | None) -> GateReportOut | None:
     if report is None:
         return None
-    return GateReportOut(
-        launch=report.launch,
-        stage=report.stage,
-        passed=report.passed,
-        summary=report.summary(),
-        findings=[FindingOut.model_validate(f) for f in report.findings],
-    )
+    return GateReportOut.of(report, summary=report.summary())
 
 
 def detail(session: Session, actor: Principal, launch: Launch, today: date) -> LaunchDetailOut:
@@ -145,9 +137,9 @@ def attention(
 
 @router.get("/launches/{launch_id}", response_model=LaunchDetailOut, summary="One launch")
 def read_launch(
-    launch_id: IdPath, session: DbSession, user: CurrentUser, now: Now
+    launch: PathLaunch, session: DbSession, user: CurrentUser, now: Now
 ) -> LaunchDetailOut:
-    return detail(session, user, service.get_launch(session, user, launch_id), now.date())
+    return detail(session, user, launch, now.date())
 
 
 @router.patch("/launches/{launch_id}", response_model=LaunchDetailOut, summary="Change a launch")
@@ -197,9 +189,8 @@ def history(launch_id: IdPath, session: DbSession, user: CurrentUser) -> list[St
     summary="Add a deliverable",
 )
 def add_deliverable(
-    launch_id: IdPath, data: BomItemIn, session: DbSession, user: CurrentUser
+    launch: PathLaunch, data: BomItemIn, session: DbSession, user: CurrentUser
 ) -> BomItemOut:
-    launch = service.get_launch(session, user, launch_id)
     return bom_out(bom.add_item(session, user, launch, data), launch, user)
 
 
@@ -209,17 +200,15 @@ def add_deliverable(
     summary="Change a deliverable: owner, due date, status, linked asset",
 )
 def update_deliverable(
-    launch_id: IdPath, bom_id: IdPath, data: BomItemUpdate, session: DbSession, user: CurrentUser
+    launch: PathLaunch, bom_id: IdPath, data: BomItemUpdate, session: DbSession, user: CurrentUser
 ) -> BomItemOut:
-    launch = service.get_launch(session, user, launch_id)
     return bom_out(bom.update_item(session, user, launch, bom_id, data), launch, user)
 
 
 @router.get(
     "/launches/{launch_id}/metrics", response_model=list[MetricOut], summary="Success metrics"
 )
-def list_metrics(launch_id: IdPath, session: DbSession, user: CurrentUser) -> list[MetricOut]:
-    launch = service.get_launch(session, user, launch_id)
+def list_metrics(launch: PathLaunch, session: DbSession, user: CurrentUser) -> list[MetricOut]:
     return [MetricOut.model_validate(m) for m in metrics.list_metrics(session, user, launch)]
 
 
@@ -230,9 +219,8 @@ def list_metrics(launch_id: IdPath, session: DbSession, user: CurrentUser) -> li
     summary="Define a success metric with its target",
 )
 def define_metric(
-    launch_id: IdPath, data: MetricIn, session: DbSession, user: CurrentUser
+    launch: PathLaunch, data: MetricIn, session: DbSession, user: CurrentUser
 ) -> MetricOut:
-    launch = service.get_launch(session, user, launch_id)
     return MetricOut.model_validate(metrics.define(session, user, launch, data))
 
 
@@ -240,9 +228,9 @@ def define_metric(
     "/launches/{launch_id}/metrics/{metric_id}", status_code=204, summary="Remove a metric"
 )
 def remove_metric(
-    launch_id: IdPath, metric_id: IdPath, session: DbSession, user: CurrentUser
+    launch: PathLaunch, metric_id: IdPath, session: DbSession, user: CurrentUser
 ) -> Response:
-    metrics.remove(session, user, service.get_launch(session, user, launch_id), metric_id)
+    metrics.remove(session, user, launch, metric_id)
     return Response(status_code=204)
 
 
@@ -252,9 +240,8 @@ def remove_metric(
     summary="A metric's measurements, oldest first",
 )
 def list_measurements(
-    launch_id: IdPath, metric_id: IdPath, session: DbSession, user: CurrentUser
+    launch: PathLaunch, metric_id: IdPath, session: DbSession, user: CurrentUser
 ) -> list[MeasurementOut]:
-    launch = service.get_launch(session, user, launch_id)
     metric = metrics.get_metric(session, launch, metric_id)
     found = metrics.measurements(session, [metric.id])[metric.id]
     return [MeasurementOut.model_validate(m) for m in found]
@@ -267,9 +254,12 @@ def list_measurements(
     summary="Push a measurement (a later value for the same day replaces it)",
 )
 def push_measurement(
-    launch_id: IdPath, metric_id: IdPath, data: MeasurementIn, session: DbSession, user: CurrentUser
+    launch: PathLaunch,
+    metric_id: IdPath,
+    data: MeasurementIn,
+    session: DbSession,
+    user: CurrentUser,
 ) -> MeasurementOut:
-    launch = service.get_launch(session, user, launch_id)
     metric = metrics.get_metric(session, launch, metric_id)
     found = metrics.record(session, user, metric, data, source=MetricSource.API)
     return MeasurementOut.model_validate(found)
@@ -280,13 +270,12 @@ def push_measurement(
     summary="Import measurements from a CSV with date and value columns (all rows or none)",
 )
 async def import_measurements(
-    launch_id: IdPath,
+    launch: PathLaunch,
     metric_id: IdPath,
     session: DbSession,
     user: CurrentUser,
     file: Annotated[UploadFile, File(description="CSV with a date,value header.")],
 ) -> dict[str, int]:
-    launch = service.get_launch(session, user, launch_id)
     metric = metrics.get_metric(session, launch, metric_id)
     return {"imported": metrics.import_csv(session, user, metric, await file.read())}
 
@@ -296,24 +285,14 @@ async def import_measurements(
     summary="Measure the computed metrics now",
 )
 def measure_now(
-    launch_id: IdPath, session: DbSession, user: CurrentUser, now: Now
+    launch: PathLaunch, session: DbSession, user: CurrentUser, now: Now
 ) -> dict[str, int]:
-    launch = service.get_launch(session, user, launch_id)
     return {"measured": metrics.measure_now(session, user, launch, today=now.date())}
 
 
 def checkpoint_out(session: Session, actor: Principal, launch: Launch) -> list[CheckpointOut]:
     return [
-        CheckpointOut(
-            id=point.id,
-            day=point.day,
-            due_on=point.due_on,
-            health=point.health,
-            note=point.note,
-            reviewed_at=point.reviewed_at,
-            results=[ResultOut(**vars(r)) for r in results],
-            version=point.version,
-        )
+        CheckpointOut.of(point, results=[ResultOut(**vars(r)) for r in results])
         for point, results in metrics.scorecard(session, actor, launch).checkpoints
     ]
 
@@ -324,9 +303,9 @@ def checkpoint_out(session: Session, actor: Principal, launch: Launch) -> list[C
     summary="The 30/60/90-day checkpoints with actual against target",
 )
 def list_checkpoints(
-    launch_id: IdPath, session: DbSession, user: CurrentUser
+    launch: PathLaunch, session: DbSession, user: CurrentUser
 ) -> list[CheckpointOut]:
-    return checkpoint_out(session, user, service.get_launch(session, user, launch_id))
+    return checkpoint_out(session, user, launch)
 
 
 @router.post(
@@ -335,14 +314,13 @@ def list_checkpoints(
     summary="Review a due checkpoint with a note (its results are frozen)",
 )
 def review_checkpoint(
-    launch_id: IdPath,
+    launch: PathLaunch,
     checkpoint_id: IdPath,
     data: ReviewIn,
     session: DbSession,
     user: CurrentUser,
     now: Now,
 ) -> list[CheckpointOut]:
-    launch = service.get_launch(session, user, launch_id)
     metrics.review(session, user, launch, checkpoint_id, data, now=now)
     return checkpoint_out(session, user, launch)
 
@@ -352,8 +330,7 @@ def review_checkpoint(
     response_model=list[BetaCustomerOut],
     summary="The beta programme's accounts",
 )
-def list_beta(launch_id: IdPath, session: DbSession, user: CurrentUser) -> list[BetaCustomerOut]:
-    launch = service.get_launch(session, user, launch_id)
+def list_beta(launch: PathLaunch, session: DbSession, user: CurrentUser) -> list[BetaCustomerOut]:
     return [BetaCustomerOut.model_validate(c) for c in beta.customers(session, user, launch)]
 
 
@@ -364,9 +341,8 @@ def list_beta(launch_id: IdPath, session: DbSession, user: CurrentUser) -> list[
     summary="Enrol an account in the beta (a new name creates the account)",
 )
 def add_beta(
-    launch_id: IdPath, data: BetaCustomerIn, session: DbSession, user: CurrentUser
+    launch: PathLaunch, data: BetaCustomerIn, session: DbSession, user: CurrentUser
 ) -> BetaCustomerOut:
-    launch = service.get_launch(session, user, launch_id)
     return BetaCustomerOut.model_validate(beta.add_customer(session, user, launch, data))
 
 
@@ -376,13 +352,12 @@ def add_beta(
     summary="Change a beta customer's status",
 )
 def update_beta(
-    launch_id: IdPath,
+    launch: PathLaunch,
     customer_id: IdPath,
     data: BetaStatusIn,
     session: DbSession,
     user: CurrentUser,
 ) -> BetaCustomerOut:
-    launch = service.get_launch(session, user, launch_id)
     return BetaCustomerOut.model_validate(
         beta.set_status(session, user, launch, customer_id, data.status)
     )
@@ -394,9 +369,8 @@ def update_beta(
     summary="What beta customers said, newest first",
 )
 def list_feedback(
-    launch_id: IdPath, session: DbSession, user: CurrentUser
+    launch: PathLaunch, session: DbSession, user: CurrentUser
 ) -> list[BetaFeedbackOut]:
-    launch = service.get_launch(session, user, launch_id)
     return [BetaFeedbackOut.model_validate(f) for f in beta.feedback(session, user, launch)]
 
 
@@ -407,9 +381,8 @@ def list_feedback(
     summary="Log what a beta customer said (tagged with the launch)",
 )
 def add_feedback(
-    launch_id: IdPath, data: BetaFeedbackIn, session: DbSession, user: CurrentUser
+    launch: PathLaunch, data: BetaFeedbackIn, session: DbSession, user: CurrentUser
 ) -> BetaFeedbackOut:
-    launch = service.get_launch(session, user, launch_id)
     return BetaFeedbackOut.model_validate(beta.add_feedback(session, user, launch, data))
 
 
@@ -419,8 +392,7 @@ def add_feedback(
     response_class=Response,
     responses={200: {"content": {"text/markdown": {}}}},
 )
-def brief_markdown(launch_id: IdPath, session: DbSession, user: CurrentUser, now: Now) -> Response:
-    launch = service.get_launch(session, user, launch_id)
+def brief_markdown(launch: PathLaunch, session: DbSession, user: CurrentUser, now: Now) -> Response:
     text = brief.markdown(session, user, launch, today=now.date())
     return attachment(text.encode(), f"{launch.name} brief.md", "text/markdown; charset=utf-8")
 
@@ -432,9 +404,8 @@ def brief_markdown(launch_id: IdPath, session: DbSession, user: CurrentUser, now
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def brief_pdf(
-    launch_id: IdPath, session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
+    launch: PathLaunch, session: DbSession, user: CurrentUser, settings: AppSettings, now: Now
 ) -> Response:
-    launch = service.get_launch(session, user, launch_id)
     data = brief.pdf(session, user, launch, store=file_store(settings), today=now.date())
     return attachment(data, f"{launch.name} brief.pdf", "application/pdf")
 

@@ -18,7 +18,6 @@ from prism.roadmap.schemas import (
     RequestMoveIn,
     RequestOut,
 )
-from prism.schemas import PersonRef, Ref
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
 from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
 
@@ -29,20 +28,13 @@ def capability_out(
     capability: Capability, demand: service.Demand, user: CurrentUser
 ) -> CapabilityOut:
     asset = service.delivered_as(user, capability)
-    return CapabilityOut(
-        id=capability.id,
-        title=capability.title,
-        need=capability.need,
-        status=capability.status,
-        note=capability.note,
-        target_on=capability.target_on,
-        owner=PersonRef.model_validate(capability.owner) if capability.owner else None,
-        asset=Ref.model_validate(asset) if asset else None,
-        version=capability.version,
-        requests=demand.requests,
+    # The counts from the demand, the rest from the capability.
+    return CapabilityOut.of(
+        demand,
+        capability,
+        asset=asset,
         requesters=len(demand.requesters),
         teams=sorted(demand.teams),
-        deal_value=demand.deal_value,
     )
 
 

@@ -3,7 +3,11 @@ buyer's side is a page (`/s/{token}`) that needs no sign-in."""
 
 from __future__ import annotations
 
-from prism.settings import Settings
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+
 from prism.shares import service
 from prism.shares.models import ShareLink
 from prism.shares.schemas import ActivityOut, Revoke, ShareIn, ShareOut, ViewOut
@@ -13,16 +17,22 @@ from prism.web.routing import IdPath, api_router
 router = api_router("share links")
 
 
-def share_out(link: ShareLink, base: str, settings: Settings) -> ShareOut:
-    path = service.path(link, settings.secret_key)
-    return ShareOut.model_validate(link).model_copy(update={"url": base + path if path else None})
+async def _link_out(base: PublicBase, settings: AppSettings) -> Callable[[ShareLink], ShareOut]:
+    """How this request answers with a link: with the address the buyer opens it at."""
+
+    def out(link: ShareLink) -> ShareOut:
+        path = service.path(link, settings.secret_key)
+        return ShareOut.of(link, url=base + path if path else None)
+
+    return out
+
+
+LinkOut = Annotated[Callable[[ShareLink], ShareOut], Depends(_link_out)]
 
 
 @router.get("/share-links", response_model=list[ShareOut], summary="Your share links")
-def list_links(
-    session: DbSession, user: CurrentUser, base: PublicBase, settings: AppSettings
-) -> list[ShareOut]:
-    return [share_out(link, base, settings) for link in service.list_links(session, user)]
+def list_links(session: DbSession, user: CurrentUser, share_out: LinkOut) -> list[ShareOut]:
+    return [share_out(link) for link in service.list_links(session, user)]
 
 
 @router.post(
@@ -35,34 +45,24 @@ def create_link(
     data: ShareIn,
     session: DbSession,
     user: CurrentUser,
-    base: PublicBase,
+    share_out: LinkOut,
     settings: AppSettings,
     now: Now,
 ) -> ShareOut:
     made = service.create_link(session, user, data, now=now, key=settings.secret_key)
-    return share_out(made, base, settings)
+    return share_out(made)
 
 
 @router.get(
     "/share-links/{link_id}", response_model=ActivityOut, summary="A link and every buyer visit"
 )
 def read_link(
-    link_id: IdPath, session: DbSession, user: CurrentUser, base: PublicBase, settings: AppSettings
+    link_id: IdPath, session: DbSession, user: CurrentUser, share_out: LinkOut
 ) -> ActivityOut:
     found = service.activity(session, user, link_id)
     return ActivityOut(
-        link=share_out(found.link, base, settings),
-        views=[
-            ViewOut(
-                at=v.at,
-                action=v.action,
-                item_id=v.item_id,
-                seconds=v.seconds,
-                item_title=v.item.title if v.item else None,
-                visitor=v.visitor,
-            )
-            for v in found.views
-        ],
+        link=share_out(found.link),
+        views=[ViewOut.of(v, item_title=v.item.title if v.item else None) for v in found.views],
         visitors=found.visitors,
         opens=found.count("open"),
         downloads=found.count("download"),
@@ -76,9 +76,8 @@ def revoke(
     data: Revoke,
     session: DbSession,
     user: CurrentUser,
-    base: PublicBase,
-    settings: AppSettings,
+    share_out: LinkOut,
     now: Now,
 ) -> ShareOut:
     revoked = service.revoke(session, user, link_id, version=data.version, now=now)
-    return share_out(revoked, base, settings)
+    return share_out(revoked)
