@@ -3,7 +3,10 @@ backend. Prints, per minute, the requests, errors (5xx and failed connections), 
 latency, and the server's resident memory at the start and the end (it should stay flat).
 
 Run by `make bench` (not by `make test`); writes bench/results/soak.json. SOAK_SECONDS shortens
-the run; PRISM_BENCH_DATABASE_URL (or PRISM_TEST_DATABASE_URL) names a PostgreSQL server.
+the run; SOAK_NEW_SHARE (default 0.5) is the share of writes that add a solution rather than
+edit one (0: the data stops growing, so memory that still grows is not the data's);
+SOAK_BACKENDS (default "sqlite,postgresql") picks the backends; PRISM_BENCH_DATABASE_URL (or
+PRISM_TEST_DATABASE_URL) names a PostgreSQL server.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ RESULTS = Path(__file__).parent / "results"
 SECONDS = int(os.environ.get("SOAK_SECONDS", "600"))
 CONNECTIONS = 50
 WRITE_SHARE = 0.3
+NEW_SHARE = float(os.environ.get("SOAK_NEW_SHARE", "0.5"))
+BACKENDS = os.environ.get("SOAK_BACKENDS", "sqlite,postgresql").split(",")
 
 
 def rss_mb(pid: int) -> float:
@@ -61,7 +66,7 @@ def one_request(client: httpx.Client, rng: random.Random, ids: list[int]) -> int
              "/api/v1/search?q=patient+data", "/api/v1/users?limit=20"]
         )  # fmt: skip
         return client.get(path).status_code
-    if rng.random() < 0.5:
+    if rng.random() < NEW_SHARE:
         made = client.post("/api/v1/solutions", json={"title": f"Soak {uuid.uuid4().hex[:8]}"})
         if made.status_code == 201:
             ids.append(made.json()["id"])
@@ -119,12 +124,14 @@ def soak(label: str, database_url: str) -> dict[str, Any]:
         "per_minute": minutes,
         "rss_mb": {"start": round(start_rss, 1), "end": round(end_rss, 1)},
         "rss_over_time": memory,
+        "solutions_at_end": len(ids),
+        "new_share_of_writes": NEW_SHARE,
     }
     t = result["total"]
     print(
         f"{label}: {t['requests']} requests ({t['rps']:.0f}/s), {t['errors']} errors, "
         f"{t['unavailable']} x 503, p50 {t['p50_ms']:.0f} ms, p99 {t['p99_ms']:.0f} ms; "
-        f"RSS {start_rss:.0f} -> {end_rss:.0f} MB"
+        f"RSS {start_rss:.0f} -> {end_rss:.0f} MB; {len(ids)} solutions at the end"
     )
     for m in minutes:
         print(f"  minute {m['minute']}: {m['requests']} req, {m['errors']} errors, "
@@ -148,8 +155,8 @@ def summary(window: list[tuple[float, int, float]]) -> dict[str, Any]:
 
 
 def main() -> None:
-    results = [soak("sqlite", "")]
-    found = postgres_database()
+    results = [soak("sqlite", "")] if "sqlite" in BACKENDS else []
+    found = postgres_database() if "postgresql" in BACKENDS else None
     if found is not None:
         url, drop = found
         try:
