@@ -14,7 +14,7 @@ from prism.crm.models import CrmMapping
 from prism.db import Base
 from prism.deals.models import Deal, DealFocus
 from prism.feedback import tasks as feedback_tasks
-from prism.feedback.models import FeedbackItem, FeedbackTheme, StatusChange
+from prism.feedback.models import FeedbackItem, FeedbackSettings, FeedbackTheme, StatusChange
 from prism.jobs.models import Job
 from prism.knowledge.models import Facet, Item, ItemFacet, ItemFile, ItemLink, ItemVersion
 from prism.launches import tasks as launch_tasks
@@ -85,6 +85,7 @@ __all__ = [
     "EnablementRequest",
     "Facet",
     "FeedbackItem",
+    "FeedbackSettings",
     "FeedbackTheme",
     "IdealProfile",
     "Invitation",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from prism.db import Base, make_engine
 from prism.migrate import downgrade, modelled, upgrade
@@ -80,3 +80,40 @@ def test_models_match_the_migrations(tmp_path: Path) -> None:
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == [], "a model changed without a migration; run alembic revision --autogenerate"
+
+
+def test_0012_gives_each_theme_the_signal_most_of_its_items_carry(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
+    upgrade(engine, "0011")
+    rows = [  # theme 1: mostly praise; theme 2: losses for want of a feature weigh a request
+        (1, "praise", None),
+        (1, "praise", None),
+        (1, "feature_request", None),
+        (2, "loss_reason", "missing_feature"),
+        (2, "loss_reason", "missing_feature"),
+        (3, "loss_reason", "timing"),
+    ]
+    with engine.begin() as connection:
+        for theme_id in (1, 2, 3):
+            connection.execute(
+                text(
+                    "INSERT INTO feedback_themes (id, label, named, curated, pinned, status, "
+                    "status_note, version, created_at, updated_at) VALUES (:id, 'a', 0, 0, 0, "
+                    "'new', '', 1, '2026-01-01', '2026-01-01')"
+                ),
+                {"id": theme_id},
+            )
+        for theme_id, kind, reason in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO feedback_items (text, kind, reason, origin, said_on, theme_id, "
+                    "placed, vector, created_at, updated_at) VALUES ('x', :kind, :reason, 'api', "
+                    "'2026-01-01', :theme, 0, x'00', '2026-01-01', '2026-01-01')"
+                ),
+                {"kind": kind, "reason": reason, "theme": theme_id},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        found = dict(connection.execute(text("SELECT id, signal FROM feedback_themes")).all())
+    assert found == {1: "praise", 2: "request", 3: "loss"}
+    engine.dispose()

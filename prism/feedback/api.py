@@ -12,7 +12,7 @@ from fastapi import File, Form, Query, Response, UploadFile
 
 from prism.csvfile import Encoding, OnError
 from prism.feedback import digest, imports, service, themes
-from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, ThemeStatus
+from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, Signal, ThemeStatus
 from prism.feedback.schemas import (
     DigestEntry,
     FeedbackIn,
@@ -24,6 +24,7 @@ from prism.feedback.schemas import (
     Match,
     MergeIn,
     MoveIn,
+    ReclusterIn,
     ReclusterOut,
     SimilarOut,
     SplitIn,
@@ -171,13 +172,14 @@ def list_themes(
     session: DbSession,
     user: CurrentUser,
     status: ThemeStatus | None = None,
+    signal: Annotated[Signal | None, Query(description="Only themes of this signal.")] = None,
     product_id: ProductFilter = None,
     since: SinceFilter = None,
     sort: str = Query("impact", pattern="^(impact|items|recent)$"),
 ) -> list[FeedbackThemeOut]:
     """Every theme with its weight: pinned first, then by revenue impact."""
     pairs = themes.list_themes(
-        session, user, status=status, product_id=product_id, since=since, sort=sort
+        session, user, status=status, signal=signal, product_id=product_id, since=since, sort=sort
     )
     return [FeedbackThemeOut.of(t, weight=w) for t, w in pairs]
 
@@ -235,15 +237,13 @@ def split(theme_id: IdPath, data: SplitIn, session: DbSession, user: CurrentUser
 
 
 @router.post("/feedback/recluster", response_model=ReclusterOut, summary="Re-cluster the themes")
-def recluster(session: DbSession, user: CurrentUser) -> ReclusterOut:
-    """Items people placed, and the themes they hold, stay as they are."""
-    done = themes.recluster(session, user)
-    return ReclusterOut(
-        themes_before=done.themes_before,
-        themes_after=done.themes_after,
-        items_moved=done.items_moved,
-        items_held=done.items_held,
-    )
+def recluster(
+    session: DbSession, user: CurrentUser, data: ReclusterIn | None = None
+) -> ReclusterOut:
+    """Items people placed, and the themes they hold, stay as they are. Each signal (requests,
+    bugs, praise, ...) is clustered on its own."""
+    chosen = data.granularity if data else None
+    return ReclusterOut.model_validate(themes.recluster(session, user, granularity=chosen))
 
 
 @router.get("/feedback/digest", response_model=list[DigestEntry], summary="The product digest")

@@ -24,6 +24,14 @@ app = typer.Typer(
 )
 
 Column = Annotated[str | None, typer.Option(help="The column holding it (matched by name).")]
+Granularity = Annotated[
+    int | None,
+    typer.Option(
+        min=-3,
+        max=3,
+        help="Broader (-3 to -1) or narrower (1 to 3) themes; 0 is as found.",
+    ),
+]
 
 
 @app.command("cluster")
@@ -32,6 +40,7 @@ def cluster(
     text_column: Annotated[str, typer.Option(help="The column holding the text.")],
     out: Annotated[Path, typer.Option(help="Where to write row,theme_id,theme_label.")],
     k: Annotated[int | None, typer.Option(help="Fix the number of themes.")] = None,
+    granularity: Granularity = None,
     encoding: Annotated[str, typer.Option(help="The file's encoding.")] = "utf-8",
 ) -> None:
     """Cluster a file's texts into themes (without being told how many, unless --k), writing one
@@ -40,7 +49,7 @@ def cluster(
 
     with failures_exit(), console.status("Embedding and clustering…"):
         texts = offline.read_text_column(file.read_bytes(), text_column, encoding=encoding)
-        done = offline.cluster_texts(texts, k=k)
+        done = offline.cluster_texts(texts, k=k, granularity=granularity or 0)
     out.write_text(done.as_csv(), encoding="utf-8")
     console.print(f"{len(texts)} rows in {done.themes} themes written to {out}.")
     if done.empty_rows:
@@ -118,15 +127,16 @@ def import_file(
 
 
 @app.command("recluster")
-def recluster(data_dir: DataDir = None) -> None:
-    """Re-cluster the themes now; what people curated stays as it is."""
+def recluster(granularity: Granularity = None, data_dir: DataDir = None) -> None:
+    """Re-cluster the themes now, each signal on its own; what people curated stays as it is.
+    A granularity given is kept for later re-clusterings and for placing new items."""
     from prism.feedback import themes
 
     with unit_of_work(data_dir) as run, console.status("Re-clustering…"):
-        done = themes.recluster(run.session, SYSTEM)
+        done = themes.recluster(run.session, SYSTEM, granularity=granularity)
     console.print(
-        f"{done.themes_before} themes before, {done.themes_after} after; "
-        f"{done.items_moved} items moved, {done.items_held} held."
+        f"{done.themes_before} themes before, {done.themes_after} after (granularity "
+        f"{done.granularity:+d}); {done.items_moved} items moved, {done.items_held} held."
     )
 
 

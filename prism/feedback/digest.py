@@ -46,11 +46,12 @@ def digest(
     limit: int = 10,
     evidence: int = 3,
 ) -> Digest:
-    """The top undecided themes by revenue impact, each with its most typical items."""
+    """The top undecided themes by revenue impact, each with its most typical items: themes
+    that ask something of product (requests, bugs, pricing, loss reasons), never praise."""
     pairs = [
         (t, w)
         for t, w in themes.list_themes(session, actor, product_id=product_id, since=since)
-        if t.status not in DECIDED
+        if t.status not in DECIDED and t.signal.asks
     ]
     pairs.sort(key=lambda p: (p[1].impact, p[1].items), reverse=True)
     lines = [

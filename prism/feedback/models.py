@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import Float, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prism.accounts.models import Account
@@ -17,6 +17,50 @@ from prism.deals.models import Deal
 from prism.knowledge.models import Item
 from prism.launches.models import Launch
 from prism.people.models import Team, User
+
+
+class Signal(StrEnum):
+    """What an item tells product. A theme gathers one signal: praise or a competitor's claim
+    never joins a request, whatever words they share."""
+
+    REQUEST = "request"  # something to build or make easier
+    BUG = "bug"
+    PRICING = "pricing"
+    COMPETITOR = "competitor"
+    PRAISE = "praise"
+    WIN = "win"
+    LOSS = "loss"  # why a deal was lost or an account left, when no product need explains it
+
+    @property
+    def label(self) -> str:
+        return {
+            "request": "requests",
+            "bug": "bugs",
+            "competitor": "competitor intel",
+            "win": "win reasons",
+            "loss": "other loss and churn reasons",
+        }.get(self.value, self.value)
+
+    @property
+    def one(self) -> str:
+        """One item of this signal, as a sentence names it."""
+        return {
+            "request": "a request",
+            "bug": "a bug",
+            "pricing": "about pricing",
+            "competitor": "competitor intel",
+            "praise": "praise",
+            "win": "a win reason",
+            "loss": "a loss or churn reason",
+        }[self.value]
+
+    @property
+    def asks(self) -> bool:
+        """Does a theme of this signal wait for a product decision (and so join the digest)?"""
+        return self in ASKING
+
+
+ASKING = frozenset({Signal.REQUEST, Signal.BUG, Signal.PRICING})
 
 
 class Kind(StrEnum):
@@ -65,6 +109,37 @@ class Reason(StrEnum):
             "no_decision": "no decision",
             "price": "price and value",
         }.get(self.value, self.value.replace("_", " "))
+
+
+KIND_SIGNALS = {
+    Kind.FEATURE_REQUEST: Signal.REQUEST,
+    Kind.USABILITY: Signal.REQUEST,
+    Kind.BUG: Signal.BUG,
+    Kind.PRICING: Signal.PRICING,
+    Kind.COMPETITOR_INTEL: Signal.COMPETITOR,
+    Kind.PRAISE: Signal.PRAISE,
+    Kind.WIN_REASON: Signal.WIN,
+    Kind.LOSS_REASON: Signal.LOSS,
+    Kind.CHURN_REASON: Signal.LOSS,
+}
+# A deal lost (or an account gone) for want of something in the product is that need's weight:
+# it joins the request or pricing themes; other losses (timing, relationship) stay apart.
+LOSS_SIGNALS = {
+    Reason.MISSING_FEATURE: Signal.REQUEST,
+    Reason.PRODUCT_FIT: Signal.REQUEST,
+    Reason.INTEGRATION: Signal.REQUEST,
+    Reason.SECURITY: Signal.REQUEST,
+    Reason.EASE_OF_USE: Signal.REQUEST,
+    Reason.PRICE: Signal.PRICING,
+    Reason.BUDGET: Signal.PRICING,
+}
+
+
+def signal_of(kind: Kind, reason: Reason | None) -> Signal:
+    """The signal an item of this kind (and reason, for a loss or churn) carries."""
+    if kind in (Kind.LOSS_REASON, Kind.CHURN_REASON) and reason in LOSS_SIGNALS:
+        return LOSS_SIGNALS[reason]
+    return KIND_SIGNALS[kind]
 
 
 # Which reasons fit which outcome: nobody wins a deal over a missing feature.
@@ -129,6 +204,24 @@ class ThemeStatus(StrEnum):
         return "shared with product" if self is ThemeStatus.SHARED else self.value
 
 
+class FeedbackSettings(Audited, Versioned, Timestamped, Base):
+    """How the feedback inbox is grouped (one row): the granularity a person chose, which both
+    re-clustering and the placing of new items follow."""
+
+    __tablename__ = "feedback_settings"
+    __audit_ignore__: ClassVar[frozenset[str]] = frozenset({"updated_at", "version", "join_at"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # 0 as found; negative for broader themes, positive for narrower (-3 to 3).
+    granularity: Mapped[int] = mapped_column(default=0)
+    # How close to its theme's centre nine members in ten were at the last re-clustering: a new
+    # item at least this close to the closest theme joins it, as re-clustering would keep it.
+    join_at: Mapped[float | None] = mapped_column(Float)
+
+    def audit_label(self) -> str:
+        return "feedback settings"
+
+
 class FeedbackTheme(Audited, Versioned, Timestamped, Base):
     """Items that say the same thing. Clustering proposes themes; people rename, merge, split,
     move items and pin, and re-clustering keeps what they did (`held`)."""
@@ -147,6 +240,8 @@ class FeedbackTheme(Audited, Versioned, Timestamped, Base):
         text_enum(ThemeStatus), default=ThemeStatus.NEW, index=True
     )
     status_note: Mapped[str] = mapped_column(Text, default="")
+    # The one signal its items carry (their kinds'); new items join themes of their own signal.
+    signal: Mapped[Signal] = mapped_column(text_enum(Signal), default=Signal.REQUEST, index=True)
     # The members' embeddings added up (float32 bytes): the centre new items are compared with.
     vector_sum: Mapped[bytes | None] = mapped_column(LargeBinary)
 
@@ -205,6 +300,10 @@ class FeedbackItem(Audited, Timestamped, Base):
     account: Mapped[Account | None] = relationship(lazy="raise")
     deal: Mapped[Deal | None] = relationship(lazy="raise")
     theme: Mapped[FeedbackTheme | None] = relationship(lazy="raise")
+
+    @property
+    def signal(self) -> Signal:
+        return signal_of(self.kind, self.reason)
 
     def audit_label(self) -> str:
         return f"feedback #{self.id}"

@@ -12,7 +12,7 @@ import numpy as np
 from prism.csvfile import read_table
 from prism.embeddings import default_embedder
 from prism.errors import Invalid
-from prism.grouping import clustering
+from prism.grouping import clustering, naming
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,20 @@ def read_text_column(raw: bytes, column: str, *, encoding: str = "utf-8") -> lis
     return [row.get(column) for row in table.rows]
 
 
-def cluster_texts(texts: list[str], *, k: int | None = None) -> Clustered:
+def cluster_texts(texts: list[str], *, k: int | None = None, granularity: int = 0) -> Clustered:
     """Themes for the non-empty texts; empty rows keep their line with no theme."""
     if k is not None and k < 1:
         raise Invalid("--k must be at least 1.")
+    if granularity not in clustering.GRANULARITY:
+        raise Invalid("--granularity goes from -3 (broadest themes) to 3 (narrowest).")
     kept = [i for i, t in enumerate(texts) if t.strip()]
     empty = [i + 1 for i, t in enumerate(texts) if not t.strip()]
     if not kept:
         return Clustered([(i + 1, None, "") for i in range(len(texts))], 0, empty)
     chosen = [texts[i] for i in kept]
-    labels = clustering.cluster(default_embedder().embed(chosen), k=k)
-    names = clustering.label_themes(chosen, labels)
+    vectors = default_embedder().embed(chosen)
+    labels = clustering.cluster(vectors, k=k, granularity=granularity)
+    names = naming.name_groups(chosen, labels)
     theme_of = {i: int(label) for i, label in zip(kept, labels, strict=True)}
     lines: list[tuple[int, int | None, str]] = []
     for i in range(len(texts)):

@@ -15,13 +15,14 @@ from prism.auth.policy import Action, Principal, can, require
 from prism.csvfile import ENCODINGS, OnError
 from prism.deals.service import deal_choices
 from prism.feedback import digest, imports, service, themes
-from prism.feedback.models import REASONS, FeedbackItem, Kind, Origin, ThemeStatus
+from prism.feedback.models import REASONS, FeedbackItem, Kind, Origin, Signal, ThemeStatus
 from prism.feedback.schemas import (
     FeedbackIn,
     FeedbackThemeUpdate,
     ImportMapping,
     MergeIn,
     MoveIn,
+    ReclusterIn,
     SplitIn,
     StatusIn,
 )
@@ -52,20 +53,57 @@ def themes_page(
     session: DbSession,
     user: PageUser,
     status: str = "",
+    signal: str = "",
     product_id: str = "",
     sort: str = "impact",
 ) -> HTMLResponse:
-    chosen = ThemeStatus(status) if status in set(ThemeStatus) else None
-    product = query_id(product_id)
-    sort = sort if sort in themes.SORTS else "impact"
+    chosen = {"status": status, "signal": signal, "product_id": query_id(product_id), "sort": sort}
+    return _themes_page(request, session, user, chosen)
+
+
+# The granularity control's choices, broadest first.
+GRANULARITIES = [
+    (-3, "much broader"),
+    (-2, "broader"),
+    (-1, "a little broader"),
+    (0, "as found"),
+    (1, "a little narrower"),
+    (2, "narrower"),
+    (3, "much narrower"),
+]
+
+
+def _themes_page(
+    request: Request,
+    session: Session,
+    user: Principal,
+    chosen: dict[str, Any] | None = None,
+    outcome: FormOutcome | None = None,
+) -> HTMLResponse:
+    chosen = chosen or {"status": "", "signal": "", "product_id": None, "sort": "impact"}
+    status = ThemeStatus(chosen["status"]) if chosen["status"] in set(ThemeStatus) else None
+    signal = Signal(chosen["signal"]) if chosen["signal"] in set(Signal) else None
+    chosen["sort"] = chosen["sort"] if chosen["sort"] in themes.SORTS else "impact"
     context = {
         "title": "Feedback themes",
-        "pairs": themes.list_themes(session, user, status=chosen, product_id=product, sort=sort),
+        "pairs": themes.list_themes(
+            session,
+            user,
+            status=status,
+            signal=signal,
+            product_id=chosen["product_id"],
+            sort=chosen["sort"],
+        ),
         "statuses": list(ThemeStatus),
+        "signals": list(Signal),
         "products": choices(session, user, "product"),
-        "chosen": {"status": status, "product_id": product, "sort": sort},
+        "chosen": chosen,
+        "granularity": themes.granularity_of(session),
+        "granularities": GRANULARITIES,
+        **(outcome.context if outcome else {}),
     }
-    return render(request, "feedback/themes.html", context)
+    status_code = outcome.status_code if outcome and outcome.error else 200
+    return render(request, "feedback/themes.html", context, status_code=status_code)
 
 
 def _form_context(session: Session, user: Principal) -> dict[str, Any]:
@@ -133,7 +171,11 @@ def _theme_page(
     theme = themes.get_theme(session, user, theme_id)
     may_triage = can(user, Action.TRIAGE_FEEDBACK)
     others = (
-        [t for t, _ in themes.list_themes(session, user, sort="items") if t.id != theme.id]
+        [
+            t
+            for t, _ in themes.list_themes(session, user, signal=theme.signal, sort="items")
+            if t.id != theme.id
+        ]
         if may_triage
         else []
     )
@@ -237,9 +279,15 @@ def move_item(
     return RedirectResponse(f"/feedback/themes/{outcome.value.theme_id}", status_code=303)
 
 
-@router.post("/feedback/recluster")
-def recluster(session: DbSession, user: PageUser) -> Response:
-    themes.recluster(session, user)
+@router.post("/feedback/recluster", response_class=HTMLResponse)
+def recluster(request: Request, session: DbSession, user: PageUser, form: Posted) -> Response:
+    outcome = attempt(
+        session,
+        lambda: themes.recluster(session, user, granularity=parse(ReclusterIn, form).granularity),
+        success="",
+    )
+    if outcome.error:
+        return _themes_page(request, session, user, outcome=outcome)
     return RedirectResponse("/feedback", status_code=303)
 
 

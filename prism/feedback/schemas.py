@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, model_validator
 
 from prism.csvfile import Encoding
-from prism.feedback.models import OUTCOME_KINDS, REASONS, Kind, Origin, Reason, ThemeStatus
+from prism.feedback.models import OUTCOME_KINDS, REASONS, Kind, Origin, Reason, Signal, ThemeStatus
 from prism.schemas import (
     AccountRef,
     DealRef,
@@ -136,6 +136,7 @@ class WeightOut(Output):
 class FeedbackThemeOut(Output):
     id: int
     label: str
+    signal: Signal = Field(description="What its items tell product; a theme keeps to one.")
     named: bool
     curated: bool
     pinned: bool
@@ -186,11 +187,22 @@ class MoveIn(Input):
     theme_id: Id
 
 
+class ReclusterIn(Input):
+    granularity: int | None = Field(
+        default=None,
+        ge=-3,
+        le=3,
+        description="Broader (negative) or narrower (positive) themes, kept for later "
+        "re-clusterings and for placing new items; absent: as chosen before (0 at first).",
+    )
+
+
 class ReclusterOut(Output):
     themes_before: int
     themes_after: int
     items_moved: int
     items_held: int
+    granularity: int
 
 
 class DigestEntry(Output):

@@ -22,7 +22,15 @@ from prism.deals.models import Deal
 from prism.embeddings import default_embedder, from_bytes, to_bytes
 from prism.errors import Invalid, NotFound
 from prism.feedback import themes
-from prism.feedback.models import FeedbackItem, FeedbackTheme, Kind, Origin, Reason, StatusChange
+from prism.feedback.models import (
+    FeedbackItem,
+    FeedbackTheme,
+    Kind,
+    Origin,
+    Reason,
+    StatusChange,
+    signal_of,
+)
 from prism.feedback.schemas import FeedbackIn
 from prism.feedback.weights import Weight
 from prism.grouping import centres, clustering
@@ -43,8 +51,8 @@ ITEM_DETAIL = (
     selectinload(FeedbackItem.theme),
 )
 ONE_DAY = timedelta(days=1)
-# Themes this close to what is being typed are offered (a little looser than joining one).
-SUGGEST = clustering.JOIN - 0.15
+# Themes this close to what is being typed are offered (looser than joining one).
+SUGGEST = clustering.FIT - 0.15
 
 
 def submit(
@@ -80,7 +88,7 @@ def submit_many(
     check_references(session, actor, rows)
     vectors = default_embedder().embed([row.text for row in rows])
     own_team = team_of(session, actor)
-    placer = centres.Placer(session, FeedbackTheme)
+    placing = themes.Placing(session)
     items = []
     for n, (row, vector) in enumerate(zip(rows, vectors, strict=True)):
         item = FeedbackItem(
@@ -90,12 +98,12 @@ def submit_many(
             team_id=row.team_id or own_team,
             submitter_id=actor.id,
             vector=to_bytes(vector),
-            theme_id=themes.place(placer, vector, row.text),
+            theme_id=placing.place(vector, row.text, signal_of(row.kind, row.reason)),
             external_id=external_ids[n] if external_ids else None,
         )
         session.add(item)
         items.append(item)
-    placer.save()
+    placing.save()
     session.flush()
     return load_items(session, [item.id for item in items])
 

@@ -18,26 +18,94 @@ from prism.auth.policy import Action, Principal, require
 from prism.db import get_or_404, get_or_invalid
 from prism.embeddings import Vectors, from_bytes, to_bytes
 from prism.errors import Invalid, check_version
-from prism.feedback.models import FeedbackItem, FeedbackTheme, StatusChange, ThemeStatus
+from prism.feedback.models import (
+    FeedbackItem,
+    FeedbackSettings,
+    FeedbackTheme,
+    Signal,
+    StatusChange,
+    ThemeStatus,
+    signal_of,
+)
 from prism.feedback.schemas import FeedbackThemeUpdate, MergeIn, SplitIn, StatusIn
 from prism.feedback.weights import Weight, weights
-from prism.grouping import centres, clustering
+from prism.grouping import centres, clustering, naming
 from prism.notifications.service import announce_status
 
 SORTS = ("impact", "items", "recent")
+# Re-clustering fewer items than this leaves the placement rule as it was: too few to measure.
+PLACEMENT_SAMPLE = 20
+ONE_SIGNAL = "a theme keeps to one signal, so praise or a rival's claim never weighs a request."
 
 
-def place(placer: centres.Placer, vector: Vectors, text: str) -> int:
-    """The theme a new item joins, or a new one labelled from its words."""
-    joined = placer.join(vector)
-    if joined is not None:
-        return joined
-    label = clustering.label_themes([text], np.zeros(1, dtype=np.int64))[0]
-    theme = FeedbackTheme(label=label, vector_sum=to_bytes(vector))
-    placer.session.add(theme)
-    placer.session.flush()
-    placer.started(theme.id, vector)
-    return theme.id
+def settings(session: Session) -> FeedbackSettings:
+    """The inbox's settings (made on first use)."""
+    found = session.get(FeedbackSettings, 1)
+    if found is None:
+        found = FeedbackSettings(id=1, granularity=0)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def join_at(session: Session) -> float:
+    """How close to the closest theme's centre a new item must be to join it: as close as nine
+    members in ten were at the last re-clustering (before the first, `clustering.JOIN`)."""
+    found = session.get(FeedbackSettings, 1)
+    return found.join_at if found and found.join_at is not None else clustering.JOIN
+
+
+def granularity_of(session: Session) -> int:
+    found = session.get(FeedbackSettings, 1)
+    return found.granularity if found else 0
+
+
+def set_granularity(session: Session, actor: Principal, value: int) -> FeedbackSettings:
+    """Broader (negative) or narrower (positive) themes from the next re-clustering on; new
+    items are placed by the same rule."""
+    require(actor, Action.TRIAGE_FEEDBACK)
+    if value not in clustering.GRANULARITY:
+        low, high = clustering.GRANULARITY[0], clustering.GRANULARITY[-1]
+        raise Invalid.about(
+            "granularity", f"Choose from {low} (broadest themes) to {high} (narrowest)."
+        )
+    found = settings(session)
+    found.granularity = value
+    session.flush()
+    return found
+
+
+class Placing:
+    """Where new items go: each joins the closest theme of its own signal when close enough, or
+    starts a theme labelled from its words. The centres are read once a signal and written back
+    by `save`, so a batch costs one read and one write per theme touched."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.placers: dict[Signal, centres.Placer] = {}
+        # The re-clustering's own rule: as close as nine members in ten it kept together.
+        self.threshold = join_at(session)
+
+    def place(self, vector: Vectors, text: str, signal: Signal) -> int:
+        if signal not in self.placers:
+            where = FeedbackTheme.signal == signal
+            self.placers[signal] = centres.Placer(
+                self.session, FeedbackTheme, where, threshold=self.threshold
+            )
+        placer = self.placers[signal]
+        joined = placer.join(vector)
+        if joined is not None:
+            return joined
+        label = naming.name_one(text)
+        theme = FeedbackTheme(label=label, signal=signal, vector_sum=to_bytes(vector))
+        self.session.add(theme)
+        self.session.flush()
+        placer.started(theme.id, vector)
+        return theme.id
+
+    def save(self) -> None:
+        for placer in self.placers.values():
+            placer.save()
 
 
 def list_themes(
@@ -45,6 +113,7 @@ def list_themes(
     actor: Principal,
     *,
     status: ThemeStatus | None = None,
+    signal: Signal | None = None,
     product_id: int | None = None,
     since: date | None = None,
     sort: str = "impact",
@@ -57,6 +126,8 @@ def list_themes(
     stmt = select(FeedbackTheme)
     if status is not None:
         stmt = stmt.where(FeedbackTheme.status == status)
+    if signal is not None:
+        stmt = stmt.where(FeedbackTheme.signal == signal)
     themes = list(session.scalars(stmt))
     weighed = weights(session, [t.id for t in themes], product_id=product_id, since=since)
     everything = product_id is None and since is None
@@ -156,6 +227,13 @@ def merge(session: Session, actor: Principal, theme_id: int, data: MergeIn) -> F
     """Fold other themes into this one. The result is curated: re-clustering keeps it whole."""
     require(actor, Action.TRIAGE_FEEDBACK)
     target = get_or_404(session, FeedbackTheme, theme_id, "theme")
+    for other in session.scalars(select(FeedbackTheme).where(FeedbackTheme.id.in_(data.theme_ids))):
+        if other.signal is not target.signal:
+            raise Invalid.about(
+                "theme_ids",
+                f"Theme {other.id} holds {other.signal.label} and theme {target.id} holds "
+                f"{target.signal.label}: {ONE_SIGNAL}",
+            )
     # The merged themes' status history goes with them; the target's is what counts now.
     centres.fold(
         session,
@@ -182,7 +260,7 @@ def split(session: Session, actor: Principal, theme_id: int, data: SplitIn) -> F
         raise Invalid.about("item_ids", f"Item {stray} is not in theme {theme_id}.")
     if members <= set(data.item_ids):
         raise Invalid.about("item_ids", "Leave at least one item in the theme (or rename it).")
-    created = FeedbackTheme(label=data.label, named=True, curated=True)
+    created = FeedbackTheme(label=data.label, signal=source.signal, named=True, curated=True)
     session.add(created)
     source.curated = True
     session.flush()
@@ -201,6 +279,12 @@ def move(session: Session, actor: Principal, item_id: int, theme_id: int) -> Fee
     require(actor, Action.TRIAGE_FEEDBACK)
     item = get_or_404(session, FeedbackItem, item_id, "feedback item")
     target = get_or_invalid(session, FeedbackTheme, theme_id, "theme_id", "theme")
+    if item.signal is not target.signal:
+        raise Invalid.about(
+            "theme_id",
+            f"This item is {item.signal.one}, and theme {target.id} holds "
+            f"{target.signal.label}: {ONE_SIGNAL}",
+        )
     old = item.theme_id
     item.theme_id, item.placed = target.id, True
     target.curated = True
@@ -248,45 +332,71 @@ class Reclustered:
     themes_after: int
     items_moved: int
     items_held: int
+    granularity: int
 
 
-def recluster(session: Session, actor: Principal) -> Reclustered:
+def recluster(session: Session, actor: Principal, *, granularity: int | None = None) -> Reclustered:
     """Cluster again every item people have not placed, outside the themes people hold (named,
-    pinned, merged, split or given a status). New clusters close to a held theme join it; the
-    rest keep the id (and so the links) of the old theme they overlap most."""
+    pinned, merged, split or given a status), one signal at a time: a theme never mixes praise
+    with requests. New clusters close to a held theme of their signal join it; the rest keep the
+    id (and so the links) of the old theme they overlap most."""
     require(actor, Action.TRIAGE_FEEDBACK)
+    if granularity is not None:
+        set_granularity(session, actor, granularity)
+    level = granularity_of(session)
     themes = {t.id: t for t in session.scalars(select(FeedbackTheme))}
     held = {i for i, t in themes.items() if t.held}
     rows = session.execute(
-        select(FeedbackItem.id, FeedbackItem.theme_id, FeedbackItem.placed, FeedbackItem.vector)
+        select(
+            FeedbackItem.id,
+            FeedbackItem.theme_id,
+            FeedbackItem.placed,
+            FeedbackItem.kind,
+            FeedbackItem.reason,
+            FeedbackItem.vector,
+        )
     ).all()
     free = [r for r in rows if not r.placed and r.theme_id not in held]
     before = len(themes)
     if not free:
-        return Reclustered(before, before, 0, len(rows))
-    vectors = np.stack([from_bytes(r.vector) for r in free])
-    labels = clustering.cluster(vectors)
-    found = centres.unit_rows(clustering.sums(vectors, labels))
-    assigned = _join_held(session, found, sorted(held))
-    # The rest keep the id of the free theme they overlap most (greedily, largest overlap first).
-    overlap = Counter(
-        (int(label), r.theme_id) for label, r in zip(labels, free, strict=True) if r.theme_id
-    )
+        return Reclustered(before, before, 0, len(rows), level)
+    by_signal: dict[Signal, list[Any]] = defaultdict(list)
+    for row in free:
+        by_signal[signal_of(row.kind, row.reason)].append(row)
     taken: set[int] = set()
-    for (cluster_no, old), _ in overlap.most_common():
-        if cluster_no in assigned or old in taken or old in held:
-            continue
-        assigned[cluster_no] = old
-        taken.add(old)
-    for cluster_no in range(len(found)):
-        if cluster_no not in assigned:
-            theme = FeedbackTheme(label="")
-            session.add(theme)
-            session.flush()
-            assigned[cluster_no] = theme.id
-            themes[theme.id] = theme
-    moved = _move_free(session, free, labels, assigned)
-    used = set(assigned.values())
+    used: set[int] = set()
+    moved = 0
+    closeness: list[Vectors] = []  # each free item's cosine to its new theme's centre
+    for signal in sorted(by_signal):
+        members = by_signal[signal]
+        vectors = np.stack([from_bytes(r.vector) for r in members])
+        labels = clustering.cluster(vectors, granularity=level)
+        found = centres.unit_rows(clustering.sums(vectors, labels))
+        closeness.append((vectors * found[labels]).sum(axis=1))
+        own = sorted(i for i in held if themes[i].signal is signal)
+        assigned = _join_held(session, found, own)
+        # The rest keep the id of the free theme they overlap most (largest overlap first).
+        overlap = Counter(
+            (int(label), r.theme_id) for label, r in zip(labels, members, strict=True) if r.theme_id
+        )
+        for (cluster_no, old), _ in overlap.most_common():
+            if cluster_no in assigned or old in taken or old in held:
+                continue
+            assigned[cluster_no] = old
+            taken.add(old)
+            themes[old].signal = signal
+        for cluster_no in range(len(found)):
+            if cluster_no not in assigned:
+                theme = FeedbackTheme(label="", signal=signal)
+                session.add(theme)
+                session.flush()
+                assigned[cluster_no] = theme.id
+                themes[theme.id] = theme
+        moved += _move_free(session, members, labels, assigned)
+        used.update(assigned.values())
+    if sum(len(c) for c in closeness) >= PLACEMENT_SAMPLE:
+        chosen = settings(session)
+        chosen.join_at = round(float(np.percentile(np.concatenate(closeness), 10)), 4)
     gone = [i for i in themes if i not in held and i not in used]
     if gone:
         session.execute(delete(FeedbackTheme).where(FeedbackTheme.id.in_(gone)))
@@ -294,7 +404,7 @@ def recluster(session: Session, actor: Principal) -> Reclustered:
     _recentre(session, kept)
     relabel(session, kept)
     session.flush()
-    return Reclustered(before, len(kept), moved, len(rows) - len(free))
+    return Reclustered(before, len(kept), moved, len(rows) - len(free), level)
 
 
 def _join_held(session: Session, found: Vectors, held_ids: list[int]) -> dict[int, int]:
@@ -337,7 +447,7 @@ def relabel(session: Session, theme_ids: Sequence[int]) -> None:
     ).all()
     # Distinctiveness is judged against every theme, so all items are read.
     numbering = {theme_id: n for n, theme_id in enumerate(sorted({r.theme_id for r in rows}))}
-    labels = clustering.label_themes(
+    labels = naming.name_groups(
         [r.text for r in rows], np.array([numbering[r.theme_id] for r in rows], dtype=np.int64)
     )
     for theme in session.scalars(select(FeedbackTheme).where(FeedbackTheme.id.in_(theme_ids))):

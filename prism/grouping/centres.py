@@ -62,19 +62,25 @@ class Placer:
     group close enough, whose centre moves towards it. The centres are read once and written
     back by `save`, so a batch of thousands costs one read and one write per group touched."""
 
-    def __init__(self, session: Session, model: Grouped, *where: ColumnElement[bool]) -> None:
-        self.session, self.model = session, model
+    def __init__(
+        self,
+        session: Session,
+        model: Grouped,
+        *where: ColumnElement[bool],
+        threshold: float = clustering.JOIN,
+    ) -> None:
+        self.session, self.model, self.threshold = session, model, threshold
         rows = session.execute(select(*_columns(model)).where(*where)).all()
         self.ids = [int(r.id) for r in rows]
         self.sums = [sum_of(r.vector_sum) for r in rows]
         self.moved: set[int] = set()
 
     def join(self, vector: Vectors) -> int | None:
-        """The group `vector` joins (cosine `clustering.JOIN` or more), or None."""
+        """The group `vector` joins (cosine `threshold` or more to its centre), or None."""
         if not self.ids:
             return None
         found = clustering.place(vector, np.stack(self.sums))
-        if found.index is None or not found.joins():
+        if found.index is None or not found.joins(self.threshold):
             return None
         self.sums[found.index] = self.sums[found.index] + vector
         self.moved.add(found.index)

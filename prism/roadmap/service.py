@@ -18,7 +18,7 @@ from prism.deals.models import Deal, Outcome
 from prism.deals.service import account_of
 from prism.embeddings import default_embedder, to_bytes
 from prism.errors import Invalid, NotFound, check_version
-from prism.grouping import centres, clustering
+from prism.grouping import centres, naming
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item
 from prism.knowledge.service import items_of_kind
@@ -138,7 +138,7 @@ def _group(session: Session, data: RequestIn, vector: np.ndarray) -> int:
     if joined is not None:
         placer.save()
         return joined
-    title = clustering.label_themes([data.text], np.zeros(1, dtype=np.int64))[0]
+    title = naming.name_one(data.text)
     created = Capability(title=title[:200], need=data.need, vector_sum=to_bytes(vector))
     session.add(created)
     session.flush()
@@ -156,7 +156,7 @@ def _retitle(session: Session, capability_id: int) -> None:
         )
     ).all()
     numbering = {c: n for n, c in enumerate(sorted({r.capability_id for r in rows}))}
-    titles = clustering.label_themes(
+    titles = naming.name_groups(
         [r.text for r in rows], np.array([numbering[r.capability_id] for r in rows])
     )
     capability.title = titles[numbering[capability_id]][:200]

@@ -34,6 +34,10 @@ def test_cluster_writes_one_line_per_row_in_order(tmp_path: Path) -> None:
     assert [r["row"] for r in rows] == ["1", "2", "3", "4"]
     assert rows[1]["theme_id"] == "" and rows[0]["theme_id"] == rows[2]["theme_id"]
     assert rows[3]["theme_id"] not in ("", rows[0]["theme_id"])
+    broadest = runner.invoke(app, ["feedback", "cluster", str(source), "--text-column", "body",
+                                   "--out", str(out), "--granularity", "-3"])  # fmt: skip
+    assert broadest.exit_code == 0, broadest.output
+    assert len({r["theme_id"] for r in csv.DictReader(out.open())} - {""}) <= 2
     missing = runner.invoke(
         app, ["feedback", "cluster", str(source), "--text-column", "text", "--out", str(out)]
     )
@@ -53,6 +57,12 @@ def test_import_recluster_and_digest(data_dir: Path, tmp_path: Path) -> None:
     again = invoke(data_dir, *options, "--skip-bad-rows")
     assert "0 of 4 rows imported; 3 already imported; 1 with problems." in again
     assert "themes before" in invoke(data_dir, "feedback", "recluster")
+    assert "(granularity +1)" in invoke(data_dir, "feedback", "recluster", "--granularity", "1")
+    assert "(granularity +1)" in invoke(data_dir, "feedback", "recluster")  # kept
+    wide = runner.invoke(
+        app, ["feedback", "recluster", "--granularity", "7", "--data-dir", str(data_dir)]
+    )
+    assert wide.exit_code == 2 and "granularity" in wide.output
     digest = tmp_path / "digest.md"
     assert "Wrote" in invoke(data_dir, "feedback", "digest", "--out", str(digest))
     assert digest.read_text().startswith("# Product digest") and "Okta" in digest.read_text()

@@ -56,10 +56,7 @@ def test_placement_joins_a_close_theme_and_refuses_a_far_one() -> None:
     assert clustering.place(vectors[0], np.zeros((0, 64))).index is None
 
 
-def test_labels_are_the_distinctive_words_and_representatives_the_typical_rows() -> None:
-    texts = ["SSO with Okta", "Okta SSO login", "the price is too high", "price too high"]
-    labels = clustering.label_themes(texts, np.array([0, 0, 1, 1], dtype=np.int64))
-    assert labels[0].startswith("sso · okta") and labels[1].startswith("price")
+def test_representatives_are_the_typical_rows() -> None:
     vectors, _ = groups([5])
     assert clustering.representatives(vectors, 2)[0] in range(5)
     assert len(clustering.representatives(vectors, 2)) == 2

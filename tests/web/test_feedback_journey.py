@@ -82,6 +82,9 @@ def test_an_editor_merges_two_themes_and_the_merge_survives_reclustering(
 ) -> None:
     editor = sign_in(browser, server, "priya.raman@helio.example")
     editor.get_by_role("link", name="Feedback", exact=True).click()
+    # Only themes of one signal merge: the editor looks at the requests.
+    editor.get_by_label("Signal").select_option("request")
+    editor.get_by_role("button", name="Show").click()
     themes = editor.get_by_test_id("themes").locator("tbody tr a")
     themes.nth(1).click()
     source = editor.url
@@ -90,16 +93,18 @@ def test_an_editor_merges_two_themes_and_the_merge_survives_reclustering(
     source_label = editor.get_by_role("heading", level=1).inner_text()
     source_count = item_count(editor)
 
-    editor.get_by_role("link", name="← Themes").click()
+    editor.goto(f"{server}/feedback?signal=request")
     themes.nth(0).click()
     target = editor.url
     target_count = item_count(editor)
+    expect(editor.get_by_test_id("theme-signal")).to_have_text("requests")
     editor.get_by_label("Themes").select_option(label=source_label[:60])
     editor.get_by_role("button", name="Merge").click()
     expect(editor.get_by_role("status")).to_contain_text("Merged")
     assert item_count(editor) == target_count + source_count
 
     editor.get_by_role("link", name="← Themes").click()
+    editor.get_by_label("Theme size").select_option(label="a little narrower")
     editor.get_by_role("button", name="Re-cluster now").click()
     expect(editor.get_by_test_id("themes")).to_be_visible()
     editor.goto(target)
@@ -108,6 +113,8 @@ def test_an_editor_merges_two_themes_and_the_merge_survives_reclustering(
         expect(editor.get_by_test_id("items")).to_contain_text(text.split(" placed")[0])
     response = editor.goto(source)
     assert response is not None and response.status == 404
+    editor.goto(f"{server}/feedback")
+    expect(editor.get_by_label("Theme size")).to_have_value("1")  # kept for the next run
     editor.close()
 
 
