@@ -18,20 +18,9 @@ from prism.auth.policy import SYSTEM
 from prism.knowledge.models import Item
 from prism.launches.models import Launch
 from prism.people.models import Team, User
-from prism.training import attempts, live, service, surveys
+from prism.training import attempts, live, schemas, service, surveys
 from prism.training.models import Module, ModuleStatus, Question
 from prism.training.quiz import parse_text
-from prism.training.schemas import (
-    AnswersIn,
-    AssignmentIn,
-    AttendanceIn,
-    LiveSessionIn,
-    ModuleIn,
-    ModuleUpdate,
-    QuizIn,
-    SendIn,
-    SurveyIn,
-)
 
 LAUNCH_MODULE = "Vault DSAR automation: launch certification"
 FRONT_LINE = ("Sales", "Presales", "Customer Success")
@@ -220,7 +209,7 @@ class _Loader:
         launch = self.session.scalar(
             select(Launch).where(Launch.name == "Helio Vault DSAR automation")
         )
-        data = ModuleIn(
+        data = schemas.ModuleIn(
             title=title,
             summary=summary,
             body=body,
@@ -233,16 +222,19 @@ class _Loader:
         module = service.create_module(self.session, SYSTEM, data)
         questions = [d.fields() for d in parse_text(quiz)]
         service.set_quiz(
-            self.session, SYSTEM, module.id, QuizIn(version=module.version, questions=questions)
+            self.session,
+            SYSTEM,
+            module.id,
+            schemas.QuizIn(version=module.version, questions=questions),
         )
         self.session.refresh(module)
-        update = ModuleUpdate(version=module.version, status=ModuleStatus.PUBLISHED)
+        update = schemas.ModuleUpdate(version=module.version, status=ModuleStatus.PUBLISHED)
         return service.update_module(self.session, SYSTEM, module.id, update)
 
     def assign(
         self, module: Module, teams: tuple[str, ...], due_in: int, assigned_ago: int
     ) -> None:
-        data = AssignmentIn(
+        data = schemas.AssignmentIn(
             module_id=module.id,
             team_ids=[self.teams[t].id for t in teams],
             due_on=self.today + timedelta(days=due_in),
@@ -268,7 +260,7 @@ class _Loader:
             self.session,
             learner,
             attempt.id,
-            AnswersIn(answers=answers),
+            schemas.AnswersIn(answers=answers),
             now=self.ago(days_ago, 9) + timedelta(minutes=14),
         )
 
@@ -298,7 +290,7 @@ def _learning(loader: _Loader, made: dict[str, Module]) -> None:
 
 
 def _sessions(loader: _Loader, made: dict[str, Module]) -> None:
-    walkthrough = LiveSessionIn(
+    walkthrough = schemas.LiveSessionIn(
         title="DSAR automation: launch walkthrough",
         module_id=made[LAUNCH_MODULE].id,
         starts_at=loader.ago(-3, 15),
@@ -307,7 +299,7 @@ def _sessions(loader: _Loader, made: dict[str, Module]) -> None:
         team_ids=[loader.teams[t].id for t in FRONT_LINE],
     )
     live.schedule(loader.session, loader.people["priya.raman"], walkthrough, now=loader.now)
-    forms = LiveSessionIn(
+    forms = schemas.LiveSessionIn(
         title="Flow Forms: what customers ask",
         module_id=made["Helio Flow essentials"].id,
         starts_at=loader.ago(85, 16),
@@ -317,7 +309,7 @@ def _sessions(loader: _Loader, made: dict[str, Module]) -> None:
     )
     past = live.schedule(loader.session, loader.people["marco.bianchi"], forms, now=loader.ago(95))
     came = [loader.people[p].id for p in ("diego.alvarez", "hana.sato", "sam.carter", "jordan.lee")]
-    roll = AttendanceIn(version=past.version, attended_ids=came)
+    roll = schemas.AttendanceIn(version=past.version, attended_ids=came)
     live.take_roll(loader.session, SYSTEM, past.id, roll, now=loader.now)
 
 
@@ -329,7 +321,7 @@ def _surveys(loader: _Loader) -> None:
         survey = surveys.create_survey(
             loader.session,
             SYSTEM,
-            SurveyIn(
+            schemas.SurveyIn(
                 title=title,
                 intro="Ten minutes on what we sell. Answers teach us what to explain better.",
             ),
@@ -338,10 +330,13 @@ def _surveys(loader: _Loader) -> None:
         products = {d.line: loader.products[d.product].id for d in drafts}
         questions = [{**d.fields(), "product_id": products[d.line]} for d in drafts]
         surveys.set_questions(
-            loader.session, SYSTEM, survey.id, QuizIn(version=survey.version, questions=questions)
+            loader.session,
+            SYSTEM,
+            survey.id,
+            schemas.QuizIn(version=survey.version, questions=questions),
         )
         sent = loader.ago(sent_ago)
-        send = SendIn(
+        send = schemas.SendIn(
             version=survey.version,
             team_ids=[t.id for name, t in loader.teams.items() if name in KNOWS],
             closes_on=(loader.today + timedelta(days=closes_in)),
@@ -370,7 +365,7 @@ def _answer(loader: _Loader, survey_id: int, sent: datetime, improvement: int) -
             loader.session,
             person,
             survey_id,
-            AnswersIn(answers=answers),
+            schemas.AnswersIn(answers=answers),
             now=sent + timedelta(days=2),
         )
 

@@ -33,26 +33,13 @@ class Signal(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "request": "requests",
-            "bug": "bugs",
-            "competitor": "competitor intel",
-            "win": "win reasons",
-            "loss": "other loss and churn reasons",
-        }.get(self.value, self.value)
+        """Its themes, as a list names them ("requests")."""
+        return SIGNAL_WORDS[self.value][0]
 
     @property
     def one(self) -> str:
-        """One item of this signal, as a sentence names it."""
-        return {
-            "request": "a request",
-            "bug": "a bug",
-            "pricing": "about pricing",
-            "competitor": "competitor intel",
-            "praise": "praise",
-            "win": "a win reason",
-            "loss": "a loss or churn reason",
-        }[self.value]
+        """One item of this signal, as a sentence names it ("a request")."""
+        return SIGNAL_WORDS[self.value][1]
 
     @property
     def asks(self) -> bool:
@@ -61,6 +48,15 @@ class Signal(StrEnum):
 
 
 ASKING = frozenset({Signal.REQUEST, Signal.BUG, Signal.PRICING})
+SIGNAL_WORDS = {
+    "request": ("requests", "a request"),
+    "bug": ("bugs", "a bug"),
+    "pricing": ("pricing", "about pricing"),
+    "competitor": ("competitor intel", "competitor intel"),
+    "praise": ("praise", "praise"),
+    "win": ("win reasons", "a win reason"),
+    "loss": ("other loss and churn reasons", "a loss or churn reason"),
+}
 
 
 class Kind(StrEnum):

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Path, Request
+from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -129,102 +130,106 @@ def _unlocked(request: Request, settings: Settings, link: ShareLink) -> bool:
     return same(request.cookies.get(_unlock_cookie(link), ""), _unlock_value(settings, link))
 
 
-def _buyer(
-    request: Request,
-    session: Session,
-    settings: Settings,
-    token: str,
-    now: datetime,
-    then: Callable[[ShareLink, service.Visitor], Response],
-    *,
-    unlocking: bool = False,
-) -> Response:
-    """Open the link for a buyer and go on, or show a friendly page for a closed link."""
-    link = None
-    try:
-        link = service.open_link(session, token[:100], now=now)
-        visitor = _visitor(request, settings, link)
-        if not unlocking and not _unlocked(request, settings, link):
-            context = {"link": link, "path": service.path_of(token), "title": link.title}
-            return render(request, "shares/passcode.html", context)
-        return then(link, visitor)
-    except PrismError as exc:
-        if exc.keep_changes:
-            session.commit()  # a wrong passcode counts towards the limit
-        else:
-            session.rollback()
-        if link is not None and exc.status == 403:
-            context = {
-                "link": link,
-                "path": service.path_of(token),
-                "title": link.title,
-                "error": exc.message,
-            }
-            return render(request, "shares/passcode.html", context, status_code=403)
-        context = {"title": _CLOSED.get(exc.status, "Something went wrong"), "detail": exc.message}
-        response = render(request, "shares/closed.html", context, status_code=exc.status)
-        response.headers.update(exc.headers)
-        return response
+@dataclass(frozen=True)
+class Visit:
+    """A buyer's request on a link: what each of the buyer's pages needs to open it."""
+
+    request: Request
+    session: Session
+    settings: Settings
+    now: datetime
+    token: str
+
+    def then(
+        self, go: Callable[[ShareLink, service.Visitor], Response], *, unlocking: bool = False
+    ) -> Response:
+        """Open the link for the buyer and go on, or show a friendly page for a closed link."""
+        request, session, token = self.request, self.session, self.token
+        link = None
+        try:
+            link = service.open_link(session, token[:100], now=self.now)
+            visitor = _visitor(request, self.settings, link)
+            if not unlocking and not _unlocked(request, self.settings, link):
+                context = {"link": link, "path": service.path_of(token), "title": link.title}
+                return render(request, "shares/passcode.html", context)
+            return go(link, visitor)
+        except PrismError as exc:
+            if exc.keep_changes:
+                session.commit()  # a wrong passcode counts towards the limit
+            else:
+                session.rollback()
+            if link is not None and exc.status == 403:
+                context = {
+                    "link": link,
+                    "path": service.path_of(token),
+                    "title": link.title,
+                    "error": exc.message,
+                }
+                return render(request, "shares/passcode.html", context, status_code=403)
+            title = _CLOSED.get(exc.status, "Something went wrong")
+            context = {"title": title, "detail": exc.message}
+            response = render(request, "shares/closed.html", context, status_code=exc.status)
+            response.headers.update(exc.headers)
+            return response
+
+    def room(self, link: ShareLink) -> dict[str, object]:
+        return _room(self.session, self.settings, link, self.token)
 
 
+async def _visit(
+    request: Request, session: DbSession, settings: AppSettings, now: Now, token: str
+) -> Visit:
+    return Visit(request, session, settings, now, token)
+
+
+Buyer = Annotated[Visit, Depends(_visit)]
 _CLOSED = {410: "This link is closed", 404: "Not found", 429: "Slow down a little"}
 
 
 @router.get("/s/{token}", response_class=HTMLResponse, dependencies=[WritesOnGet])
-def buyer_page(
-    request: Request, session: DbSession, settings: AppSettings, now: Now, token: str
-) -> Response:
+def buyer_page(visit: Buyer) -> Response:
     def show(link: ShareLink, visitor: service.Visitor) -> Response:
-        service.record(session, link, action="open", item_id=None, visitor=visitor, now=now)
+        service.record(
+            visit.session, link, action="open", item_id=None, visitor=visitor, now=visit.now
+        )
         context = {
-            **_room(session, settings, link, token),
+            **visit.room(link),
             "title": link.title,
             "items": service.shown_items(link),
             "shown_title": customer_title,
             "may_preview": service.may_preview,
             "kind_label": _kind_label,
         }
-        return render(request, "shares/buyer.html", context)
+        return render(visit.request, "shares/buyer.html", context)
 
-    return _buyer(request, session, settings, token, now, show)
+    return visit.then(show)
 
 
 @router.post("/s/{token}", response_class=HTMLResponse)
-def buyer_unlock(
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    now: Now,
-    token: str,
-    form: Posted,
-) -> Response:
+def buyer_unlock(visit: Buyer, form: Posted) -> Response:
     def unlock(link: ShareLink, visitor: service.Visitor) -> Response:
         passcode = str(form.get("passcode", ""))[:64]
-        service.unlock(session, link, passcode, visitor=visitor, now=now)
-        response = RedirectResponse(service.path_of(token), status_code=303)
-        set_private_cookie(response, settings, _unlock_cookie(link), _unlock_value(settings, link))
+        service.unlock(visit.session, link, passcode, visitor=visitor, now=visit.now)
+        response = RedirectResponse(service.path_of(visit.token), status_code=303)
+        value = _unlock_value(visit.settings, link)
+        set_private_cookie(response, visit.settings, _unlock_cookie(link), value)
         return response
 
-    return _buyer(request, session, settings, token, now, unlock, unlocking=True)
+    return visit.then(unlock, unlocking=True)
 
 
 @router.get("/s/{token}/items/{item_id}", response_class=HTMLResponse, dependencies=[WritesOnGet])
-def buyer_item(
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    now: Now,
-    token: str,
-    item_id: IdPath,
-) -> Response:
+def buyer_item(visit: Buyer, item_id: IdPath) -> Response:
+    session, now = visit.session, visit.now
+
     def show(link: ShareLink, visitor: service.Visitor) -> Response:
         item = service.shown_item(link, item_id)
         view = service.record(
             session, link, action="view", item_id=item.id, visitor=visitor, now=now
         )
-        store = file_store(settings)
+        store = file_store(visit.settings)
         context = {
-            **_room(session, settings, link, token),
+            **visit.room(link),
             "item": item,
             "title": customer_title(item),
             "body": to_html(masked(item, item.body)),
@@ -234,71 +239,50 @@ def buyer_item(
             "pages": service.buyer_pages(session, link, item.id, store=store, now=now),
             "kind_label": _kind_label,
         }
-        return render(request, "shares/buyer_item.html", context)
+        return render(visit.request, "shares/buyer_item.html", context)
 
-    return _buyer(request, session, settings, token, now, show)
+    return visit.then(show)
 
 
 @router.get("/s/{token}/items/{item_id}/pages/{number}.png")
 def buyer_preview(
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    now: Now,
-    token: str,
-    item_id: IdPath,
-    number: Annotated[int, Path(ge=1, le=preview.MAX_PAGES)],
+    visit: Buyer, item_id: IdPath, number: Annotated[int, Path(ge=1, le=preview.MAX_PAGES)]
 ) -> Response:
     """A page of an item, drawn as a picture for the buyer's page."""
 
     def draw(link: ShareLink, visitor: service.Visitor) -> Response:
-        png = service.buyer_page(
-            session, link, item_id, number, store=file_store(settings), now=now
-        )
+        store = file_store(visit.settings)
+        png = service.buyer_page(visit.session, link, item_id, number, store=store, now=visit.now)
         return Response(
             png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"}
         )
 
-    return _buyer(request, session, settings, token, now, draw)
+    return visit.then(draw)
 
 
 @router.get("/s/{token}/items/{item_id}/download", dependencies=[WritesOnGet])
-def buyer_download(
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    now: Now,
-    token: str,
-    item_id: IdPath,
-) -> Response:
+def buyer_download(visit: Buyer, item_id: IdPath) -> Response:
+    session, now = visit.session, visit.now
+
     def send(link: ShareLink, visitor: service.Visitor) -> Response:
-        name, media_type, data = service.buyer_file(
-            session, link, item_id, store=file_store(settings), now=now
-        )
+        store = file_store(visit.settings)
+        name, media_type, data = service.buyer_file(session, link, item_id, store=store, now=now)
         service.record(session, link, action="download", item_id=item_id, visitor=visitor, now=now)
         return attachment(data, name, media_type)
 
-    return _buyer(request, session, settings, token, now, send)
+    return visit.then(send)
 
 
 @router.post("/s/{token}/views/{view_id}", status_code=204)
-def buyer_time(
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    now: Now,
-    token: str,
-    view_id: IdPath,
-    form: Posted,
-) -> Response:
+def buyer_time(visit: Buyer, view_id: IdPath, form: Posted) -> Response:
     """How long the buyer read an item, sent by the page as they leave it."""
     seconds = parse(Seconds, {"seconds": form.get("seconds")}).seconds
 
     def note(link: ShareLink, visitor: service.Visitor) -> Response:
-        service.record_time(session, link, view_id, visitor=visitor, seconds=seconds)
+        service.record_time(visit.session, link, view_id, visitor=visitor, seconds=seconds)
         return Response(status_code=204)
 
-    return _buyer(request, session, settings, token, now, note)
+    return visit.then(note)
 
 
 class Seconds(Input):

@@ -11,6 +11,7 @@ Revises: 0011
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -57,6 +58,11 @@ def _signal(kind: str, reason: str | None) -> str:
     return SIGNALS.get(kind, "request")
 
 
+def _stamped(name: str) -> sa.Column[datetime]:
+    now = sa.text("(CURRENT_TIMESTAMP)")
+    return sa.Column(name, sa.DateTime(timezone=True), server_default=now, nullable=False)
+
+
 def upgrade() -> None:
     op.create_table(
         "feedback_settings",
@@ -64,18 +70,7 @@ def upgrade() -> None:
         sa.Column("granularity", sa.Integer(), nullable=False),
         sa.Column("join_at", sa.Float(), nullable=True),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
-        ),
+        *(_stamped(name) for name in ("created_at", "updated_at")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback_settings")),
     )
     with op.batch_alter_table("feedback_themes", schema=None) as batch_op:
