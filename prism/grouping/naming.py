@@ -56,11 +56,6 @@ MAX_CJK_CHARS = 20
 Labels = NDArray[np.int64]
 
 
-def keywords(text: str) -> list[str]:
-    """The words of `text` that carry meaning, lower-cased."""
-    return [w for w, _ in _tokens(text) if not _quiet(w)]
-
-
 def name_groups(texts: Sequence[str], labels: Labels) -> list[str]:
     """A name for each group (0..max(labels)) of `texts`, members taken most typical first
     when `texts` is in that order."""
@@ -127,7 +122,8 @@ def _name(
 
 
 def _repeated_clause(texts: list[str]) -> str | None:
-    """The shortest first clause that at least half the members (two or more) contain whole."""
+    """The first clause that the most members contain whole, if at least half of them (two or
+    more) do; the shorter of two contained as often."""
     lowered = [" ".join(text.split()).lower() for text in texts]
     best: tuple[int, int, str] | None = None
     for clause in {trim(text) for text in texts}:
