@@ -15,6 +15,7 @@ from prism.feedback.models import FeedbackSettings
 from prism.grouping import clustering
 from tests.conftest import Cast, bearer
 from tests.feedback.factories import PRICE, SSO, submit
+from tests.web.test_pages import csrf_from, sign_in
 
 MORE = [
     "Dashboards take a minute to load on Monday mornings",
@@ -79,3 +80,21 @@ def test_the_api_takes_a_granularity_and_refuses_one_out_of_range(
     assert done.status_code == 200 and done.json()["granularity"] == -1
     kept = client.post("/api/v1/feedback/recluster", headers=editor)
     assert kept.json()["granularity"] == -1
+
+
+def test_the_themes_page_reclusters_at_the_chosen_size_or_says_what_is_wrong(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    headers = bearer(session, cast.seller)
+    client.post("/api/v1/feedback", json={"text": SSO[0]}, headers=headers)
+    sign_in(client, cast.editor.email)
+    page = client.get("/feedback")
+    assert page.status_code == 200 and "Theme size" in page.text
+    token = csrf_from(page.text)
+    wrong = client.post("/feedback/recluster", data={"csrf_token": token, "granularity": "9"})
+    assert wrong.status_code == 422 and "granularity" in wrong.text
+    assert 'value="0" selected' in wrong.text  # nothing was kept
+    form = {"csrf_token": token, "granularity": "-2"}
+    done = client.post("/feedback/recluster", data=form, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/feedback"
+    assert 'value="-2" selected' in client.get("/feedback").text
