@@ -47,7 +47,8 @@ def digest(
     evidence: int = 3,
 ) -> Digest:
     """The top undecided themes by revenue impact, each with its most typical items: themes
-    that ask something of product (requests, bugs, pricing, loss reasons), never praise."""
+    that ask something of product (requests, bugs, pricing; a deal lost for want of a feature
+    weighs its request), never praise, wins or competitor claims."""
     pairs = [
         (t, w)
         for t, w in themes.list_themes(session, actor, product_id=product_id, since=since)
