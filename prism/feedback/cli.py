@@ -16,6 +16,7 @@ from prism.console import DataDir, actor_for, console, err, failures_exit, unit_
 from prism.csvfile import OnError
 from prism.db import utcnow
 from prism.errors import PrismError
+from prism.grouping import clustering
 from prism.knowledge.models import Item
 
 app = typer.Typer(
@@ -27,8 +28,8 @@ Column = Annotated[str | None, typer.Option(help="The column holding it (matched
 Granularity = Annotated[
     int | None,
     typer.Option(
-        min=-3,
-        max=3,
+        min=clustering.BROADEST,
+        max=clustering.NARROWEST,
         help="Broader (-3 to -1) or narrower (1 to 3) themes; 0 is as found.",
     ),
 ]

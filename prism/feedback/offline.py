@@ -12,6 +12,7 @@ import numpy as np
 from prism.csvfile import read_table
 from prism.embeddings import default_embedder
 from prism.errors import Invalid
+from prism.feedback import themes
 from prism.grouping import clustering, naming
 
 
@@ -45,8 +46,7 @@ def cluster_texts(texts: list[str], *, k: int | None = None, granularity: int = 
     """Themes for the non-empty texts; empty rows keep their line with no theme."""
     if k is not None and k < 1:
         raise Invalid("--k must be at least 1.")
-    if granularity not in clustering.GRANULARITY:
-        raise Invalid("--granularity goes from -3 (broadest themes) to 3 (narrowest).")
+    themes.check_granularity(granularity)
     kept = [i for i, t in enumerate(texts) if t.strip()]
     empty = [i + 1 for i, t in enumerate(texts) if not t.strip()]
     if not kept:

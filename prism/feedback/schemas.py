@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from prism.csvfile import Encoding
 from prism.feedback.models import OUTCOME_KINDS, REASONS, Kind, Origin, Reason, Signal, ThemeStatus
+from prism.grouping import clustering
 from prism.schemas import (
     AccountRef,
     DealRef,
@@ -190,8 +191,8 @@ class MoveIn(Input):
 class ReclusterIn(Input):
     granularity: int | None = Field(
         default=None,
-        ge=-3,
-        le=3,
+        ge=clustering.BROADEST,
+        le=clustering.NARROWEST,
         description="Broader (negative) or narrower (positive) themes, kept for later "
         "re-clusterings and for placing new items; absent: as chosen before (0 at first).",
     )

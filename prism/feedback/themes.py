@@ -60,15 +60,21 @@ def granularity_of(session: Session) -> int:
     return found.granularity if found else 0
 
 
+def check_granularity(value: int) -> None:
+    """`Invalid` about the granularity unless it is one of `clustering.GRANULARITY`."""
+    if value not in clustering.GRANULARITY:
+        raise Invalid.about(
+            "granularity",
+            f"Choose from {clustering.BROADEST} (broadest themes) to {clustering.NARROWEST} "
+            "(narrowest).",
+        )
+
+
 def set_granularity(session: Session, actor: Principal, value: int) -> FeedbackSettings:
     """Broader (negative) or narrower (positive) themes from the next re-clustering on; new
     items are placed by the same rule."""
     require(actor, Action.TRIAGE_FEEDBACK)
-    if value not in clustering.GRANULARITY:
-        low, high = clustering.GRANULARITY[0], clustering.GRANULARITY[-1]
-        raise Invalid.about(
-            "granularity", f"Choose from {low} (broadest themes) to {high} (narrowest)."
-        )
+    check_granularity(value)
     found = settings(session)
     found.granularity = value
     session.flush()

@@ -42,6 +42,7 @@ VARIANCE_SHARE = 0.35
 # theme's parameters dearer (broader) or cheaper (narrower) by this factor.
 PENALTY_STEP = 1.5
 GRANULARITY = range(-3, 4)
+BROADEST, NARROWEST = GRANULARITY[0], GRANULARITY[-1]
 # A new cluster this close to a theme people hold joins it on re-clustering; suggestions while
 # typing come from a little further.
 FIT = 0.75

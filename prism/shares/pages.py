@@ -173,7 +173,16 @@ class Visit:
             return response
 
     def room(self, link: ShareLink) -> dict[str, object]:
-        return _room(self.session, self.settings, link, self.token)
+        """What every page of a buyer's room shows: the brand, who it is for, who sent it."""
+        seller = link.owner
+        return {
+            "link": link,
+            "path": service.path_of(self.token),
+            "look": rendering.house_look(self.session, file_store(self.settings)),
+            "customer": link.deal.customer if link.deal else "",
+            "seller": seller,
+            "initials": initials(seller.name) if seller else "",
+        }
 
 
 async def _visit(
@@ -287,19 +296,6 @@ def buyer_time(visit: Buyer, view_id: IdPath, form: Posted) -> Response:
 
 class Seconds(Input):
     seconds: Annotated[int, Field(ge=0, le=24 * 3600)]
-
-
-def _room(session: Session, settings: Settings, link: ShareLink, token: str) -> dict[str, object]:
-    """What every page of a buyer's room shows: the brand, who it is for, who sent it."""
-    seller = link.owner
-    return {
-        "link": link,
-        "path": service.path_of(token),
-        "look": rendering.house_look(session, file_store(settings)),
-        "customer": link.deal.customer if link.deal else "",
-        "seller": seller,
-        "initials": initials(seller.name) if seller else "",
-    }
 
 
 def _kind_label(item: Item) -> str:
