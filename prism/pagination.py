@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -75,3 +76,22 @@ def paginate(
     items = rows[:limit]
     next_cursor = encode_cursor(getattr(items[-1], key.key)) if more else None
     return PageOf(items=items, next_cursor=next_cursor, total=total)
+
+
+def slice_page(
+    items: Sequence[T], *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+) -> PageOf[T]:
+    """One page of a list computed whole (a report, a ranking, a short settings list), in the
+    list's own order: the cursor is the position of the page's first item."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}.")
+    start = decode_cursor(cursor) if cursor else 0
+    if start < 0:
+        raise Invalid("The cursor is not one this list handed out; start again without it.")
+    end = start + limit
+    more = end < len(items)
+    return PageOf(
+        items=list(items[start:end]),
+        next_cursor=encode_cursor(end) if more else None,
+        total=len(items),
+    )

@@ -20,11 +20,9 @@ from prism.feedback.schemas import FeedbackOut
 from prism.launches.service import get_launch
 from prism.pagination import Page
 from prism.web.deps import CurrentUser, DbSession, Now
-from prism.web.routing import Cursor, IdPath, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdPath, Limit, Paged, api_router, to_page
 
 router = api_router("accounts")
-
-Few = Query(10, ge=1, le=200, description="How many, best fit first.")
 
 
 def fit_out(fit: icp.Fit) -> AccountFitOut:
@@ -67,39 +65,39 @@ def save_profile(data: IdealProfileSave, session: DbSession, user: CurrentUser) 
 
 
 @router.get(
-    "/ideal-customer-profile/fits", response_model=list[AccountFitOut], summary="Accounts by fit"
+    "/ideal-customer-profile/fits", response_model=Page[AccountFitOut], summary="Accounts by fit"
 )
-def best_fits(
-    session: DbSession, user: CurrentUser, now: Now, limit: int = Few
-) -> list[AccountFitOut]:
+def best_fits(session: DbSession, user: CurrentUser, now: Now, paged: Paged) -> Page[AccountFitOut]:
     """Current accounts by their fit to the profile, best first, each with its reasons."""
-    return [fit_out(f) for f in icp.fits(session, user, today=now.date())[:limit]]
+    return paged.page(icp.fits(session, user, today=now.date()), AccountFitOut, fit_out)
 
 
 @router.get(
     "/ideal-customer-profile/reference-candidates",
-    response_model=list[AccountFitOut],
+    response_model=Page[AccountFitOut],
     summary="Customers to ask for a story or a reference call",
 )
 def reference_candidates(
-    session: DbSession, user: CurrentUser, now: Now, limit: int = Few
-) -> list[AccountFitOut]:
-    found = icp.reference_candidates(session, user, today=now.date(), limit=limit)
-    return [fit_out(f) for f in found]
+    session: DbSession, user: CurrentUser, now: Now, paged: Paged
+) -> Page[AccountFitOut]:
+    """Best fit first."""
+    found = icp.reference_candidates(session, user, today=now.date(), limit=None)
+    return paged.page(found, AccountFitOut, fit_out)
 
 
 @router.get(
     "/launches/{launch_id}/seed-customers",
-    response_model=list[AccountFitOut],
+    response_model=Page[AccountFitOut],
     tags=["launches"],
     summary="Accounts to invite to the launch's beta",
 )
 def seed_customers(
-    launch_id: IdPath, session: DbSession, user: CurrentUser, now: Now, limit: int = Few
-) -> list[AccountFitOut]:
+    launch_id: IdPath, session: DbSession, user: CurrentUser, now: Now, paged: Paged
+) -> Page[AccountFitOut]:
+    """Best fit first."""
     launch = get_launch(session, user, launch_id)
-    found = icp.seed_customers(session, user, launch, today=now.date(), limit=limit)
-    return [fit_out(f) for f in found]
+    found = icp.seed_customers(session, user, launch, today=now.date(), limit=None)
+    return paged.page(found, AccountFitOut, fit_out)
 
 
 @router.get(

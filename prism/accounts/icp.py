@@ -240,10 +240,11 @@ def fit_of(session: Session, actor: Principal, account_id: int, *, today: date) 
 
 
 def seed_customers(
-    session: Session, actor: Principal, launch: Launch, *, today: date, limit: int = 5
+    session: Session, actor: Principal, launch: Launch, *, today: date, limit: int | None = 5
 ) -> list[Fit]:
     """The best-fitting current customers not yet in the launch's beta, healthy enough to ask
-    (health unknown or 50 and above), those that buy the launch's product first."""
+    (health unknown or 50 and above), those that buy the launch's product first (`limit` of
+    them, or all)."""
     taking_part = set(
         session.scalars(select(BetaCustomer.account_id).where(BetaCustomer.launch_id == launch.id))
     )
@@ -263,10 +264,11 @@ def seed_customers(
 
 
 def reference_candidates(
-    session: Session, actor: Principal, *, today: date, limit: int = 10
+    session: Session, actor: Principal, *, today: date, limit: int | None = 10
 ) -> list[Fit]:
     """Customers who could speak for us in a story: paying (ARR, or a deal won), healthy, not
-    yet asked (or proposed and not answered), best fit first. Those who declined never are."""
+    yet asked (or proposed and not answered), best fit first (`limit` of them, or all). Those
+    who declined never are."""
     found = fits(session, actor, today=today)
     won = set(
         session.scalars(

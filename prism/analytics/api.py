@@ -27,8 +27,9 @@ from prism.analytics.schemas import (
     TouchedOut,
     WinLossOut,
 )
+from prism.pagination import Page
 from prism.web.deps import CurrentUser, DbSession, Now
-from prism.web.routing import CSV, IdPath, IdQuery, api_router, attachment
+from prism.web.routing import CSV, IdPath, IdQuery, Paged, api_router, attachment
 
 router = api_router("analytics")
 
@@ -97,11 +98,13 @@ def asset_deals(
 
 @router.get(
     "/analytics/battlecards",
-    response_model=list[CardUseOut],
+    response_model=Page[CardUseOut],
     summary="Battlecard use per competitor and the win rate against it with and without",
 )
-def battlecards_json(session: DbSession, user: CurrentUser, scope: InScope) -> list[CardUseOut]:
-    return [CardUseOut.model_validate(c) for c in battlecards(session, user, scope)]
+def battlecards_json(
+    session: DbSession, user: CurrentUser, scope: InScope, paged: Paged
+) -> Page[CardUseOut]:
+    return paged.page(battlecards(session, user, scope), CardUseOut)
 
 
 @router.get(
@@ -143,25 +146,27 @@ def content_health_csv(session: DbSession, user: CurrentUser, scope: InScope, no
 
 @router.get(
     "/analytics/launches",
-    response_model=list[LaunchStandingOut],
+    response_model=Page[LaunchStandingOut],
     summary="Each launch past planning at its latest checkpoint",
 )
 def launches_json(
-    session: DbSession, user: CurrentUser, scope: InScope, now: Now
-) -> list[LaunchStandingOut]:
-    return [
-        LaunchStandingOut(
-            launch_id=s.launch.id,
-            name=s.launch.name,
-            tier=s.launch.tier,
-            stage=s.launch.stage,
-            checkpoint_day=s.checkpoint_day,
-            health=s.health,
-            on_track=s.on_track,
-            metrics=s.metrics,
-        )
-        for s in dashboards.launch_standings(session, user, scope, today=now.date())
-    ]
+    session: DbSession, user: CurrentUser, scope: InScope, now: Now, paged: Paged
+) -> Page[LaunchStandingOut]:
+    found = dashboards.launch_standings(session, user, scope, today=now.date())
+    return paged.page(found, LaunchStandingOut, standing_out)
+
+
+def standing_out(s: dashboards.LaunchStanding) -> LaunchStandingOut:
+    return LaunchStandingOut(
+        launch_id=s.launch.id,
+        name=s.launch.name,
+        tier=s.launch.tier,
+        stage=s.launch.stage,
+        checkpoint_day=s.checkpoint_day,
+        health=s.health,
+        on_track=s.on_track,
+        metrics=s.metrics,
+    )
 
 
 @router.get(

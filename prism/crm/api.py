@@ -12,8 +12,9 @@ from prism.crm.formats import FIELDS
 from prism.crm.models import Target
 from prism.crm.schemas import CrmReportOut, FieldOut, MappingIn, MappingOut, MappingUpdate, SyncIn
 from prism.csvfile import Encoding, OnError
+from prism.pagination import Page
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
-from prism.web.routing import IdPath, api_router
+from prism.web.routing import IdPath, Paged, api_router
 
 router = api_router("crm")
 
@@ -83,14 +84,14 @@ def upsert(
     return CrmReportOut.model_validate(report)
 
 
-@router.get("/crm/fields/{target}", response_model=list[FieldOut], summary="The fields Prism reads")
-def fields(target: Target, user: CurrentUser) -> list[FieldOut]:
-    return [FieldOut(name=f.name, label=f.label, required=f.required) for f in FIELDS[target]]
+@router.get("/crm/fields/{target}", response_model=Page[FieldOut], summary="The fields Prism reads")
+def fields(target: Target, user: CurrentUser, paged: Paged) -> Page[FieldOut]:
+    return paged.page(FIELDS[target], FieldOut)
 
 
-@router.get("/crm/mappings", response_model=list[MappingOut], summary="Saved column mappings")
-def list_mappings(session: DbSession, user: CurrentUser) -> list[MappingOut]:
-    return [MappingOut.model_validate(m) for m in service.list_mappings(session, user)]
+@router.get("/crm/mappings", response_model=Page[MappingOut], summary="Saved column mappings")
+def list_mappings(session: DbSession, user: CurrentUser, paged: Paged) -> Page[MappingOut]:
+    return paged.page(service.list_mappings(session, user), MappingOut)
 
 
 @router.post(

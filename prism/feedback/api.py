@@ -32,11 +32,21 @@ from prism.feedback.schemas import (
     ThemeDetailOut,
     ThemeMatch,
 )
+from prism.feedback.weights import Weight
 from prism.filestore import file_store
 from prism.pagination import Page
 from prism.schemas import MAX_ID, parse
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
-from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, attachment, to_page
+from prism.web.routing import (
+    Cursor,
+    IdPath,
+    IdQuery,
+    Limit,
+    Paged,
+    api_router,
+    attachment,
+    to_page,
+)
 
 router = api_router("feedback")
 
@@ -167,21 +177,22 @@ def move_item(item_id: IdPath, data: MoveIn, session: DbSession, user: CurrentUs
     return item_out(service.get_item(session, user, item_id))
 
 
-@router.get("/feedback/themes", response_model=list[FeedbackThemeOut], summary="Themes")
+@router.get("/feedback/themes", response_model=Page[FeedbackThemeOut], summary="Themes")
 def list_themes(
     session: DbSession,
     user: CurrentUser,
+    paged: Paged,
     status: ThemeStatus | None = None,
     signal: Annotated[Signal | None, Query(description="Only themes of this signal.")] = None,
     product_id: ProductFilter = None,
     since: SinceFilter = None,
     sort: str = Query("impact", pattern="^(impact|items|recent)$"),
-) -> list[FeedbackThemeOut]:
+) -> Page[FeedbackThemeOut]:
     """Every theme with its weight: pinned first, then by revenue impact."""
     pairs = themes.list_themes(
         session, user, status=status, signal=signal, product_id=product_id, since=since, sort=sort
     )
-    return [FeedbackThemeOut.of(t, weight=w) for t, w in pairs]
+    return paged.page(pairs, FeedbackThemeOut, lambda p: FeedbackThemeOut.of(p[0], weight=p[1]))
 
 
 @router.get("/feedback/themes/{theme_id}", response_model=ThemeDetailOut, summary="One theme")
@@ -246,23 +257,26 @@ def recluster(
     return ReclusterOut.model_validate(themes.recluster(session, user, granularity=chosen))
 
 
-@router.get("/feedback/digest", response_model=list[DigestEntry], summary="The product digest")
+@router.get("/feedback/digest", response_model=Page[DigestEntry], summary="The product digest")
 def read_digest(
     session: DbSession,
     user: CurrentUser,
+    paged: Paged,
     product_id: ProductFilter = None,
     since: SinceFilter = None,
-    limit: int = Query(10, ge=1, le=50),
-) -> list[DigestEntry]:
-    """The top undecided themes by revenue impact, each with its most typical items."""
-    found = digest.digest(session, user, product_id=product_id, since=since, limit=limit)
-    return [
-        DigestEntry(
+) -> Page[DigestEntry]:
+    """The undecided themes that ask something of product, heaviest revenue impact first, each
+    with its most typical items."""
+    pairs = digest.ranked(session, user, product_id=product_id, since=since)
+
+    def entry(pair: tuple[FeedbackTheme, Weight]) -> DigestEntry:
+        line = digest.line_of(session, pair)
+        return DigestEntry(
             theme=FeedbackThemeOut.of(line.theme, weight=line.weight),
             evidence=[item_out(i) for i in line.evidence],
         )
-        for line in found.lines
-    ]
+
+    return paged.page(pairs, DigestEntry, entry)
 
 
 @router.get(

@@ -46,21 +46,32 @@ def digest(
     limit: int = 10,
     evidence: int = 3,
 ) -> Digest:
-    """The top undecided themes by revenue impact, each with its most typical items: themes
-    that ask something of product (requests, bugs, pricing; a deal lost for want of a feature
-    weighs its request), never praise, wins or competitor claims."""
+    """The top undecided themes by revenue impact (see `ranked`), each with its most typical
+    items."""
+    pairs = ranked(session, actor, product_id=product_id, since=since)
+    lines = [line_of(session, pair, evidence) for pair in pairs[:limit]]
+    product = session.get(Item, product_id) if product_id else None
+    return Digest(f"Product digest: {product.title}" if product else "Product digest", lines)
+
+
+def ranked(
+    session: Session, actor: Principal, *, product_id: int | None = None, since: date | None = None
+) -> list[tuple[FeedbackTheme, Weight]]:
+    """Every undecided theme that asks something of product (requests, bugs, pricing; a deal
+    lost for want of a feature weighs its request), never praise, wins or competitor claims,
+    heaviest revenue impact first."""
     pairs = [
         (t, w)
         for t, w in themes.list_themes(session, actor, product_id=product_id, since=since)
         if t.status not in DECIDED and t.signal.asks
     ]
     pairs.sort(key=lambda p: (p[1].impact, p[1].items), reverse=True)
-    lines = [
-        DigestLine(theme, weight, service.typical_items(session, theme.id, evidence))
-        for theme, weight in pairs[:limit]
-    ]
-    product = session.get(Item, product_id) if product_id else None
-    return Digest(f"Product digest: {product.title}" if product else "Product digest", lines)
+    return pairs
+
+
+def line_of(session: Session, pair: tuple[FeedbackTheme, Weight], evidence: int = 3) -> DigestLine:
+    theme, weight = pair
+    return DigestLine(theme, weight, service.typical_items(session, theme.id, evidence))
 
 
 def _source(item: FeedbackItem) -> str:

@@ -37,7 +37,16 @@ from prism.knowledge.schemas import (
 from prism.pagination import Page
 from prism.schemas import Id
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now, Usage
-from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, attachment, to_page
+from prism.web.routing import (
+    Cursor,
+    IdPath,
+    IdQuery,
+    Limit,
+    Paged,
+    api_router,
+    attachment,
+    to_page,
+)
 
 router = api_router("knowledge")
 VersionQuery = Annotated[int, Query(ge=1, le=2**31 - 1, description="The version you read.")]
@@ -193,10 +202,12 @@ def verify(
     return ItemOut.model_validate(item)
 
 
-@router.get("/items/{item_id}/versions", response_model=list[VersionOut], summary="History")
-def versions(item_id: IdPath, session: DbSession, user: CurrentUser) -> list[VersionOut]:
+@router.get("/items/{item_id}/versions", response_model=Page[VersionOut], summary="History")
+def versions(
+    item_id: IdPath, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[VersionOut]:
     service.get_item(session, user, item_id)
-    return [VersionOut.model_validate(v) for v in history.versions(session, item_id)]
+    return paged.page(history.versions(session, item_id), VersionOut)
 
 
 @router.get(
@@ -269,17 +280,17 @@ def remove_link(
     return ItemOut.model_validate(item)
 
 
-@router.get("/items/{item_id}/backlinks", response_model=list[ItemRef], summary="Linked from")
-def backlinks(item_id: IdPath, session: DbSession, user: CurrentUser) -> list[ItemRef]:
+@router.get("/items/{item_id}/backlinks", response_model=Page[ItemRef], summary="Linked from")
+def backlinks(
+    item_id: IdPath, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[ItemRef]:
     service.get_item(session, user, item_id)
-    return [
-        ItemRef.model_validate(source) for _, source in service.backlinks(session, user, item_id)
-    ]
+    return paged.page([source for _, source in service.backlinks(session, user, item_id)], ItemRef)
 
 
-@router.get("/content-health", response_model=list[StaleOut], summary="Stale items and why")
-def content_health(session: DbSession, user: CurrentUser, now: Now) -> list[StaleOut]:
-    return [
+@router.get("/content-health", response_model=Page[StaleOut], summary="Stale items and why")
+def content_health(session: DbSession, user: CurrentUser, now: Now, paged: Paged) -> Page[StaleOut]:
+    found = [
         StaleOut(
             item=ItemRef.model_validate(entry.item),
             review_due_at=entry.item.review_due_at,
@@ -287,13 +298,14 @@ def content_health(session: DbSession, user: CurrentUser, now: Now) -> list[Stal
         )
         for entry in freshness.health_queue(session, user, now)
     ]
+    return paged.page(found, StaleOut)
 
 
-@router.get("/facets", response_model=list[FacetOut], summary="The taxonomy lists")
+@router.get("/facets", response_model=Page[FacetOut], summary="The taxonomy lists")
 def list_facets(
-    session: DbSession, user: CurrentUser, dimension: Dimension | None = None
-) -> list[FacetOut]:
-    return [FacetOut.model_validate(f) for f in facet_service.list_facets(session, user, dimension)]
+    session: DbSession, user: CurrentUser, paged: Paged, dimension: Dimension | None = None
+) -> Page[FacetOut]:
+    return paged.page(facet_service.list_facets(session, user, dimension), FacetOut)
 
 
 @router.post("/facets", response_model=FacetOut, status_code=201, summary="Add a facet value")

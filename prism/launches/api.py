@@ -50,7 +50,7 @@ from prism.launches.service import LaunchFilter
 from prism.pagination import Page
 from prism.schemas import Ref
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
-from prism.web.routing import Cursor, IdPath, Limit, api_router, attachment, to_page
+from prism.web.routing import Cursor, IdPath, Limit, Paged, api_router, attachment, to_page
 
 router = api_router("launches")
 Tier = Annotated[int, Query(ge=1, le=3)]
@@ -125,14 +125,14 @@ def create_launch(
 
 @router.get(
     "/launch-attention",
-    response_model=list[AttentionOut],
+    response_model=Page[AttentionOut],
     summary="Overdue deliverables and due checkpoints: the reader's own, or everyone's",
 )
 def attention(
-    session: DbSession, user: CurrentUser, now: Now, everyone: bool = False
-) -> list[AttentionOut]:
+    session: DbSession, user: CurrentUser, now: Now, paged: Paged, everyone: bool = False
+) -> Page[AttentionOut]:
     late = reminders.attention(session, user, today=now.date(), everyone=everyone)
-    return [AttentionOut.model_validate(a) for a in late]
+    return paged.page(late, AttentionOut)
 
 
 @router.get("/launches/{launch_id}", response_model=LaunchDetailOut, summary="One launch")
@@ -175,11 +175,13 @@ def move(
 
 @router.get(
     "/launches/{launch_id}/history",
-    response_model=list[StageChangeOut],
+    response_model=Page[StageChangeOut],
     summary="Stage changes, oldest first",
 )
-def history(launch_id: IdPath, session: DbSession, user: CurrentUser) -> list[StageChangeOut]:
-    return [StageChangeOut.model_validate(c) for c in service.history(session, user, launch_id)]
+def history(
+    launch_id: IdPath, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[StageChangeOut]:
+    return paged.page(service.history(session, user, launch_id), StageChangeOut)
 
 
 @router.post(
@@ -206,10 +208,12 @@ def update_deliverable(
 
 
 @router.get(
-    "/launches/{launch_id}/metrics", response_model=list[MetricOut], summary="Success metrics"
+    "/launches/{launch_id}/metrics", response_model=Page[MetricOut], summary="Success metrics"
 )
-def list_metrics(launch: PathLaunch, session: DbSession, user: CurrentUser) -> list[MetricOut]:
-    return [MetricOut.model_validate(m) for m in metrics.list_metrics(session, user, launch)]
+def list_metrics(
+    launch: PathLaunch, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[MetricOut]:
+    return paged.page(metrics.list_metrics(session, user, launch), MetricOut)
 
 
 @router.post(
@@ -236,15 +240,14 @@ def remove_metric(
 
 @router.get(
     "/launches/{launch_id}/metrics/{metric_id}/measurements",
-    response_model=list[MeasurementOut],
+    response_model=Page[MeasurementOut],
     summary="A metric's measurements, oldest first",
 )
 def list_measurements(
-    launch: PathLaunch, metric_id: IdPath, session: DbSession, user: CurrentUser
-) -> list[MeasurementOut]:
+    launch: PathLaunch, metric_id: IdPath, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[MeasurementOut]:
     metric = metrics.get_metric(session, launch, metric_id)
-    found = metrics.measurements(session, [metric.id])[metric.id]
-    return [MeasurementOut.model_validate(m) for m in found]
+    return paged.page(metrics.measurements(session, [metric.id])[metric.id], MeasurementOut)
 
 
 @router.post(
@@ -299,13 +302,13 @@ def checkpoint_out(session: Session, actor: Principal, launch: Launch) -> list[C
 
 @router.get(
     "/launches/{launch_id}/checkpoints",
-    response_model=list[CheckpointOut],
+    response_model=Page[CheckpointOut],
     summary="The 30/60/90-day checkpoints with actual against target",
 )
 def list_checkpoints(
-    launch: PathLaunch, session: DbSession, user: CurrentUser
-) -> list[CheckpointOut]:
-    return checkpoint_out(session, user, launch)
+    launch: PathLaunch, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[CheckpointOut]:
+    return paged.page(checkpoint_out(session, user, launch), CheckpointOut)
 
 
 @router.post(
@@ -327,11 +330,13 @@ def review_checkpoint(
 
 @router.get(
     "/launches/{launch_id}/beta-customers",
-    response_model=list[BetaCustomerOut],
+    response_model=Page[BetaCustomerOut],
     summary="The beta programme's accounts",
 )
-def list_beta(launch: PathLaunch, session: DbSession, user: CurrentUser) -> list[BetaCustomerOut]:
-    return [BetaCustomerOut.model_validate(c) for c in beta.customers(session, user, launch)]
+def list_beta(
+    launch: PathLaunch, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[BetaCustomerOut]:
+    return paged.page(beta.customers(session, user, launch), BetaCustomerOut)
 
 
 @router.post(
@@ -365,13 +370,13 @@ def update_beta(
 
 @router.get(
     "/launches/{launch_id}/beta-feedback",
-    response_model=list[BetaFeedbackOut],
+    response_model=Page[BetaFeedbackOut],
     summary="What beta customers said, newest first",
 )
 def list_feedback(
-    launch: PathLaunch, session: DbSession, user: CurrentUser
-) -> list[BetaFeedbackOut]:
-    return [BetaFeedbackOut.model_validate(f) for f in beta.feedback(session, user, launch)]
+    launch: PathLaunch, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[BetaFeedbackOut]:
+    return paged.page(beta.feedback(session, user, launch), BetaFeedbackOut)
 
 
 @router.post(
@@ -412,19 +417,20 @@ def brief_pdf(
 
 @router.get(
     "/launch-calendar",
-    response_model=list[CalendarEventOut],
+    response_model=Page[CalendarEventOut],
     summary="Launch dates, GA days and checkpoints in a period",
 )
 def calendar(
     session: DbSession,
     user: CurrentUser,
     now: Now,
+    paged: Paged,
     start: date | None = None,
     days: Annotated[int, Query(ge=1, le=730)] = 180,
-) -> list[CalendarEventOut]:
+) -> Page[CalendarEventOut]:
     first = start or now.date().replace(day=1)
     events = service.calendar(session, user, start=first, end=first + timedelta(days=days))
-    return [CalendarEventOut.model_validate(e) for e in events]
+    return paged.page(events, CalendarEventOut)
 
 
 def tier_out(config: tiers.TierConfig) -> TierOut:

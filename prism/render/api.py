@@ -9,10 +9,11 @@ from fastapi import File, Form, UploadFile
 from fastapi.responses import Response
 
 from prism.filestore import file_store
+from prism.pagination import Page
 from prism.render import service
 from prism.render.schemas import RenderIn, RenditionOut, ThemeOut, ThemeUpdate
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
-from prism.web.routing import IdPath, api_router, attachment
+from prism.web.routing import IdPath, Paged, api_router, attachment
 
 router = api_router("rendering")
 
@@ -46,13 +47,14 @@ def render_item(
 
 @router.get(
     "/items/{item_id}/renditions",
-    response_model=list[RenditionOut],
+    response_model=Page[RenditionOut],
     summary="An item's rendered outputs, each saying whether it is outdated",
 )
 def list_renditions(
-    item_id: IdPath, session: DbSession, user: CurrentUser, now: Now
-) -> list[RenditionOut]:
-    return [rendition_out(o) for o in service.outputs_of(session, user, item_id, now=now)]
+    item_id: IdPath, session: DbSession, user: CurrentUser, now: Now, paged: Paged
+) -> Page[RenditionOut]:
+    found = service.outputs_of(session, user, item_id, now=now)
+    return paged.page(found, RenditionOut, rendition_out)
 
 
 @router.get("/renditions/{rendition_id}", response_model=RenditionOut, summary="One output")

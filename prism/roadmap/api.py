@@ -19,7 +19,7 @@ from prism.roadmap.schemas import (
     RequestOut,
 )
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
-from prism.web.routing import Cursor, IdPath, IdQuery, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdPath, IdQuery, Limit, Paged, api_router, to_page
 
 router = api_router("roadmap")
 
@@ -109,13 +109,13 @@ def set_help(request_id: IdPath, data: HelpIn, session: DbSession, user: Current
     return RequestOut.model_validate(service.set_help(session, user, request_id, data))
 
 
-@router.get("/roadmap", response_model=list[CapabilityOut], summary="The enablement roadmap")
+@router.get("/roadmap", response_model=Page[CapabilityOut], summary="The enablement roadmap")
 def roadmap(
-    session: DbSession, user: CurrentUser, status: CapabilityStatus | None = None
-) -> list[CapabilityOut]:
+    session: DbSession, user: CurrentUser, paged: Paged, status: CapabilityStatus | None = None
+) -> Page[CapabilityOut]:
     """Every capability with the demand behind it, most requested first."""
     pairs = service.capabilities(session, user, status=status)
-    return [capability_out(c, d, user) for c, d in pairs]
+    return paged.page(pairs, CapabilityOut, lambda p: capability_out(p[0], p[1], user))
 
 
 @router.get("/roadmap/{capability_id}", response_model=CapabilityOut, summary="One capability")

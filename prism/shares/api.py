@@ -8,11 +8,12 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from prism.pagination import Page
 from prism.shares import service
 from prism.shares.models import ShareLink
 from prism.shares.schemas import ActivityOut, Revoke, ShareIn, ShareOut, ViewOut
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now, PublicBase
-from prism.web.routing import IdPath, api_router
+from prism.web.routing import IdPath, Paged, api_router
 
 router = api_router("share links")
 
@@ -30,9 +31,11 @@ async def _link_out(base: PublicBase, settings: AppSettings) -> Callable[[ShareL
 LinkOut = Annotated[Callable[[ShareLink], ShareOut], Depends(_link_out)]
 
 
-@router.get("/share-links", response_model=list[ShareOut], summary="Your share links")
-def list_links(session: DbSession, user: CurrentUser, share_out: LinkOut) -> list[ShareOut]:
-    return [share_out(link) for link in service.list_links(session, user)]
+@router.get("/share-links", response_model=Page[ShareOut], summary="Your share links")
+def list_links(
+    session: DbSession, user: CurrentUser, share_out: LinkOut, paged: Paged
+) -> Page[ShareOut]:
+    return paged.page(service.list_links(session, user), ShareOut, share_out)
 
 
 @router.post(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from prism.filestore import file_store
+from prism.pagination import Page
 from prism.toolkits import package, rules, service, tasks
 from prism.toolkits.models import Toolkit
 from prism.toolkits.schemas import (
@@ -19,7 +20,7 @@ from prism.toolkits.schemas import (
     ToolkitOut,
 )
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now, WritesOnGet
-from prism.web.routing import IdPath, api_router, attachment
+from prism.web.routing import IdPath, Paged, api_router, attachment
 
 router = api_router("toolkits")
 VersionQuery = Annotated[int, Query(ge=1, le=2**31 - 1, description="The version you read.")]
@@ -29,9 +30,9 @@ def _out(kit: Toolkit) -> ToolkitOut:
     return ToolkitOut.model_validate(kit)
 
 
-@router.get("/toolkits", response_model=list[ToolkitOut], summary="Every toolkit")
-def list_kits(session: DbSession, user: CurrentUser) -> list[ToolkitOut]:
-    return [_out(k) for k in service.list_kits(session, user)]
+@router.get("/toolkits", response_model=Page[ToolkitOut], summary="Every toolkit")
+def list_kits(session: DbSession, user: CurrentUser, paged: Paged) -> Page[ToolkitOut]:
+    return paged.page(service.list_kits(session, user), ToolkitOut)
 
 
 @router.get("/toolkits/{kit_id}", response_model=ToolkitOut, summary="One toolkit")
@@ -115,9 +116,9 @@ def download_zip(
     return attachment(data, name, "application/zip")
 
 
-@router.get("/kit-rules", response_model=list[RuleOut], summary="The rules that add kit extras")
-def list_rules(session: DbSession, user: CurrentUser) -> list[RuleOut]:
-    return [RuleOut.model_validate(r) for r in rules.list_rules(session, user)]
+@router.get("/kit-rules", response_model=Page[RuleOut], summary="The rules that add kit extras")
+def list_rules(session: DbSession, user: CurrentUser, paged: Paged) -> Page[RuleOut]:
+    return paged.page(rules.list_rules(session, user), RuleOut)
 
 
 @router.post("/kit-rules", response_model=RuleOut, status_code=201, summary="Add a kit rule")

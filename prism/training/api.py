@@ -60,7 +60,16 @@ from prism.training.schemas import (
 )
 from prism.training.surveys import Results
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
-from prism.web.routing import CSV, Cursor, IdPath, IdQuery, Limit, api_router, attachment
+from prism.web.routing import (
+    CSV,
+    Cursor,
+    IdPath,
+    IdQuery,
+    Limit,
+    Paged,
+    api_router,
+    attachment,
+)
 
 router = api_router("training")
 
@@ -280,11 +289,12 @@ def submit_attempt(
 # Assignments and the learner's queue.
 
 
-@router.get("/training/assignments", response_model=list[AssignmentOut], summary="Every assignment")
+@router.get("/training/assignments", response_model=Page[AssignmentOut], summary="Every assignment")
 def list_assignments(
-    session: DbSession, user: CurrentUser, module_id: IdQuery = None
-) -> list[AssignmentOut]:
-    return [assignment_out(a) for a in service.list_assignments(session, user, module_id=module_id)]
+    session: DbSession, user: CurrentUser, paged: Paged, module_id: IdQuery = None
+) -> Page[AssignmentOut]:
+    found = service.list_assignments(session, user, module_id=module_id)
+    return paged.page(found, AssignmentOut, assignment_out)
 
 
 @router.post(
@@ -323,15 +333,16 @@ def withdraw_assignment(assignment_id: IdPath, session: DbSession, user: Current
 
 @router.get(
     "/training/queue",
-    response_model=list[QueueEntryOut],
+    response_model=Page[QueueEntryOut],
     summary="The modules someone was asked to take (yours by default), soonest due first",
 )
 def queue(
-    session: DbSession, user: CurrentUser, now: Now, user_id: IdQuery = None
-) -> list[QueueEntryOut]:
+    session: DbSession, user: CurrentUser, now: Now, paged: Paged, user_id: IdQuery = None
+) -> Page[QueueEntryOut]:
     person = service.learner(session, user, user_id or user.id)
     today = now.date()
-    return [queue_out(s, today) for s in readiness.queue(session, user, person, today)]
+    found = readiness.queue(session, user, person, today)
+    return paged.page(found, QueueEntryOut, lambda entry: queue_out(entry, today))
 
 
 # Certifications.
@@ -339,14 +350,14 @@ def queue(
 
 @router.get(
     "/training/certifications",
-    response_model=list[CertificationOut],
+    response_model=Page[CertificationOut],
     summary="Certifications: one person's, or everyone's you may see",
 )
 def list_certifications(
-    session: DbSession, user: CurrentUser, user_id: IdQuery = None
-) -> list[CertificationOut]:
+    session: DbSession, user: CurrentUser, paged: Paged, user_id: IdQuery = None
+) -> Page[CertificationOut]:
     found = attempts.certifications(session, user, user_id=user_id)
-    return [certification_out(c) for c in found]
+    return paged.page(found, CertificationOut, certification_out)
 
 
 @router.get(
@@ -396,17 +407,18 @@ def live_out(found: LiveSession) -> LiveSessionOut:
 
 @router.get(
     "/training/live-sessions",
-    response_model=list[LiveSessionOut],
+    response_model=Page[LiveSessionOut],
     summary="Live sessions you host or are invited to (all, for the enablement team)",
 )
 def list_live_sessions(
     session: DbSession,
     user: CurrentUser,
     now: Now,
+    paged: Paged,
     upcoming: Annotated[bool, Query(description="Only those not yet started.")] = False,
-) -> list[LiveSessionOut]:
+) -> Page[LiveSessionOut]:
     found = live.list_sessions(session, user, upcoming_from=now if upcoming else None)
-    return [live_out(s) for s in found]
+    return paged.page(found, LiveSessionOut, live_out)
 
 
 @router.post(
@@ -471,11 +483,12 @@ def survey_out(survey: Survey) -> SurveyOut:
 
 @router.get(
     "/training/surveys",
-    response_model=list[SurveyOut],
+    response_model=Page[SurveyOut],
     summary="Surveys: all for the enablement team, the open ones sent to you for others",
 )
-def list_surveys(session: DbSession, user: CurrentUser, now: Now) -> list[SurveyOut]:
-    return [survey_out(s) for s in surveys.list_surveys(session, user, today=now.date())]
+def list_surveys(session: DbSession, user: CurrentUser, now: Now, paged: Paged) -> Page[SurveyOut]:
+    found = surveys.list_surveys(session, user, today=now.date())
+    return paged.page(found, SurveyOut, survey_out)
 
 
 @router.post(
@@ -495,11 +508,13 @@ def read_survey(survey_id: IdPath, session: DbSession, user: CurrentUser) -> Sur
 
 @router.get(
     "/training/surveys/{survey_id}/questions",
-    response_model=list[QuestionOut],
+    response_model=Page[QuestionOut],
     summary="The survey's questions with their answers (for the enablement team)",
 )
-def survey_questions(survey_id: IdPath, session: DbSession, user: CurrentUser) -> list[QuestionOut]:
-    return [QuestionOut.model_validate(q) for q in surveys.answer_key(session, user, survey_id)]
+def survey_questions(
+    survey_id: IdPath, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[QuestionOut]:
+    return paged.page(surveys.answer_key(session, user, survey_id), QuestionOut)
 
 
 @router.put(
@@ -516,17 +531,18 @@ def set_survey_questions(
 
 @router.get(
     "/training/surveys/{survey_id}/form",
-    response_model=list[SurveyQuestionOut],
+    response_model=Page[SurveyQuestionOut],
     summary="The questions as a respondent sees them, without answers",
 )
 def survey_form(
-    survey_id: IdPath, session: DbSession, user: CurrentUser
-) -> list[SurveyQuestionOut]:
+    survey_id: IdPath, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[SurveyQuestionOut]:
     surveys.get_survey(session, user, survey_id)
-    return [
+    found = [
         SurveyQuestionOut(id=q.id, kind=q.kind, prompt=q.prompt, choices=_choices(q, order))
         for q, order in quiz.in_order(surveys.questions(session, survey_id))
     ]
+    return paged.page(found, SurveyQuestionOut)
 
 
 @router.post(
@@ -616,14 +632,14 @@ def survey_results(survey_id: IdPath, session: DbSession, user: CurrentUser) -> 
 
 @router.get(
     "/training/readiness/people",
-    response_model=list[ReadinessOut],
+    response_model=Page[ReadinessOut],
     summary="A readiness line per person you may see",
 )
 def readiness_people(
-    session: DbSession, user: CurrentUser, now: Now, team_id: IdQuery = None
-) -> list[ReadinessOut]:
+    session: DbSession, user: CurrentUser, now: Now, paged: Paged, team_id: IdQuery = None
+) -> Page[ReadinessOut]:
     rows = readiness.by_person(session, user, now.date(), team_id=team_id)
-    return [readiness_out(r) for r in rows]
+    return paged.page(rows, ReadinessOut, readiness_out)
 
 
 @router.get(
@@ -641,11 +657,14 @@ def readiness_people_csv(
 
 @router.get(
     "/training/readiness/teams",
-    response_model=list[ReadinessOut],
+    response_model=Page[ReadinessOut],
     summary="A readiness line per team (every team, or the teams you lead)",
 )
-def readiness_teams(session: DbSession, user: CurrentUser, now: Now) -> list[ReadinessOut]:
-    return [readiness_out(r) for r in readiness.by_team(session, user, now.date())]
+def readiness_teams(
+    session: DbSession, user: CurrentUser, now: Now, paged: Paged
+) -> Page[ReadinessOut]:
+    found = readiness.by_team(session, user, now.date())
+    return paged.page(found, ReadinessOut, readiness_out)
 
 
 @router.get(

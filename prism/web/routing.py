@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
@@ -9,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from prism.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageOf
+from prism.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageOf, slice_page
 from prism.schemas import MAX_ID
 from prism.web.deps import require_csrf
 from prism.web.problems import PROBLEM_RESPONSES
@@ -22,6 +24,35 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="The item's id.")]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many items per page.")
 Cursor = Query(None, max_length=100, description="The `next_cursor` of the previous page.")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """The `limit` and `cursor` of a route that pages a list it computes whole."""
+
+    limit: int
+    cursor: str | None
+
+    def page(
+        self, items: Sequence[Any], schema: type[S], out: Callable[[Any], S] | None = None
+    ) -> Page[S]:
+        """This page of `items` as `{items, next_cursor, total}`, each item made a `schema` by
+        `out` (by default read by the schema itself); only this page's items are converted."""
+        found = slice_page(items, limit=self.limit, cursor=self.cursor)
+        convert = out or schema.model_validate
+        return Page[schema](  # type: ignore[valid-type]
+            items=[convert(item) for item in found.items],
+            next_cursor=found.next_cursor,
+            total=found.total,
+        )
+
+
+def _paging(limit: int = Limit, cursor: str | None = Cursor) -> Paging:
+    return Paging(limit, cursor)
+
+
+# A route's `limit` and `cursor` for a list it computes whole (see `slice_page`).
+Paged = Annotated[Paging, Depends(_paging)]
 
 
 # The `responses=` of a route that answers with a CSV file.

@@ -6,16 +6,16 @@ from fastapi import Response, status
 
 from prism.pagination import Page
 from prism.web.deps import CurrentUser, DbSession
-from prism.web.routing import Cursor, IdPath, Limit, api_router, to_page
+from prism.web.routing import Cursor, IdPath, Limit, Paged, api_router, to_page
 from prism.webhooks import service
 from prism.webhooks.schemas import DeliveryOut, WebhookCreated, WebhookIn
 
 router = api_router("webhooks")
 
 
-@router.get("/webhooks", response_model=list[WebhookCreated], summary="Webhooks (administrators)")
-def list_webhooks(session: DbSession, user: CurrentUser) -> list[WebhookCreated]:
-    return [WebhookCreated.model_validate(h) for h in service.list_webhooks(session, user)]
+@router.get("/webhooks", response_model=Page[WebhookCreated], summary="Webhooks (administrators)")
+def list_webhooks(session: DbSession, user: CurrentUser, paged: Paged) -> Page[WebhookCreated]:
+    return paged.page(service.list_webhooks(session, user), WebhookCreated)
 
 
 @router.post(

@@ -151,7 +151,7 @@ def test_roles_read_and_change_the_profile_as_the_matrix_says(
         "/api/v1/ideal-customer-profile", json={**profile, "regions": ["NA"]}, headers=headers
     )
     assert written.status_code == (200 if who in ("admin", "editor") else 403)
-    account = fits.json()[0]["account"]
+    account = fits.json()["items"][0]["account"]
     changed = client.patch(
         f"/api/v1/accounts/{account['id']}",
         json={"version": account["version"], "reference": "candidate"},

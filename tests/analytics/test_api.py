@@ -73,7 +73,7 @@ def test_influence_json_and_csv_say_the_same(
     assert [d["deal_id"] for d in deals["deals"]] == [pipeline.won.id, pipeline.open.id]
     gone = client.get("/api/v1/analytics/influence/999999", headers=headers)
     assert gone.status_code == 404
-    cards = client.get("/api/v1/analytics/battlecards", headers=headers).json()
+    cards = client.get("/api/v1/analytics/battlecards", headers=headers).json()["items"]
     assert cards[0]["competitor"] == "GuardianDB" and cards[0]["without_card"]["rate"] == 0.0
 
 

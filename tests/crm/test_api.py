@@ -69,7 +69,7 @@ def test_an_unknown_export_names_its_columns_and_a_mapping_reads_it(
     text = "Ref,Title,Phase,Value\nX-1,Umbrella,Closed Won,900\n"
     unknown = upload(client, headers, text)
     assert unknown.status_code == 422 and "Ref, Title, Phase, Value" in unknown.text
-    fields = client.get("/api/v1/crm/fields/opportunities", headers=headers).json()
+    fields = client.get("/api/v1/crm/fields/opportunities", headers=headers).json()["items"]
     assert {"name": "external_id", "label": "CRM id", "required": True} in fields
     mapping = {
         "name": "Legacy CRM",

@@ -210,7 +210,7 @@ def test_digest_exports_and_similar_as_you_type(
     assert markdown.status_code == 200 and markdown.text.startswith("# Product digest")
     pdf = client.get("/api/v1/feedback/digest.pdf", headers=pm)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    [entry] = client.get("/api/v1/feedback/digest", headers=pm).json()
+    [entry] = client.get("/api/v1/feedback/digest", headers=pm).json()["items"]
     assert entry["theme"]["weight"]["items"] == 1 and entry["evidence"][0]["text"]
 
 

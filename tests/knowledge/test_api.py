@@ -98,7 +98,20 @@ def test_typed_fields_stale_edits_and_links(
     # A feature is not a product: the kind in the path must match.
     assert client.get(f"/api/v1/products/{body['id']}", headers=headers).status_code == 404
     versions = client.get(f"/api/v1/items/{body['id']}/versions", headers=headers).json()
-    assert [v["number"] for v in versions] == [2, 1]
+    assert [v["number"] for v in versions["items"]] == [2, 1] and versions["total"] == 2
+    # A list computed whole pages like any other: one at a time, the cursor leads on.
+    first = client.get(f"/api/v1/items/{body['id']}/versions?limit=1", headers=headers).json()
+    rest = client.get(
+        f"/api/v1/items/{body['id']}/versions",
+        params={"limit": 1, "cursor": first["next_cursor"]},
+        headers=headers,
+    ).json()
+    assert [v["number"] for v in first["items"] + rest["items"]] == [2, 1]
+    assert rest["next_cursor"] is None and rest["total"] == 2
+    forged = client.get(
+        f"/api/v1/items/{body['id']}/versions", params={"cursor": "nope!"}, headers=headers
+    )
+    assert forged.status_code == 422
     diff = client.get(f"/api/v1/items/{body['id']}/versions/2/diff", headers=headers).json()
     assert diff["changes"][0]["field"] == "Title"
 
@@ -207,6 +220,7 @@ def test_content_health_lists_stale_items_with_reasons(
     proof.review_due_at = utcnow() - timedelta(days=1)  # its verify-every period ran out
     session.commit()
     queue = client.get("/api/v1/content-health", headers=bearer(session, cast.editor)).json()
+    queue = queue["items"]
     reasons = {entry["item"]["title"]: entry["reasons"] for entry in queue}
     assert "Uptime 99.99%" in reasons
     assert any("Uptime 99.99%" in r for r in reasons["Always on"])

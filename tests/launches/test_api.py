@@ -80,7 +80,7 @@ def test_a_failed_gate_answers_409_and_an_admin_overrides_it(
     assert moved.status_code == 200 and moved.json()["stage"] == "alpha"
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "gate_override")).one()
     assert event.actor_id == cast.admin.id and "Design partners" in event.note
-    history = client.get(f"{path}/history", headers=editor).json()
+    history = client.get(f"{path}/history", headers=editor).json()["items"]
     assert history[0]["override_reason"].startswith("Design partners")
 
 
@@ -138,8 +138,8 @@ def test_metrics_checkpoints_beta_and_brief_over_http(
     )
     assert csv.json() == {"imported": 1}
     values = client.get(f"{path}/metrics/{metric['id']}/measurements", headers=headers).json()
-    assert [v["value"] for v in values] == [12, 14]
-    assert client.get(f"{path}/checkpoints", headers=headers).json() == []
+    assert [v["value"] for v in values["items"]] == [12, 14]
+    assert client.get(f"{path}/checkpoints", headers=headers).json()["items"] == []
     customer = client.post(
         f"{path}/beta-customers", json={"account": "Mercy Health"}, headers=headers
     ).json()
@@ -256,5 +256,5 @@ def test_metric_values_are_imported_from_a_csv_file_on_the_launch_page(
     assert answer.status_code == 200 and "Values imported." in answer.text
     values = client.get(
         f"/api/v1/launches/{launch.id}/metrics/{metric['id']}/measurements", headers=headers
-    ).json()
+    ).json()["items"]
     assert [v["value"] for v in values] == [14, 19]

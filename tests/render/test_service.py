@@ -196,6 +196,7 @@ def test_api_render_list_download_and_rerender(
     assert got.status_code == 200 and got.content.startswith(b"PK")
     assert "attachment" in got.headers["content-disposition"]
     listed = client.get(f"/api/v1/items/{lib.solution.id}/renditions", headers=headers).json()
+    listed = listed["items"]
     assert [r["id"] for r in listed] == [body["id"]]
     again = client.post(f"/api/v1/renditions/{body['id']}/rerender", headers=headers)
     assert again.status_code == 200

@@ -145,6 +145,7 @@ def test_assigning_twice_is_a_conflict_and_the_queue_shows_it(
     assert client.post("/api/v1/training/assignments", json=data, headers=editor).status_code == 201
     assert client.post("/api/v1/training/assignments", json=data, headers=editor).status_code == 409
     queue = client.get("/api/v1/training/queue", headers=bearer(session, cast.seller)).json()
+    queue = queue["items"]
     assert [(q["module"]["id"], q["state"]) for q in queue] == [(module.id, "to_do")]
     other = client.get(
         f"/api/v1/training/queue?user_id={cast.csm.id}", headers=bearer(session, cast.seller)
@@ -162,7 +163,7 @@ def test_readiness_exports_csv(client: TestClient, session: Session, cast: Cast)
     assert any(line.startswith("Sales,1,") for line in lines)
     mine = client.get(
         "/api/v1/training/readiness/people", headers=bearer(session, cast.seller)
-    ).json()
+    ).json()["items"]
     assert [r["label"] for r in mine] == [cast.seller.name]
 
 
@@ -191,7 +192,7 @@ def test_a_viewer_answers_a_survey_sent_to_their_department(
     )
     assert sent.status_code == 200, sent.text
     pm = bearer(session, cast.pm)
-    form = client.get(f"/api/v1/training/surveys/{survey['id']}/form", headers=pm).json()
+    form = client.get(f"/api/v1/training/surveys/{survey['id']}/form", headers=pm).json()["items"]
     assert "correct" not in str(form)
     assert (
         client.get(f"/api/v1/training/surveys/{survey['id']}/questions", headers=pm).status_code
