@@ -31,6 +31,7 @@ from prism.deals import api as deals_api
 from prism.deals import pages as deals_pages
 from prism.feedback import api as feedback_api
 from prism.feedback import pages as feedback_pages
+from prism.home import pages as home_pages
 from prism.jobs import api as jobs_api
 from prism.jobs import pages as jobs_pages
 from prism.jobs.runners import runner_for
@@ -44,6 +45,7 @@ from prism.people import api as people_api
 from prism.people import pages as people_pages
 from prism.render import api as render_api
 from prism.render import pages as render_pages
+from prism.render.brand import FONT_DIR
 from prism.roadmap import api as roadmap_api
 from prism.roadmap import pages as roadmap_pages
 from prism.search import api as search_api
@@ -88,6 +90,7 @@ API_ROUTERS = (
 )
 PAGE_ROUTERS = (
     web_pages.router,
+    home_pages.router,
     analytics_pages.router,
     accounts_pages.router,
     crm_pages.router,
@@ -165,6 +168,8 @@ def create_app(
     problems.install(app)
     for router in (*API_ROUTERS, *PAGE_ROUTERS):
         app.include_router(router)
+    # The interface's type is the one the outputs are set in, served from the same files.
+    app.mount("/static/fonts", StaticFiles(directory=FONT_DIR), name="fonts")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_service_routes(app, db)
     return app

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Query
+
 from prism.deals import service
+from prism.deals.models import Outcome
 from prism.deals.schemas import CloseIn, DealIn, DealOut, DealUpdate
 from prism.feedback.schemas import FeedbackOut
 from prism.pagination import Page
@@ -16,11 +21,18 @@ router = api_router("deals")
 def list_deals(
     session: DbSession,
     user: CurrentUser,
-    mine: bool = False,
+    mine: Annotated[bool, Query(description="Only the deals you own.")] = False,
+    q: Annotated[
+        str, Query(max_length=200, description="Words the name, customer or CRM id holds.")
+    ] = "",
+    outcome: Annotated[Outcome | None, Query(description="Only open, won or lost deals.")] = None,
     limit: int = Limit,
     cursor: str | None = Cursor,
 ) -> Page[DealOut]:
-    page = service.list_deals(session, user, limit=limit, cursor=cursor, mine=mine)
+    """Deals, newest first, filtered by owner, words and outcome."""
+    page = service.list_deals(
+        session, user, limit=limit, cursor=cursor, mine=mine, q=q, outcome=outcome
+    )
     return to_page(page, DealOut)
 
 

@@ -3,14 +3,17 @@ reason (which joins the feedback themes)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Principal
 from prism.deals import service
+from prism.deals.models import Outcome as DealOutcome
 from prism.deals.models import Stage
 from prism.deals.schemas import CloseIn, DealIn, DealUpdate
 from prism.feedback import service as feedback
@@ -41,12 +44,55 @@ def _choices(session: Session, user: Principal) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What the deals list is narrowed to, read from its query string."""
+
+    q: str = ""
+    mine: bool = False
+    outcome: DealOutcome | None = None
+    cursor: str | None = None
+
+    @property
+    def params(self) -> str:
+        """The filters as query parameters, for the pager's links."""
+        kept = {"q": self.q, "mine": "1" if self.mine else "", "outcome": self.outcome or ""}
+        return "".join(f"&{k}={quote(str(v))}" for k, v in kept.items() if v)
+
+
+def _filters(
+    q: Annotated[str, Query(max_length=200)] = "",
+    mine: bool = False,
+    outcome: Annotated[str, Query(pattern="^(|open|won|lost)$")] = "",
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> Filters:
+    return Filters(q.strip(), mine, DealOutcome(outcome) if outcome else None, cursor)
+
+
+DealFilters = Annotated[Filters, Depends(_filters)]
+
+
 def _list_page(
-    request: Request, session: DbSession, user: PageUser, outcome: Outcome, form: dict[str, Any]
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    outcome: Outcome,
+    form: dict[str, Any],
+    filters: Filters = Filters(),
 ) -> HTMLResponse:
+    page = service.list_deals(
+        session,
+        user,
+        mine=filters.mine,
+        q=filters.q,
+        outcome=filters.outcome,
+        cursor=filters.cursor,
+    )
     context = {
         "title": "Deals",
-        "page": service.list_deals(session, user, limit=100),
+        "page": page,
+        "filters": filters,
+        "outcomes": list(DealOutcome),
         "form": form,
         **_choices(session, user),
         **outcome.context,
@@ -55,8 +101,10 @@ def _list_page(
 
 
 @router.get("/deals", response_class=HTMLResponse)
-def deals(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
-    return _list_page(request, session, user, Outcome(), {})
+def deals(
+    request: Request, session: DbSession, user: PageUser, filters: DealFilters
+) -> HTMLResponse:
+    return _list_page(request, session, user, Outcome(), {}, filters)
 
 
 @router.post("/deals", response_class=HTMLResponse)

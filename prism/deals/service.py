@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from prism.accounts.models import Account
@@ -32,12 +32,27 @@ def list_deals(
     limit: int = 50,
     cursor: str | None = None,
     mine: bool = False,
+    q: str = "",
+    outcome: Outcome | None = None,
 ) -> PageOf[Deal]:
-    """Deals, newest first; anyone who builds kits sees the team's deals."""
+    """Deals, newest first; anyone who builds kits sees the team's deals. `mine` keeps the
+    actor's own, `q` those whose name, customer or CRM id holds the words (any case), `outcome`
+    those open, won or lost."""
     require(actor, Action.BUILD_KITS)
     stmt = select(Deal).options(*LOADED)
     if mine:
         stmt = stmt.where(Deal.owner_id == actor.id)
+    for word in q.lower().split():
+        stmt = stmt.where(
+            or_(
+                *(
+                    func.lower(column).contains(word, autoescape=True)
+                    for column in (Deal.name, Deal.customer, Deal.external_id)
+                )
+            )
+        )
+    if outcome is not None:
+        stmt = stmt.where(Deal.outcome == outcome)
     return paginate(session, stmt, key=Deal.id, limit=limit, cursor=cursor, newest_first=True)
 
 

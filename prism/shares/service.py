@@ -327,3 +327,39 @@ def buyer_page(
     if drawn is None:
         raise NotFound("That page has no preview.")
     return drawn
+
+
+@dataclass(frozen=True)
+class Visited:
+    """A link buyers opened lately: how often, and when last."""
+
+    link: ShareLink
+    visits: int
+    last_at: datetime
+
+
+def recent_visits(
+    session: Session, actor: Principal, *, since: datetime, limit: int = 5
+) -> list[Visited]:
+    """The actor's own links buyers opened or read since `since`, most recently visited first."""
+    require(actor, Action.SHARE_WITH_BUYERS)
+    last = func.max(ShareView.at)
+    rows = session.execute(
+        select(ShareView.link_id, func.count(ShareView.id), last)
+        .join(ShareLink, ShareLink.id == ShareView.link_id)
+        .where(
+            ShareLink.owner_id == actor.id,
+            ShareView.at >= since,
+            ShareView.action.in_(("open", "view", "download")),
+        )
+        .group_by(ShareView.link_id)
+        .order_by(last.desc())
+        .limit(limit)
+    ).all()
+    links = {
+        link.id: link
+        for link in session.scalars(
+            select(ShareLink).where(ShareLink.id.in_([r[0] for r in rows])).options(*LOADED)
+        )
+    }
+    return [Visited(links[link_id], visits, at) for link_id, visits, at in rows]

@@ -20,6 +20,7 @@ from prism.auth.guard import Throttle
 from prism.auth.models import ApiToken
 from prism.db import BUSY, POOL_WAIT_S, RETRY_AFTER_S, WRITE_WAIT_S, Database, utcnow
 from prism.errors import Forbidden, Invalid, Unauthorized, Unavailable
+from prism.notifications import service as notifications
 from prism.people.models import Role, User
 from prism.people.service import OwnChange
 from prism.schemas import NUL_MESSAGE, has_nul
@@ -227,10 +228,12 @@ class SignInRequiredError(Exception):
     """A page needs a signed-in user; the web layer answers with a redirect to the login page."""
 
 
-async def page_user(credentials: Identified) -> User:
-    """The signed-in user of a page; anonymous visitors are sent to the login page."""
+def page_user(request: Request, credentials: Identified, session: DbSession) -> User:
+    """The signed-in user of a page; anonymous visitors are sent to the login page. Their
+    unread notifications are counted for the navigation's badge."""
     if credentials is None:
         raise SignInRequiredError
+    request.state.unread = notifications.unread_count(session, credentials.user)
     return credentials.user
 
 

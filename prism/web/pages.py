@@ -15,7 +15,6 @@ from prism.web.deps import (
     AppSettings,
     DbSession,
     Now,
-    PageUser,
     client_address,
     set_private_cookie,
 )
@@ -23,11 +22,6 @@ from prism.web.routing import page_router
 from prism.web.templating import render
 
 router = page_router()
-
-
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, user: PageUser) -> HTMLResponse:
-    return render(request, "home.html", {"title": "Home"})
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -38,6 +38,7 @@ def render(
         "user": user,
         "csrf_token": csrf_token(request),
         "nav": navigation_for(user, request.url.path),
+        "unread": getattr(request.state, "unread", 0),
         "htmx": is_htmx(request),
         **(context or {}),
     }

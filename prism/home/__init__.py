@@ -1,0 +1,1 @@
+"""Home: what needs the signed-in person now, drawn from every capability by role."""
