@@ -210,8 +210,17 @@ def win_loss(
     team_id: Annotated[
         IdQuery, Query(description="Only deals owned by this team's people.")
     ] = None,
+    explained_only: Annotated[
+        bool, Query(description="Only the deals someone gave a win or loss reason for.")
+    ] = False,
 ) -> WinLossOut:
     found = winloss.view(
-        session, user, since=since, until=until, product_id=product_id, team_id=team_id
+        session,
+        user,
+        since=since,
+        until=until,
+        product_id=product_id,
+        team_id=team_id,
+        explained_only=explained_only,
     )
     return WinLossOut.model_validate(found)

@@ -200,14 +200,23 @@ def _winloss_page(
     since, bad_since = day_field(filters.get("since", ""))
     until, bad_until = day_field(filters.get("until", ""))
     product = query_id(filters.get("product_id", ""))
+    explained_only = filters.get("explained") == "1"
+    view = winloss.view(
+        session, user, since=since, until=until, product_id=product, explained_only=explained_only
+    )
     context = {
         "title": "Win/loss",
-        "view": winloss.view(session, user, since=since, until=until, product_id=product),
+        "view": view,
         "products": choices(session, user, "product"),
         "competitors": choices(session, user, "competitor"),
         "accounts": accounts.all_accounts(session, user, current_only=True),
         "churn_reasons": REASONS[Kind.CHURN_REASON],
-        "chosen": {"since": since or "", "until": until or "", "product_id": product},
+        "chosen": {
+            "since": since or "",
+            "until": until or "",
+            "product_id": product,
+            "explained": "1" if explained_only else "",
+        },
         "error": bad_since or bad_until,
         **(outcome.context if outcome else {}),
     }
@@ -223,8 +232,9 @@ def winloss_page(
     since: str = "",
     until: str = "",
     product_id: str = "",
+    explained: str = "",
 ) -> HTMLResponse:
-    filters = {"since": since, "until": until, "product_id": product_id}
+    filters = {"since": since, "until": until, "product_id": product_id, "explained": explained}
     return _winloss_page(request, session, user, filters)
 
 

@@ -143,3 +143,6 @@ class WinLossOut(Output):
     win_reasons: MostFirst
     churn: ChurnOut
     unexplained: int = Field(description="Closed deals nobody gave a reason for.")
+    explained_only: bool = Field(
+        description="True when the figures count only the deals someone gave a reason for."
+    )

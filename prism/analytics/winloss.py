@@ -72,6 +72,7 @@ class WinLoss:
     win_reasons: list[tuple[str, int]]
     churn: Churned
     unexplained: int  # closed deals with no reason given
+    explained_only: bool = False  # were those left out of the figures?
 
 
 def view(
@@ -82,12 +83,18 @@ def view(
     until: date | None = None,
     product_id: int | None = None,
     team_id: int | None = None,
+    explained_only: bool = False,
 ) -> WinLoss:
     """Closed deals (and churned accounts) in the period, added up by competitor, segment and
-    product, with the reasons given; only the deals of a team's people, with `team_id`."""
+    product, with the reasons given; only the deals of a team's people, with `team_id`; only
+    the deals someone gave a reason for, with `explained_only` (the others are still counted
+    in `unexplained`, so the reader knows how much the reasons cover)."""
     require(actor, Action.READ_FEEDBACK)
     closed = _closed_deals(session, since, until, product_id, team_id)
     reasons = _reasons_by_deal(session, [d.id for d in closed])
+    unexplained = sum(1 for d in closed if d.id not in reasons)
+    if explained_only:
+        closed = [d for d in closed if d.id in reasons]
     segments = _segments(session, closed)
     overall = Tally("All closed deals")
     tallies: dict[str, dict[str, Tally]] = defaultdict(dict)
@@ -116,7 +123,8 @@ def view(
         by_product=_ranked(tallies["product"]),
         win_reasons=win_reasons.most_common(),
         churn=_churn(session, since, until, product_id),
-        unexplained=sum(1 for d in closed if d.id not in reasons),
+        unexplained=unexplained,
+        explained_only=explained_only,
     )
 
 

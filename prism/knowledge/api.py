@@ -106,7 +106,7 @@ def _register(kind: Kind) -> None:
     update.__annotations__["data"] = typed_update
     label = kind.label.lower()
     routes: list[tuple[str, Any, str, str, int, Any]] = [
-        (path, list_, "GET", f"List {label}s", 200, Page[ItemSummaryOut]),
+        (path, list_, "GET", f"List {kind.labels.lower()}", 200, Page[ItemSummaryOut]),
         (f"{path}/{{item_id}}", read, "GET", f"Read a {label}", 200, ItemOut),
         (f"{path}/{{item_id}}", update, "PATCH", f"Change a {label}", 200, ItemOut),
         (f"{path}/{{item_id}}", remove, "DELETE", f"Delete a {label}", 204, None),

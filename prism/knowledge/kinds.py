@@ -142,6 +142,13 @@ class Kind:
     describes: str = ""
     # Fields for our own team only: a customer-facing output never prints them (see audience.py).
     internal: frozenset[str] = frozenset()
+    # The label of many, where adding an "s" to `label` would be wrong.
+    many: str = ""
+
+    @property
+    def labels(self) -> str:
+        """The label of many: "Customer stories", "Proof points"."""
+        return self.many or f"{self.label}s"
 
 
 KINDS: dict[str, Kind] = {
@@ -164,7 +171,14 @@ KINDS: dict[str, Kind] = {
             internal=frozenset({"status"}),
         ),
         Kind("persona", "personas", "Persona", PersonaFields, internal=frozenset({"objections"})),
-        Kind("positioning", "positionings", "Positioning", PositioningFields, needs_product=True),
+        Kind(
+            "positioning",
+            "positionings",
+            "Positioning",
+            PositioningFields,
+            needs_product=True,
+            many="Positioning",
+        ),
         Kind("value_proposition", "value-propositions", "Value proposition", NoFields),
         Kind("differentiator", "differentiators", "Differentiator", NoFields),
         Kind("proof_point", "proof-points", "Proof point", ProofPointFields),
@@ -176,6 +190,7 @@ KINDS: dict[str, Kind] = {
             StoryFields,
             pair_labels={"results": ("Metric", "Result")},
             internal=frozenset({"permission"}),
+            many="Customer stories",
         ),
         Kind("competitor", "competitors", "Competitor", CompetitorFields),
         Kind(
@@ -194,7 +209,13 @@ KINDS: dict[str, Kind] = {
             HandbookFields,
             pair_labels={"steps": ("Step", "What to do")},
         ),
-        Kind("security", "security-documents", "Security & compliance", SecurityFields),
+        Kind(
+            "security",
+            "security-documents",
+            "Security & compliance",
+            SecurityFields,
+            many="Security & compliance documents",
+        ),
         Kind("asset", "assets", "File", NoFields),
     )
 }

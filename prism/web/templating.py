@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from prism.auth.policy import Action, can
+from prism.knowledge.kinds import KINDS
 from prism.money import short_money
 from prism.web.deps import CSRF_COOKIE, csrf_token, get_settings, set_private_cookie
 from prism.web.navigation import navigation_for
@@ -18,6 +19,8 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["Action"] = Action
 templates.env.globals["can"] = can
 templates.env.filters["money"] = short_money
+# A kind's name (`proof_point`) as people read it ("Proof point").
+templates.env.filters["kind"] = lambda name: KINDS[name].label if name in KINDS else name
 
 
 def is_htmx(request: Request) -> bool:

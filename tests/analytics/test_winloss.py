@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from prism.accounts.schemas import ChurnIn
@@ -20,7 +21,7 @@ from prism.errors import Conflict, Forbidden, Invalid
 from prism.feedback.models import Kind, Origin, Reason
 from prism.feedback.service import reasons_given
 from prism.schemas import parse
-from tests.conftest import Cast
+from tests.conftest import Cast, bearer
 from tests.feedback.factories import make_account, make_deal
 from tests.knowledge.factories import make_item
 
@@ -158,6 +159,11 @@ def test_the_view_adds_closed_deals_up_by_competitor_segment_and_product(
     assert dict(view.win_reasons) == {"product fit": 1, "ease of use": 1}
     assert (view.churn.accounts, view.churn.arr) == (1, 50_000)
     assert dict(view.churn.competitors) == {"GuardianDB": 1}
+    # Only the deals with a reason: the silent one leaves the figures but is still counted.
+    explained = winloss.view(session, cast.pm, explained_only=True)
+    assert (explained.overall.won, explained.overall.lost) == (2, 1)
+    assert explained.unexplained == 1 and explained.explained_only
+    assert "no segment" not in {t.name for t in explained.by_segment}
 
     only_vault = winloss.view(session, cast.pm, product_id=vault.id)
     assert only_vault.overall.deals == 2 and only_vault.churn.accounts == 0
@@ -165,3 +171,22 @@ def test_the_view_adds_closed_deals_up_by_competitor_segment_and_product(
     assert later.overall.deals == 0 and later.churn.accounts == 0
     with pytest.raises(Forbidden):
         winloss.view(session, cast.outsider)
+
+
+def test_the_page_says_how_much_the_reasons_cover_and_filters_to_them(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    set_actor(session, cast.seller)
+    explained = make_deal(session, "Big Bank", value=100_000, owner=cast.seller)
+    close(session, cast.seller, explained, "won", Reason.PRODUCT_FIT, "Fast data map")
+    make_deal(session, "Nobody Ltd", value=10_000, owner=cast.seller, outcome=Outcome.LOST)
+    session.commit()
+    headers = bearer(session, cast.pm)
+    everything = client.get("/win-loss", headers=headers).text
+    assert "2 closed deals:" in everything
+    assert "Reasons cover 1 of 2 closed deals (50%)" in everything
+    only = client.get("/win-loss?explained=1", headers=headers).text
+    assert "1 closed deals with a reason:" in only and "1 won" in only
+    assert "Reasons cover 1 of 2 closed deals (50%)" in only
+    answer = client.get("/api/v1/win-loss?explained_only=true", headers=headers).json()
+    assert answer["overall"]["won"] == 1 and answer["unexplained"] == 1

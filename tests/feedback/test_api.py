@@ -3,6 +3,8 @@ reads, curates; bad input answered clearly with nothing written."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -238,6 +240,11 @@ def test_a_seller_gives_feedback_and_sees_what_became_of_it(client: TestClient, 
     ):
         assert client.get(page).status_code == 200, page
     assert client.get("/feedback/digest?since=garbage").status_code == 200
+    # The page's own download links work, with no filter chosen or with one.
+    for query in ("", "?since=2026-01-01"):
+        page = client.get(f"/feedback/digest{query}").text
+        for link in re.findall(r'href="(/[^"]*digest[^"]*\.(?:md|pdf)[^"]*)"', page):
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, link
 
 
 def test_the_import_page_shows_the_report_or_the_bad_rows(

@@ -53,7 +53,7 @@ def test_a_seller_logs_a_loss_reason_and_sees_it_weigh_on_a_theme(
 
     seller.get_by_role("link", name="Win/loss").click()
     expect(seller.get_by_test_id("by-competitor")).to_contain_text("GuardianDB")
-    seller.get_by_role("link", name="Notifications").click()
+    seller.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").click()
     expect(seller.get_by_role("main")).to_contain_text("is now shipped")  # single sign-on
     seller.close()
 
