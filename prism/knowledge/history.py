@@ -59,13 +59,10 @@ def snapshot(item: Item) -> dict[str, Any]:
 
 def record(session: Session, actor: Principal, item: Item, note: str, *, now: datetime) -> None:
     """Keep the item's state after a change as its next numbered version."""
-    last = session.scalar(
-        select(func.max(ItemVersion.number)).where(ItemVersion.item_id == item.id)
-    )
     session.add(
         ItemVersion(
             item_id=item.id,
-            number=(last or 0) + 1,
+            number=latest_number(session, item.id) + 1,
             snapshot=snapshot(item),
             note=note[:200],
             author_id=actor.id,
@@ -73,6 +70,14 @@ def record(session: Session, actor: Principal, item: Item, note: str, *, now: da
         )
     )
     session.flush()
+
+
+def latest_number(session: Session, item_id: int) -> int:
+    """The number of the item's newest version in its history (0 before the first)."""
+    found = session.scalar(
+        select(func.max(ItemVersion.number)).where(ItemVersion.item_id == item_id)
+    )
+    return found or 0
 
 
 def versions(session: Session, item_id: int) -> list[ItemVersion]:
@@ -152,15 +157,23 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-_WORD = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A word with the spaces after it: "99.99% " and "don't " are one word each, so a change
+# reads as whole words replaced, never as letters or bare spaces.
+_WORD = re.compile(r"\w[\w.,'’%-]*\w%?\s*|\w%?\s*|[^\w\s]\s*|\s+", re.UNICODE)
 
 
 def _words(before: str, after: str) -> list[tuple[str, str]]:
     a, b = _WORD.findall(before), _WORD.findall(after)
+    # Compared without their trailing spaces: "average" at the end is "average " mid-sentence.
+    matcher = difflib.SequenceMatcher(
+        None, [w.rstrip() for w in a], [w.rstrip() for w in b], autojunk=False
+    )
     segments: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            segments.append(("same", "".join(a[i1:i2])))
+            # Keep the space before words removed at the end ("average " + "across the year").
+            gap = a[i2 - 1][len(a[i2 - 1].rstrip()) :] if not b[j2 - 1][-1:].isspace() else ""
+            segments.append(("same", "".join(b[j1:j2]) + gap))
             continue
         if i2 > i1:
             segments.append(("removed", "".join(a[i1:i2])))

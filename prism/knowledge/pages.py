@@ -226,6 +226,7 @@ def _item_page(
         if may_edit(user, item)
         else [],
         "backlinks": service.backlinks(session, user, item.id),
+        "revision": history.latest_number(session, item.id),
         "stale": freshness.reasons_for(session, item, now),
         "transitions": service.transitions_for(user, item),
         "may_edit": may_edit(user, item),

@@ -19,14 +19,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
 from prism.embeddings import Vectors, default_embedder
-from prism.knowledge.indexing import embedding_text
 from prism.knowledge.models import Facet, Item, ItemFacet
 from prism.knowledge.service import ItemFilter, filtered
+from prism.markdown import to_text
 from prism.pagination import PageOf, paginate
 from prism.search import vectors
-from prism.search.index import keyword_index, known_terms
+from prism.search.index import EMBEDDED_CHARS, keyword_index, known_terms
 from prism.search.models import SearchMiss, SearchTerm
-from prism.search.text import QueryTerms, highlight, query_terms
+from prism.search.text import QueryTerms, highlight, query_terms, word_base
 from prism.search.vectors import Neighbour
 
 Mode = Literal["hybrid", "keyword", "semantic"]
@@ -178,7 +178,9 @@ def _results(
 
 
 def _snippet_source(item: Item) -> str:
-    text = embedding_text(item)
+    """What a hit's snippet is cut from: the item as a reader sees it (its markdown rendered to
+    plain text, so no "##" or "**"), then its file's text."""
+    text = f"{item.title}. {item.summary}\n{to_text(item.body[: EMBEDDED_CHARS * 2])}"
     return text if item.file is None else f"{text}\n{item.file.text}"
 
 
@@ -222,7 +224,15 @@ def _corrections(session: Session, terms: QueryTerms) -> dict[str, str]:
 
 
 def _known(session: Session, word: str) -> bool:
-    return session.get(SearchTerm, word) is not None
+    """Is `word` in the index, itself or in another form of it ("records" when only "record"
+    and "recorded" were indexed)? A correctly spelled word is never "corrected"."""
+    if session.get(SearchTerm, word) is not None:
+        return True
+    base = word_base(word)
+    return any(
+        word_base(term) == base
+        for term in known_terms(session, word[:4], range(len(base), len(word) + 4))
+    )
 
 
 def record_miss(session: Session, query: str, now: datetime) -> None:

@@ -71,6 +71,19 @@ def vocabulary(text: str) -> set[str]:
     }
 
 
+_ENDINGS = ("ies", "ing", "es", "ed", "ly", "s")
+
+
+def word_base(word: str) -> str:
+    """A word without its commonest English ending (records, recorded → record), for telling
+    another form of a known word from a typo."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            return stem + "y" if ending == "ies" else stem
+    return word
+
+
 def highlight(text: str, terms: QueryTerms, *, width: int = 220) -> Markup:
     """A snippet of `text` around the first match, each match wrapped in <mark>, HTML-escaped."""
     pattern = _match_pattern(terms)

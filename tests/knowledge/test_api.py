@@ -279,3 +279,21 @@ def test_text_with_a_nul_character_is_refused_naming_its_field(
     assert made.status_code == 422, made.text
     assert made.json()["errors"][0]["field"].endswith("problem")
     assert "NUL character" in made.json()["detail"]
+
+
+def test_the_item_page_names_the_version_its_history_lists(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    item = make_item(session, "faq", title="Is data encrypted?")
+    # A bookkeeping change (the review date moved by a job) bumps the row's edit counter but
+    # is no new version of the content.
+    item.review_due_at = utcnow() + timedelta(days=30)
+    session.commit()
+    headers = bearer(session, cast.seller)
+    numbers = [
+        v["number"]
+        for v in client.get(f"/api/v1/items/{item.id}/versions", headers=headers).json()["items"]
+    ]
+    assert item.version > max(numbers)
+    page = client.get(f"/library/{item.id}", headers=headers).text
+    assert f">version {max(numbers)}</a>" in page

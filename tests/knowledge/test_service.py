@@ -99,13 +99,49 @@ def test_history_diffs_and_restores(session: Session, cast: Cast) -> None:
     )
     by_field = {c.field: c for c in changes}
     assert by_field["Title"].before == "Vs Acme" and by_field["Title"].after == "Versus Acme"
-    assert ("added", "Setup") in by_field["Why we win"].segments
+    assert by_field["Why we win"].segments == [
+        ("removed", "Faster setup"),
+        ("added", "Setup in a day"),
+    ]
     restored = service.restore_version(
         session, cast.editor, item.id, 1, version=edited.version, now=now
     )
     assert restored.title == "Vs Acme" and restored.fields["why_we_win"] == ["Faster setup"]
     assert restored.status == Status.PUBLISHED
     assert history.versions(session, item.id)[0].note == "Restored version 1"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "segments"),
+    [
+        (
+            "Uptime 99.99% guaranteed",
+            "Uptime 99.95% guaranteed",
+            [
+                ("same", "Uptime "),
+                ("removed", "99.99% "),
+                ("added", "99.95% "),
+                ("same", "guaranteed"),
+            ],
+        ),
+        (
+            "Churn falls 15% on average across the year",
+            "Churn falls 18 percent on average",
+            [
+                ("same", "Churn falls "),
+                ("removed", "15% "),
+                ("added", "18 percent "),
+                ("same", "on average "),
+                ("removed", "across the year"),
+            ],
+        ),
+    ],
+)
+def test_a_diff_replaces_whole_words(
+    before: str, after: str, segments: list[tuple[str, str]]
+) -> None:
+    [change] = history.diff("faq", {"summary": before}, {"summary": after})
+    assert change.segments == segments
 
 
 def test_typed_fields_and_links_are_checked(session: Session, cast: Cast) -> None:

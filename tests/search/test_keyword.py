@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from prism.db import utcnow
 from prism.knowledge.service import ItemFilter
 from prism.search import service
 from prism.search.text import query_terms
@@ -39,3 +40,21 @@ def test_hidden_best_matches_do_not_crowd_out_visible_ones(
     terms = query_terms("tokenisation")
     assert service.keyword_ids(session, cast.seller, terms, ItemFilter()) == [visible.id]
     assert len(service.keyword_ids(session, cast.editor, terms, ItemFilter())) == 2
+
+
+def test_a_correct_word_in_another_form_is_not_corrected_and_snippets_read_as_text(
+    session: Session, cast: Cast
+) -> None:
+    make_item(
+        session,
+        "handbook",
+        title="Retention handbook",
+        body="## Overview\n\nEvery patient record is **recorded** twice, in [Vault](https://x.example).",
+    )
+    found = service.search(session, cast.seller, "records", mode="keyword", now=utcnow())
+    assert found.corrections == {}
+    [hit] = found.hits
+    assert "##" not in hit.highlight and "**" not in hit.highlight and "](" not in hit.highlight
+    assert "<mark>recorded</mark> twice, in Vault" in hit.highlight
+    typo = service.search(session, cast.seller, "recrod", mode="keyword", now=utcnow())
+    assert typo.corrections == {"recrod": "record"}
