@@ -104,7 +104,7 @@ def dashboards_page(
     cards = battlecards(session, user, scope)
     health = dashboards.content_health(session, user, scope, now=now)
     wins = winloss.view_in(session, user, scope)
-    teams = readiness.by_team(session, user, today)
+    teams = readiness.by_team(session, user, today, every_team=True)
     query = _query(scope)
     charts = {
         "influence": bar_chart(

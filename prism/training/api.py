@@ -655,15 +655,21 @@ def readiness_people_csv(
     return attachment(readiness.as_csv(rows).encode(), "readiness-people.csv", "text/csv")
 
 
+EveryTeam = Annotated[
+    bool,
+    Query(description="Every team's totals, as the dashboards show them (needs analytics.read)."),
+]
+
+
 @router.get(
     "/training/readiness/teams",
     response_model=Page[ReadinessOut],
     summary="A readiness line per team (every team, or the teams you lead)",
 )
 def readiness_teams(
-    session: DbSession, user: CurrentUser, now: Now, paged: Paged
+    session: DbSession, user: CurrentUser, now: Now, paged: Paged, every_team: EveryTeam = False
 ) -> Page[ReadinessOut]:
-    found = readiness.by_team(session, user, now.date())
+    found = readiness.by_team(session, user, now.date(), every_team=every_team)
     return paged.page(found, ReadinessOut, readiness_out)
 
 
@@ -673,8 +679,10 @@ def readiness_teams(
     response_class=Response,
     responses=CSV,
 )
-def readiness_teams_csv(session: DbSession, user: CurrentUser, now: Now) -> Response:
-    rows = readiness.by_team(session, user, now.date())
+def readiness_teams_csv(
+    session: DbSession, user: CurrentUser, now: Now, every_team: EveryTeam = False
+) -> Response:
+    rows = readiness.by_team(session, user, now.date(), every_team=every_team)
     return attachment(readiness.as_csv(rows).encode(), "readiness-teams.csv", "text/csv")
 
 

@@ -31,6 +31,8 @@ def test_a_viewer_reads_the_dashboards_and_filters_them(
         assert f'data-testid="{section}"' in html
     assert "Big Bank cut onboarding by half" in html and "<svg" in html
     assert "/api/v1/analytics/influence.csv?" in html
+    # A leader who leads no team still reads every team's readiness totals.
+    assert "<td>Sales</td>" in html
     later = client.get("/analytics?since=2026-10-02&until=").text
     assert "0 closed deals in the period" in later
     deals = client.get(f"/analytics/influence/{pipeline.story.id}?since=")

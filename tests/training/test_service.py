@@ -156,6 +156,9 @@ def test_readiness_lines_only_for_people_one_may_see(session: Session, cast: Cas
     today = utcnow().date()
     assert [r.label for r in readiness.by_person(session, cast.seller, today)] == [cast.seller.name]
     assert readiness.by_team(session, cast.seller, today) == []
+    # The dashboards' view: every team's totals, no person named.
+    every = readiness.by_team(session, cast.pm, today, every_team=True)
+    assert {"Sales", "Product", "Customer Success"} <= {r.label for r in every}
     everyone = {r.label for r in readiness.by_person(session, cast.editor, today)}
     assert {cast.seller.name, cast.csm.name} <= everyone
     make_team(session, "Sales").lead_id = cast.csm.id
