@@ -63,11 +63,15 @@ def line_chart(
                 f'y="{PAD_TOP + 10}" font-size="10" fill="#5b6275">{escape(marker.label)}</text>'
             )
     if target is not None:
+        # Above its line, or below it when the line runs near the top; a white halo keeps the
+        # words readable over the grid and the data line.
+        label_y = y(target) - 5 if y(target) - 5 >= PAD_TOP + 12 else y(target) + 14
         parts.append(
             f'<line x1="{PAD_LEFT}" y1="{y(target):.1f}" x2="{WIDTH - PAD_RIGHT}" '
             f'y2="{y(target):.1f}" stroke="#b54708" stroke-dasharray="6 4"/>'
-            f'<text x="{WIDTH - PAD_RIGHT}" y="{y(target) - 4:.1f}" text-anchor="end" '
-            f'font-size="11" fill="#b54708">target {_short(target)}</text>'
+            f'<text x="{WIDTH - PAD_RIGHT - 4}" y="{label_y:.1f}" text-anchor="end" '
+            f'font-size="11" fill="#b54708" stroke="#fff" stroke-width="3" '
+            f'paint-order="stroke">Target: {_short(target)}</text>'
         )
     shown = [(d, v) for d, v in points if start <= d <= end]
     if shown:
