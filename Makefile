@@ -25,7 +25,7 @@ demo: $(STAMP) pango
 
 # Debian packages the tests need: Chromium for the browser test, wrk for benchmarks, LibreOffice
 # and poppler to prove rendered decks and documents open, Pango for WeasyPrint's PDF rendering.
-DEBS := chromium wrk postgresql libreoffice-impress libreoffice-writer poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+DEBS := chromium wrk nodejs npm postgresql libreoffice-impress libreoffice-writer poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 # WeasyPrint (PDF rendering) needs Pango even to serve the demo.
 pango:
 	@if ! ldconfig -p | grep -q libpangoft2; then \
@@ -35,6 +35,7 @@ pango:
 
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null || ! command -v soffice >/dev/null \
+	    || ! command -v npm >/dev/null \
 	    || ! command -v pdftoppm >/dev/null || ! ldconfig -p | grep -q libpangoft2 \
 	    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -48,11 +49,18 @@ lint: $(STAMP)
 
 # The PostgreSQL half runs too: on PRISM_TEST_DATABASE_URL, the local server, or a throw-away
 # cluster tests/pgcluster.py starts (and removes) for the run.
-test: $(STAMP) system-deps lint
+# Test-only tools from the npm registry, into a throw-away folder: axe-core for the
+# accessibility test. Nothing is fetched while the tests run.
+NPM_DIR := .cache/npm
+AXE := $(NPM_DIR)/node_modules/axe-core/axe.min.js
+$(AXE): | system-deps
+	npm install --prefix $(NPM_DIR) --no-save --no-audit --no-fund --loglevel=error axe-core@4.11.0
+
+test: $(STAMP) system-deps $(AXE) lint
 	$(BIN)/python -m tests.pgcluster $(BIN)/pytest -n 2 -p xdist tests
 
 bench: $(STAMP) system-deps
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

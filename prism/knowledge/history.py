@@ -159,7 +159,7 @@ def _text(value: Any) -> str:
 
 # A word with the spaces after it: "99.99% " and "don't " are one word each, so a change
 # reads as whole words replaced, never as letters or bare spaces.
-_WORD = re.compile(r"\w[\w.,'’%-]*\w%?\s*|\w%?\s*|[^\w\s]\s*|\s+", re.UNICODE)
+_WORD = re.compile(r"\w[\w.,'\u2019%-]*\w%?\s*|\w%?\s*|[^\w\s]\s*|\s+", re.UNICODE)
 
 
 def _words(before: str, after: str) -> list[tuple[str, str]]:
