@@ -19,7 +19,7 @@ from prism.knowledge.service import choices
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, attempt, form_with_lists, parse, pick
 from prism.web.routing import IdPath, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 
@@ -112,7 +112,7 @@ def account_page(
 @router.post("/accounts/{account_id}", response_class=HTMLResponse)
 async def update_account(
     request: Request, session: DbSession, user: PageUser, now: Now, account_id: IdPath
-) -> HTMLResponse:
+) -> Response:
     form = await form_with_lists(request)
     values = pick(form, "version", "employees", "reference", "health")
     values |= {name: form.get(name, "") for name in ("segment", "region")}
@@ -121,4 +121,9 @@ async def update_account(
         lambda: icp.update_account(session, user, account_id, parse(AccountUpdate, values)),
         success="Saved.",
     )
-    return _account_page(request, session, user, account_id, now.date(), outcome)
+    return settle(
+        request,
+        outcome,
+        f"/accounts/{account_id}",
+        lambda: _account_page(request, session, user, account_id, now.date(), outcome),
+    )

@@ -30,7 +30,7 @@ from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome as FormOutcome
 from prism.web.forms import Posted, attempt, day_field, parse, pick, query_id
 from prism.web.routing import IdPath, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 
@@ -251,4 +251,6 @@ def record_churn(
         ),
         success="Churn recorded; the reason joined the feedback themes.",
     )
-    return _winloss_page(request, session, user, {}, outcome)
+    return settle(
+        request, outcome, "/win-loss", lambda: _winloss_page(request, session, user, {}, outcome)
+    )

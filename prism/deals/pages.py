@@ -25,7 +25,7 @@ from prism.toolkits.service import kit_of_deal
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome, attempt, form_data, form_with_lists, parse
 from prism.web.routing import IdPath, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 MULTI = ("product_ids", "persona_ids", "competitor_ids")
@@ -148,14 +148,19 @@ def deal(request: Request, session: DbSession, user: PageUser, deal_id: IdPath) 
 @router.post("/deals/{deal_id}", response_class=HTMLResponse)
 async def update(
     request: Request, session: DbSession, user: PageUser, now: Now, deal_id: IdPath
-) -> HTMLResponse:
+) -> Response:
     data = await form_data(request)
     outcome = attempt(
         session,
         lambda: service.update_deal(session, user, deal_id, parse(DealUpdate, data), now=now),
         success="Deal updated.",
     )
-    return _deal_page(request, session, user, deal_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/deals/{deal_id}",
+        lambda: _deal_page(request, session, user, deal_id, outcome),
+    )
 
 
 @router.post("/deals/{deal_id}/close", response_class=HTMLResponse)

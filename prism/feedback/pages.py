@@ -42,7 +42,7 @@ from prism.web.forms import (
     query_id,
 )
 from prism.web.routing import IdPath, attachment, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 
@@ -209,7 +209,7 @@ def theme_page(
 @router.post("/feedback/themes/{theme_id}", response_class=HTMLResponse)
 def edit_theme(
     request: Request, session: DbSession, user: PageUser, theme_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     values = {
         "version": form.get("version"),
         "label": form.get("label"),
@@ -220,33 +220,48 @@ def edit_theme(
         lambda: themes.update_theme(session, user, theme_id, parse(FeedbackThemeUpdate, values)),
         success="Theme saved.",
     )
-    return _theme_page(request, session, user, theme_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/feedback/themes/{theme_id}",
+        lambda: _theme_page(request, session, user, theme_id, outcome),
+    )
 
 
 @router.post("/feedback/themes/{theme_id}/status", response_class=HTMLResponse)
 def theme_status(
     request: Request, session: DbSession, user: PageUser, theme_id: IdPath, form: Posted, now: Now
-) -> HTMLResponse:
+) -> Response:
     values = pick(form, "version", "status", "note")
     outcome = attempt(
         session,
         lambda: themes.set_status(session, user, theme_id, parse(StatusIn, values), now=now),
         success="Status changed; everyone who contributed has been told.",
     )
-    return _theme_page(request, session, user, theme_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/feedback/themes/{theme_id}",
+        lambda: _theme_page(request, session, user, theme_id, outcome),
+    )
 
 
 @router.post("/feedback/themes/{theme_id}/merge", response_class=HTMLResponse)
 async def merge_themes(
     request: Request, session: DbSession, user: PageUser, theme_id: IdPath
-) -> HTMLResponse:
+) -> Response:
     form = await form_with_lists(request, "theme_ids")
     outcome = attempt(
         session,
         lambda: themes.merge(session, user, theme_id, parse(MergeIn, form)),
         success="Merged: re-clustering will keep this theme whole.",
     )
-    return _theme_page(request, session, user, theme_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/feedback/themes/{theme_id}",
+        lambda: _theme_page(request, session, user, theme_id, outcome),
+    )
 
 
 @router.post("/feedback/themes/{theme_id}/split", response_class=HTMLResponse)

@@ -25,7 +25,7 @@ from prism.schemas import parse
 from prism.web.deps import AppSettings, DbSession, Now, PageUser, Usage
 from prism.web.forms import Outcome, Posted, attempt
 from prism.web.routing import IdPath, IdQuery, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 
@@ -153,23 +153,27 @@ def facet_lists(request: Request, session: DbSession, user: PageUser) -> HTMLRes
 
 
 @router.post("/library/facets", response_class=HTMLResponse)
-def add_facet(request: Request, session: DbSession, user: PageUser, form: Posted) -> HTMLResponse:
+def add_facet(request: Request, session: DbSession, user: PageUser, form: Posted) -> Response:
     outcome = attempt(
         session,
         lambda: facets.create_facet(session, user, parse(FacetIn, form)),
         success="Added.",
     )
-    return _facets_page(request, session, user, outcome)
+    return settle(
+        request, outcome, "/library/facets", lambda: _facets_page(request, session, user, outcome)
+    )
 
 
 @router.post("/library/facets/{facet_id}/delete", response_class=HTMLResponse)
 def remove_facet(
     request: Request, session: DbSession, user: PageUser, facet_id: IdPath
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session, lambda: facets.delete_facet(session, user, facet_id), success="Removed."
     )
-    return _facets_page(request, session, user, outcome)
+    return settle(
+        request, outcome, "/library/facets", lambda: _facets_page(request, session, user, outcome)
+    )
 
 
 def _facets_page(
@@ -245,7 +249,7 @@ def transition(
     item_id: IdPath,
     name: str,
     form: Posted,
-) -> HTMLResponse:
+) -> Response:
     step = service.TRANSITIONS.get(name)
     outcome = attempt(
         session,
@@ -254,19 +258,29 @@ def transition(
         ),
         success=f"{step.label}: done." if step else "",
     )
-    return _item_page(request, session, user, now, item_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/library/{item_id}",
+        lambda: _item_page(request, session, user, now, item_id, outcome),
+    )
 
 
 @router.post("/library/{item_id}/verify", response_class=HTMLResponse)
 def verify(
     request: Request, session: DbSession, user: PageUser, now: Now, item_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session,
         lambda: service.verify(session, user, item_id, version=_version(form), now=now),
         success="Verified: fresh for another period.",
     )
-    return _item_page(request, session, user, now, item_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/library/{item_id}",
+        lambda: _item_page(request, session, user, now, item_id, outcome),
+    )
 
 
 LINK_CHOICES = 50
@@ -300,13 +314,18 @@ def link_targets(
 @router.post("/library/{item_id}/links", response_class=HTMLResponse)
 def add_link(
     request: Request, session: DbSession, user: PageUser, now: Now, item_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     def link() -> Item:
         data = parse(LinkIn, {"relation": form.get("relation"), "target_id": form.get("target_id")})
         return service.add_link(session, user, item_id, data, version=_version(form), now=now)
 
     outcome = attempt(session, link, success="Linked.")
-    return _item_page(request, session, user, now, item_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/library/{item_id}",
+        lambda: _item_page(request, session, user, now, item_id, outcome),
+    )
 
 
 @router.post("/library/{item_id}/links/{link_id}/delete", response_class=HTMLResponse)
@@ -318,7 +337,7 @@ def remove_link(
     item_id: IdPath,
     link_id: IdPath,
     form: Posted,
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session,
         lambda: service.remove_link(
@@ -326,7 +345,12 @@ def remove_link(
         ),
         success="Unlinked.",
     )
-    return _item_page(request, session, user, now, item_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/library/{item_id}",
+        lambda: _item_page(request, session, user, now, item_id, outcome),
+    )
 
 
 @router.get("/library/{item_id}/edit", response_class=HTMLResponse)
@@ -421,7 +445,7 @@ def restore(
     item_id: IdPath,
     number: IdPath,
     form: Posted,
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session,
         lambda: service.restore_version(
@@ -429,7 +453,12 @@ def restore(
         ),
         success=f"Version {number} restored as the newest version.",
     )
-    return _history_page(request, session, user, item_id, 0, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/library/{item_id}/history",
+        lambda: _history_page(request, session, user, item_id, 0, outcome),
+    )
 
 
 def _history_page(

@@ -18,6 +18,7 @@ from prism.accounts import icp
 from prism.auth.policy import Action, Principal, can, require
 from prism.feedback.models import Kind as FeedbackKind
 from prism.knowledge.access import may_read
+from prism.knowledge.kinds import KINDS
 from prism.knowledge.models import Item
 from prism.knowledge.service import choices
 from prism.launches import beta, bom, metrics, reminders, service, tiers
@@ -54,7 +55,7 @@ from prism.training import readiness as training_readiness
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse, posted_file
 from prism.web.routing import IdPath, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 LISTS = ("feature_ids", "team_ids")
@@ -163,6 +164,7 @@ def _tiers_page(
         "rules": RULES,
         "gate_stages": [Stage.ALPHA, Stage.BETA, Stage.GA, Stage.LANDED],
         "may_configure": can(user, Action.CONFIGURE_TIERS),
+        "kinds": KINDS,
         **outcome.context,
     }
     return render(request, "launches/tiers.html", context, status_code=outcome.status_code)
@@ -174,16 +176,16 @@ def tier_settings(request: Request, session: DbSession, user: PageUser) -> HTMLR
 
 
 @router.post("/launches/tiers/{tier}", response_class=HTMLResponse)
-async def save_tier(
-    request: Request, session: DbSession, user: PageUser, tier: int
-) -> HTMLResponse:
+async def save_tier(request: Request, session: DbSession, user: PageUser, tier: int) -> Response:
     form = await request.form()
     outcome = attempt(
         session,
         lambda: tiers.replace_tier(session, user, tier, parse(TierIn, _tier_form(form))),
         success=f"Tier {tier} saved; it applies to launches created or checked from now on.",
     )
-    return _tiers_page(request, session, user, outcome)
+    return settle(
+        request, outcome, "/launches/tiers", lambda: _tiers_page(request, session, user, outcome)
+    )
 
 
 def _tier_form(form: Any) -> dict[str, Any]:

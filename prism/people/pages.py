@@ -12,7 +12,7 @@ from prism.people.schemas import PasswordIn, TeamIn, TeamUpdate, UserIn, UserUpd
 from prism.web.deps import DbSession, Now, PageUser, own_change
 from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 
@@ -98,7 +98,7 @@ def edit_user(
 @router.post("/admin/users/{user_id}", response_class=HTMLResponse)
 def update_user(
     request: Request, session: DbSession, user: PageUser, now: Now, user_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     # An unticked checkbox is not posted at all, and "no team" is an empty choice.
     fields = {**form, "is_active": form.get("is_active") == "on", "team_id": form.get("team_id")}
     outcome = attempt(
@@ -106,13 +106,18 @@ def update_user(
         lambda: service.update_user(session, user, user_id, parse(UserUpdate, fields), now=now),
         success="Saved.",
     )
-    return _user_page(request, session, user, user_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/admin/users/{user_id}",
+        lambda: _user_page(request, session, user, user_id, outcome),
+    )
 
 
 @router.post("/admin/users/{user_id}/password", response_class=HTMLResponse)
 def reset_password(
     request: Request, session: DbSession, user: PageUser, now: Now, user_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session,
         lambda: service.set_password(
@@ -120,7 +125,12 @@ def reset_password(
         ),
         success="Password set.",
     )
-    return _user_page(request, session, user, user_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/admin/users/{user_id}",
+        lambda: _user_page(request, session, user, user_id, outcome),
+    )
 
 
 def _user_page(
@@ -149,7 +159,9 @@ def create_team(request: Request, session: DbSession, user: PageUser, form: Post
         lambda: service.create_team(session, user, parse(TeamIn, form)),
         success="Team added.",
     )
-    return _teams_page(request, session, user, outcome)
+    return settle(
+        request, outcome, "/admin/teams", lambda: _teams_page(request, session, user, outcome)
+    )
 
 
 @router.post("/admin/teams/{team_id}", response_class=HTMLResponse)
@@ -164,7 +176,9 @@ def update_team(
         ),
         success="Team saved.",
     )
-    return _teams_page(request, session, user, outcome)
+    return settle(
+        request, outcome, "/admin/teams", lambda: _teams_page(request, session, user, outcome)
+    )
 
 
 @router.post("/admin/teams/{team_id}/delete", response_class=HTMLResponse)
@@ -172,7 +186,9 @@ def delete_team(request: Request, session: DbSession, user: PageUser, team_id: I
     outcome = attempt(
         session, lambda: service.delete_team(session, user, team_id), success="Team deleted."
     )
-    return _teams_page(request, session, user, outcome)
+    return settle(
+        request, outcome, "/admin/teams", lambda: _teams_page(request, session, user, outcome)
+    )
 
 
 def _teams_page(

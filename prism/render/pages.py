@@ -23,7 +23,7 @@ from prism.render.schemas import RenderIn, ThemeUpdate
 from prism.web.deps import AppSettings, DbSession, Now, PageUser, Usage
 from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, IdQuery, attachment, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 
@@ -132,13 +132,13 @@ def brand(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
 
 
 @router.post("/brand", response_class=HTMLResponse)
-def save_brand(request: Request, session: DbSession, user: PageUser, form: Posted) -> HTMLResponse:
+def save_brand(request: Request, session: DbSession, user: PageUser, form: Posted) -> Response:
     def act() -> object:
         data = parse(ThemeUpdate, form)
         return service.update_theme(session, user, data, version=data.version)
 
     outcome = attempt(session, act, success="Saved. Outputs rendered before are now outdated.")
-    return _brand_page(request, session, user, outcome)
+    return settle(request, outcome, "/brand", lambda: _brand_page(request, session, user, outcome))
 
 
 @router.post("/brand/logo", response_class=HTMLResponse)
@@ -149,7 +149,7 @@ async def upload_logo(
     settings: AppSettings,
     file: Annotated[UploadFile, File()],
     version: Annotated[int, Form()],
-) -> HTMLResponse:
+) -> Response:
     data, name = await file.read(), file.filename or "logo"
     outcome = attempt(
         session,
@@ -158,7 +158,7 @@ async def upload_logo(
         ),
         success="Logo saved.",
     )
-    return _brand_page(request, session, user, outcome)
+    return settle(request, outcome, "/brand", lambda: _brand_page(request, session, user, outcome))
 
 
 @router.get("/brand/logo")

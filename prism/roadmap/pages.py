@@ -29,7 +29,7 @@ from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome as FormOutcome
 from prism.web.forms import Posted, attempt, form_with_lists, parse, pick
 from prism.web.routing import IdPath, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 
@@ -142,26 +142,36 @@ def request_page(
 @router.post("/requests/{request_id}/move", response_class=HTMLResponse)
 def move(
     request: Request, session: DbSession, user: PageUser, request_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session,
         lambda: service.move(session, user, request_id, parse(RequestMoveIn, form).capability_id),
         success="Moved.",
     )
-    return _request_page(request, session, user, request_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/requests/{request_id}",
+        lambda: _request_page(request, session, user, request_id, outcome),
+    )
 
 
 @router.post("/requests/{request_id}/help", response_class=HTMLResponse)
 def help_status(
     request: Request, session: DbSession, user: PageUser, request_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     values = pick(form, "version", "help_status", "helper_id")
     outcome = attempt(
         session,
         lambda: service.set_help(session, user, request_id, parse(HelpIn, values)),
         success="Saved.",
     )
-    return _request_page(request, session, user, request_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/requests/{request_id}",
+        lambda: _request_page(request, session, user, request_id, outcome),
+    )
 
 
 def _capability_page(
@@ -211,7 +221,7 @@ def update(
     capability_id: IdPath,
     form: Posted,
     now: Now,
-) -> HTMLResponse:
+) -> Response:
     fields = ("version", "title", "status", "note", "target_on", "owner_id", "asset_id")
     values = pick(form, *fields) | {"note": form.get("note", "")}
     outcome = attempt(
@@ -221,17 +231,27 @@ def update(
         ),
         success="Saved; everyone who asked for it sees the new status.",
     )
-    return _capability_page(request, session, user, capability_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/roadmap/{capability_id}",
+        lambda: _capability_page(request, session, user, capability_id, outcome),
+    )
 
 
 @router.post("/roadmap/{capability_id}/merge", response_class=HTMLResponse)
 async def merge(
     request: Request, session: DbSession, user: PageUser, capability_id: IdPath
-) -> HTMLResponse:
+) -> Response:
     form = await form_with_lists(request, "capability_ids")
     outcome = attempt(
         session,
         lambda: service.merge(session, user, capability_id, parse(CapabilityMergeIn, form)),
         success="Merged: their requests and requesters are here now.",
     )
-    return _capability_page(request, session, user, capability_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/roadmap/{capability_id}",
+        lambda: _capability_page(request, session, user, capability_id, outcome),
+    )

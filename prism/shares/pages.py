@@ -43,7 +43,7 @@ from prism.web.deps import (
 )
 from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, attachment, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 
@@ -90,7 +90,7 @@ def revoke(
     now: Now,
     link_id: IdPath,
     form: Posted,
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session,
         lambda: service.revoke(
@@ -98,7 +98,12 @@ def revoke(
         ),
         success="Revoked: the buyer can no longer open this link.",
     )
-    return _link_page(request, session, user, base, link_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/shares/{link_id}",
+        lambda: _link_page(request, session, user, base, link_id, outcome),
+    )
 
 
 # The buyer's side.

@@ -23,7 +23,7 @@ from prism.toolkits.schemas import EntryIn, EntryMove, RuleIn
 from prism.web.deps import AppSettings, DbSession, Now, PageUser, WritesOnGet
 from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
 from prism.web.routing import IdPath, attachment, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 
@@ -131,7 +131,7 @@ async def share(
 @router.post("/toolkits/{kit_id}/entries", response_class=HTMLResponse)
 def add(
     request: Request, session: DbSession, user: PageUser, now: Now, kit_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     version = form.pop("version", None)
     outcome = attempt(
         session,
@@ -140,7 +140,12 @@ def add(
         ),
         success="Added.",
     )
-    return _kit_page(request, session, user, kit_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/toolkits/{kit_id}",
+        lambda: _kit_page(request, session, user, kit_id, outcome),
+    )
 
 
 @router.post("/toolkits/{kit_id}/entries/{entry_id}/move", response_class=HTMLResponse)
@@ -152,7 +157,7 @@ def move(
     kit_id: IdPath,
     entry_id: IdPath,
     form: Posted,
-) -> HTMLResponse:
+) -> Response:
     def act() -> object:
         move = parse(EntryMove, form)
         return service.move_entry(
@@ -160,7 +165,12 @@ def move(
         )
 
     outcome = attempt(session, act, success="Moved.")
-    return _kit_page(request, session, user, kit_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/toolkits/{kit_id}",
+        lambda: _kit_page(request, session, user, kit_id, outcome),
+    )
 
 
 @router.post("/toolkits/{kit_id}/entries/{entry_id}/delete", response_class=HTMLResponse)
@@ -172,7 +182,7 @@ def remove(
     kit_id: IdPath,
     entry_id: IdPath,
     form: Posted,
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session,
         lambda: service.remove_entry(
@@ -180,7 +190,12 @@ def remove(
         ),
         success="Removed.",
     )
-    return _kit_page(request, session, user, kit_id, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/toolkits/{kit_id}",
+        lambda: _kit_page(request, session, user, kit_id, outcome),
+    )
 
 
 @router.get("/toolkits/{kit_id}/zip")
@@ -217,7 +232,7 @@ def rules_page(request: Request, session: DbSession, user: PageUser) -> HTMLResp
 
 
 @router.post("/kit-rules", response_class=HTMLResponse)
-async def create_rule(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+async def create_rule(request: Request, session: DbSession, user: PageUser) -> Response:
     form = await request.form()
     data = {
         "name": form.get("name", ""),
@@ -236,16 +251,23 @@ async def create_rule(request: Request, session: DbSession, user: PageUser) -> H
         lambda: rules.create_rule(session, user, parse(RuleIn, data)),
         success="Rule added.",
     )
-    return _rules_page(request, session, user, outcome, data if outcome.error else {})
+    return settle(
+        request,
+        outcome,
+        "/kit-rules",
+        lambda: _rules_page(request, session, user, outcome, data if outcome.error else {}),
+    )
 
 
 @router.post("/kit-rules/{rule_id}/delete", response_class=HTMLResponse)
 def delete_rule(
     request: Request, session: DbSession, user: PageUser, rule_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session,
         lambda: rules.delete_rule(session, user, rule_id, version=_version(form.get("version"))),
         success="Rule deleted.",
     )
-    return _rules_page(request, session, user, outcome, {})
+    return settle(
+        request, outcome, "/kit-rules", lambda: _rules_page(request, session, user, outcome, {})
+    )

@@ -35,7 +35,7 @@ from prism.training.schemas import (
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
 from prism.web.routing import IdPath, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 
 router = page_router()
 MODULE_LISTS = ("team_ids", "item_ids")
@@ -271,7 +271,12 @@ async def assign(
         ),
         success="Assigned.",
     )
-    return _module_page(request, session, user, module_id, now.date(), outcome)
+    return settle(
+        request,
+        outcome,
+        f"/training/modules/{module_id}",
+        lambda: _module_page(request, session, user, module_id, now.date(), outcome),
+    )
 
 
 @router.post(
@@ -291,7 +296,12 @@ def withdraw(
         lambda: service.withdraw_assignment(session, user, assignment_id),
         success="Assignment withdrawn.",
     )
-    return _module_page(request, session, user, module_id, now.date(), outcome)
+    return settle(
+        request,
+        outcome,
+        f"/training/modules/{module_id}",
+        lambda: _module_page(request, session, user, module_id, now.date(), outcome),
+    )
 
 
 # Attempts and certificates.
@@ -393,7 +403,7 @@ def live_sessions(request: Request, session: DbSession, user: PageUser, now: Now
 
 
 @router.post("/training/live", response_class=HTMLResponse)
-async def schedule(request: Request, session: DbSession, user: PageUser, now: Now) -> HTMLResponse:
+async def schedule(request: Request, session: DbSession, user: PageUser, now: Now) -> Response:
     data = await form_with_lists(request, "team_ids")
     fields = {**data, "starts_at": _local(data.get("starts_at"), data.get("zone"))}
     fields.pop("zone", None)
@@ -402,7 +412,12 @@ async def schedule(request: Request, session: DbSession, user: PageUser, now: No
         lambda: live.schedule(session, user, parse(LiveSessionIn, fields), now=now),
         success="Session scheduled; the invitations are on everyone's training page.",
     )
-    return _live_page(request, session, user, now, outcome, data if outcome.error else None)
+    return settle(
+        request,
+        outcome,
+        "/training/live",
+        lambda: _live_page(request, session, user, now, outcome, data if outcome.error else None),
+    )
 
 
 def _local(value: object, zone: object) -> str | None:
@@ -436,14 +451,19 @@ def _roll_page(
 @router.post("/training/live/{session_id}", response_class=HTMLResponse)
 async def take_roll(
     request: Request, session: DbSession, user: PageUser, session_id: IdPath, now: Now
-) -> HTMLResponse:
+) -> Response:
     data = await form_with_lists(request, "attended_ids")
     outcome = attempt(
         session,
         lambda: live.take_roll(session, user, session_id, parse(AttendanceIn, data), now=now),
         success="Attendance saved.",
     )
-    return _roll_page(request, session, user, session_id, now, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/training/live/{session_id}",
+        lambda: _roll_page(request, session, user, session_id, now, outcome),
+    )
 
 
 # Surveys.
@@ -562,30 +582,40 @@ async def save_survey_questions(
 @router.post("/training/surveys/{survey_id}/send", response_class=HTMLResponse)
 async def send_survey(
     request: Request, session: DbSession, user: PageUser, survey_id: IdPath, now: Now
-) -> HTMLResponse:
+) -> Response:
     data = await form_with_lists(request, "team_ids")
     outcome = attempt(
         session,
         lambda: surveys.send(session, user, survey_id, parse(SendIn, data), now=now),
         success="Survey sent.",
     )
-    return _survey_page(request, session, user, survey_id, now, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/training/surveys/{survey_id}",
+        lambda: _survey_page(request, session, user, survey_id, now, outcome),
+    )
 
 
 @router.post("/training/surveys/{survey_id}/close", response_class=HTMLResponse)
 def close_survey(
     request: Request, session: DbSession, user: PageUser, survey_id: IdPath, now: Now
-) -> HTMLResponse:
+) -> Response:
     outcome = attempt(
         session, lambda: surveys.close(session, user, survey_id, now=now), success="Survey closed."
     )
-    return _survey_page(request, session, user, survey_id, now, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/training/surveys/{survey_id}",
+        lambda: _survey_page(request, session, user, survey_id, now, outcome),
+    )
 
 
 @router.post("/training/surveys/{survey_id}/respond", response_class=HTMLResponse)
 async def respond(
     request: Request, session: DbSession, user: PageUser, survey_id: IdPath, now: Now
-) -> HTMLResponse:
+) -> Response:
     form = await request.form()
     ids = [q.id for q in surveys.questions(session, survey_id)]
     outcome = attempt(
@@ -593,7 +623,12 @@ async def respond(
         lambda: surveys.respond(session, user, survey_id, answers_from(form, ids), now=now),
         success="Thank you: your answers are in.",
     )
-    return _survey_page(request, session, user, survey_id, now, outcome)
+    return settle(
+        request,
+        outcome,
+        f"/training/surveys/{survey_id}",
+        lambda: _survey_page(request, session, user, survey_id, now, outcome),
+    )
 
 
 # Readiness.

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Principal
 from prism.web.deps import DbSession, PageUser
 from prism.web.forms import Outcome, attempt, form_with_lists, parse
 from prism.web.routing import IdPath, page_router
-from prism.web.templating import render
+from prism.web.templating import render, settle
 from prism.webhooks import service
 from prism.webhooks.models import EVENTS
 from prism.webhooks.schemas import WebhookIn
@@ -46,12 +46,12 @@ async def create(request: Request, session: DbSession, user: PageUser) -> HTMLRe
 
 
 @router.post("/admin/webhooks/{webhook_id}/delete", response_class=HTMLResponse)
-def delete(
-    request: Request, session: DbSession, user: PageUser, webhook_id: IdPath
-) -> HTMLResponse:
+def delete(request: Request, session: DbSession, user: PageUser, webhook_id: IdPath) -> Response:
     outcome = attempt(
         session,
         lambda: service.delete_webhook(session, user, webhook_id),
         success="Webhook removed.",
     )
-    return _page(request, session, user, outcome)
+    return settle(
+        request, outcome, "/admin/webhooks", lambda: _page(request, session, user, outcome)
+    )

@@ -202,3 +202,35 @@ def test_jobs_page_refreshes_itself_only_while_work_is_pending(
     session.commit()
     page = client.get("/admin/jobs")
     assert 'hx-trigger="every 2s"' in page.text and "auth.forget_expired_sessions" in page.text
+
+
+def test_a_form_that_succeeds_redirects_so_a_refresh_repeats_nothing(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    from tests.knowledge.factories import make_item
+
+    item = make_item(session, "faq", title="Is data encrypted?", publish=False)
+    session.commit()
+    sign_in(client, cast.editor.email)
+    token = csrf_from(client.get(f"/library/{item.id}").text)
+    posted = client.post(
+        f"/library/{item.id}/transitions/publish",
+        data={"csrf_token": token, "version": str(item.version)},
+        follow_redirects=False,
+    )
+    # Post/redirect/get: the browser lands on the item's own page, read with GET.
+    assert posted.status_code == 303 and posted.headers["location"] == f"/library/{item.id}"
+    landed = client.get(posted.headers["location"])
+    assert "Publish: done." in landed.text
+    # The message is shown once; a refresh shows the page, and publishes nothing again.
+    assert "Publish: done." not in client.get(f"/library/{item.id}").text
+    # A failed post stays on its page with the error, and what was sent, for another try.
+    stale = client.post(
+        f"/library/{item.id}/transitions/archive",
+        data={"csrf_token": token, "version": str(item.version)},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 409 and 'role="alert"' in stale.text
+    # A notice cookie not signed by Prism is ignored.
+    client.cookies.set("prism_notice", "SGFja2Vk.0000")
+    assert "Hacked" not in client.get(f"/library/{item.id}").text
