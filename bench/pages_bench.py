@@ -1,8 +1,9 @@
 """Server time of the main pages on the demo company, first visit included.
 
 Loads the demo (`prism demo --no-serve`) into a scratch data directory on SQLite, builds the app
-in this process and, for each role's main pages, times the first request after start (cold:
-nothing cached yet) and then `--repeats` more, through the ASGI app (no network, no browser).
+in this process as `prism serve` does (start-up warms the templates and the sentence model) and,
+for each role's main pages, times the first request (nothing of that page cached yet) and then
+`--repeats` more, through the ASGI app (no network, no browser).
 
     python bench/pages_bench.py [--repeats 20] [--data-dir DIR]
 
@@ -28,6 +29,7 @@ from fastapi.testclient import TestClient
 
 from prism.app import create_app
 from prism.demo import company
+from prism.serving import warm_up
 from prism.settings import Settings
 
 RESULTS = Path(__file__).parent / "results"
@@ -99,6 +101,7 @@ def main() -> None:
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="prism-pages-"))
     load_demo(data_dir)
     app = create_app(Settings(data_dir=data_dir), run_jobs=False)
+    warm_up().join()  # as `prism serve` does at start-up
     rows: list[dict[str, Any]] = []
     every: list[float] = []
     with TestClient(app, base_url="http://testserver") as client:

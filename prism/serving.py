@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import sys
+import threading
 
 from fastapi import FastAPI
 
 from prism.app import create_app
+from prism.embeddings import default_embedder
 from prism.settings import load_settings
 
+log = logging.getLogger(__name__)
 M_ARENA_MAX = -8  # glibc's mallopt parameter, from <malloc.h>
 MALLOC_ARENAS = 2
 
@@ -18,7 +22,24 @@ MALLOC_ARENAS = 2
 def app() -> FastAPI:
     """Build the app from the environment (uvicorn calls this once per worker process)."""
     bound_malloc_arenas()
-    return create_app(load_settings())
+    built = create_app(load_settings())
+    warm_up()
+    return built
+
+
+def warm_up() -> threading.Thread:
+    """Load the sentence model in the background as the server starts, so the first search
+    does not wait ~200 ms for it (nor, on a fresh install, for its one-off export)."""
+
+    def load() -> None:
+        try:
+            default_embedder().embed(["warm up"])
+        except Exception:  # the first search will load it, and report what is wrong
+            log.exception("The sentence model could not be loaded at start-up.")
+
+    thread = threading.Thread(target=load, name="prism-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def bound_malloc_arenas() -> bool:

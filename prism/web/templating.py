@@ -27,6 +27,13 @@ templates.env.filters["money"] = short_money
 templates.env.filters["kind"] = lambda name: KINDS[name].label if name in KINDS else name
 
 
+def warm_templates() -> None:
+    """Compile every page template once (a few hundred milliseconds, once per process), so the
+    first visitor of each page does not wait for it."""
+    for name in templates.env.list_templates(extensions=["html"]):
+        templates.env.get_template(name)
+
+
 def is_htmx(request: Request) -> bool:
     """Was this request made by htmx (so a fragment, not a full page, is wanted)?"""
     return request.headers.get("hx-request") == "true"
