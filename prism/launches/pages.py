@@ -297,15 +297,21 @@ class OnLaunch:
     def today(self) -> date:
         return self.now.date()
 
-    def act(self, action: Callable[[Launch], object], success: str) -> HTMLResponse:
-        """Run the form's action on the launch and show the page with what came of it."""
+    def act(self, action: Callable[[Launch], object], success: str) -> Response:
+        """Run the form's action on the launch, then back to the launch's page with what came
+        of it (redirected there after success, so a refresh repeats nothing)."""
         outcome = attempt(
             self.session,
             lambda: action(service.get_launch(self.session, self.user, self.launch_id)),
             success=success,
         )
-        return _launch_page(
-            self.request, self.session, self.user, self.launch_id, self.today, outcome
+        return settle(
+            self.request,
+            outcome,
+            f"/launches/{self.launch_id}",
+            lambda: _launch_page(
+                self.request, self.session, self.user, self.launch_id, self.today, outcome
+            ),
         )
 
 
@@ -326,7 +332,7 @@ def launch_page(here: Here) -> HTMLResponse:
 
 
 @router.post("/launches/{launch_id}", response_class=HTMLResponse)
-async def update(here: Here) -> HTMLResponse:
+async def update(here: Here) -> Response:
     form = await here.request.form()
     if form.get("part") == "positioning":
         # Every part is sent, empty ones too, so a part can be cleared.
@@ -344,7 +350,7 @@ async def update(here: Here) -> HTMLResponse:
 
 
 @router.post("/launches/{launch_id}/move", response_class=HTMLResponse)
-async def move(here: Here, form: Posted) -> HTMLResponse:
+async def move(here: Here, form: Posted) -> Response:
     return here.act(
         lambda launch: service.move(
             here.session, here.user, launch.id, parse(MoveIn, form), now=here.now
@@ -354,7 +360,7 @@ async def move(here: Here, form: Posted) -> HTMLResponse:
 
 
 @router.post("/launches/{launch_id}/bom", response_class=HTMLResponse)
-async def add_deliverable(here: Here, form: Posted) -> HTMLResponse:
+async def add_deliverable(here: Here, form: Posted) -> Response:
     if "accepts" in form:
         form["accepts"] = [k.strip() for k in str(form["accepts"]).split(",") if k.strip()]
     return here.act(
@@ -364,7 +370,7 @@ async def add_deliverable(here: Here, form: Posted) -> HTMLResponse:
 
 
 @router.post("/launches/{launch_id}/bom/{bom_id}", response_class=HTMLResponse)
-async def update_deliverable(here: Here, form: Posted, bom_id: IdPath) -> HTMLResponse:
+async def update_deliverable(here: Here, form: Posted, bom_id: IdPath) -> Response:
     if form.get("item_id") == "none":
         form.pop("item_id")
         form["unlink"] = True
@@ -377,7 +383,7 @@ async def update_deliverable(here: Here, form: Posted, bom_id: IdPath) -> HTMLRe
 
 
 @router.post("/launches/{launch_id}/metrics", response_class=HTMLResponse)
-async def define_metric(here: Here, form: Posted) -> HTMLResponse:
+async def define_metric(here: Here, form: Posted) -> Response:
     form["cumulative"] = "cumulative" in form
     if form.get("source") != MetricSource.COMPUTED.value:
         form.pop("computation", None)
@@ -388,7 +394,7 @@ async def define_metric(here: Here, form: Posted) -> HTMLResponse:
 
 
 @router.post("/launches/{launch_id}/metrics/{metric_id}/value", response_class=HTMLResponse)
-async def record_value(here: Here, form: Posted, metric_id: IdPath) -> HTMLResponse:
+async def record_value(here: Here, form: Posted, metric_id: IdPath) -> Response:
     def record(launch: Launch) -> object:
         metric = metrics.get_metric(here.session, launch, metric_id)
         value = parse(MeasurementIn, form)
@@ -398,7 +404,7 @@ async def record_value(here: Here, form: Posted, metric_id: IdPath) -> HTMLRespo
 
 
 @router.post("/launches/{launch_id}/metrics/{metric_id}/csv", response_class=HTMLResponse)
-async def import_values(here: Here, metric_id: IdPath) -> HTMLResponse:
+async def import_values(here: Here, metric_id: IdPath) -> Response:
     raw = await posted_file(here.request)
 
     def load(launch: Launch) -> int:
@@ -409,7 +415,7 @@ async def import_values(here: Here, metric_id: IdPath) -> HTMLResponse:
 
 
 @router.post("/launches/{launch_id}/metrics/{metric_id}/remove", response_class=HTMLResponse)
-def remove_metric(here: Here, metric_id: IdPath) -> HTMLResponse:
+def remove_metric(here: Here, metric_id: IdPath) -> Response:
     return here.act(
         lambda launch: metrics.remove(here.session, here.user, launch, metric_id),
         "Metric removed.",
@@ -417,7 +423,7 @@ def remove_metric(here: Here, metric_id: IdPath) -> HTMLResponse:
 
 
 @router.post("/launches/{launch_id}/measure", response_class=HTMLResponse)
-def measure(here: Here) -> HTMLResponse:
+def measure(here: Here) -> Response:
     return here.act(
         lambda launch: metrics.measure_now(here.session, here.user, launch, today=here.today),
         "Computed metrics measured.",
@@ -425,7 +431,7 @@ def measure(here: Here) -> HTMLResponse:
 
 
 @router.post("/launches/{launch_id}/checkpoints/{checkpoint_id}", response_class=HTMLResponse)
-async def review(here: Here, form: Posted, checkpoint_id: IdPath) -> HTMLResponse:
+async def review(here: Here, form: Posted, checkpoint_id: IdPath) -> Response:
     return here.act(
         lambda launch: metrics.review(
             here.session, here.user, launch, checkpoint_id, parse(ReviewIn, form), now=here.now
@@ -435,7 +441,7 @@ async def review(here: Here, form: Posted, checkpoint_id: IdPath) -> HTMLRespons
 
 
 @router.post("/launches/{launch_id}/beta", response_class=HTMLResponse)
-async def add_beta(here: Here, form: Posted) -> HTMLResponse:
+async def add_beta(here: Here, form: Posted) -> Response:
     return here.act(
         lambda launch: beta.add_customer(
             here.session, here.user, launch, parse(BetaCustomerIn, form)
@@ -445,7 +451,7 @@ async def add_beta(here: Here, form: Posted) -> HTMLResponse:
 
 
 @router.post("/launches/{launch_id}/beta/{customer_id}", response_class=HTMLResponse)
-async def beta_status(here: Here, form: Posted, customer_id: IdPath) -> HTMLResponse:
+async def beta_status(here: Here, form: Posted, customer_id: IdPath) -> Response:
     return here.act(
         lambda launch: beta.set_status(
             here.session, here.user, launch, customer_id, parse(BetaStatusIn, form).status
@@ -455,7 +461,7 @@ async def beta_status(here: Here, form: Posted, customer_id: IdPath) -> HTMLResp
 
 
 @router.post("/launches/{launch_id}/feedback", response_class=HTMLResponse)
-async def add_feedback(here: Here, form: Posted) -> HTMLResponse:
+async def add_feedback(here: Here, form: Posted) -> Response:
     return here.act(
         lambda launch: beta.add_feedback(
             here.session, here.user, launch, parse(BetaFeedbackIn, form)
