@@ -52,6 +52,7 @@ from prism.people import service as people_service
 from prism.people.models import Team, User
 from prism.render.charts import Marker, line_chart
 from prism.training import readiness as training_readiness
+from prism.training import service as training
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse, posted_file
 from prism.web.routing import IdPath, page_router
@@ -250,6 +251,8 @@ def _launch_page(
         "seeds": icp.seed_customers(session, user, launch, today=today) if may_run else [],
         "feedback": beta.feedback(session, user, launch),
         "certified": training_readiness.certified(session, launch, today),
+        "modules": training.list_modules(session, user, launch_id=launch.id, limit=20).items,
+        "may_train": training.may_manage(user),
         **_metrics_context(session, user, launch, today),
         **(_choices(session, user) if may_run else {}),
         **outcome.context,

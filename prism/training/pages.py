@@ -34,7 +34,7 @@ from prism.training.schemas import (
 )
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
-from prism.web.routing import IdPath, page_router
+from prism.web.routing import IdPath, IdQuery, page_router
 from prism.web.templating import render, settle
 
 router = page_router()
@@ -127,8 +127,19 @@ def _editor(
 
 
 @router.get("/training/modules/new", response_class=HTMLResponse)
-def new_module(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
-    form = {"minutes": 15, "pass_mark": 80, "max_attempts": 3, "valid_months": 12}
+def new_module(
+    request: Request, session: DbSession, user: PageUser, launch_id: IdQuery = None
+) -> HTMLResponse:
+    """A new module; from a launch's page, the launch's certification (launch chosen, passing
+    certifies)."""
+    form: dict[str, Any] = {"minutes": 15, "pass_mark": 80, "max_attempts": 3, "valid_months": 12}
+    if launch_id is not None:
+        launch = launches.get_launch(session, user, launch_id)
+        form |= {
+            "launch_id": launch.id,
+            "certifying": True,
+            "title": f"{launch.name}: certification",
+        }
     return _editor(request, session, user, None, form, Outcome())
 
 

@@ -258,3 +258,27 @@ def test_metric_values_are_imported_from_a_csv_file_on_the_launch_page(
         f"/api/v1/launches/{launch.id}/metrics/{metric['id']}/measurements", headers=headers
     ).json()["items"]
     assert [v["value"] for v in values] == [14, 19]
+
+
+@pytest.mark.parametrize("who", ["editor", "seller"])
+def test_the_training_deliverable_lists_the_launch_s_modules(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    from tests.training.factories import make_module
+
+    launch = make_launch(session)
+    make_module(session, title="Ledger launch certification", certifying=True, launch_id=launch.id)
+    make_module(session, title="Ledger draft", launch_id=launch.id, publish=False)
+    session.commit()
+    headers = bearer(session, getattr(cast, who))
+    page = client.get(f"/launches/{launch.id}", headers=headers).text
+    modules = page.split('data-testid="launch-modules"')[1].split("</div>")[0]
+    assert "Ledger launch certification" in modules and "published, certifying" in modules
+    # A draft is the enablement team's: a seller sees only what is published.
+    assert ("Ledger draft" in modules) is (who == "editor")
+    assert ("Write one for this launch" in modules) is (who == "editor")
+    new = client.get(f"/training/modules/new?launch_id={launch.id}", headers=headers)
+    assert new.status_code == (200 if who == "editor" else 403)
+    if who == "editor":
+        assert f'<option value="{launch.id}" selected>' in new.text
+        assert 'name="certifying" checked' in new.text
