@@ -24,7 +24,7 @@ from prism.feedback.models import REASONS, Kind
 from prism.knowledge.service import choices
 from prism.money import short_money
 from prism.people.service import all_teams
-from prism.render.charts import Bar, bar_chart
+from prism.render.charts import Bar, interactive_bars
 from prism.training import readiness
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome as FormOutcome
@@ -107,7 +107,7 @@ def dashboards_page(
     teams = readiness.by_team(session, user, today, every_team=True)
     query = _query(scope)
     charts = {
-        "influence": bar_chart(
+        "influence": interactive_bars(
             [
                 Bar(a.title, a.won_revenue, short_money(a.won_revenue), f"{a.won_deals} won")
                 for a in found.assets[:CHART_ROWS]
@@ -115,7 +115,7 @@ def dashboards_page(
             ],
             title="Won revenue each asset was in front of",
         ),
-        "battlecards": bar_chart(
+        "battlecards": interactive_bars(
             [
                 bar
                 for c in cards[:CHART_ROWS]
@@ -127,16 +127,20 @@ def dashboards_page(
             title="Win rate against each competitor, with and without its battlecard",
             top=100,
         ),
-        "health": bar_chart(
+        "health": interactive_bars(
             [Bar(name, count, str(count)) for name, count in health.quadrants],
             title="Published content by freshness and use",
         ),
-        "competitors": bar_chart(
+        "competitors": interactive_bars(
             _tally_bars(wins.by_competitor), title="Win rate by competitor", top=100
         ),
-        "segments": bar_chart(_tally_bars(wins.by_segment), title="Win rate by segment", top=100),
-        "products": bar_chart(_tally_bars(wins.by_product), title="Win rate by product", top=100),
-        "readiness": bar_chart(
+        "segments": interactive_bars(
+            _tally_bars(wins.by_segment), title="Win rate by segment", top=100
+        ),
+        "products": interactive_bars(
+            _tally_bars(wins.by_product), title="Win rate by product", top=100
+        ),
+        "readiness": interactive_bars(
             [
                 Bar(r.label, 100 * r.certified / r.people, f"{r.certified} of {r.people}")
                 for r in teams
