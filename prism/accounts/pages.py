@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from prism.accounts import icp
@@ -78,9 +78,12 @@ async def save_profile(request: Request, session: DbSession, user: PageUser, now
         lambda: icp.save_profile(session, user, parse(IdealProfileSave, values)),
         success="Profile saved.",
     )
-    if outcome.error:
-        return _accounts_page(request, session, user, now.date(), outcome)
-    return RedirectResponse("/accounts", status_code=303)
+    return settle(
+        request,
+        outcome,
+        "/accounts",
+        lambda: _accounts_page(request, session, user, now.date(), outcome),
+    )
 
 
 def _account_page(

@@ -33,13 +33,14 @@ def account(request: Request, user: PageUser) -> HTMLResponse:
 @router.post("/account/password", response_class=HTMLResponse)
 def change_own_password(
     request: Request, session: DbSession, user: PageUser, now: Now, form: Posted
-) -> HTMLResponse:
+) -> Response:
     def change() -> None:
         data = parse(PasswordIn, form)
         own = own_change(request, data.current_password)
         service.set_password(session, user, user.id, data.password, now=now, own=own)
 
-    return _account_page(request, attempt(session, change, success="Password changed."))
+    outcome = attempt(session, change, success="Password changed.")
+    return settle(request, outcome, "/account", lambda: _account_page(request, outcome))
 
 
 def _account_page(request: Request, outcome: Outcome) -> HTMLResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Query
 
 from prism.pagination import Page
 from prism.shares import service
@@ -33,9 +33,19 @@ LinkOut = Annotated[Callable[[ShareLink], ShareOut], Depends(_link_out)]
 
 @router.get("/share-links", response_model=Page[ShareOut], summary="Your share links")
 def list_links(
-    session: DbSession, user: CurrentUser, share_out: LinkOut, paged: Paged
+    session: DbSession,
+    user: CurrentUser,
+    share_out: LinkOut,
+    paged: Paged,
+    now: Now,
+    q: Annotated[str, Query(max_length=200, description="Words the title holds.")] = "",
+    state: Annotated[
+        service.LinkState | None, Query(description="Only open, expired or revoked links.")
+    ] = None,
 ) -> Page[ShareOut]:
-    return paged.page(service.list_links(session, user), ShareOut, share_out)
+    """Your links (everyone's for editors), newest first, by title words and state."""
+    found = service.list_links(session, user, q=q, state=state, now=now)
+    return paged.page(found, ShareOut, share_out)
 
 
 @router.post(

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from prism.knowledge.kinds import KINDS
 from prism.knowledge.models import Item
 from prism.knowledge.schemas import VersionRef
 from prism.markdown import to_html
+from prism.pagination import slice_page
 from prism.render import preview
 from prism.render import service as rendering
 from prism.render.brief import initials
@@ -49,9 +51,29 @@ router = page_router()
 
 
 @router.get("/shares", response_class=HTMLResponse)
-def shares(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
-    links = service.list_links(session, user)
-    return render(request, "shares/list.html", {"title": "Share links", "links": links})
+def shares(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    now: Now,
+    q: Annotated[str, Query(max_length=200)] = "",
+    state: Annotated[str, Query(pattern="^(|open|expired|revoked)$")] = "",
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> HTMLResponse:
+    """The seller's links (everyone's for editors), found by title and state, a page at a time."""
+    chosen = service.LinkState(state) if state else None
+    links = service.list_links(session, user, q=q.strip(), state=chosen, now=now)
+    kept = {"q": q.strip(), "state": state}
+    context = {
+        "title": "Share links",
+        "page": slice_page(links, cursor=cursor),
+        "states": {link.id: service.state_of(link, now) for link in links},
+        "chosen": kept,
+        "params": "".join(f"&{k}={quote(v)}" for k, v in kept.items() if v),
+        "cursor": cursor,
+        "all_states": list(service.LinkState),
+    }
+    return render(request, "shares/list.html", context)
 
 
 def _link_page(

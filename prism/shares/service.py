@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -18,6 +19,7 @@ from prism.analytics.usage import Event
 from prism.auth.credentials import digest, same, seal, unseal
 from prism.auth.passwords import hash_secret, verify_password
 from prism.auth.policy import SYSTEM, Action, Principal, can, require
+from prism.db import utcnow
 from prism.deals import service as deals
 from prism.errors import (
     Conflict,
@@ -109,12 +111,43 @@ def create_link(
     return get_link(session, actor, link.id)
 
 
-def list_links(session: Session, actor: Principal) -> list[ShareLink]:
-    """The links `actor` made (editors and admins see everyone's), newest first."""
+class LinkState(StrEnum):
+    OPEN = "open"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def state_of(link: ShareLink, now: datetime) -> LinkState:
+    if link.revoked_at is not None:
+        return LinkState.REVOKED
+    return LinkState.OPEN if link.expires_at > now else LinkState.EXPIRED
+
+
+def list_links(
+    session: Session,
+    actor: Principal,
+    *,
+    q: str = "",
+    state: LinkState | None = None,
+    now: datetime | None = None,
+) -> list[ShareLink]:
+    """The links `actor` made (editors and admins see everyone's), newest first; with `q`, those
+    whose title holds every word (any case); with `state`, those open, expired or revoked at
+    `now`."""
     require(actor, Action.SHARE_WITH_BUYERS)
     stmt = select(ShareLink).options(*LOADED).order_by(ShareLink.id.desc())
     if not can(actor, Action.CURATE_KITS):
         stmt = stmt.where(ShareLink.owner_id == actor.id)
+    for word in q.lower().split():
+        stmt = stmt.where(func.lower(ShareLink.title).contains(word, autoescape=True))
+    if state is LinkState.REVOKED:
+        stmt = stmt.where(ShareLink.revoked_at.is_not(None))
+    elif state is not None:
+        moment = now or utcnow()
+        live = ShareLink.expires_at > moment
+        stmt = stmt.where(
+            ShareLink.revoked_at.is_(None), live if state is LinkState.OPEN else ~live
+        )
     return list(session.scalars(stmt))
 
 

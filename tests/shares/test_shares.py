@@ -351,3 +351,35 @@ def test_the_passcode_rule_is_stated_and_a_refusal_keeps_what_was_typed(
 
 def store_of(client: TestClient) -> FileStore:
     return file_store(client.app.state.settings)  # type: ignore[attr-defined]
+
+
+def test_the_seller_finds_links_by_title_and_state(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    lib = make_library(session)
+    open_one = share(session, lib, actor=cast.seller, expires_in_days=30)
+    expired = share(session, lib, actor=cast.seller)
+    revoked = share(session, lib, actor=cast.seller)
+    open_one.title = "Lakeview Hospital: imaging"
+    expired.title, expired.expires_at = "Old pilot", utcnow() - timedelta(days=1)
+    service.revoke(session, cast.seller, revoked.id, version=revoked.version, now=utcnow())
+    share(session, lib, actor=cast.csm)  # someone else's: never in the seller's list
+    session.commit()
+    by_state = {
+        state: [link.id for link in service.list_links(session, cast.seller, state=state)]
+        for state in service.LinkState
+    }
+    assert by_state == {
+        service.LinkState.OPEN: [open_one.id],
+        service.LinkState.EXPIRED: [expired.id],
+        service.LinkState.REVOKED: [revoked.id],
+    }
+    assert [link.id for link in service.list_links(session, cast.seller, q="LAKEVIEW")] == [
+        open_one.id
+    ]
+    headers = bearer(session, cast.seller)
+    page = client.get("/shares", params={"state": "expired"}, headers=headers).text
+    assert "Old pilot" in page and "Lakeview" not in page and ">expired<" in page
+    assert client.get("/shares", params={"state": "lost"}, headers=headers).status_code == 422
+    answer = client.get("/api/v1/share-links", params={"state": "revoked"}, headers=headers).json()
+    assert [link["id"] for link in answer["items"]] == [revoked.id] and answer["total"] == 1
