@@ -4,8 +4,10 @@ ask for a story, the profile itself, and one account's reasons and details."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,7 @@ from prism.auth.policy import Principal
 from prism.knowledge.facets import list_facets
 from prism.knowledge.models import Dimension
 from prism.knowledge.service import choices
+from prism.pagination import slice_page
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, attempt, form_with_lists, parse, pick
 from prism.web.routing import IdPath, page_router
@@ -38,6 +41,7 @@ def _accounts_page(
     today: date,
     outcome: Outcome | None = None,
     q: str = "",
+    cursor: str | None = None,
 ) -> HTMLResponse:
     fits = icp.fits(session, user, today=today)
     if q:
@@ -45,7 +49,9 @@ def _accounts_page(
     want, version = icp.profile(session, user)
     context = {
         "title": "Accounts",
-        "fits": fits,
+        "page": slice_page(fits, cursor=cursor),
+        "params": f"&q={quote(q)}" if q else "",
+        "cursor": cursor,
         "q": q,
         "references": icp.reference_candidates(session, user, today=today),
         "want": want,
@@ -61,9 +67,14 @@ def _accounts_page(
 
 @router.get("/accounts", response_class=HTMLResponse)
 def accounts_page(
-    request: Request, session: DbSession, user: PageUser, now: Now, q: str = ""
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    now: Now,
+    q: Annotated[str, Query(max_length=200)] = "",
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> HTMLResponse:
-    return _accounts_page(request, session, user, now.date(), q=q[:200])
+    return _accounts_page(request, session, user, now.date(), q=q.strip(), cursor=cursor)
 
 
 @router.post("/accounts/profile", response_class=HTMLResponse)

@@ -178,3 +178,22 @@ def test_a_customer_known_by_a_won_deal_only_is_a_reference_candidate(
     session.flush()
     names = {f.account.name for f in icp.reference_candidates(session, cast.pm, today=TODAY)}
     assert won_only.name in names and prospect.name not in names
+
+
+def test_the_accounts_page_finds_and_pages_every_account(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    for n in range(55):
+        make_account(session, f"Acme {n:02d}")
+    make_account(session, "Northwind")
+    session.commit()
+    headers = bearer(session, cast.seller)
+    first = client.get("/accounts", params={"q": "acme"}, headers=headers).text
+    fits = first.split('data-testid="account-fits"')[1].split("</section>")[0]
+    assert "50 shown of 55" in fits and "Northwind" not in fits
+    link = fits.split('href="?cursor=', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert link.endswith("&q=acme")
+    rest = client.get(f"/accounts?cursor={link}", headers=headers).text
+    assert "5 shown of 55" in rest.split('data-testid="account-fits"')[1]
+    none = client.get("/accounts", params={"q": "zzz"}, headers=headers).text
+    assert "No account's name holds" in none
