@@ -4,9 +4,9 @@ assignments, live sessions, surveys with their results, and readiness views."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from prism.training.schemas import (
     SurveyIn,
 )
 from prism.web.deps import DbSession, Now, PageUser
-from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
+from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse, query_id
 from prism.web.routing import IdPath, IdQuery, page_router
 from prism.web.templating import render, settle
 
@@ -74,11 +74,32 @@ def _invited(found: LiveSession, user: User) -> bool:
 
 
 @router.get("/training/modules", response_class=HTMLResponse)
-def modules(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
-    page = service.list_modules(session, user, limit=200)
+def modules(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    product_id: Annotated[str, Query(max_length=20)] = "",
+    launch_id: Annotated[str, Query(max_length=20)] = "",
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> HTMLResponse:
+    """The modules, by product or launch, a page at a time."""
+    chosen = {"product_id": query_id(product_id), "launch_id": query_id(launch_id)}
+    page = service.list_modules(
+        session,
+        user,
+        product_id=chosen["product_id"],
+        launch_id=chosen["launch_id"],
+        cursor=cursor,
+    )
     context = {
         "title": "Training modules",
+        "page": page,
         "modules": page.items,
+        "chosen": chosen,
+        "params": "".join(f"&{k}={v}" for k, v in chosen.items() if v),
+        "cursor": cursor,
+        "products": _products(session, user),
+        "launches": launches.list_launches(session, user, limit=200).items,
         "may_manage": service.may_manage(user),
     }
     return render(request, "training/modules.html", context)

@@ -284,3 +284,23 @@ def test_the_enablement_team_schedules_a_live_session_through_the_api(
             f"/api/v1/training/live-sessions/{found['id']}", headers=bearer(session, cast.seller)
         )
         assert again.json()["title"] == "Live: objections"
+
+
+def test_the_modules_page_narrows_by_launch_and_product(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    from tests.launches.factories import make_launch
+
+    launch = make_launch(session)
+    make_module(session, title="Ledger certification", launch_id=launch.id)
+    make_module(session, title="Negotiation basics")
+    session.commit()
+    headers = bearer(session, cast.seller)
+    everything = client.get("/training/modules", headers=headers).text
+    assert "Ledger certification" in everything and "Negotiation basics" in everything
+    one = client.get("/training/modules", params={"launch_id": launch.id}, headers=headers).text
+    table = one.split("<table>")[1]
+    assert "Ledger certification" in table and "Negotiation basics" not in table
+    assert "1 shown of 1" in one
+    # A filter that is not an id is no filter, not an error.
+    assert client.get("/training/modules?launch_id=x", headers=headers).status_code == 200
