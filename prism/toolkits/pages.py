@@ -3,9 +3,10 @@ building a deal's kit, and the rules that add extras."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from prism.auth.policy import Action, can, require
@@ -15,6 +16,7 @@ from prism.knowledge.audience import customer_problem, customer_title
 from prism.knowledge.models import Dimension, Status
 from prism.knowledge.schemas import VersionRef
 from prism.knowledge.service import ItemFilter, choices, list_items
+from prism.pagination import slice_page
 from prism.shares import service as shares
 from prism.shares.schemas import PASSCODE_MAX, PASSCODE_MIN, ShareIn
 from prism.toolkits import package, rules, service, tasks
@@ -29,13 +31,26 @@ router = page_router()
 
 
 @router.get("/toolkits", response_class=HTMLResponse)
-def toolkits(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+def toolkits(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    q: Annotated[str, Query(max_length=200)] = "",
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> HTMLResponse:
+    """The standard kits, then the deal kits whose title holds `q`, a page at a time."""
     kits = service.list_kits(session, user)
-    products = choices(session, user, "product")
+    words = q.lower().split()
+    deal_kits = [
+        k for k in kits if k.kind == KitKind.DEAL and all(word in k.title.lower() for word in words)
+    ]
     context = {
         "title": "Toolkits",
-        "kits": kits,
-        "products": products,
+        "deal_kits": slice_page(deal_kits, cursor=cursor),
+        "q": q.strip(),
+        "params": f"&q={quote(q.strip())}" if q.strip() else "",
+        "cursor": cursor,
+        "products": choices(session, user, "product"),
         "standard": {k.product_id for k in kits if k.kind == KitKind.STANDARD},
     }
     return render(request, "toolkits/list.html", context)

@@ -377,3 +377,21 @@ def test_a_product_not_cleared_for_customers_gets_a_standard_kit_marked_internal
     kit = service.standard_kit(session, SYSTEM, product.id, store=store, now=utcnow())
     decks = [e.rendition for e in kit.entries if e.rendition is not None]
     assert decks and all(r.options == {"audience": "internal"} for r in decks)
+
+
+def test_deal_kits_are_found_by_title_page_after_page(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    from prism.toolkits.models import KitKind
+
+    session.add_all(Toolkit(kind=KitKind.DEAL, title=f"Acme rollout {n:02d}") for n in range(52))
+    session.add(Toolkit(kind=KitKind.DEAL, title="Northwind renewal"))
+    session.commit()
+    headers = bearer(session, cast.seller)
+    first = client.get("/toolkits", params={"q": "acme"}, headers=headers).text
+    kits = first.split('data-testid="deal-kits"')[1]
+    assert "50 shown of 52" in kits and "Northwind" not in kits
+    link = kits.split('href="?cursor=', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    rest = client.get(f"/toolkits?cursor={link}", headers=headers).text
+    assert "2 shown of 52" in rest and "Acme rollout" in rest
+    assert "show them all" in client.get("/toolkits?q=zzz", headers=headers).text
