@@ -4,6 +4,7 @@
 (function () {
   const INK = "#1f2430", MUTED = "#5b6275", LINE = "#d9dce5";
   const MAIN = "#0072B2", COMPARED = "#E69F00";  // Okabe–Ito blue and orange
+  const COMPACT = new Intl.NumberFormat("en", { notation: "compact" });  // 1.5M, 500K
 
   function draw(figure) {
     const data = JSON.parse(figure.dataset.chart);
@@ -30,7 +31,8 @@
       },
       xAxis: {
         type: "value", max: data.top ?? null,
-        axisLabel: { color: MUTED, hideOverlap: true }, splitLine: { lineStyle: { color: LINE } },
+        axisLabel: { color: MUTED, hideOverlap: true, formatter: (v) => COMPACT.format(v) },
+        splitLine: { lineStyle: { color: LINE } },
       },
       yAxis: {
         type: "category", inverse: true, data: data.bars.map((b) => b.label),
