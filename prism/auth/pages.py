@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from prism.auth import service
-from prism.auth.policy import Action, require
+from prism.auth.policy import Action, can, require
 from prism.auth.schemas import TokenIn
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, page_router
-from prism.web.templating import render
+from prism.web.templating import done, render
 
 router = page_router()
 
@@ -47,10 +47,10 @@ def create_token(
 @router.post("/tokens/{token_id}/revoke", response_class=HTMLResponse)
 def revoke(
     request: Request, session: DbSession, user: PageUser, now: Now, token_id: IdPath, form: Posted
-) -> HTMLResponse:
+) -> Response:
     service.revoke_token(session, user, token_id=token_id, now=now)
-    outcome = Outcome(notice="Token revoked.")
-    return _tokens_page(request, session, user, outcome, mine=form.get("mine") == "1")
+    everyone = form.get("mine") != "1" and can(user, Action.MANAGE_ALL_TOKENS)
+    return done(request, "/admin/tokens" if everyone else "/account/tokens", "Token revoked.")
 
 
 @router.get("/admin/tokens", response_class=HTMLResponse)
