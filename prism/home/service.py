@@ -77,6 +77,7 @@ class Today:
     themes: list[tuple[FeedbackTheme, Weight]] = field(default_factory=list)
     headlines: list[Headline] = field(default_factory=list)
     totals: dict[Panel, int] = field(default_factory=dict)
+    ranked: list[tuple[FeedbackTheme, Weight]] | None = None
 
 
 def today(session: Session, user: User, now: datetime) -> Today:
@@ -133,8 +134,15 @@ def _stale(session: Session, user: User, now: datetime, into: Today) -> None:
     into.stale, into.totals[Panel.STALE] = stale[:SHOWN], len(stale)
 
 
+def _ranked(session: Session, user: User, into: Today) -> list[tuple[FeedbackTheme, Weight]]:
+    """The undecided themes, ranked once for the figures and the themes panel alike."""
+    if into.ranked is None:
+        into.ranked = digest.ranked(session, user)
+    return into.ranked
+
+
 def _themes(session: Session, user: User, now: datetime, into: Today) -> None:
-    ranked = digest.ranked(session, user)
+    ranked = _ranked(session, user, into)
     into.themes, into.totals[Panel.THEMES] = ranked[:SHOWN], len(ranked)
 
 
@@ -143,7 +151,7 @@ def _headlines(session: Session, user: User, now: datetime, into: Today) -> None
     closed = winloss.view(session, user, since=since).overall
     board = launches.board(session, user)
     in_flight = sum(len(board.get(stage, [])) for stage in UNDER_WAY)
-    undecided = len(digest.ranked(session, user))
+    undecided = len(_ranked(session, user, into))
     into.headlines = [
         Headline(
             "Win rate",
