@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -20,7 +19,7 @@ from prism.knowledge.models import Dimension
 from prism.knowledge.service import choices
 from prism.pagination import slice_page
 from prism.web.deps import DbSession, Now, PageUser
-from prism.web.forms import Outcome, attempt, form_with_lists, parse, pick
+from prism.web.forms import Outcome, attempt, form_with_lists, kept_filters, parse, pick
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import render, settle
 
@@ -50,7 +49,7 @@ def _accounts_page(
     context = {
         "title": "Accounts",
         "page": slice_page(fits, cursor=cursor),
-        "params": f"&q={quote(q)}" if q else "",
+        "params": kept_filters(q=q),
         "cursor": cursor,
         "q": q,
         "references": icp.reference_candidates(session, user, today=today),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -23,7 +22,7 @@ from prism.knowledge.models import Dimension, Item
 from prism.knowledge.service import choices
 from prism.toolkits.service import kit_of_deal
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
-from prism.web.forms import Outcome, attempt, form_data, form_with_lists, parse
+from prism.web.forms import Outcome, attempt, form_data, form_with_lists, kept_filters, parse
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import render, settle
 
@@ -56,8 +55,7 @@ class Filters:
     @property
     def params(self) -> str:
         """The filters as query parameters, for the pager's links."""
-        kept = {"q": self.q, "mine": "1" if self.mine else "", "outcome": self.outcome or ""}
-        return "".join(f"&{k}={quote(str(v))}" for k, v in kept.items() if v)
+        return kept_filters(q=self.q, mine="1" if self.mine else "", outcome=self.outcome or "")
 
 
 def _filters(

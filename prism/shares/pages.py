@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -43,7 +42,7 @@ from prism.web.deps import (
     get_settings,
     set_private_cookie,
 )
-from prism.web.forms import Outcome, Posted, attempt, parse
+from prism.web.forms import Outcome, Posted, attempt, kept_filters, parse
 from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render, settle
 
@@ -69,7 +68,7 @@ def shares(
         "page": slice_page(links, cursor=cursor),
         "states": {link.id: service.state_of(link, now) for link in links},
         "chosen": kept,
-        "params": "".join(f"&{k}={quote(v)}" for k, v in kept.items() if v),
+        "params": kept_filters(**kept),
         "cursor": cursor,
         "all_states": list(service.LinkState),
     }

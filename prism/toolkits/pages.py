@@ -4,7 +4,6 @@ building a deal's kit, and the rules that add extras."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -23,7 +22,7 @@ from prism.toolkits import package, rules, service, tasks
 from prism.toolkits.models import KitKind
 from prism.toolkits.schemas import EntryIn, EntryMove, RuleIn
 from prism.web.deps import AppSettings, DbSession, Now, PageUser, WritesOnGet
-from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse
+from prism.web.forms import Outcome, Posted, attempt, form_with_lists, kept_filters, parse
 from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render, settle
 
@@ -48,7 +47,7 @@ def toolkits(
         "title": "Toolkits",
         "deal_kits": slice_page(deal_kits, cursor=cursor),
         "q": q.strip(),
-        "params": f"&q={quote(q.strip())}" if q.strip() else "",
+        "params": kept_filters(q=q.strip()),
         "cursor": cursor,
         "products": choices(session, user, "product"),
         "standard": {k.product_id for k in kits if k.kind == KitKind.STANDARD},

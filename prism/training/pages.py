@@ -33,7 +33,7 @@ from prism.training.schemas import (
     SurveyIn,
 )
 from prism.web.deps import DbSession, Now, PageUser
-from prism.web.forms import Outcome, Posted, attempt, form_with_lists, parse, query_id
+from prism.web.forms import Outcome, Posted, attempt, form_with_lists, kept_filters, parse, query_id
 from prism.web.routing import IdPath, IdQuery, page_router
 from prism.web.templating import render, settle
 
@@ -96,7 +96,7 @@ def modules(
         "page": page,
         "modules": page.items,
         "chosen": chosen,
-        "params": "".join(f"&{k}={v}" for k, v in chosen.items() if v),
+        "params": kept_filters(**chosen),
         "cursor": cursor,
         "products": _products(session, user),
         "launches": launches.list_launches(session, user, limit=200).items,

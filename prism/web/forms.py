@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ __all__ = [
     "attempt",
     "form_data",
     "form_with_lists",
+    "kept_filters",
     "parse",
     "pick",
     "posted_file",
@@ -52,6 +54,12 @@ async def posted_file(request: Request, name: str = "file") -> bytes:
 def query_id(raw: str) -> int | None:
     """An id from a page's filter field (a query string), or None for anything else."""
     return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
+
+
+def kept_filters(**values: object) -> str:
+    """The filters a list page was asked for, as query parameters its pager's links carry on
+    (`&q=acme&mine=1`); empty ones are left out."""
+    return "".join(f"&{name}={quote(str(value))}" for name, value in values.items() if value)
 
 
 def day_field(raw: str) -> tuple[date | None, str | None]:
