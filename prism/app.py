@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -120,6 +121,15 @@ class Health(BaseModel):
     version: str
 
 
+@cache
+def freeze_start_up() -> None:
+    """What start-up built (modules, templates) lives as long as the process: kept out of the
+    garbage collector's full passes, which would otherwise stall a request ~150 ms. Once per
+    process, so the objects of a later app (a test's) are never frozen past their use."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(
     settings: Settings,
     *,
@@ -135,10 +145,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         warm_templates()  # before the first visitor, not during their visit
-        # What start-up built (modules, templates) lives as long as the process: kept out of
-        # the garbage collector's full passes, which would otherwise stall a request ~150 ms.
-        gc.collect()
-        gc.freeze()
+        freeze_start_up()
         runner = runner_for(db, in_process=settings.jobs_in_process) if run_jobs else None
         if runner is not None:
             runner.start()
