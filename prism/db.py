@@ -12,16 +12,20 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import anyio
 from sqlalchemy import (
+    ColumnElement,
     DateTime,
     Engine,
     Enum,
     MetaData,
     Table,
+    and_,
     bindparam,
     create_engine,
     event,
     func,
     insert,
+    or_,
+    true,
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -176,6 +180,18 @@ def update_rows(
         session.execute(
             stmt, [{"row_id": r["id"], **{f"v_{c}": r[c] for c in columns}} for r in part]
         )
+
+
+def holds_words(text: str, *columns: Any) -> ColumnElement[bool]:
+    """Rows where every word of `text` appears, in any case, in one of `columns` (`%` and `_`
+    are characters to find, not wildcards); every row when `text` has no words."""
+    return and_(
+        true(),
+        *(
+            or_(*(func.lower(column).contains(word, autoescape=True) for column in columns))
+            for word in text.lower().split()
+        ),
+    )
 
 
 def get_or_404(session: Session, model: type[M], ident: int, what: str) -> M:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from prism.accounts.models import Account
 from prism.auth.policy import Action, Principal, can, require
+from prism.db import holds_words
 from prism.deals.models import Deal, DealFocus, Outcome, Stage
 from prism.deals.schemas import CloseIn, DealIn, DealUpdate
 from prism.errors import Conflict, Forbidden, Invalid, NotFound, check_version
@@ -42,15 +43,7 @@ def list_deals(
     stmt = select(Deal).options(*LOADED)
     if mine:
         stmt = stmt.where(Deal.owner_id == actor.id)
-    for word in q.lower().split():
-        stmt = stmt.where(
-            or_(
-                *(
-                    func.lower(column).contains(word, autoescape=True)
-                    for column in (Deal.name, Deal.customer, Deal.external_id)
-                )
-            )
-        )
+    stmt = stmt.where(holds_words(q, Deal.name, Deal.customer, Deal.external_id))
     if outcome is not None:
         stmt = stmt.where(Deal.outcome == outcome)
     return paginate(session, stmt, key=Deal.id, limit=limit, cursor=cursor, newest_first=True)

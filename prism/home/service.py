@@ -55,6 +55,19 @@ PANELS: dict[Role, tuple[Panel, ...]] = {
 }
 
 
+# What a panel needs of its reader: a role's panel they may not use is left out.
+NEEDS: dict[Panel, Action] = {
+    Panel.DEALS: Action.BUILD_KITS,
+    Panel.TRAINING: Action.TAKE_TRAINING,
+    Panel.VISITS: Action.SHARE_WITH_BUYERS,
+    Panel.MY_LATE_WORK: Action.READ_LAUNCHES,
+    Panel.STALE: Action.EDIT_CONTENT,
+    Panel.LATE_LAUNCHES: Action.RUN_LAUNCHES,
+    Panel.THEMES: Action.READ_FEEDBACK,
+    Panel.HEADLINES: Action.READ_ANALYTICS,
+}
+
+
 @dataclass(frozen=True)
 class Headline:
     label: str
@@ -65,8 +78,8 @@ class Headline:
 
 @dataclass
 class Today:
-    """The home page's panels, in the order the role's table lists them; a list per panel
-    with its full count, since only the first few are shown."""
+    """The home page's panels, in the order the role's table lists them: the first few entries
+    of each, and (where there may be more) how many there are in all."""
 
     panels: list[Panel]
     deals: list[Deal] = field(default_factory=list)
@@ -82,26 +95,10 @@ class Today:
 
 def today(session: Session, user: User, now: datetime) -> Today:
     """The panels `user` sees on their home page, filled."""
-    found = Today([p for p in PANELS[user.role] if _may(user, p)])
+    found = Today([p for p in PANELS[user.role] if can(user, NEEDS[p])])
     for panel in found.panels:
         FILL[panel](session, user, now, found)
     return found
-
-
-def _may(user: User, panel: Panel) -> bool:
-    return can(user, NEEDS[panel])
-
-
-NEEDS: dict[Panel, Action] = {
-    Panel.DEALS: Action.BUILD_KITS,
-    Panel.TRAINING: Action.TAKE_TRAINING,
-    Panel.VISITS: Action.SHARE_WITH_BUYERS,
-    Panel.MY_LATE_WORK: Action.READ_LAUNCHES,
-    Panel.STALE: Action.EDIT_CONTENT,
-    Panel.LATE_LAUNCHES: Action.RUN_LAUNCHES,
-    Panel.THEMES: Action.READ_FEEDBACK,
-    Panel.HEADLINES: Action.READ_ANALYTICS,
-}
 
 
 def _deals(session: Session, user: User, now: datetime, into: Today) -> None:
@@ -117,7 +114,6 @@ def _training(session: Session, user: User, now: datetime, into: Today) -> None:
 def _visits(session: Session, user: User, now: datetime, into: Today) -> None:
     since = now - timedelta(days=VISITS_DAYS)
     into.visits = shares.recent_visits(session, user, since=since, limit=SHOWN)
-    into.totals[Panel.VISITS] = len(into.visits)
 
 
 def _late(everyone: bool) -> Callable[[Session, User, datetime, Today], None]:

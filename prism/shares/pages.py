@@ -63,10 +63,11 @@ def shares(
     chosen = service.LinkState(state) if state else None
     links = service.list_links(session, user, q=q.strip(), state=chosen, now=now)
     kept = {"q": q.strip(), "state": state}
+    page = slice_page(links, cursor=cursor)
     context = {
         "title": "Share links",
-        "page": slice_page(links, cursor=cursor),
-        "states": {link.id: service.state_of(link, now) for link in links},
+        "page": page,
+        "states": {link.id: service.state_of(link, now) for link in page.items},
         "chosen": kept,
         "params": kept_filters(**kept),
         "cursor": cursor,

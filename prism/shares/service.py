@@ -19,7 +19,7 @@ from prism.analytics.usage import Event
 from prism.auth.credentials import digest, same, seal, unseal
 from prism.auth.passwords import hash_secret, verify_password
 from prism.auth.policy import SYSTEM, Action, Principal, can, require
-from prism.db import utcnow
+from prism.db import holds_words, utcnow
 from prism.deals import service as deals
 from prism.errors import (
     Conflict,
@@ -138,8 +138,7 @@ def list_links(
     stmt = select(ShareLink).options(*LOADED).order_by(ShareLink.id.desc())
     if not can(actor, Action.CURATE_KITS):
         stmt = stmt.where(ShareLink.owner_id == actor.id)
-    for word in q.lower().split():
-        stmt = stmt.where(func.lower(ShareLink.title).contains(word, autoescape=True))
+    stmt = stmt.where(holds_words(q, ShareLink.title))
     if state is LinkState.REVOKED:
         stmt = stmt.where(ShareLink.revoked_at.is_not(None))
     elif state is not None:

@@ -38,11 +38,8 @@ def toolkits(
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> HTMLResponse:
     """The standard kits, then the deal kits whose title holds `q`, a page at a time."""
-    kits = service.list_kits(session, user)
-    words = q.lower().split()
-    deal_kits = [
-        k for k in kits if k.kind == KitKind.DEAL and all(word in k.title.lower() for word in words)
-    ]
+    deal_kits = service.list_kits(session, user, kind=KitKind.DEAL, q=q)
+    standard = service.list_kits(session, user, kind=KitKind.STANDARD)
     context = {
         "title": "Toolkits",
         "deal_kits": slice_page(deal_kits, cursor=cursor),
@@ -50,7 +47,7 @@ def toolkits(
         "params": kept_filters(q=q.strip()),
         "cursor": cursor,
         "products": choices(session, user, "product"),
-        "standard": {k.product_id for k in kits if k.kind == KitKind.STANDARD},
+        "standard": {k.product_id for k in standard},
     }
     return render(request, "toolkits/list.html", context)
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import SYSTEM, Action, Principal, require
+from prism.db import holds_words
 from prism.deals import service as deals
 from prism.errors import Conflict, Forbidden, NotFound, check_version
 from prism.filestore import FileStore
@@ -41,10 +42,16 @@ def get_kit(session: Session, actor: Principal, kit_id: int) -> Toolkit:
     return kit
 
 
-def list_kits(session: Session, actor: Principal) -> list[Toolkit]:
-    """Standard kits first (by product), then deal kits, newest first."""
+def list_kits(
+    session: Session, actor: Principal, *, kind: KitKind | None = None, q: str = ""
+) -> list[Toolkit]:
+    """Standard kits first, then deal kits, each by title; only one `kind` of kit, and only
+    those whose title holds every word of `q`, when asked."""
     require(actor, Action.BUILD_KITS)
-    kits = session.scalars(select(Toolkit).options(*LOADED))
+    stmt = select(Toolkit).options(*LOADED).where(holds_words(q, Toolkit.title))
+    if kind is not None:
+        stmt = stmt.where(Toolkit.kind == kind)
+    kits = session.scalars(stmt)
     return sorted(kits, key=lambda k: (k.kind != KitKind.STANDARD, k.title.lower(), -k.id))
 
 

@@ -94,7 +94,6 @@ def modules(
     context = {
         "title": "Training modules",
         "page": page,
-        "modules": page.items,
         "chosen": chosen,
         "params": kept_filters(**chosen),
         "cursor": cursor,

@@ -391,6 +391,8 @@ def test_deal_kits_are_found_by_title_page_after_page(
     first = client.get("/toolkits", params={"q": "acme"}, headers=headers).text
     kits = first.split('data-testid="deal-kits"')[1]
     assert "50 shown of 52" in kits and "Northwind" not in kits
+    # The page's own filter is not the header's search box (that holds only a search's words).
+    assert 'placeholder="Search Prism" value=""' in first
     link = kits.split('href="?cursor=', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     rest = client.get(f"/toolkits?cursor={link}", headers=headers).text
     assert "2 shown of 52" in rest and "Acme rollout" in rest
