@@ -25,7 +25,6 @@ demo: $(STAMP) pango
 
 # Debian packages the tests need: Chromium for the browser test, wrk for benchmarks, LibreOffice
 # and poppler to prove rendered decks and documents open, Pango for WeasyPrint's PDF rendering.
-DEBS := chromium wrk nodejs npm postgresql libreoffice-impress libreoffice-writer poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 # WeasyPrint (PDF rendering) needs Pango even to serve the demo.
 pango:
 	@if ! ldconfig -p | grep -q libpangoft2; then \
@@ -34,12 +33,19 @@ pango:
 	fi
 
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null || ! command -v soffice >/dev/null \
-	    || ! command -v npm >/dev/null \
-	    || ! command -v pdftoppm >/dev/null || ! ldconfig -p | grep -q libpangoft2 \
-	    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@# Only what is missing: a machine whose Node.js comes with its own npm (NodeSource) cannot
+	@# take Debian's npm package beside it.
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-impress libreoffice-writer"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	ldconfig -p | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 lint: $(STAMP)

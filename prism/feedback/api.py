@@ -187,10 +187,18 @@ def list_themes(
     product_id: ProductFilter = None,
     since: SinceFilter = None,
     sort: str = Query("impact", pattern="^(impact|items|recent)$"),
+    q: Annotated[str, Query(max_length=200, description="Words the theme's label holds.")] = "",
 ) -> Page[FeedbackThemeOut]:
     """Every theme with its weight: pinned first, then by revenue impact."""
     pairs = themes.list_themes(
-        session, user, status=status, signal=signal, product_id=product_id, since=since, sort=sort
+        session,
+        user,
+        status=status,
+        signal=signal,
+        product_id=product_id,
+        since=since,
+        sort=sort,
+        q=q,
     )
     return paged.page(pairs, FeedbackThemeOut, lambda p: FeedbackThemeOut.of(p[0], weight=p[1]))
 

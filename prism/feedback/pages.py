@@ -4,9 +4,9 @@ of it, and the product digest."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -56,8 +56,15 @@ def themes_page(
     signal: str = "",
     product_id: str = "",
     sort: str = "impact",
+    q: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
-    chosen = {"status": status, "signal": signal, "product_id": query_id(product_id), "sort": sort}
+    chosen = {
+        "status": status,
+        "signal": signal,
+        "product_id": query_id(product_id),
+        "sort": sort,
+        "q": q.strip(),
+    }
     return _themes_page(request, session, user, chosen)
 
 
@@ -80,7 +87,7 @@ def _themes_page(
     chosen: dict[str, Any] | None = None,
     outcome: FormOutcome | None = None,
 ) -> HTMLResponse:
-    chosen = chosen or {"status": "", "signal": "", "product_id": None, "sort": "impact"}
+    chosen = chosen or {"status": "", "signal": "", "product_id": None, "sort": "impact", "q": ""}
     status = ThemeStatus(chosen["status"]) if chosen["status"] in set(ThemeStatus) else None
     signal = Signal(chosen["signal"]) if chosen["signal"] in set(Signal) else None
     chosen["sort"] = chosen["sort"] if chosen["sort"] in themes.SORTS else "impact"
@@ -93,6 +100,7 @@ def _themes_page(
             signal=signal,
             product_id=chosen["product_id"],
             sort=chosen["sort"],
+            q=chosen["q"],
         ),
         "statuses": list(ThemeStatus),
         "signals": list(Signal),

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
-from prism.db import get_or_404, get_or_invalid
+from prism.db import get_or_404, get_or_invalid, holds_words
 from prism.embeddings import Vectors, from_bytes, to_bytes
 from prism.errors import Invalid, check_version
 from prism.feedback.models import (
@@ -123,13 +123,15 @@ def list_themes(
     product_id: int | None = None,
     since: date | None = None,
     sort: str = "impact",
+    q: str = "",
 ) -> list[tuple[FeedbackTheme, Weight]]:
     """Themes with their weight, pinned first, then by revenue impact (or item count, or the
-    latest item). With `product_id` or `since`, themes none of whose items match are left out."""
+    latest item). With `product_id` or `since`, themes none of whose items match are left out;
+    with `q`, those whose label lacks one of its words."""
     require(actor, Action.READ_FEEDBACK)
     if sort not in SORTS:
         raise Invalid.about("sort", f"Sort by one of: {', '.join(SORTS)}.")
-    stmt = select(FeedbackTheme)
+    stmt = select(FeedbackTheme).where(holds_words(q, FeedbackTheme.label))
     if status is not None:
         stmt = stmt.where(FeedbackTheme.status == status)
     if signal is not None:

@@ -50,7 +50,7 @@ from prism.launches.schemas import (
 )
 from prism.people import service as people_service
 from prism.people.models import Team, User
-from prism.render.charts import Marker, line_chart
+from prism.render.charts import Marker, interactive_line
 from prism.training import readiness as training_readiness
 from prism.training import service as training
 from prism.web.deps import DbSession, Now, PageUser
@@ -268,7 +268,7 @@ def _metrics_context(
     end = max(start + timedelta(days=metrics.LAST_DAY + 5), today)
     markers = [Marker(p.due_on, f"{p.day}d") for p, _ in card.checkpoints]
     charts = {
-        m.id: line_chart(
+        m.id: interactive_line(
             [(v.measured_on, v.value) for v in card.history[m.id]],
             title=f"{m.name} over time against its target",
             start=start - timedelta(days=5),

@@ -139,6 +139,7 @@ def interactive_bars(bars: list[Bar], *, title: str, top: float | None = None) -
     scripts sees) inside a figure carrying the bars as data, which the page's charts.js draws
     with ECharts (values on hover, labels that never collide, a colour-blind-safe palette)."""
     data = {
+        "kind": "bars",
         "title": title,
         "top": top,
         "bars": [
@@ -154,6 +155,36 @@ def interactive_bars(bars: list[Bar], *, title: str, top: float | None = None) -
     }
     return Markup('<figure class="chart-box" data-chart="{}">{}</figure>').format(
         json.dumps(data, ensure_ascii=False), bar_chart(bars, title=title, top=top)
+    )
+
+
+def interactive_line(
+    points: list[tuple[date, float]],
+    *,
+    title: str,
+    start: date,
+    end: date,
+    target: float | None = None,
+    markers: list[Marker] | None = None,
+) -> Markup:
+    """`line_chart` for a page: the server's SVG inside a figure carrying the points, target and
+    markers as data, which charts.js draws with ECharts (the date and value on hover)."""
+    data = {
+        "kind": "line",
+        "title": title,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "target": target,
+        "points": [[d.isoformat(), v] for d, v in points if start <= d <= end],
+        "markers": [
+            {"on": m.on.isoformat(), "label": m.label}
+            for m in markers or []
+            if start <= m.on <= end
+        ],
+    }
+    drawn = line_chart(points, title=title, start=start, end=end, target=target, markers=markers)
+    return Markup('<figure class="chart-box" data-chart="{}">{}</figure>').format(
+        json.dumps(data, ensure_ascii=False), drawn
     )
 
 

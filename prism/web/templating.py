@@ -15,6 +15,7 @@ from prism.auth.credentials import same, sign
 from prism.auth.policy import Action, can
 from prism.knowledge.kinds import KINDS
 from prism.money import short_money
+from prism.render.brief import initials
 from prism.web.deps import CSRF_COOKIE, csrf_token, get_settings, set_private_cookie
 from prism.web.forms import Outcome
 from prism.web.navigation import navigation_for
@@ -23,6 +24,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["Action"] = Action
 templates.env.globals["can"] = can
 templates.env.filters["money"] = short_money
+templates.env.filters["initials"] = initials
 # A kind's name (`proof_point`) as people read it ("Proof point").
 templates.env.filters["kind"] = lambda name: KINDS[name].label if name in KINDS else name
 

@@ -344,3 +344,28 @@ def test_an_editor_curates_a_theme_on_its_page(
               "status": "shipped"},
     )  # fmt: skip
     assert refused.status_code == 403
+
+
+def test_themes_are_found_by_the_words_of_their_label(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    headers = bearer(session, cast.seller)
+    for text in ("Okta SSO please", "The price per seat is too high"):
+        assert client.post("/api/v1/feedback", json={"text": text}, headers=headers).is_success
+    labels = {
+        t["label"] for t in client.get("/api/v1/feedback/themes", headers=headers).json()["items"]
+    }
+    sso = next(label for label in labels if "sso" in label.lower())
+    found = client.get("/api/v1/feedback/themes", params={"q": sso.upper()}, headers=headers)
+    assert [t["label"] for t in found.json()["items"]] == [sso]
+    none = client.get("/api/v1/feedback/themes", params={"q": "zzz%"}, headers=headers).json()
+    assert none["items"] == [] and none["total"] == 0
+    long = client.get("/api/v1/feedback/themes", params={"q": "x" * 201}, headers=headers)
+    assert long.status_code == 422
+
+    sign_in(client, cast.pm.email)
+    page = client.get("/feedback", params={"q": sso})
+    assert page.status_code == 200 and sso in page.text
+    assert labels - {sso} and not any(label in page.text for label in labels - {sso})
+    empty = client.get("/feedback", params={"q": "zzz"})
+    assert "No theme matches" in empty.text

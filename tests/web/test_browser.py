@@ -231,6 +231,24 @@ def test_an_editor_sees_what_is_stale_and_why(server: str, browser: Browser) -> 
     editor.close()
 
 
+def test_a_done_action_is_told_by_a_toast_shown_once(server: str, browser: Browser) -> None:
+    editor = sign_in(browser, server, "priya.raman@helio.example")
+    editor.goto(server + "/library/health")
+    editor.get_by_role("link", name="Battlecard: Helio Flow vs Routely").first.click()
+    item = editor.url
+    editor.get_by_role("button", name="Mark verified today").click()
+    toast = editor.get_by_role("status")
+    expect(toast).to_be_visible()
+    expect(toast).to_contain_text("Verified")
+    toast.get_by_role("button", name="Close").click()
+    expect(toast).to_be_hidden()
+    # Post/redirect/get: the page is the item's, and a refresh neither repeats nor re-tells it.
+    assert editor.url == item
+    editor.reload()
+    expect(editor.get_by_role("status")).to_have_count(0)
+    editor.close()
+
+
 def test_a_seller_builds_a_kit_for_a_large_healthcare_deal_and_the_buyer_views_it(
     server: str, browser: Browser, tmp_path: Path
 ) -> None:
@@ -414,6 +432,10 @@ def test_an_editor_runs_launches_through_their_gates(
     metrics.get_by_label("Target (by day 90)").fill("25")
     editor.get_by_role("button", name="Define metric").click()
     expect(editor.get_by_role("status")).to_contain_text("Metric defined.")
+    # Each metric's line is drawn by ECharts over the server's SVG (kept for print).
+    charts = metrics.locator("figure.chart-box")
+    expect(charts.first.locator(".chart-live svg")).to_be_visible()
+    expect(metrics.locator("figure.chart-box.live")).to_have_count(charts.count())
     expect(editor.get_by_test_id("gate-summary")).to_contain_text("is ready for GA")
     editor.get_by_test_id("gate").get_by_role("button", name="Move to GA").click()
     expect(editor.get_by_test_id("stage")).to_have_text("GA")

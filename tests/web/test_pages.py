@@ -165,6 +165,17 @@ def test_security_headers_and_no_cdn(client: TestClient) -> None:
     assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
 
 
+def test_the_component_kit_is_served_compressed_and_revalidated(client: TestClient) -> None:
+    assert '/static/vendor/tabler/tabler.min.css"' in client.get("/login").text
+    kit = client.get("/static/vendor/tabler/tabler.min.css", headers={"Accept-Encoding": "gzip"})
+    assert kit.status_code == 200 and kit.headers["content-type"].startswith("text/css")
+    assert kit.headers["content-encoding"] == "gzip" and "Tabler" in kit.text
+    again = client.get(
+        "/static/vendor/tabler/tabler.min.css", headers={"If-None-Match": kit.headers["etag"]}
+    )
+    assert again.status_code == 304
+
+
 def test_health_checks_the_database(client: TestClient) -> None:
     assert client.get("/healthz").json()["database"] == "ok"
 
