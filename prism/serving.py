@@ -11,7 +11,9 @@ import threading
 from fastapi import FastAPI
 
 from prism.app import create_app
+from prism.db import Database
 from prism.embeddings import default_embedder
+from prism.search import vectors
 from prism.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -23,19 +25,24 @@ def app() -> FastAPI:
     """Build the app from the environment (uvicorn calls this once per worker process)."""
     bound_malloc_arenas()
     built = create_app(load_settings())
-    warm_up()
+    warm_up(built.state.database)
     return built
 
 
-def warm_up() -> threading.Thread:
-    """Load the sentence model in the background as the server starts, so the first search
-    does not wait ~200 ms for it (nor, on a fresh install, for its one-off export)."""
+def warm_up(database: Database | None = None) -> threading.Thread:
+    """Load the sentence model and the vector index in the background as the server starts, so
+    the first search does not wait for them (~200 ms for the model, or on a fresh install its
+    one-off export; the index's saved graph, or its building from every stored vector)."""
 
     def load() -> None:
         try:
-            default_embedder().embed(["warm up"])
-        except Exception:  # the first search will load it, and report what is wrong
-            log.exception("The sentence model could not be loaded at start-up.")
+            embedder = default_embedder()
+            embedder.embed(["warm up"])
+            if database is not None:
+                with database.session_scope(writes=False) as session:
+                    vectors.index_for(session, embedder.dimensions)
+        except Exception:  # the first search will load them, and report what is wrong
+            log.exception("The sentence model or the vector index could not be loaded.")
 
     thread = threading.Thread(target=load, name="prism-warm-up", daemon=True)
     thread.start()
