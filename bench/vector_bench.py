@@ -29,6 +29,7 @@ import faiss
 import numpy as np
 from corpus import embed_cached, embedding_texts, realistic, realistic_queries
 
+from prism.search import service
 from prism.search import vectors as prism_vectors
 
 RESULTS = Path(__file__).parent / "results"
@@ -83,6 +84,12 @@ def measure(matrix: np.ndarray, queries: np.ndarray) -> dict[str, Any]:
     figures["peak_rss_growth_mb"] = round(
         (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1e3
     )
+    # What search asks of it: three times the candidates it fuses, as wide a walk as that.
+    asked = service.CANDIDATES * 3
+    wide, _ = timed(lambda q: exact_top(matrix, q, asked), queries)
+    graph.hnsw.efSearch = max(prism_vectors.EXPANSION, asked)
+    found, times = timed(lambda q: graph.search(q[None], asked)[1][0], queries)
+    figures[f"as_search_asks_k{asked}"] = {**times, f"recall_at_{asked}": recall(found, wide)}
     for expansion in (64, prism_vectors.EXPANSION, 256):
         graph.hnsw.efSearch = expansion
         found, times = timed(lambda q: graph.search(q[None], 10)[1][0], queries)
