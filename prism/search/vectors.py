@@ -44,10 +44,12 @@ log = logging.getLogger(__name__)
 RECOUNT_SECONDS = 10.0
 # Up to this many vectors every search is exhaustive (exact); above it, the graph is walked.
 EXACT_UP_TO = 20_000
-# Links per vector, and how wide the walk is when adding and when searching (at least as wide
-# as what is asked for). Recall against the exact scan at these settings: README's Benchmarks.
+# Links per vector, how wide the walk is when adding, and when searching (at least as wide as
+# what is asked for). At 100,000 realistic items a search walk of 128 found 91% of the exact
+# ten nearest, 256 found 96% in under a millisecond: README's Benchmarks.
 LINKS = 16
-EXPANSION = 128
+BUILD_WIDTH = 128
+EXPANSION = 256
 # The graph is saved again once this many vectors changed since it was last saved.
 SAVE_EVERY = 5_000
 # Once more than a quarter of the graph (and at least this many vectors) is dead, it is rebuilt.
@@ -257,7 +259,7 @@ class VectorIndex:
 def _new_graph(dimensions: int) -> Any:
     fp16 = faiss.ScalarQuantizer.QT_fp16
     graph = faiss.IndexHNSWSQ(dimensions, fp16, LINKS, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
-    graph.hnsw.efConstruction = EXPANSION
+    graph.hnsw.efConstruction = BUILD_WIDTH
     graph.hnsw.efSearch = EXPANSION
     return graph
 
