@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import socket
 import statistics
 import sys
@@ -34,6 +33,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' Chromium settings
 
 from pages_bench import load_demo, machine
 
@@ -43,17 +43,9 @@ from prism.demo import company
 from prism.knowledge.models import Item
 from prism.serving import warm_up
 from prism.settings import Settings
+from tests.web.chromium import CHROMIUM, FLAGS
 
 RESULTS = Path(__file__).parent / "results"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def sign_in(page: Page, server: str, who: str) -> None:

@@ -27,16 +27,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import faiss
 import numpy as np
 from corpus import embed_cached, embedding_texts, realistic, realistic_queries
+from search_bench import percentile
 
 from prism.search import service
 from prism.search import vectors as prism_vectors
 
 RESULTS = Path(__file__).parent / "results"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def timed(fn: Any, queries: np.ndarray) -> tuple[list[np.ndarray], dict[str, float]]:

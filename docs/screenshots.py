@@ -1,7 +1,7 @@
 """Retake the README's screenshots (docs/images/*-1440.png and *-390.png) from a running demo.
 
     prism demo --no-serve --data-dir /tmp/shots && prism serve --data-dir /tmp/shots --port 8765 &
-    PYTHONPATH=. python docs/screenshots.py http://127.0.0.1:8765
+    python docs/screenshots.py http://127.0.0.1:8765
 
 Each shot is the first screen a person sees (1440×900 on a desk, 390×844 on a phone), signed in
 as the demo user whose page it is. Uses Debian's Chromium, as the browser tests do.
@@ -14,10 +14,12 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.web.test_browser import CHROMIUM, FLAGS
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # prism and the tests' Chromium
+
+from prism.demo.company import PASSWORD
+from tests.web.chromium import CHROMIUM, FLAGS
 
 IMAGES = Path(__file__).parent / "images"
-PASSWORD = "helio-demo-2026"
 HEIGHT = {1440: 900, 390: 844}
 
 # (file name, who, path, width); a path of "menu" opens the phone's navigation on the home page,

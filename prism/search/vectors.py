@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from prism.embeddings import Vectors, from_bytes
 from prism.knowledge.models import Item
 from prism.search.models import Embedding
+from prism.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -296,10 +297,12 @@ def store_for(engine: Engine) -> Path | None:
         if not url.database or url.database == ":memory:":
             return None
         return Path(url.database).with_name(Path(url.database).name + ".vectors")
-    from prism.embeddings import _cache_dir
-
     where = url.render_as_string(hide_password=True)
-    return _cache_dir() / "vectors" / hashlib.sha256(where.encode()).hexdigest()[:16]
+    return (
+        load_settings().model_cache_dir
+        / "vectors"
+        / hashlib.sha256(where.encode()).hexdigest()[:16]
+    )
 
 
 _INDEXES: weakref.WeakKeyDictionary[Engine, VectorIndex] = weakref.WeakKeyDictionary()

@@ -4,7 +4,6 @@ editor running launches through their gates while a seller reads along."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 import zipfile
@@ -24,17 +23,9 @@ from prism.filestore import LocalFileStore
 from prism.migrate import prepare_database
 from prism.settings import Settings
 from tests.pgcluster import free_port
+from tests.web.chromium import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 Loader = Callable[[Session, datetime], str]
