@@ -1,5 +1,8 @@
 """Requests per second and p50/p99 latency of Prism's /healthz and an authenticated read
-endpoint at 50 concurrent connections (wrk), beside a bare ASGI app on the same server.
+endpoint at 50 concurrent connections (wrk), beside a bare ASGI app on the same server and, on
+the same database in the same run, the floors of the authenticated read (`bench/floor_apps.py`:
+the same work on plain Starlette with SQLAlchemy Core in the thread pool, and on `sqlite3`
+directly in an async handler).
 
 Run by `make bench`; prints a table and writes bench/results/http_throughput.json. Set
 PRISM_BENCH_DATABASE_URL (or PRISM_TEST_DATABASE_URL) to a PostgreSQL server to measure it too.
@@ -18,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.error import HTTPError
 from urllib.request import urlopen
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
@@ -27,11 +31,12 @@ HERE = Path(__file__).parent
 RESULTS = HERE / "results"
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = 50
+WORKERS = 2
 THREADS = 2
 
 
 def serve(
-    target: str, env: dict[str, str], *, factory: bool
+    target: str, env: dict[str, str], *, factory: bool, workers: int = 1
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     command = [
@@ -49,12 +54,16 @@ def serve(
     ]
     if factory:
         command.append("--factory")
+    if workers > 1:
+        command += ["--workers", str(workers)]
     process = subprocess.Popen(command, env={**os.environ, **env}, cwd=HERE.parent)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
-            with urlopen(base + ("/healthz" if factory else "/"), timeout=1):
+            with urlopen(base + ("/healthz" if "prism" in target else "/"), timeout=1):
                 return process, base
+        except HTTPError:
+            return process, base  # up, and answering
         except OSError:
             time.sleep(0.05)
     process.kill()
@@ -121,32 +130,47 @@ def prepare(database_url: str, data_dir: Path) -> str:
 def measure_prism(
     label: str, database_url: str, hello: dict[str, float]
 ) -> list[dict[str, object]]:
+    """Prism's figures on `database_url`, then its floors' on the same data; on PostgreSQL
+    also Prism with `WORKERS` processes (SQLite's one writer makes that pointless there)."""
     data_dir = Path(tempfile.mkdtemp(prefix="prism-bench-"))
     token = prepare(database_url, data_dir)
     env = {"PRISM_DATA_DIR": str(data_dir), "PRISM_DATABASE_URL": database_url}
-    process, base = serve("prism.serving:app", env, factory=True)
+    auth = {"Authorization": f"Bearer {token}"}
+    users = "/api/v1/users?limit=20"
+    runs: list[tuple[str, str, int, list[tuple[str, str, dict[str, str] | None]]]] = [
+        (
+            "prism.serving:app",
+            "",
+            1,
+            [("/healthz", "/healthz", None), (f"GET {users}", users, auth)],
+        )
+    ]
+    if not database_url.startswith("sqlite"):
+        runs.append(
+            ("prism.serving:app", f", {WORKERS} workers", WORKERS, [(f"GET {users}", users, auth)])
+        )
+    runs.append(("bench.floor_apps:threaded", "", 1, [("floor: users, threaded", "/users", auth)]))
+    if database_url.startswith("sqlite"):
+        runs.append(("bench.floor_apps:direct", "", 1, [("floor: users, direct", "/users", auth)]))
+    rows: list[dict[str, object]] = []
     try:
-        rows = []
-        for name, path, headers in (
-            ("/healthz", "/healthz", None),
-            (
-                "GET /api/v1/users (token)",
-                "/api/v1/users?limit=20",
-                {"Authorization": f"Bearer {token}"},
-            ),
-        ):
-            figures = wrk(base + path, headers)
-            rows.append(
-                {
-                    "backend": label,
-                    "endpoint": name,
-                    **figures,
-                    "ratio_to_bare": round(figures["rps"] / hello["rps"], 3),
-                }
-            )
+        for target, suffix, workers, endpoints in runs:
+            process, base = serve(target, env, factory=True, workers=workers)
+            try:
+                for name, path, headers in endpoints:
+                    figures = wrk(base + path, headers)
+                    rows.append(
+                        {
+                            "backend": label,
+                            "endpoint": name + suffix,
+                            **figures,
+                            "ratio_to_bare": round(figures["rps"] / hello["rps"], 3),
+                        }
+                    )
+            finally:
+                stop(process)
         return rows
     finally:
-        stop(process)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -183,11 +207,11 @@ def report(rows: list[dict[str, object]]) -> None:
         f"wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}, one uvicorn process each, {os.cpu_count()} cores"
     )
     print(
-        f"{'backend':<11} {'endpoint':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'non-2xx':>8}"
+        f"{'backend':<11} {'endpoint':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'non-2xx':>8}"
     )
     for r in rows:
         print(
-            f"{r['backend']:<11} {r['endpoint']:<28} {r['rps']:>9.0f} {r['p50_ms']:>8.2f} "
+            f"{r['backend']:<11} {r['endpoint']:<40} {r['rps']:>9.0f} {r['p50_ms']:>8.2f} "
             f"{r['p99_ms']:>8.2f} {r['ratio_to_bare']:>7.3f} {r['non_2xx']:>8.0f}"
         )
     RESULTS.mkdir(exist_ok=True)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
+import math
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+import anyio
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -27,6 +30,7 @@ from prism.audit import api as audit_api
 from prism.audit import pages as audit_pages
 from prism.auth import api as auth_api
 from prism.auth import pages as auth_pages
+from prism.auth.remember import CredentialMemory
 from prism.crm import api as crm_api
 from prism.crm import pages as crm_pages
 from prism.db import Database
@@ -142,11 +146,13 @@ def create_app(
     settings.prepare()
     db = database or Database.from_settings(settings)
     usage = Recorder(db)
+    credentials = CredentialMemory(db)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         warm_templates()  # before the first visitor, not during their visit
         freeze_start_up()
+        credentials.start()
         runner = runner_for(db, in_process=settings.jobs_in_process) if run_jobs else None
         if runner is not None:
             runner.start()
@@ -155,6 +161,7 @@ def create_app(
             yield
         finally:
             usage.stop()  # writes what is still waiting
+            credentials.stop()
             if runner is not None:
                 runner.stop()
             if database is None:
@@ -173,6 +180,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = db
     app.state.usage = usage
+    app.state.credentials = credentials
     if clock is not None:
         app.state.clock = clock
     app.add_middleware(LimitsAndHeaders, max_body_bytes=settings.max_body_bytes)
@@ -180,33 +188,73 @@ def create_app(
         # Outermost, so every limit and log sees the client the proxy vouches for.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxies)
     problems.install(app)
-    for router in (*API_ROUTERS, *PAGE_ROUTERS):
-        app.include_router(router)
+    _add_service_routes(app, db)
     # The interface's type is the one the outputs are set in, served from the same files.
     app.mount("/static/fonts", StaticFiles(directory=FONT_DIR), name="fonts")
     # Compressed on the way out: the component kit's stylesheet is 635 KB, 80 KB gzipped.
     static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
     app.mount("/static", static, name="static")
-    _add_service_routes(app, db)
+    for router in (*API_ROUTERS, *PAGE_ROUTERS):
+        app.include_router(router)
     return app
 
 
+class HealthProbe:
+    """Whether the database answers, asked at most once per `ttl_s`: a load balancer polling
+    `/healthz` hundreds of times a second costs one `SELECT 1` a second, and the answers in
+    between are served without leaving the event loop. Callers arriving while a check runs
+    wait for that check rather than starting their own."""
+
+    def __init__(self, db: Database, *, ttl_s: float = 1.0) -> None:
+        self.db = db
+        self.ttl_s = ttl_s
+        self.checked_at = -math.inf
+        self.ok = False
+        self.lock = anyio.Lock()
+
+    async def database_ok(self) -> bool:
+        if time.monotonic() - self.checked_at < self.ttl_s:
+            return self.ok
+        async with self.lock:
+            if time.monotonic() - self.checked_at >= self.ttl_s:
+                self.ok = await anyio.to_thread.run_sync(self._check)
+                self.checked_at = time.monotonic()
+        return self.ok
+
+    def _check(self) -> bool:
+        try:
+            with self.db.session_scope(writes=False) as session:
+                session.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
+
+HEALTHY = Health(status="ok", database="ok", version=__version__).model_dump_json().encode()
+UNHEALTHY = (
+    Health(status="unavailable", database="unreachable", version=__version__)
+    .model_dump_json()
+    .encode()
+)
+
+
 def _add_service_routes(app: FastAPI, db: Database) -> None:
+    """Added before the static files and the routers, and so tried first: FastAPI tries routes
+    in order, and a health check need not be tried against the API's and pages' four hundred."""
+    app.state.health = probe = HealthProbe(db)
+
     @app.get(
         "/healthz",
         tags=["service"],
         summary="Is Prism up and its database reachable?",
+        description="The database is asked at most once a second; answers in between repeat it.",
         response_model=Health,
         responses={503: {"model": Health, "description": "The database cannot be reached"}},
     )
-    def healthz() -> JSONResponse:
-        try:
-            with db.session_scope(writes=False) as session:
-                session.execute(text("SELECT 1"))
-        except Exception:
-            body = Health(status="unavailable", database="unreachable", version=__version__)
-            return JSONResponse(body.model_dump(), status_code=503)
-        return JSONResponse(Health(status="ok", database="ok", version=__version__).model_dump())
+    async def healthz() -> Response:
+        if await probe.database_ok():
+            return Response(HEALTHY, media_type="application/json")
+        return Response(UNHEALTHY, status_code=503, media_type="application/json")
 
     @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
     def api_docs(request: Request) -> HTMLResponse:

@@ -1,7 +1,8 @@
 """Every table and every background job Prism has, imported in one place.
 
 Migrations, the app factory, the CLI and the worker import this module so that all models are
-mapped, the audit capture is listening and every job is registered before anything runs.
+mapped, the audit capture and the credentials epoch are listening and every job is registered
+before anything runs.
 """
 
 from prism.accounts.models import Account, IdealProfile

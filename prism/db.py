@@ -215,8 +215,8 @@ def get_or_invalid(session: Session, model: type[M], ident: int, field: str, wha
 # and nobody queues for a connection behind a full pool.
 CONCURRENCY = 40
 POOL_SIZE, POOL_OVERFLOW = CONCURRENCY, 10
-# Requests holding a unit of work: fewer than the request threads, so one whose handler is done
-# always finds a thread to build its answer in (FastAPI validates it in the same thread pool).
+# Requests holding a unit of work: fewer than the request threads, so a request that finds who
+# is asking, or ends a unit its handler left (an error), always finds a thread to do it in.
 OPEN_UNITS = CONCURRENCY - 8
 # Past these, a request is answered 503 with Retry-After instead of waiting on.
 POOL_WAIT_S = 10
@@ -284,6 +284,45 @@ def _answerable(exc: BaseException) -> BaseException:
     return exc
 
 
+class Unit:
+    """One unit of work on a session: `end()` commits it, `end(error)` rolls it back (or commits
+    what an error that says `keep_changes` flushed, like a refused sign-in that must count),
+    and either closes it. Ending twice does nothing, so whoever finishes the work first (a web
+    request's handler, in its own thread) spares the rest a trip.
+
+    A database that is busy or unreachable, at commit or before, is raised as `Unavailable`
+    (503, Retry-After); anything else stays what it is."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.ended = False
+
+    def end(self, error: BaseException | None = None) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        try:
+            if error is None:
+                try:
+                    self.session.commit()
+                except BaseException as failure:
+                    self.session.rollback()
+                    answer = _answerable(failure)
+                    if answer is failure:
+                        raise
+                    raise answer from failure
+                return
+            if getattr(error, "keep_changes", False):
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        answer = _answerable(error)
+        if answer is not error:
+            raise answer from error
+
+
 class JobDispatcher(Protocol):
     """Whatever runs background jobs for this database (see `prism.jobs.runners`)."""
 
@@ -310,10 +349,12 @@ class Database:
         # Web requests wait for their turn in threads of their own (see `prism.web.deps`), at
         # most this many; past that the queue is full and a request is answered 503 at once.
         self.waiting = anyio.CapacityLimiter(WRITE_QUEUE)
-        # ...and begin and commit their units of work in these, with at most `OPEN_UNITS`
-        # open at once (see `prism.web.deps.db_session`).
+        # ...and end the units of work their handlers did not end (an error, an async handler)
+        # in these, with at most `OPEN_UNITS` open at once (see `prism.web.deps.db_session`).
         self.committers = anyio.CapacityLimiter(CONCURRENCY)
         self.open_units = anyio.CapacityLimiter(OPEN_UNITS)
+        # SQLite's read-only units begin with a plain BEGIN (see `_sqlite_begin`).
+        self._readers = engine.execution_options(**{WRITES: False})
 
     def dispatch_job(self, job_id: int) -> None:
         """Hand a committed job to the runner; with none, it waits in the queue for one."""
@@ -332,6 +373,25 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def unit(self, *, writes: bool = True, patience_ms: int | None = None) -> Unit:
+        """A unit of work, opened without touching the database: its transaction begins with
+        its first statement, in whichever thread runs it (see `Unit`). On SQLite the options
+        that decide how it begins travel with the engine it is bound to (a session bound to a
+        connection instead, as in the tests, joins that connection's transaction)."""
+        session = self.sessions()
+        if (
+            self.is_sqlite
+            and session.bind is self.engine
+            and (not writes or patience_ms is not None)
+        ):
+            if patience_ms is None:
+                session.bind = self._readers
+            else:
+                session.bind = self.engine.execution_options(
+                    **{WRITES: writes, PATIENCE: patience_ms}
+                )
+        return Unit(session)
+
     @contextmanager
     def session_scope(
         self, *, writes: bool = True, patience_ms: int | None = None, has_turn: bool = False
@@ -347,26 +407,13 @@ class Database:
         """
         wait_s = WRITE_WAIT_S if patience_ms is None else patience_ms / 1000
         with self._turn(writes and self.is_sqlite and not has_turn, wait_s):
-            session = self.sessions()
+            unit = self.unit(writes=writes, patience_ms=patience_ms)
             try:
-                if self.is_sqlite:
-                    options: dict[str, Any] = {WRITES: writes}
-                    if patience_ms is not None:
-                        options[PATIENCE] = patience_ms
-                    session.connection(execution_options=options)
-                yield session
-                session.commit()
+                yield unit.session
             except BaseException as exc:
-                if getattr(exc, "keep_changes", False):
-                    session.commit()
-                else:
-                    session.rollback()
-                answer = _answerable(exc)
-                if answer is exc:
-                    raise
-                raise answer from exc
-            finally:
-                session.close()
+                unit.end(exc)
+                raise
+            unit.end()
 
     @contextmanager
     def _turn(self, needed: bool, wait_s: float) -> Iterator[None]:

@@ -16,6 +16,7 @@ from prism.auth.guard import Throttle
 from prism.auth.models import ApiToken, WebSession
 from prism.auth.passwords import verify_password
 from prism.auth.policy import Action, Principal, can, require
+from prism.auth.remember import ONLY_BOOKKEEPING
 from prism.auth.schemas import TokenIn
 from prism.errors import NotFound, Unauthorized
 from prism.pagination import PageOf, paginate
@@ -64,8 +65,9 @@ def end_web_session(session: Session, *, raw: str) -> None:
     session.execute(delete(WebSession).where(WebSession.token_hash == digest(raw)))
 
 
-def user_for_web_session(session: Session, *, raw: str, now: datetime) -> User | None:
-    """The active user a session cookie belongs to, or None if it is unknown or expired."""
+def web_session_for(session: Session, *, raw: str, now: datetime) -> WebSession | None:
+    """The browser session a cookie opens, with its active user; None if it is unknown or
+    expired, or its user is deactivated."""
     web_session = session.scalar(
         select(WebSession)
         .options(joinedload(WebSession.user))
@@ -73,7 +75,7 @@ def user_for_web_session(session: Session, *, raw: str, now: datetime) -> User |
     )
     if web_session is None or web_session.expires_at <= now or not web_session.user.is_active:
         return None
-    return web_session.user
+    return web_session
 
 
 def create_token(
@@ -167,9 +169,10 @@ def _note_use(session: Session, token: ApiToken, now: datetime) -> None:
         .scalar_subquery()
     )
     note = update(ApiToken).where(ApiToken.id == free).values(last_used_at=now)
+    options = {"synchronize_session": False, ONLY_BOOKKEEPING: True}
     try:
         with session.begin_nested():
-            noted = session.execute(note.execution_options(synchronize_session=False))
+            noted = session.execute(note.execution_options(**options))
     except OperationalError:
         log.info("token %s: last use not recorded (database busy)", token.id)
         return

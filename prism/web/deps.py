@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -15,10 +16,11 @@ from sqlalchemy.orm import Session
 from prism.analytics.usage import Recorder
 from prism.audit.service import set_actor
 from prism.auth import service as auth_service
-from prism.auth.credentials import new_secret, same, sign
+from prism.auth.credentials import digest, new_secret, same, sign
 from prism.auth.guard import Throttle
 from prism.auth.models import ApiToken
-from prism.db import BUSY, POOL_WAIT_S, RETRY_AFTER_S, WRITE_WAIT_S, Database, utcnow
+from prism.auth.remember import CredentialMemory
+from prism.db import BUSY, POOL_WAIT_S, RETRY_AFTER_S, WRITE_WAIT_S, Database, Unit, utcnow
 from prism.errors import Forbidden, Invalid, Unauthorized, Unavailable
 from prism.notifications import service as notifications
 from prism.people.models import Role, User
@@ -70,16 +72,22 @@ async def write_turn(request: Request) -> AsyncIterator[None]:
         gate.release()
 
 
+# The unit of work of the request being handled, for the handler's own thread to commit
+# (see `prism.web.routing.OneTripRoute`); each request runs in its own context.
+REQUEST_UNIT: ContextVar[Unit | None] = ContextVar("request_unit", default=None)
+
+
 async def db_session(
     request: Request, _turn: Annotated[None, Depends(write_turn, scope="function")]
 ) -> AsyncIterator[Session]:
     """The request's unit of work: committed when the handler succeeds, rolled back otherwise.
 
     Safe methods are read-only units, so concurrent reads never wait for SQLite's write lock.
-    It begins and commits in the database's own threads, never in those that run handlers,
-    and fewer units are open at once than there are handler threads: when handlers wait on a
-    row another request wrote (PostgreSQL), that request still has a thread to finish its
-    answer in and commit, and lets them go on. Past `POOL_WAIT_S` in the queue, 503.
+    The unit opens without touching the database; it begins with its first statement and is
+    committed by the handler's own thread once the handler returns (`OneTripRoute`), so a
+    request that holds a row lock never needs a second thread to let it go. What is left to
+    end here (a handler that raised) ends in the database's own threads. Fewer units are open
+    at once than there are handler threads; past `POOL_WAIT_S` in the queue, 503.
     """
     database = get_database(request)
     holder = object()  # set-up and tear-down may run in different tasks
@@ -89,17 +97,16 @@ async def db_session(
     except TimeoutError:
         raise Unavailable(BUSY, retry_after=RETRY_AFTER_S) from None
     try:
-        scope = database.session_scope(writes=_writes(request), has_turn=database.is_sqlite)
-        session = await anyio.to_thread.run_sync(scope.__enter__, limiter=database.committers)
+        unit = database.unit(writes=_writes(request))
+        REQUEST_UNIT.set(unit)
         try:
-            yield session
+            yield unit.session
         except BaseException as exc:
-            done = partial(scope.__exit__, type(exc), exc, exc.__traceback__)
-            if not await anyio.to_thread.run_sync(done, limiter=database.committers):
-                raise
-        else:
-            done = partial(scope.__exit__, None, None, None)
-            await anyio.to_thread.run_sync(done, limiter=database.committers)
+            if not unit.ended:
+                await anyio.to_thread.run_sync(unit.end, exc, limiter=database.committers)
+            raise
+        if not unit.ended:
+            await anyio.to_thread.run_sync(unit.end, limiter=database.committers)
     finally:
         database.open_units.release_on_behalf_of(holder)
 
@@ -185,25 +192,51 @@ class Credentials:
         return self.token is None
 
 
-def identify(request: Request, session: DbSession, now: Now) -> Credentials | None:
-    """Who is asking: a Bearer token wins over the session cookie; None for nobody."""
+@dataclass
+class Found(Credentials):
+    """Credentials as looked up, with when they stop working."""
+
+    expires_at: datetime
+
+
+async def identify(request: Request, session: DbSession, now: Now) -> Credentials | None:
+    """Who is asking: a Bearer token wins over the session cookie; None for nobody. Who a
+    credential belongs to is remembered for a few seconds (see `prism.auth.remember`), so most
+    requests learn it without a trip to the database or to a worker thread."""
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise Unauthorized("Send the token as `Authorization: Bearer <token>`.")
-        user, token = auth_service.user_for_token(session, raw=raw.strip(), now=now)
-        found = Credentials(user=user, token=token)
+        raw, by_token = raw.strip(), True
     elif cookie := request.cookies.get(SESSION_COOKIE):
-        web_user = auth_service.user_for_web_session(session, raw=cookie, now=now)
-        if web_user is None:
-            return None
-        found = Credentials(user=web_user, token=None)
+        raw, by_token = cookie, False
     else:
         return None
+    memory: CredentialMemory = request.app.state.credentials
+    key = ("token:" if by_token else "cookie:") + digest(raw)
+    if (hit := memory.recall(key, now=now)) is not None:
+        found = Credentials(session.merge(hit.user, load=False), hit.token)
+    else:
+        epoch = memory.epoch.read()  # before the lookup: a change during it makes it stale
+        look_up = partial(_look_up, session, raw, by_token=by_token, now=now)
+        if (looked_up := await anyio.to_thread.run_sync(look_up)) is None:
+            return None
+        memory.remember(key, looked_up, epoch=epoch, now=now)
+        found = looked_up
     set_actor(session, found.user)
     request.state.user = Viewer.of(found.user)
     return found
+
+
+def _look_up(session: Session, raw: str, *, by_token: bool, now: datetime) -> Found | None:
+    if by_token:
+        user, token = auth_service.user_for_token(session, raw=raw, now=now)
+        return Found(user, token, token.expires_at)
+    web_session = auth_service.web_session_for(session, raw=raw, now=now)
+    if web_session is None:
+        return None
+    return Found(web_session.user, None, web_session.expires_at)
 
 
 Identified = Annotated[Credentials | None, Depends(identify)]

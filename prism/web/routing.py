@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import wraps
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
+import anyio
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.exceptions import ResponseValidationError
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from prism.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageOf, slice_page
 from prism.schemas import MAX_ID
-from prism.web.deps import require_csrf
+from prism.web.deps import REQUEST_UNIT, require_csrf
 from prism.web.problems import PROBLEM_RESPONSES
 
 S = TypeVar("S", bound=BaseModel)
@@ -59,14 +64,56 @@ Paged = Annotated[Paging, Depends(_paging)]
 CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 
 
+class OneTripRoute(APIRoute):
+    """A route whose synchronous handler costs one trip to a worker thread.
+
+    FastAPI sends a sync handler to the thread pool, then the check of its answer against the
+    response model, then the request's commit, each on a trip of its own (~0.1 ms apiece on
+    two cores, more under load). Here the three run together in the handler's thread: the
+    answer is checked while the unit of work is still open (so attributes it has not loaded
+    yet can still be read), then the unit commits. FastAPI's own check that follows meets a
+    model it made itself and passes it through."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if inspect.isfunction(endpoint) and not (
+            inspect.iscoroutinefunction(endpoint)
+            or inspect.isgeneratorfunction(endpoint)
+            or inspect.isasyncgenfunction(endpoint)
+        ):
+            endpoint = self._in_one_trip(endpoint)
+        super().__init__(path, endpoint, **kwargs)
+
+    def _in_one_trip(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        def run(arguments: dict[str, Any]) -> Any:
+            answer = handler(**arguments)
+            if self.response_field is not None and not isinstance(answer, Response):
+                checked, errors = self.response_field.validate(answer, {}, loc=("response",))
+                if errors:
+                    raise ResponseValidationError(errors=errors, body=answer)
+                answer = checked
+            if (unit := REQUEST_UNIT.get()) is not None:
+                unit.end()
+            return answer
+
+        @wraps(handler)
+        async def one_trip(**arguments: Any) -> Any:
+            return await anyio.to_thread.run_sync(run, arguments)
+
+        return one_trip
+
+
 def api_router(tag: str) -> APIRouter:
     """A JSON router under /api/v1 whose routes document the problem+json error answers."""
-    return APIRouter(prefix=API_PREFIX, tags=[tag], responses=PROBLEM_RESPONSES)
+    return APIRouter(
+        prefix=API_PREFIX, tags=[tag], responses=PROBLEM_RESPONSES, route_class=OneTripRoute
+    )
 
 
 def page_router() -> APIRouter:
     """A router of HTML pages: kept out of the OpenAPI document, CSRF-checked on every form."""
-    return APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+    return APIRouter(
+        include_in_schema=False, dependencies=[Depends(require_csrf)], route_class=OneTripRoute
+    )
 
 
 def to_page(page: PageOf[Any], schema: type[S]) -> Page[S]:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tests.conftest import ADMIN_ONLY, PASSWORD, ROLES, Cast
@@ -178,6 +179,25 @@ def test_the_component_kit_is_served_compressed_and_revalidated(client: TestClie
 
 def test_health_checks_the_database(client: TestClient) -> None:
     assert client.get("/healthz").json()["database"] == "ok"
+
+
+def test_health_asks_the_database_at_most_once_a_second(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probe = client.app.state.health  # type: ignore[attr-defined]
+    assert client.get("/healthz").status_code == 200
+    asked: list[int] = []
+
+    def unreachable(**_: object) -> None:
+        asked.append(1)
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(probe.db, "session_scope", unreachable)
+    assert client.get("/healthz").status_code == 200 and not asked  # the last answer, repeated
+    probe.checked_at -= probe.ttl_s
+    down = client.get("/healthz")
+    assert down.status_code == 503 and down.json()["database"] == "unreachable"
+    assert len(asked) == 1
 
 
 def test_a_users_history_is_one_click_away(
