@@ -20,7 +20,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
-from prism import __version__
+from prism import __version__, epochs
 from prism.accounts import api as accounts_api
 from prism.accounts import pages as accounts_pages
 from prism.analytics import api as analytics_api
@@ -152,7 +152,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         warm_templates()  # before the first visitor, not during their visit
         freeze_start_up()
-        credentials.start()
+        epochs.start(db)  # hear other processes' changes to what is remembered
         runner = runner_for(db, in_process=settings.jobs_in_process) if run_jobs else None
         if runner is not None:
             runner.start()
@@ -161,7 +161,7 @@ def create_app(
             yield
         finally:
             usage.stop()  # writes what is still waiting
-            credentials.stop()
+            epochs.stop(db)
             if runner is not None:
                 runner.stop()
             if database is None:

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from prism.analytics.answers import remembered
 from prism.analytics.models import DealTouch, UsageEvent
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, DealFocus, Outcome
@@ -126,8 +127,14 @@ def _closed(session: Session, scope: Scope) -> Rate:
 
 
 def influence(session: Session, actor: Principal, scope: Scope, *, limit: int = 50) -> Influence:
-    """The assets that were in front of the most won revenue (then open pipeline) in scope."""
+    """The assets that were in front of the most won revenue (then open pipeline) in scope;
+    remembered until the data changes (see `analytics.answers`)."""
     require(actor, Action.READ_ANALYTICS)
+    key = ("influence", actor.id, scope, limit)
+    return remembered(session, key, lambda: _influence(session, actor, scope, limit))
+
+
+def _influence(session: Session, actor: Principal, scope: Scope, limit: int) -> Influence:
     is_open, is_won = Deal.outcome == Outcome.OPEN, Deal.outcome == Outcome.WON
     closed = Deal.outcome != Outcome.OPEN
     # Added up by item alone (from the touches' index), then the top rows get their titles.
@@ -248,8 +255,14 @@ class CardUse:
 
 def battlecards(session: Session, actor: Principal, scope: Scope) -> list[CardUse]:
     """Each competitor with battlecards or deals: battlecard use, and the win rate against it
-    when a battlecard about it was in front of the deal and when none was."""
+    when a battlecard about it was in front of the deal and when none was; remembered until
+    the data changes (see `analytics.answers`)."""
     require(actor, Action.READ_ANALYTICS)
+    key = ("battlecards", actor.id, scope)
+    return list(remembered(session, key, lambda: tuple(_battlecards(session, actor, scope))))
+
+
+def _battlecards(session: Session, actor: Principal, scope: Scope) -> list[CardUse]:
     competitors: dict[int, str] = dict(
         session.execute(
             select(Item.id, Item.title)

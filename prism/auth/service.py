@@ -16,8 +16,8 @@ from prism.auth.guard import Throttle
 from prism.auth.models import ApiToken, WebSession
 from prism.auth.passwords import verify_password
 from prism.auth.policy import Action, Principal, can, require
-from prism.auth.remember import ONLY_BOOKKEEPING
 from prism.auth.schemas import TokenIn
+from prism.epochs import ONLY_BOOKKEEPING
 from prism.errors import NotFound, Unauthorized
 from prism.pagination import PageOf, paginate
 from prism.people.models import User

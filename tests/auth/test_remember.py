@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from prism import epochs
 from prism.auth.models import ApiToken
-from prism.auth.remember import CredentialMemory, epoch_of
+from prism.auth.remember import EPOCH, CredentialMemory
 from prism.db import Database, utcnow
 from prism.people.models import Role, User
 from prism.web.deps import Found
@@ -111,9 +112,9 @@ def test_noting_when_a_token_was_used_forgets_nothing(
     """Bookkeeping (last use, last sign-in) is not a change to who may do what."""
     headers = bearer(session, cast.pm)
     session.commit()
-    epoch = epoch_of(session.info["database"]).read()
+    epoch = epochs.epoch_of(session.info["database"], EPOCH).read()
     client.get("/api/v1/me", headers=headers)
-    assert epoch_of(session.info["database"]).read() == epoch
+    assert epochs.epoch_of(session.info["database"], EPOCH).read() == epoch
     assert session.scalar(select(ApiToken.last_used_at)) is not None
 
 
@@ -156,7 +157,7 @@ def two_processes(
 def test_a_change_in_another_process_is_seen(two_processes: tuple[Database, Database]) -> None:
     here, there = two_processes
     memory = CredentialMemory(here)
-    memory.start()
+    epochs.start(here)
     try:
         with here.session_scope() as session:
             user = make_user(session, role=Role.EDITOR)
@@ -182,7 +183,7 @@ def test_a_change_in_another_process_is_seen(two_processes: tuple[Database, Data
             time.sleep(0.001)
         assert memory.recall("k", now=now) is None
     finally:
-        memory.stop()
+        epochs.stop(here)
 
 
 def test_nothing_is_remembered_while_changes_cannot_be_heard(
