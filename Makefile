@@ -56,13 +56,17 @@ lint: $(STAMP)
 # The PostgreSQL half runs too: on PRISM_TEST_DATABASE_URL, the local server, or a throw-away
 # cluster tests/pgcluster.py starts (and removes) for the run.
 # Test-only tools from the npm registry, into a throw-away folder: axe-core for the
-# accessibility test. Nothing is fetched while the tests run.
+# accessibility test, oidc-provider (a certified OpenID provider) for company sign-in. One
+# install for both: a later `npm install --no-save` removes what an earlier one added. Nothing
+# is fetched while the tests run.
 NPM_DIR := .cache/npm
-AXE := $(NPM_DIR)/node_modules/axe-core/axe.min.js
-$(AXE): | system-deps
-	npm install --prefix $(NPM_DIR) --no-save --no-audit --no-fund --loglevel=error axe-core@4.11.0
+NPM_TOOLS := axe-core@4.11.0 oidc-provider@9.13.3
+NPM_STAMP := $(NPM_DIR)/.installed-$(subst @,-,$(subst $(eval) ,_,$(NPM_TOOLS)))
+$(NPM_STAMP): | system-deps
+	npm install --prefix $(NPM_DIR) --no-save --no-audit --no-fund --loglevel=error $(NPM_TOOLS)
+	touch $@
 
-test: $(STAMP) system-deps $(AXE) lint
+test: $(STAMP) system-deps $(NPM_STAMP) lint
 	$(BIN)/python -m tests.pgcluster $(BIN)/pytest -n 2 -p xdist tests
 
 bench: $(STAMP) system-deps

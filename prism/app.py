@@ -30,6 +30,7 @@ from prism.audit import api as audit_api
 from prism.audit import pages as audit_pages
 from prism.auth import api as auth_api
 from prism.auth import pages as auth_pages
+from prism.auth import sso
 from prism.auth.remember import CredentialMemory
 from prism.crm import api as crm_api
 from prism.crm import pages as crm_pages
@@ -181,6 +182,7 @@ def create_app(
     app.state.database = db
     app.state.usage = usage
     app.state.credentials = credentials
+    app.state.sso_directory = sso.Directory(settings)
     if clock is not None:
         app.state.clock = clock
     app.add_middleware(LimitsAndHeaders, max_body_bytes=settings.max_body_bytes)

@@ -13,6 +13,8 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+# The roles settings may name (people.models.Role's values; settings import no domain).
+_ROLES = frozenset({"admin", "editor", "contributor", "viewer"})
 
 
 # A sum in the deal currency, and a span of days, as the settings take them.
@@ -114,6 +116,83 @@ class Settings(BaseSettings):
         ),
     )
 
+    oidc_issuer: str = Field(
+        default="",
+        description="Company sign-in (OpenID Connect): the identity provider's issuer URL, e.g. "
+        "https://acme.okta.com or https://login.microsoftonline.com/<tenant>/v2.0. Empty turns "
+        "company sign-in off.",
+    )
+    oidc_client_id: str = Field(default="", description="Prism's client id at the provider.")
+    oidc_client_secret: str = Field(
+        default="", description="Prism's client secret at the provider."
+    )
+    oidc_provider_name: str = Field(
+        default="your company account",
+        max_length=60,
+        description='Shown on the sign-in page as "Sign in with <name>".',
+    )
+    oidc_scopes: str = Field(
+        default="openid email profile",
+        description="The scopes asked for; add the one that carries groups if your provider "
+        "needs it (e.g. `groups` on Okta).",
+    )
+    oidc_allowed_domains: str = Field(
+        default="",
+        description="Comma-separated email domains that may sign in through the provider; "
+        "empty allows any the provider vouches for.",
+    )
+    oidc_role_claim: str = Field(
+        default="groups",
+        description="The ID token claim (a string or a list) whose values `oidc_role_map` reads.",
+    )
+    oidc_role_map: str = Field(
+        default="",
+        description="Comma-separated `value=role` pairs, e.g. `prism-admins=admin,"
+        "product-marketing=editor,sales=contributor`; the most powerful match wins.",
+    )
+    oidc_default_role: str = Field(
+        default="viewer",
+        description="The role of someone whose claims match no entry of `oidc_role_map`.",
+    )
+    oidc_team_claim: str = Field(
+        default="",
+        description="The ID token claim naming the person's team (created if Prism has none "
+        "of that name); empty leaves teams to Prism.",
+    )
+    sso_only: bool = Field(
+        default=False,
+        description="With company sign-in on, refuse Prism's own passwords, except for the "
+        "break-glass admin.",
+    )
+    break_glass_email: str = Field(
+        default="",
+        description="The one admin who may still sign in with a password when `sso_only` is "
+        "on, for when the provider is down.",
+    )
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("oidc_role_map")
+    @classmethod
+    def _role_pairs(cls, value: str) -> str:
+        for part in _parts(value):
+            claim, sep, role = part.rpartition("=")
+            if not sep or not claim.strip() or role.strip() not in _ROLES:
+                raise ValueError(f"{part!r} is not `value=role` with a role of {sorted(_ROLES)}")
+        return ",".join(_parts(value))
+
+    @field_validator("oidc_default_role")
+    @classmethod
+    def _a_role(cls, value: str) -> str:
+        if value not in _ROLES:
+            raise ValueError(f"must be one of {sorted(_ROLES)}")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
@@ -143,6 +222,22 @@ class Settings(BaseSettings):
         if self.model_cache is not None:
             return self.model_cache
         return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "prism"
+
+    @property
+    def sso_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def allowed_domains(self) -> list[str]:
+        return [d.lower().lstrip("@") for d in _parts(self.oidc_allowed_domains)]
+
+    @property
+    def role_map(self) -> list[tuple[str, str]]:
+        """(claim value, role) pairs, in the order given."""
+        return [
+            (claim.strip(), role.strip())
+            for claim, _, role in (p.rpartition("=") for p in _parts(self.oidc_role_map))
+        ]
 
     @property
     def proxies(self) -> list[str]:

@@ -39,6 +39,24 @@ def record(
     session.execute(insert(AuditEvent), [_row(session, action, item, {}, note)])
 
 
+def record_unattached(
+    session: Session, *, action: str, item_type: str, label: str, note: str = ""
+) -> None:
+    """Log an event about no row, such as a refused sign-in by someone Prism may not know."""
+    row: dict[str, Any] = {
+        "at": utcnow(),
+        "actor_id": session.info.get("actor_id"),
+        "actor_label": session.info.get("actor_label") or "system",
+        "action": action,
+        "item_type": item_type,
+        "item_id": None,
+        "item_label": label[:300],
+        "changes": {},
+        "note": note[:2000],
+    }
+    session.execute(insert(AuditEvent), [row])
+
+
 def list_events(
     session: Session,
     actor: Principal,

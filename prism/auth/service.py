@@ -33,7 +33,14 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 def authenticate(
     session: Session, *, email: str, password: str, client: str, now: datetime, settings: Settings
 ) -> User:
-    """The user these credentials belong to; the same error whether or not the email exists."""
+    """The user these credentials belong to; the same error whether or not the email exists.
+    With company sign-in only, passwords are refused but the break-glass admin's."""
+    if settings.sso_enabled and settings.sso_only:
+        glass = settings.break_glass_email.strip().lower()
+        if not glass or email.strip().lower() != glass:
+            raise Unauthorized(
+                f"Sign in with {settings.oidc_provider_name}: this Prism takes no passwords."
+            )
     throttle = Throttle.of(settings)
     throttle.check(session, email=email, client=client, now=now)
     user = find_user_by_email(session, email)
