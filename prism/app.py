@@ -51,6 +51,7 @@ from prism.notifications import api as notifications_api
 from prism.notifications import pages as notifications_pages
 from prism.people import api as people_api
 from prism.people import pages as people_pages
+from prism.people import scim_api
 from prism.render import api as render_api
 from prism.render import pages as render_pages
 from prism.render.brand import FONT_DIR
@@ -95,6 +96,7 @@ API_ROUTERS = (
     feedback_api.router,
     roadmap_api.router,
     notifications_api.router,
+    scim_api.router,
 )
 PAGE_ROUTERS = (
     web_pages.router,

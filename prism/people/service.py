@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -220,6 +221,15 @@ def update_user(
     user = get_user(session, actor, user_id)
     check_version("user", data.version, user.version)
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    return change_user(session, actor, user, changes, now=now)
+
+
+def change_user(
+    session: Session, actor: Principal, user: User, changes: dict[str, Any], *, now: datetime
+) -> User:
+    """Apply `changes` (name, role, team_id, is_active) to `user` with the rules every way of
+    changing someone follows (the API, the admin pages, SCIM provisioning)."""
+    require(actor, Action.MANAGE_USERS)
     if "team_id" in changes:
         _ensure_team_exists(session, changes["team_id"])
     if user.id == actor.id and (

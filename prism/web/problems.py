@@ -64,6 +64,8 @@ def problem_response(
 ) -> Response:
     """The error as problem+json for API clients or as an error page (or fragment) for people."""
     title = TITLES.get(status, "Error")
+    if request.url.path.startswith("/scim/"):
+        return _scim_error(status, detail, errors or [], headers)
     if wants_json(request):
         body = Problem(title=title, status=status, detail=detail, errors=errors or [])
         return JSONResponse(
@@ -78,6 +80,29 @@ def problem_response(
     )
     response.headers.update(headers or {})
     return response
+
+
+# SCIM's error types (RFC 7644, 3.12) for the statuses that have one.
+SCIM_TYPES = {409: "uniqueness", 422: "invalidValue"}
+
+
+def _scim_error(
+    status: int, detail: str, errors: list[dict[str, Any]], headers: dict[str, str] | None
+) -> Response:
+    """The error as SCIM clients (Okta, Entra ID) read it; a request they sent wrong is 400."""
+    scim_type = SCIM_TYPES.get(status)
+    if any(e.get("field") == "filter" for e in errors):
+        scim_type = "invalidFilter"
+    status = 400 if status == 422 else status
+    body: dict[str, Any] = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        "status": str(status),
+        "detail": detail,
+        **({"scimType": scim_type} if scim_type else {}),
+    }
+    return JSONResponse(
+        body, status_code=status, media_type="application/scim+json", headers=headers
+    )
 
 
 def install(app: FastAPI) -> None:
