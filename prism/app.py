@@ -156,6 +156,8 @@ def create_app(
         warm_templates()  # before the first visitor, not during their visit
         freeze_start_up()
         epochs.start(db)  # hear other processes' changes to what is remembered
+        with db.session_scope() as session:
+            sso.note_settings(session, settings)
         runner = runner_for(db, in_process=settings.jobs_in_process) if run_jobs else None
         if runner is not None:
             runner.start()

@@ -28,9 +28,11 @@ from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prism.audit import service as audit
+from prism.audit.models import AuditEvent
 from prism.auth.credentials import seal, unseal
 from prism.people.models import Role, Team, User
 from prism.people.service import find_user_by_email
@@ -46,6 +48,7 @@ DIRECTORY_TTL_S = 3600
 HTTP_TIMEOUT_S = 10
 SIGNING = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
 SEAL_PURPOSE = "oidc-attempt"
+SETTINGS_ACTION = "sso_settings"
 RANK = {Role.ADMIN: 3, Role.EDITOR: 2, Role.CONTRIBUTOR: 1, Role.VIEWER: 0}
 # The password hash of an account made by company sign-in: no password matches it (until an
 # admin sets one), so the account opens through the provider only.
@@ -348,6 +351,39 @@ def _values(claim: Any) -> list[str]:
     if isinstance(claim, list | tuple):
         return [str(v) for v in claim]
     return [str(claim)]
+
+
+# The settings that decide who comes in and with what role: kept in the audit log when changed.
+MAPPING_SETTINGS = (
+    "oidc_issuer",
+    "oidc_client_id",
+    "oidc_allowed_domains",
+    "oidc_role_claim",
+    "oidc_role_map",
+    "oidc_default_role",
+    "oidc_team_claim",
+    "sso_only",
+    "break_glass_email",
+)
+
+
+def note_settings(session: Session, settings: Settings) -> bool:
+    """Put company sign-in's settings in the audit log when they differ from the last ones
+    recorded: they change with the deployment, not in the app, and who may come in with which
+    role is worth a line. Nothing is written while company sign-in was never on."""
+    current = json.dumps({name: getattr(settings, name) for name in MAPPING_SETTINGS})
+    last = session.scalar(
+        select(AuditEvent.note)
+        .where(AuditEvent.action == SETTINGS_ACTION)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if last == current or (last is None and not settings.sso_enabled):
+        return False
+    audit.record_unattached(
+        session, action=SETTINGS_ACTION, item_type="Settings", label="company sign-in", note=current
+    )
+    return True
 
 
 def end_session_url(directory: Directory, *, post_logout: str) -> str | None:

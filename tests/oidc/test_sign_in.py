@@ -4,6 +4,7 @@ the person's words and in the audit log."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -129,3 +130,21 @@ def test_with_company_sign_in_only_passwords_are_refused_but_the_break_glass_adm
             "/api/v1/auth/tokens", json={"email": cast.admin.email, "password": PASSWORD}
         )
         assert admin.status_code == 201
+
+
+def test_a_change_to_who_may_come_in_is_in_the_audit_log(
+    settings: Settings,
+    oidc_provider: OidcProvider,
+    database: Database,
+    clock: Clock,
+    session: Session,
+) -> None:
+    """The mapping lives in the deployment's settings: each start that finds it changed says so
+    in the audit log, once."""
+    first = oidc_provider.settings(settings)
+    changed = first.model_copy(update={"oidc_role_map": "everyone=editor"})
+    for each in (first, first, changed):
+        with TestClient(create_app(each, database=database, clock=clock, run_jobs=False)):
+            pass
+    maps = [json.loads(e.note)["oidc_role_map"] for e in events(session, "sso_settings")]
+    assert maps == [first.oidc_role_map, "everyone=editor"]
