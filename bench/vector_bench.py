@@ -78,13 +78,14 @@ def measure(matrix: np.ndarray, queries: np.ndarray) -> dict[str, Any]:
     # What search asks of it: three times the candidates it fuses, as wide a walk as that.
     asked = service.CANDIDATES * 3
     wide, _ = timed(lambda q: exact_top(matrix, q, asked), queries)
-    graph.hnsw.efSearch = max(prism_vectors.EXPANSION, asked)
+    graph.hnsw.efSearch = max(prism_vectors.search_width(n), asked)
     found, times = timed(lambda q: graph.search(q[None], asked)[1][0], queries)
     figures[f"as_search_asks_k{asked}"] = {**times, f"recall_at_{asked}": recall(found, wide)}
     for expansion in (64, 128, 256, 512):
         graph.hnsw.efSearch = expansion
         found, times = timed(lambda q: graph.search(q[None], 10)[1][0], queries)
         figures[f"graph_ef{expansion}"] = {**times, "recall_at_10": recall(found, truth)}
+    figures["prism_search_width"] = prism_vectors.search_width(n)
     saved = Path(tempfile.gettempdir()) / f"prism-vector-bench-{os.getpid()}.faiss"
     t0 = time.perf_counter()
     faiss.write_index(graph, str(saved))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 import prism.catalog  # noqa: F401
@@ -91,6 +91,19 @@ def database(engine: Engine) -> Iterator[Database]:
     yield db
     outer.rollback()
     connection.close()
+
+
+@pytest.fixture
+def statements(database: Database) -> Iterator[list[str]]:
+    """Every SQL statement the database runs from now on, as text."""
+    seen: list[str] = []
+
+    def watch(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(database.engine, "before_cursor_execute", watch)
+    yield seen
+    event.remove(database.engine, "before_cursor_execute", watch)
 
 
 @pytest.fixture

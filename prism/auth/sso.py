@@ -34,8 +34,8 @@ from sqlalchemy.orm import Session
 from prism.audit import service as audit
 from prism.audit.models import AuditEvent
 from prism.auth.credentials import seal, unseal
-from prism.people.models import Role, Team, User
-from prism.people.service import find_user_by_email
+from prism.people.models import Role, User
+from prism.people.service import ensure_teams, find_user_by_email
 from prism.settings import Settings
 
 # How long a browser may take at the provider before coming back.
@@ -315,7 +315,7 @@ def _provision(
     audit.set_actor(session, user)
     user.role = role
     if team is not None:
-        user.team_id = team.id
+        user.team_id = team
     user.last_login_at = now
     session.flush()
     return user
@@ -328,19 +328,15 @@ def mapped_role(settings: Settings, claims: dict[str, Any]) -> Role:
     return max(matched, key=RANK.__getitem__, default=Role(settings.oidc_default_role))
 
 
-def _team(session: Session, settings: Settings, claims: dict[str, Any]) -> Team | None:
+def _team(session: Session, settings: Settings, claims: dict[str, Any]) -> int | None:
+    """The id of the team the person's claim names (made if Prism has none of that name)."""
     if not settings.oidc_team_claim:
         return None
     names = _values(claims.get(settings.oidc_team_claim))
     if not names:
         return None
     name = names[0][:100]
-    team = session.query(Team).filter_by(name=name).one_or_none()
-    if team is None:
-        team = Team(name=name)
-        session.add(team)
-        session.flush()
-    return team
+    return ensure_teams(session, {name: ""})[name]
 
 
 def _values(claim: Any) -> list[str]:

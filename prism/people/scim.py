@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from prism.audit import service as audit
@@ -118,8 +119,19 @@ def _filtered(filter_: str | None, known: dict[str, Any]) -> Any | None:
     return func.lower(column) == value.lower()
 
 
-def _page(start: int, count: int) -> tuple[int, int]:
-    return max(start, 1), max(0, min(count, MAX_COUNT))
+def _listed(
+    session: Session,
+    stmt: Select[Any],
+    key: Any,
+    start: int,
+    count: int,
+    resource: Callable[[Any], dict[str, Any]],
+) -> Listed:
+    """One page of `stmt` the SCIM way: `startIndex` counts from 1, `count` may be 0."""
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    start, count = max(start, 1), max(0, min(count, MAX_COUNT))
+    rows = session.scalars(stmt.order_by(key).offset(start - 1).limit(count))
+    return Listed(total, start, [resource(row) for row in rows])
 
 
 def list_users(
@@ -130,10 +142,7 @@ def list_users(
         filter_, {"username": User.email, "emails.value": User.email, "emails": User.email}
     )
     stmt = select(User) if condition is None else select(User).where(condition)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    start, count = _page(start, count)
-    people = session.scalars(stmt.order_by(User.id).offset(start - 1).limit(count))
-    return Listed(total, start, [user_resource(u, base) for u in people])
+    return _listed(session, stmt, User.id, start, count, lambda u: user_resource(u, base))
 
 
 def get_user(session: Session, actor: Principal, user_id: str) -> User:
@@ -241,10 +250,14 @@ def list_groups(
     require(actor, Action.MANAGE_TEAMS)
     condition = _filtered(filter_, {"displayname": Team.name})
     stmt = select(Team) if condition is None else select(Team).where(condition)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    start, count = _page(start, count)
-    teams = session.scalars(stmt.order_by(Team.id).offset(start - 1).limit(count))
-    return Listed(total, start, [group_resource(session, t, base, members=members) for t in teams])
+    return _listed(
+        session,
+        stmt,
+        Team.id,
+        start,
+        count,
+        lambda team: group_resource(session, team, base, members=members),
+    )
 
 
 def get_group(session: Session, actor: Principal, group_id: str) -> Team:

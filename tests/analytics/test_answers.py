@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from prism import epochs
@@ -41,27 +40,15 @@ def listening(database: Database) -> Iterator[None]:
     epochs.stop(database)
 
 
-@pytest.fixture
-def queries(database: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def watch(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(database.engine, "before_cursor_execute", watch)
-    yield seen
-    event.remove(database.engine, "before_cursor_execute", watch)
-
-
 def test_a_second_look_asks_the_database_nothing(
-    session: Session, pipeline: Pipeline, cast: Cast, queries: list[str]
+    session: Session, pipeline: Pipeline, cast: Cast, statements: list[str]
 ) -> None:
     first = influence(session, cast.editor, Scope(), limit=20)
     cards = battlecards(session, cast.editor, Scope())
-    queries.clear()
+    statements.clear()
     assert influence(session, cast.editor, Scope(), limit=20) == first
     assert battlecards(session, cast.editor, Scope()) == cards
-    assert queries == []
+    assert statements == []
 
 
 @pytest.mark.parametrize("scope", [Scope(), Scope(since=CLOSED.date()), Scope(product_id=-1)])
@@ -86,15 +73,15 @@ def test_remembered_answers_equal_the_plain_query_before_and_after_a_change(
 
 
 def test_a_unit_that_changed_the_data_keeps_nothing(
-    session: Session, pipeline: Pipeline, queries: list[str]
+    session: Session, pipeline: Pipeline, statements: list[str]
 ) -> None:
     pipeline.quiet.outcome = Outcome.LOST  # flushed by the query below, never committed
     changed = influence(session, SYSTEM, Scope())
     assert changed.overall.won == 1
     session.rollback()
-    queries.clear()
+    statements.clear()
     assert influence(session, SYSTEM, Scope()).overall.won == 2
-    assert queries, "the rolled-back answer was remembered"
+    assert statements, "the rolled-back answer was remembered"
 
 
 def test_usage_reaches_the_dashboards_within_the_remembering(

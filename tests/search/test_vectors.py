@@ -74,6 +74,7 @@ def test_the_index_finds_what_the_exact_scan_finds(
     # The graph is walked (not scanned) even at this size, wide enough to see every item.
     monkeypatch.setattr(vectors, "EXACT_UP_TO", 0 if walk else 10_000)
     monkeypatch.setattr(vectors, "EXPANSION", 256)
+    assert vectors.search_width(120) == 256 and vectors.search_width(1_000_000) == 512
     index = fresh(VectorIndex(DIMENSIONS), session)
     assert len(index) == 120
     for query in unit(np.random.default_rng(1), 10) * 0.3 + matrix[:10]:

@@ -8,6 +8,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -52,8 +53,13 @@ def load_demo(tmp: Path, *more: Loader) -> Settings:
 
 def serve_demo(tmp: Path, *more: Loader) -> Iterator[str]:
     """Prism with the demo company, served by uvicorn on a free local port."""
-    settings = load_demo(tmp, *more)
-    port = free_port()
+    with served(load_demo(tmp, *more), free_port()) as url:
+        yield url
+
+
+@contextmanager
+def served(settings: Settings, port: int) -> Iterator[str]:
+    """Prism on `settings`, served by uvicorn in a thread on `port`, until the block ends."""
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     web = uvicorn.Server(config)
     thread = threading.Thread(target=web.run, daemon=True)
@@ -61,9 +67,11 @@ def serve_demo(tmp: Path, *more: Loader) -> Iterator[str]:
     deadline = time.monotonic() + 20
     while not web.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    web.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        web.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -6,20 +6,16 @@ the role their groups map to; signing out offers the provider's sign-out too."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, expect
 
-from prism.app import create_app
 from prism.migrate import prepare_database
 from prism.settings import Settings
 from tests.oidc.conftest import running_provider
 from tests.pgcluster import free_port
-from tests.web.test_browser import browser
+from tests.web.test_browser import browser, served
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser"]
@@ -27,20 +23,12 @@ __all__ = ["browser"]
 
 def test_a_person_signs_in_with_the_company_account(browser: Browser, tmp_path: Path) -> None:
     port = free_port()
-    prism_url = f"http://127.0.0.1:{port}"
-    with running_provider(tmp_path / "oidc", prism_url=prism_url) as provider:
-        settings = provider.settings(Settings(data_dir=tmp_path / "data", base_url=prism_url))
-        prepare_database(settings.prepare()).dispose()
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning"
+    with running_provider(tmp_path / "oidc", prism_url=f"http://127.0.0.1:{port}") as provider:
+        settings = provider.settings(
+            Settings(data_dir=tmp_path / "data", base_url=f"http://127.0.0.1:{port}")
         )
-        web = uvicorn.Server(config)
-        thread = threading.Thread(target=web.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not web.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        try:
+        prepare_database(settings.prepare()).dispose()
+        with served(settings, port) as prism_url:
             page = browser.new_page()
             # The provider's development pages ask for a web font; nothing leaves the machine.
             page.route(re.compile(r"^https://"), lambda route: route.abort())
@@ -63,9 +51,7 @@ def test_a_person_signs_in_with_the_company_account(browser: Browser, tmp_path: 
             page.get_by_role("button", name="Sign out").click()
             expect(page.get_by_role("status")).to_contain_text("You are signed out of Prism")
             expect(page.get_by_role("link", name="Sign out of Helio SSO too")).to_have_attribute(
-                "href", re.compile(rf"^{re.escape(provider.issuer)}/session/end\?client_id=prism&")
+                "href",
+                re.compile(rf"^{re.escape(provider.issuer)}/session/end\?client_id=prism&"),
             )
             page.close()
-        finally:
-            web.should_exit = True
-            thread.join(timeout=10)
