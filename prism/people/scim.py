@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from prism.audit import service as audit
 from prism.auth.policy import Action, Principal, require
+from prism.db import get_or_404
 from prism.errors import Conflict, Invalid, NotFound
 from prism.people import service
 from prism.people.models import Role, Team, User
@@ -147,10 +148,7 @@ def list_users(
 
 def get_user(session: Session, actor: Principal, user_id: str) -> User:
     require(actor, Action.MANAGE_USERS)
-    user = session.get(User, _id(user_id, "User"))
-    if user is None:
-        raise NotFound(f"No user {user_id}.")
-    return user
+    return get_or_404(session, User, _id(user_id, "user"), "user")
 
 
 def create_user(
@@ -262,10 +260,7 @@ def list_groups(
 
 def get_group(session: Session, actor: Principal, group_id: str) -> Team:
     require(actor, Action.MANAGE_TEAMS)
-    team = session.get(Team, _id(group_id, "Group"))
-    if team is None:
-        raise NotFound(f"No group {group_id}.")
-    return team
+    return get_or_404(session, Team, _id(group_id, "group"), "group")
 
 
 def create_group(
@@ -336,7 +331,7 @@ def _member_ids(members: Any) -> list[str]:
 def _set_members(
     session: Session, actor: Principal, team: Team, ids: list[str], *, now: datetime
 ) -> None:
-    wanted = {_id(i, "User") for i in ids}
+    wanted = {_id(i, "user") for i in ids}
     current = set(session.scalars(select(User.id).where(User.team_id == team.id)))
     _leave(session, actor, team, [str(i) for i in current - wanted], now=now)
     _join(session, actor, team, [str(i) for i in wanted - current], now=now)
@@ -437,5 +432,5 @@ def _email(body: dict[str, Any]) -> str:
 
 def _id(value: str, kind: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 2**31:
-        raise NotFound(f"No {kind.lower()} {value}.")
+        raise NotFound(f"No {kind} {value}.")
     return int(value)
