@@ -15,6 +15,7 @@ every refusal is in the audit log, the refusal with its reason.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import threading
 import time
@@ -34,9 +35,12 @@ from sqlalchemy.orm import Session
 from prism.audit import service as audit
 from prism.audit.models import AuditEvent
 from prism.auth.credentials import seal, unseal
+from prism.errors import Unavailable
 from prism.people.models import Role, User
 from prism.people.service import ensure_teams, find_user_by_email
 from prism.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # How long a browser may take at the provider before coming back.
 ATTEMPT_LIFETIME = timedelta(minutes=10)
@@ -53,6 +57,19 @@ RANK = {Role.ADMIN: 3, Role.EDITOR: 2, Role.CONTRIBUTOR: 1, Role.VIEWER: 0}
 # The password hash of an account made by company sign-in: no password matches it (until an
 # admin sets one), so the account opens through the provider only.
 NO_PASSWORD = "!sso"  # noqa: S105 (not a password: the mark of having none)
+
+
+class ProviderUnreachable(Unavailable):
+    """The identity provider's documents could not be had: nobody can sign in through it now."""
+
+    def __init__(self, name: str, url: str, cause: Exception) -> None:
+        super().__init__(
+            f"{name} cannot be reached right now, so company sign-in is not possible. Try "
+            "again in a moment, or ask an admin.",
+            retry_after=30,
+        )
+        self.reason = f"provider unreachable: {url}: {type(cause).__name__}: {cause}"
+        log.warning("company sign-in: %s", self.reason)
 
 
 class SsoRefused(Exception):
@@ -114,6 +131,17 @@ class Directory:
     def http(self) -> httpx2.Client:
         return httpx2.Client(timeout=HTTP_TIMEOUT_S, transport=self.transport)
 
+    def _get(self, url: str) -> dict[str, Any]:
+        """A JSON document from the provider; `ProviderUnreachable` when it cannot be had."""
+        try:
+            with self.http() as client:
+                answer = client.get(url)
+                answer.raise_for_status()
+                found: dict[str, Any] = answer.json()
+                return found
+        except (httpx2.HTTPError, ValueError) as exc:
+            raise ProviderUnreachable(self.settings.oidc_provider_name, url, exc) from exc
+
     def provider(self) -> Provider:
         with self.lock:
             if self._provider is None or time.monotonic() - self._provider[0] > DIRECTORY_TTL_S:
@@ -125,23 +153,19 @@ class Directory:
         with self.lock:
             stale = self._keys is None or time.monotonic() - self._keys[0] > DIRECTORY_TTL_S
             if fresh or stale:
-                with self.http() as client:
-                    answer = client.get(provider.jwks_uri)
-                    answer.raise_for_status()
-                self._keys = (time.monotonic(), KeySet.import_key_set(answer.json()))
+                found = self._get(provider.jwks_uri)
+                self._keys = (time.monotonic(), KeySet.import_key_set(found))  # type: ignore[arg-type]
             assert self._keys is not None
             return self._keys[1]
 
     def _discover(self) -> Provider:
         issuer = self.settings.oidc_issuer
-        with self.http() as client:
-            answer = client.get(f"{issuer}/.well-known/openid-configuration")
-            answer.raise_for_status()
-            found: dict[str, Any] = answer.json()
+        found = self._get(f"{issuer}/.well-known/openid-configuration")
         if found.get("issuer", "").rstrip("/") != issuer:
-            raise RuntimeError(
-                f"The provider at {issuer} calls itself {found.get('issuer')!r}: check "
-                "PRISM_OIDC_ISSUER."
+            raise ProviderUnreachable(
+                self.settings.oidc_provider_name,
+                issuer,
+                ValueError(f"it calls itself {found.get('issuer')!r}: check PRISM_OIDC_ISSUER"),
             )
         return Provider(
             issuer=found["issuer"],
@@ -210,7 +234,10 @@ def finish(
         raise SsoRefused(f"The identity provider said: {detail}", reason=f"provider: {error}")
     if not query.get("code"):
         raise SsoRefused("The identity provider sent no code back.", reason="no code")
-    claims = _claims(settings, directory, attempt, query["code"], redirect_uri, now)
+    try:
+        claims = _claims(settings, directory, attempt, query["code"], redirect_uri, now)
+    except ProviderUnreachable as down:
+        raise SsoRefused(down.message, reason=down.reason) from down
     user = _provision(session, settings, claims, now=now)
     return user, attempt.next
 
@@ -386,7 +413,7 @@ def end_session_url(directory: Directory, *, post_logout: str) -> str | None:
     """The provider's sign-out page, when it has one (Prism's own session is already ended)."""
     try:
         endpoint = directory.provider().end_session_endpoint
-    except (httpx2.HTTPError, RuntimeError, KeyError):
+    except ProviderUnreachable:
         return None
     if not endpoint:
         return None

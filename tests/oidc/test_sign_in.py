@@ -20,6 +20,7 @@ from prism.people.models import Role, Team, User
 from prism.settings import Settings
 from tests.conftest import PASSWORD, Cast, Clock, make_user
 from tests.oidc.conftest import PRISM, OidcProvider, sign_in_at_provider
+from tests.pgcluster import free_port
 
 
 @pytest.fixture
@@ -148,3 +149,14 @@ def test_a_change_to_who_may_come_in_is_in_the_audit_log(
             pass
     maps = [json.loads(e.note)["oidc_role_map"] for e in events(session, "sso_settings")]
     assert maps == [first.oidc_role_map, "everyone=editor"]
+
+
+def test_a_provider_that_cannot_be_reached_is_said_so(
+    settings: Settings, oidc_provider: OidcProvider, database: Database, clock: Clock
+) -> None:
+    down = oidc_provider.settings(settings, oidc_issuer=f"http://127.0.0.1:{free_port()}")
+    app = create_app(down, database=database, clock=clock, run_jobs=False)
+    with TestClient(app, base_url=PRISM) as client:
+        leaving = client.get("/auth/sso", follow_redirects=False)
+        assert leaving.status_code == 503 and "Helio SSO cannot be reached" in leaving.text
+        assert leaving.headers["retry-after"] == "30"
