@@ -6,9 +6,9 @@ leader's second look at the same dashboard should not pay it again. The *analyti
 (`prism.epochs`) moves with every committed change to any table but the bookkeeping ones
 written all the time: usage events and the deal touches made from them (the Recorder writes
 them every couple of seconds under any traffic), search statistics, sign-in failures, jobs,
-sessions, tokens, notifications, embeddings. Those reach the dashboards within `REMEMBER_S`.
-An answer computed by a unit of work that has itself changed watched data (not yet committed,
-perhaps never) is not remembered.
+sessions, tokens, notifications, embeddings, the audit log. Those reach the dashboards within
+`REMEMBER_S`. An answer computed by a unit of work that has itself changed watched data (not
+yet committed, perhaps never) is not remembered.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ epochs.watch(
         "web_sessions",
         "api_tokens",
         "notifications",
+        "audit_events",  # written beside every change (and at sign-ins), read by no dashboard
     ),
     bookkeeping=("last_login_at",),
 )
