@@ -325,7 +325,9 @@ def _provision(
             reason=f"domain {domain} not allowed",
             email=email,
         )
-    user = find_user_by_email(session, email)
+    subject = f"{claims['iss']} {claims['sub']}"[:500]
+    user = session.scalar(select(User).where(User.sso_subject == subject))
+    user = user or find_user_by_email(session, email)
     if user is not None and not user.is_active:
         raise SsoRefused(
             "Your Prism account is deactivated. Ask an admin if that is a mistake.",
@@ -340,6 +342,9 @@ def _provision(
         session.add(user)
         session.flush()
     audit.set_actor(session, user)
+    if user.email != email and find_user_by_email(session, email) is None:
+        user.email = email  # renamed at the provider: the same person, found by subject
+    user.sso_subject = subject
     user.role = role
     if team is not None:
         user.team_id = team

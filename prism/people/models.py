@@ -60,6 +60,8 @@ class User(Audited, Versioned, Timestamped, Base):
     )
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # "<issuer> <subject>" of their company sign-in, once they have signed in that way.
+    sso_subject: Mapped[str | None] = mapped_column(String(500), unique=True, index=True)
 
     team: Mapped[Team | None] = relationship(lazy="raise", foreign_keys=[team_id])
 

@@ -160,3 +160,18 @@ def test_a_provider_that_cannot_be_reached_is_said_so(
         leaving = client.get("/auth/sso", follow_redirects=False)
         assert leaving.status_code == 503 and "Helio SSO cannot be reached" in leaving.text
         assert leaving.headers["retry-after"] == "30"
+
+
+def test_a_person_renamed_at_the_provider_is_found_by_their_subject(
+    prism: TestClient, session: Session
+) -> None:
+    assert sign_in_at_provider(prism, "ines").status_code == 303
+    ines = session.scalars(select(User).where(User.email == "ines.ortega@helio.example")).one()
+    assert ines.sso_subject is not None and ines.sso_subject.endswith(" ines")
+    ines.email = "ines.old-name@helio.example"  # what the provider called her before
+    session.commit()
+    prism.cookies.clear()
+    assert sign_in_at_provider(prism, "ines").status_code == 303
+    session.refresh(ines)
+    assert ines.email == "ines.ortega@helio.example"
+    assert session.scalars(select(User).where(User.name == "Inès Ortega")).all() == [ines]
