@@ -159,7 +159,7 @@ def create_user(
     require(actor, Action.MANAGE_USERS)
     email = _email(body)
     if service.find_user_by_email(session, email) is not None:
-        raise Conflict(f"There is already an account for {email}.")
+        raise _taken("userName", f"There is already an account for {email}.")
     user = User(
         email=email,
         name=_name(body) or email.partition("@")[0],
@@ -228,7 +228,7 @@ def _rename(session: Session, user: User, email: str) -> None:
     if email == user.email:
         return
     if service.find_user_by_email(session, email) is not None:
-        raise Conflict(f"There is already an account for {email}.")
+        raise _taken("userName", f"There is already an account for {email}.")
     user.email = email
 
 
@@ -269,6 +269,8 @@ def create_group(
     name = str(body.get("displayName") or "").strip()
     if not name:
         raise Invalid("A group needs a displayName.")
+    if service.find_team_by_name(session, name[:100]) is not None:
+        raise _taken("displayName", f"There is already a team called {name[:100]}.")
     team = service.create_team(session, actor, TeamIn(name=name[:100]))
     _set_members(session, actor, team, _member_ids(body.get("members")), now=now)
     audit.record(session, action="scim_provision", item=team, note="created by SCIM")
@@ -428,6 +430,11 @@ def _email(body: dict[str, Any]) -> str:
         if isinstance(candidate, str) and "@" in candidate:
             return candidate.strip().lower()
     raise Invalid("A user needs a userName or an email that is an email address.")
+
+
+def _taken(field: str, message: str) -> Conflict:
+    """SCIM's `uniqueness` error: the `field` names the attribute already in use."""
+    return Conflict(message, errors=[{"field": field, "message": message}])
 
 
 def _id(value: str, kind: str) -> int:

@@ -82,17 +82,20 @@ def problem_response(
     return response
 
 
-# SCIM's error types (RFC 7644, 3.12) for the statuses that have one.
-SCIM_TYPES = {409: "uniqueness", 422: "invalidValue"}
+# SCIM's error types (RFC 7644, 3.12): a bad value, a filter, a name already in use.
+SCIM_FIELD_TYPES = {
+    "filter": "invalidFilter",
+    "userName": "uniqueness",
+    "displayName": "uniqueness",
+}
 
 
 def _scim_error(
     status: int, detail: str, errors: list[dict[str, Any]], headers: dict[str, str] | None
 ) -> Response:
     """The error as SCIM clients (Okta, Entra ID) read it; a request they sent wrong is 400."""
-    scim_type = SCIM_TYPES.get(status)
-    if any(e.get("field") == "filter" for e in errors):
-        scim_type = "invalidFilter"
+    named = [SCIM_FIELD_TYPES[e["field"]] for e in errors if e.get("field") in SCIM_FIELD_TYPES]
+    scim_type = named[0] if named else ("invalidValue" if status in (400, 422) else None)
     status = 400 if status == 422 else status
     body: dict[str, Any] = {
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],

@@ -219,6 +219,13 @@ def test_errors_are_scim_errors(client: TestClient, admin: dict[str, str], cast:
         {"schemas": [PATCH], "Operations": [{"op": "move"}]},
     )
     assert bad.status_code == 400 and bad.json()["scimType"] == "invalidValue"
+    themselves = scim(client, "PATCH", f"/Users/{cast.admin.id}", admin, {
+        "schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": False}],
+    })  # fmt: skip
+    assert themselves.status_code == 409 and "scimType" not in themselves.json()
+    team = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Sales"}
+    twice = scim(client, "POST", "/Groups", admin, team)
+    assert twice.status_code == 409 and twice.json()["scimType"] == "uniqueness"
     anonymous = client.get("/scim/v2/Users")
     assert anonymous.status_code == 401 and anonymous.json()["schemas"] == [ERROR]
 
