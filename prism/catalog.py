@@ -1,14 +1,16 @@
 """Every table and every background job Prism has, imported in one place.
 
 Migrations, the app factory, the CLI and the worker import this module so that all models are
-mapped, the audit capture and the credentials epoch are listening and every job is registered
-before anything runs.
+mapped, the audit capture and the epochs (credentials, analytics) are listening, so a change
+made by any process moves them, and every job is registered before anything runs.
 """
 
 from prism.accounts.models import Account, IdealProfile
+from prism.analytics import answers as analytics_answers
 from prism.analytics.models import DealTouch, UsageEvent
 from prism.audit import service as audit_service
 from prism.audit.models import AuditEvent
+from prism.auth import remember as auth_remember
 from prism.auth import tasks as auth_tasks
 from prism.auth.models import ApiToken, LoginFailure, WebSession
 from prism.crm.models import CrmMapping
@@ -131,7 +133,9 @@ __all__ = [
     "User",
     "WebSession",
     "Webhook",
+    "analytics_answers",
     "audit_service",
+    "auth_remember",
     "auth_tasks",
     "feedback_tasks",
     "launch_tasks",

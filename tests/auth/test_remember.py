@@ -4,6 +4,8 @@ database (SQLite's epoch file, PostgreSQL's NOTIFY)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,3 +194,19 @@ def test_nothing_is_remembered_while_changes_cannot_be_heard(
         later = now.replace(year=now.year + 1)
         memory.remember("k", Found(user, None, later), epoch=memory.epoch.read(), now=now)
     assert memory.recall("k", now=now) is None
+
+
+def test_every_process_that_loads_prism_moves_the_epochs() -> None:
+    """A CLI or worker process loads the catalog, not the web app: its changes must still move
+    the epochs the web processes read."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import prism.catalog, prism.epochs as e; print(sorted(e._watches))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "['analytics', 'credentials']"
