@@ -266,12 +266,10 @@ def get_group(session: Session, actor: Principal, group_id: str) -> Team:
 def create_group(
     session: Session, actor: Principal, body: dict[str, Any], *, now: datetime
 ) -> Team:
-    name = str(body.get("displayName") or "").strip()
-    if not name:
+    name = _group_name(session, body.get("displayName"), None)
+    if name is None:
         raise Invalid("A group needs a displayName.")
-    if service.find_team_by_name(session, name[:100]) is not None:
-        raise _taken("displayName", f"There is already a team called {name[:100]}.")
-    team = service.create_team(session, actor, TeamIn(name=name[:100]))
+    team = service.create_team(session, actor, TeamIn(name=name))
     _set_members(session, actor, team, _member_ids(body.get("members")), now=now)
     audit.record(session, action="scim_provision", item=team, note="created by SCIM")
     return team
@@ -281,8 +279,8 @@ def replace_group(
     session: Session, actor: Principal, group_id: str, body: dict[str, Any], *, now: datetime
 ) -> Team:
     team = get_group(session, actor, group_id)
-    if name := str(body.get("displayName") or "").strip():
-        team.name = name[:100]
+    if name := _group_name(session, body.get("displayName"), team):
+        team.name = name
     if "members" in body:
         _set_members(session, actor, team, _member_ids(body["members"]), now=now)
     session.flush()
@@ -308,8 +306,8 @@ def patch_group(
                 _join(session, actor, team, ids, now=now)
         elif op != "remove":
             attributes = _attributes(path, value)
-            if name := str(attributes.get("displayName") or "").strip():
-                team.name = name[:100]
+            if name := _group_name(session, attributes.get("displayName"), team):
+                team.name = name
             if "members" in attributes:
                 _join(session, actor, team, _member_ids(attributes["members"]), now=now)
     session.flush()
@@ -430,6 +428,18 @@ def _email(body: dict[str, Any]) -> str:
         if isinstance(candidate, str) and "@" in candidate:
             return candidate.strip().lower()
     raise Invalid("A user needs a userName or an email that is an email address.")
+
+
+def _group_name(session: Session, value: Any, team: Team | None) -> str | None:
+    """The team name a group's `displayName` asks for (None when it names none), refused with
+    SCIM's `uniqueness` when another team has it."""
+    name = str(value or "").strip()[:100]
+    if not name:
+        return None
+    holder = service.find_team_by_name(session, name)
+    if holder is not None and holder is not team:
+        raise _taken("displayName", f"There is already a team called {name}.")
+    return name
 
 
 def _taken(field: str, message: str) -> Conflict:
