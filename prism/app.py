@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
@@ -26,6 +27,7 @@ from prism.accounts import pages as accounts_pages
 from prism.analytics import api as analytics_api
 from prism.analytics import pages as analytics_pages
 from prism.analytics.usage import Recorder
+from prism.assistant.server import Assistant, McpEndpoint
 from prism.audit import api as audit_api
 from prism.audit import pages as audit_pages
 from prism.auth import api as auth_api
@@ -34,7 +36,7 @@ from prism.auth import sso
 from prism.auth.remember import CredentialMemory
 from prism.crm import api as crm_api
 from prism.crm import pages as crm_pages
-from prism.db import Database
+from prism.db import Database, utcnow
 from prism.deals import api as deals_api
 from prism.deals import pages as deals_pages
 from prism.feedback import api as feedback_api
@@ -163,7 +165,8 @@ def create_app(
             runner.start()
             usage.start()
         try:
-            yield
+            async with assistants.running():
+                yield
         finally:
             usage.stop()  # writes what is still waiting
             epochs.stop(db)
@@ -189,12 +192,16 @@ def create_app(
     app.state.sso_directory = sso.Directory(settings)
     if clock is not None:
         app.state.clock = clock
+    assistants = McpEndpoint(Assistant(db, settings, lambda: getattr(app.state, "clock", utcnow)()))
     app.add_middleware(LimitsAndHeaders, max_body_bytes=settings.max_body_bytes)
     if settings.proxies:
         # Outermost, so every limit and log sees the client the proxy vouches for.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxies)
     problems.install(app)
     _add_service_routes(app, db)
+    # AI assistants (MCP, streamable HTTP), as the person whose API token they send.
+    mcp = Route("/mcp", assistants, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    app.router.routes.append(mcp)
     # The interface's type is the one the outputs are set in, served from the same files.
     app.mount("/static/fonts", StaticFiles(directory=FONT_DIR), name="fonts")
     # Compressed on the way out: the component kit's stylesheet is 635 KB, 80 KB gzipped.

@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
+from prism.assistant import cli as assistant_cli
 from prism.auth import cli as auth_cli
 from prism.console import DataDir, console, err, open_database, settings_for
 from prism.crm import cli as crm_cli
@@ -48,6 +49,7 @@ app.add_typer(import_app, name="import")
 app.command("export")(knowledge_cli.export_knowledge)
 app.command("reindex")(knowledge_cli.reindex)
 app.command("render")(render_cli.render)
+app.command("mcp")(assistant_cli.mcp)
 app.command("worker")(jobs_cli.worker)
 app.add_typer(people_cli.app, name="user")
 app.add_typer(auth_cli.app, name="token")

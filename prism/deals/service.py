@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,7 +20,7 @@ from prism.feedback import service as feedback
 from prism.feedback.models import FeedbackItem, Kind, Origin
 from prism.feedback.schemas import FeedbackIn
 from prism.knowledge.models import Dimension, Facet, Item
-from prism.knowledge.service import items_of_kind
+from prism.knowledge.service import NAME_MATCH, items_of_kind
 from prism.pagination import PageOf, paginate
 
 FOCUS_KINDS = {"product_ids": "product", "persona_ids": "persona", "competitor_ids": "competitor"}
@@ -64,6 +65,25 @@ def get_deal(session: Session, actor: Principal, deal_id: int) -> Deal:
     if deal is None:
         raise NotFound(f"No deal {deal_id}.")
     return deal
+
+
+def find_deal(session: Session, actor: Principal, name_or_id: str) -> Deal:
+    """The deal `name_or_id` names: its id, or its name or customer typed loosely."""
+    require(actor, Action.BUILD_KITS)
+    name = name_or_id.strip()
+    if name.isdigit():
+        return get_deal(session, actor, int(name))
+    choices = {
+        (deal_id, label): label.casefold()
+        for deal_id, deal_name, customer in session.execute(
+            select(Deal.id, Deal.name, Deal.customer)
+        )
+        for label in (deal_name, customer)
+    }
+    best = process.extractOne(name.casefold(), choices, scorer=fuzz.WRatio, score_cutoff=NAME_MATCH)
+    if best is None:
+        raise NotFound(f"No deal called {name!r}, nor one for a customer of that name.")
+    return get_deal(session, actor, best[2][0])
 
 
 def require_owner(actor: Principal, deal: Deal) -> None:

@@ -185,6 +185,7 @@ class Origin(StrEnum):
     BETA = "beta"
     DEAL = "deal"
     ACCOUNT = "account"
+    ASSISTANT = "assistant"  # through an AI assistant (MCP)
 
 
 class ThemeStatus(StrEnum):

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from rapidfuzz import fuzz, process
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -124,6 +125,32 @@ def get_item(session: Session, actor: Principal, item_id: int, kind: str | None 
         raise NotFound(f"No {(kind or 'item').replace('_', ' ')} {item_id}.")
     require_read(actor, item)
     return item
+
+
+# How alike a typed name must be to a stored title (0–100, rapidfuzz's WRatio, which forgives
+# case, word order, a small typo and a name given in part) to be taken for it.
+NAME_MATCH = 85
+
+
+def find_item(session: Session, actor: Principal, kind: str, name_or_id: str) -> Item:
+    """The `kind` item that `name_or_id` names — its id, or its title typed loosely — if
+    `actor` may read it; `NotFound` listing the titles they may read otherwise."""
+    require(actor, Action.READ_PUBLISHED)
+    name = name_or_id.strip()
+    if name.isdigit():
+        return get_item(session, actor, int(name), kind)
+    stmt = select(Item.id, Item.title).where(Item.kind == kind, readable_by(actor))
+    titles: dict[int, str] = dict(session.execute(stmt).all())
+    best = process.extractOne(
+        name.casefold(),
+        {item_id: title.casefold() for item_id, title in titles.items()},
+        scorer=fuzz.WRatio,
+        score_cutoff=NAME_MATCH,
+    )
+    if best is None:
+        known = ", ".join(sorted(titles.values())) or "none"
+        raise NotFound(f"No {kind.replace('_', ' ')} called {name!r}. Known: {known}.")
+    return get_item(session, actor, best[2], kind)
 
 
 def create_item(

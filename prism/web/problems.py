@@ -51,7 +51,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+    return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/mcp")
 
 
 def problem_response(

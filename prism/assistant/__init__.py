@@ -1,0 +1,1 @@
+"""AI assistants: Prism as an MCP server (tools and resources over stdio and HTTP)."""
