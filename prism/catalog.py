@@ -19,7 +19,16 @@ from prism.deals.models import Deal, DealFocus
 from prism.feedback import tasks as feedback_tasks
 from prism.feedback.models import FeedbackItem, FeedbackSettings, FeedbackTheme, StatusChange
 from prism.jobs.models import Job
-from prism.knowledge.models import Facet, Item, ItemFacet, ItemFile, ItemLink, ItemVersion
+from prism.knowledge import tasks as knowledge_tasks
+from prism.knowledge.models import (
+    Facet,
+    Item,
+    ItemFacet,
+    ItemFile,
+    ItemLink,
+    ItemVersion,
+    StaleNotice,
+)
 from prism.launches import tasks as launch_tasks
 from prism.launches.models import (
     BetaCustomer,
@@ -118,6 +127,7 @@ __all__ = [
     "ShareLinkItem",
     "ShareView",
     "StageChange",
+    "StaleNotice",
     "StatusChange",
     "Survey",
     "SurveyRecipient",
@@ -138,6 +148,7 @@ __all__ = [
     "auth_remember",
     "auth_tasks",
     "feedback_tasks",
+    "knowledge_tasks",
     "launch_tasks",
     "toolkit_tasks",
     "training_tasks",

@@ -244,6 +244,14 @@ class Settings(BaseSettings):
         """The trusted proxies' addresses and networks, one per entry."""
         return _parts(self.trusted_proxies)
 
+    def public_base(self, reached_at: str) -> str:
+        """The address people reach Prism at, for links it hands out: `base_url` when it is set,
+        otherwise `reached_at`, where this request came (so a link works wherever Prism is
+        served)."""
+        if "base_url" in self.model_fields_set:
+            return self.base_url
+        return reached_at.rstrip("/")
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL to connect to, defaulting to the SQLite file in the data directory."""

@@ -108,12 +108,9 @@ class Assistant:
 
     def base(self, ctx: Context) -> str:
         """Where people reach Prism, for the links answers carry."""
-        if "base_url" in self.settings.model_fields_set:
-            return self.settings.base_url
         request = ctx.request_context.request if ctx.headers is not None else None
-        if isinstance(request, Request):
-            return str(request.base_url).rstrip("/")
-        return self.settings.base_url
+        reached_at = str(request.base_url) if isinstance(request, Request) else ""
+        return self.settings.public_base(reached_at or self.settings.base_url)
 
     def check(self, raw: str) -> None:
         """`Unauthorized` unless `raw` is a live token of an active person."""

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from prism.auth import service
 from prism.auth.policy import Action, can, require
 from prism.auth.schemas import TokenIn
-from prism.web.deps import AppSettings, DbSession, Now, PageUser
+from prism.web.deps import AppSettings, DbSession, Now, PageUser, get_settings
 from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import done, render
@@ -77,6 +77,7 @@ def _tokens_page(
         "page": page,
         "mine": mine,
         "new_token": new_token,
+        "mcp_url": get_settings(request).public_base(str(request.base_url)) + "/mcp",
         **outcome.context,
     }
     return render(request, "auth/tokens.html", context, status_code=outcome.status_code)

@@ -34,6 +34,9 @@ from prism.launches.schemas import (
     ReviewIn,
 )
 from prism.people.models import Team, User
+from prism.webhooks import service as webhooks
+from prism.webhooks.models import WebhookFormat
+from prism.webhooks.schemas import WebhookIn
 
 FORMS_GA_DAYS_AGO = 92
 # Accounts using Forms by week after GA, and support tickets about Forms (fewer is better).
@@ -273,5 +276,27 @@ def load(session: Session, now: datetime) -> str:
         return "launches already loaded"
     loader = _Loader(session, now.date())
     made = [_vault(loader), _pulse_ai(loader), _flow_forms(loader), _pulse_sdk(loader)]
+    _channels(session)
     set_actor(session, SYSTEM)
     return f"{len(made)} launches"
+
+
+def _channels(session: Session) -> None:
+    """The launch team's Slack channel and sales' Teams channel, paused: the demo's addresses
+    lead nowhere, so "Send a test" shows a delivery being retried."""
+    for name, url, shape, events in (
+        (
+            "#product-launches (Slack)",
+            "https://hooks.slack.com/services/T0HELIO/B0LAUNCH/demo",
+            WebhookFormat.SLACK,
+            ["launch.stage_changed", "launch.gate_blocked", "knowledge.item_stale"],
+        ),
+        (
+            "Sales channel (Teams)",
+            "https://helio.webhook.office.com/webhookb2/demo",
+            WebhookFormat.TEAMS,
+            ["share.opened", "feedback.theme_status_changed", "launch.stage_changed"],
+        ),
+    ):
+        data = WebhookIn(name=name, url=url, events=events, format=shape, active=False)
+        webhooks.create_webhook(session, SYSTEM, data)

@@ -11,13 +11,18 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Principal
 from prism.knowledge.access import readable_by
 from prism.knowledge.kinds import BUILT_ON, KINDS, RELATIONS
-from prism.knowledge.models import Item, ItemLink, Status
+from prism.knowledge.models import Item, ItemLink, StaleNotice, Status
+from prism.webhooks import service as webhooks
+
+# At most this many items are announced per sweep, longest overdue first (the rest on the next
+# sweeps), so a library that was left to go stale does not flood a channel in one morning.
+ANNOUNCED_PER_SWEEP = 20
 
 _LIVE = (Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED)
 
@@ -89,3 +94,37 @@ def health_queue(session: Session, actor: Principal, now: datetime) -> list[Stal
 def reasons_for(session: Session, item: Item, now: datetime) -> list[str]:
     """Why this one item is stale; empty when it is fresh."""
     return stale_reasons(session, now).get(item.id, [])
+
+
+def announce_stale(session: Session, *, now: datetime) -> int:
+    """Send each item that went stale to the webhooks, once; forget the notices of items that
+    are fresh again, so that their next going stale is announced too."""
+    reasons = stale_reasons(session, now)
+    noticed = set(session.scalars(select(StaleNotice.item_id)))
+    if fresh := noticed - reasons.keys():
+        session.execute(delete(StaleNotice).where(StaleNotice.item_id.in_(fresh)))
+    new = (
+        select(Item)
+        .where(Item.id.in_([i for i in reasons if i not in noticed]))
+        .options(selectinload(Item.owner))
+        .order_by(Item.review_due_at, Item.id)
+        .limit(ANNOUNCED_PER_SWEEP)
+    )
+    announced = 0
+    for item in session.scalars(new):
+        owner = item.owner
+        payload = {
+            "item": {
+                "id": item.id,
+                "kind": item.kind,
+                "title": item.title,
+                "path": f"/library/{item.id}",
+            },
+            "reasons": reasons[item.id],
+            "owner": None if owner is None else {"name": owner.name, "email": owner.email},
+        }
+        webhooks.emit(session, "knowledge.item_stale", payload, now=now)
+        session.add(StaleNotice(item_id=item.id, noticed_at=now))
+        announced += 1
+    session.flush()
+    return announced

@@ -156,3 +156,15 @@ class ItemFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, default="")
     pages: Mapped[int | None]
+
+
+class StaleNotice(Base):
+    """That an item's going stale was announced (to the webhooks), and when: once per time it
+    goes stale. The row goes when the item is fresh again, so the next time is announced too."""
+
+    __tablename__ = "stale_notices"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    noticed_at: Mapped[datetime] = mapped_column(default=utcnow)

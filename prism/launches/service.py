@@ -210,7 +210,7 @@ def move(
     _check_road(launch, data.to)
     report = None if data.to is Stage.CANCELLED else _report(session, launch, data.to, now.date())
     if report is not None and not report.passed:
-        _override(session, actor, launch, report, data.override_reason)
+        _override(session, actor, launch, report, data.override_reason, now=now)
     open_findings = [] if report is None else report.blockers + report.unmeasured
     session.add(
         StageChange(
@@ -256,12 +256,32 @@ def _check_road(launch: Launch, to: Stage) -> None:
 
 
 def _override(
-    session: Session, actor: Principal, launch: Launch, report: gates.GateReport, reason: str
+    session: Session,
+    actor: Principal,
+    launch: Launch,
+    report: gates.GateReport,
+    reason: str,
+    *,
+    now: datetime,
 ) -> None:
     if not reason:
+        # The refusal is news for the launch's channel: the event is kept though the move is not.
+        webhooks.emit(
+            session,
+            "launch.gate_blocked",
+            {
+                "launch": reminders.launch_ref(launch),
+                "from": launch.stage.value,
+                "to": report.stage.value,
+                "blockers": [f.as_dict() for f in report.blockers],
+                "by": {"name": getattr(actor, "name", ""), "email": actor.email},
+            },
+            now=now,
+        )
         raise Conflict(
             report.summary(),
             errors=[{"field": f.rule, "message": f.detail} for f in report.blockers],
+            keep_changes=True,
         )
     require(actor, Action.OVERRIDE_GATES)
     if len(reason) < 10:

@@ -34,6 +34,7 @@ from prism.filestore import FileStore
 from prism.knowledge.access import readable_by
 from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Item
+from prism.notifications import service as notifications
 from prism.people.models import User
 from prism.render import preview
 from prism.render import service as rendering
@@ -286,6 +287,8 @@ def record(
     recent = _views(link, now - timedelta(minutes=1)).where(ShareView.address == visitor.address)
     if (session.scalar(recent) or 0) >= VISITS_PER_MINUTE:
         raise TooManyRequests("Too many requests for this link; wait a minute.", retry_after=60)
+    if action == "open" and not _opened_today(session, link, visitor, now):
+        _announce_open(session, link, now)
     view = _view(link, visitor, action, now=now, item_id=item_id)
     session.add(view)
     session.flush()
@@ -295,6 +298,38 @@ def record(
         )
         usage.write(session, [buyer])
     return view
+
+
+def _opened_today(session: Session, link: ShareLink, visitor: Visitor, now: datetime) -> bool:
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    opened = _views(link, start).where(ShareView.action == "open", ShareView.visitor == visitor.who)
+    return bool(session.scalar(opened))
+
+
+def _announce_open(session: Session, link: ShareLink, now: datetime) -> None:
+    """Tell the link's owner in the app, and the webhooks, that a buyer opened it."""
+    deal = link.deal
+    who = deal.customer if deal is not None else "A buyer"
+    notifications.announce(
+        session,
+        [link.owner_id],
+        actor=SYSTEM,
+        subject=f"{who} opened “{link.title}”",
+        body="" if deal is None else f"Deal: {deal.name}.",
+        link=f"/shares/{link.id}",
+        event="share.opened",
+        payload={
+            "link": {"id": link.id, "title": link.title, "path": f"/shares/{link.id}"},
+            "deal": None
+            if deal is None
+            else {"id": deal.id, "name": deal.name, "customer": deal.customer},
+            "owner": None
+            if link.owner is None
+            else {"name": link.owner.name, "email": link.owner.email},
+        },
+        told_as="owner_told",
+        now=now,
+    )
 
 
 def _view(

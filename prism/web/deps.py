@@ -151,12 +151,8 @@ async def usage_recorder(request: Request) -> Recorder:
 
 
 async def public_base(request: Request) -> str:
-    """The address people reach Prism at, for links it hands out: `PRISM_BASE_URL` when it is
-    set, otherwise the address this request came to (so a link works wherever Prism is served)."""
-    settings = get_settings(request)
-    if "base_url" in settings.model_fields_set:
-        return settings.base_url
-    return str(request.base_url).rstrip("/")
+    """The address people reach Prism at, for links it hands out (`Settings.public_base`)."""
+    return get_settings(request).public_base(str(request.base_url))
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]

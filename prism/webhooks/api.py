@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Response, status
 
 from prism.pagination import Page
-from prism.web.deps import CurrentUser, DbSession
+from prism.web.deps import CurrentUser, DbSession, Now
 from prism.web.routing import Cursor, IdPath, Limit, Paged, api_router, to_page
 from prism.webhooks import service
 from prism.webhooks.schemas import DeliveryOut, WebhookCreated, WebhookIn
@@ -32,6 +32,16 @@ def create_webhook(data: WebhookIn, session: DbSession, user: CurrentUser) -> We
 def delete_webhook(webhook_id: IdPath, session: DbSession, user: CurrentUser) -> Response:
     service.delete_webhook(session, user, webhook_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/webhooks/{webhook_id}/test",
+    response_model=DeliveryOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send a test message to a webhook (as any delivery, with retries)",
+)
+def send_test(webhook_id: IdPath, session: DbSession, user: CurrentUser, now: Now) -> DeliveryOut:
+    return DeliveryOut.model_validate(service.send_test(session, user, webhook_id, now=now))
 
 
 @router.get(

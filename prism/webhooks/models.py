@@ -25,7 +25,34 @@ EVENTS = {
         "A capability on the enablement roadmap changed status (planned, in progress, "
         "delivered, declined); the payload says how many requesters were told in the app."
     ),
+    "launch.gate_blocked": (
+        "Someone tried to move a launch to its next stage and the readiness gate held it; "
+        "the payload lists what blocks it."
+    ),
+    "knowledge.item_stale": (
+        "An item went stale (battlecards, FAQs, proof points…): its review date passed, or it "
+        "rests on a claim that did; sent once until the item is verified again."
+    ),
+    "share.opened": (
+        "A buyer opened a share link (each visitor once a day); the link's owner is told in "
+        "the app too."
+    ),
 }
+# Sent only when an administrator asks, to check that a channel receives.
+TEST_EVENT = "webhook.test"
+
+
+class WebhookFormat(StrEnum):
+    """What a delivery's body looks like: Prism's own signed JSON, or a chat message for an
+    incoming webhook of Slack or Microsoft Teams (every format is signed the same way)."""
+
+    PRISM = "prism"
+    SLACK = "slack"
+    TEAMS = "teams"
+
+    @property
+    def label(self) -> str:
+        return {"prism": "JSON (signed)", "slack": "Slack", "teams": "Microsoft Teams"}[self.value]
 
 
 class Webhook(Audited, Versioned, Timestamped, Base):
@@ -39,6 +66,9 @@ class Webhook(Audited, Versioned, Timestamped, Base):
     url: Mapped[str] = mapped_column(String(500))
     secret: Mapped[str] = mapped_column(String(100))
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    format: Mapped[WebhookFormat] = mapped_column(
+        text_enum(WebhookFormat, 10), default=WebhookFormat.PRISM
+    )
     active: Mapped[bool] = mapped_column(default=True)
 
     def audit_label(self) -> str:

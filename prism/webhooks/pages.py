@@ -7,12 +7,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Principal
-from prism.web.deps import DbSession, PageUser
+from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, attempt, form_with_lists, parse
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import render, settle
 from prism.webhooks import service
-from prism.webhooks.models import EVENTS
+from prism.webhooks.models import EVENTS, WebhookFormat
 from prism.webhooks.schemas import WebhookIn
 
 router = page_router()
@@ -24,6 +24,7 @@ def _page(request: Request, session: Session, user: Principal, outcome: Outcome)
         "hooks": service.list_webhooks(session, user),
         "deliveries": service.list_deliveries(session, user, limit=50),
         "events": EVENTS,
+        "formats": list(WebhookFormat),
         **outcome.context,
     }
     return render(request, "webhooks/list.html", context, status_code=outcome.status_code)
@@ -43,6 +44,20 @@ async def create(request: Request, session: DbSession, user: PageUser) -> HTMLRe
         success="Webhook added; its signing secret is shown below.",
     )
     return _page(request, session, user, outcome)
+
+
+@router.post("/admin/webhooks/{webhook_id}/test", response_class=HTMLResponse)
+def send_test(
+    request: Request, session: DbSession, user: PageUser, now: Now, webhook_id: IdPath
+) -> Response:
+    outcome = attempt(
+        session,
+        lambda: service.send_test(session, user, webhook_id, now=now),
+        success="Test message queued; its delivery shows below in a moment.",
+    )
+    return settle(
+        request, outcome, "/admin/webhooks", lambda: _page(request, session, user, outcome)
+    )
 
 
 @router.post("/admin/webhooks/{webhook_id}/delete", response_class=HTMLResponse)

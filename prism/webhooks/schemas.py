@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, field_validator
 
 from prism.schemas import Input, Name, Output
-from prism.webhooks.models import EVENTS, DeliveryStatus
+from prism.webhooks.models import EVENTS, DeliveryStatus, WebhookFormat
 
 Url = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s]+$")
@@ -19,6 +19,11 @@ class WebhookIn(Input):
     name: Name
     url: Url = Field(description="Where events are POSTed.")
     events: Annotated[list[str], Field(min_length=1, max_length=20)]
+    format: WebhookFormat = Field(
+        default=WebhookFormat.PRISM,
+        description="`prism`: the event's JSON; `slack` or `teams`: a chat message for the "
+        "channel's incoming webhook (Block Kit, or an Adaptive Card).",
+    )
     active: bool = True
 
     @field_validator("events")
@@ -35,6 +40,7 @@ class WebhookOut(Output):
     name: str
     url: str
     events: list[str]
+    format: WebhookFormat
     active: bool
 
 

@@ -2,8 +2,10 @@
 
 Each delivery is a POST of JSON with `X-Prism-Event`, `X-Prism-Delivery` and
 `X-Prism-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`, so the
-receiver can check it came from Prism and is fresh. A failed delivery is retried with growing
-pauses, then given up and shown as failed.
+receiver can check it came from Prism and is fresh. The body is the event's payload, or — for a
+Slack or Microsoft Teams channel's incoming webhook — the event as a chat message
+(`prism.webhooks.messages`). A failed delivery is retried with growing pauses, then given up and
+shown as failed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from prism.db import get_or_404
 from prism.errors import NotFound
 from prism.jobs import service as jobs
 from prism.pagination import PageOf, paginate
-from prism.webhooks.models import Delivery, DeliveryStatus, Webhook
+from prism.settings import load_settings
+from prism.webhooks import messages
+from prism.webhooks.models import TEST_EVENT, Delivery, DeliveryStatus, Webhook, WebhookFormat
 from prism.webhooks.schemas import WebhookIn
 
 # Pauses after the 1st, 2nd, ... failed attempt; after the last the delivery is given up.
@@ -71,19 +75,39 @@ def list_deliveries(
 def emit(session: Session, event: str, payload: dict[str, Any], *, now: datetime) -> list[Delivery]:
     """Queue `event` for every active webhook subscribed to it; sent once the session commits."""
     hooks = [h for h in session.scalars(select(Webhook).where(Webhook.active)) if event in h.events]
+    return [_queue(session, hook, event, payload, now=now) for hook in hooks]
+
+
+def send_test(session: Session, actor: Principal, webhook_id: int, *, now: datetime) -> Delivery:
+    """A test message to one webhook, whatever it subscribes to, with the same retries."""
+    require(actor, Action.MANAGE_WEBHOOKS)
+    hook = get_or_404(session, Webhook, webhook_id, "webhook")
+    return _queue(session, hook, TEST_EVENT, {"webhook": hook.name}, now=now)
+
+
+def _queue(
+    session: Session, hook: Webhook, event: str, payload: dict[str, Any], *, now: datetime
+) -> Delivery:
+    # The job makes the first attempt; the retry sweep picks the delivery up only if that job
+    # was lost, so each event is delivered at least once (receivers dedupe by id).
     body = {"event": event, "at": now.isoformat(), **payload}
-    queued = []
-    for hook in hooks:
-        # The job makes the first attempt; the retry sweep picks the delivery up only if that
-        # job was lost, so each event is delivered at least once (receivers dedupe by id).
-        delivery = Delivery(
-            webhook_id=hook.id, event=event, payload=body, next_attempt_at=now + BACKOFF[0]
-        )
-        session.add(delivery)
-        session.flush()
-        jobs.enqueue(session, DELIVER, actor=SYSTEM, delivery_id=delivery.id)
-        queued.append(delivery)
-    return queued
+    delivery = Delivery(
+        webhook_id=hook.id, event=event, payload=body, next_attempt_at=now + BACKOFF[0]
+    )
+    session.add(delivery)
+    session.flush()
+    jobs.enqueue(session, DELIVER, actor=SYSTEM, delivery_id=delivery.id)
+    return delivery
+
+
+def body_of(delivery: Delivery, base_url: str) -> dict[str, Any]:
+    """What is POSTed: the payload itself, or the event as a message for a chat channel."""
+    shape = delivery.webhook.format
+    if shape is WebhookFormat.PRISM:
+        return delivery.payload
+    message = messages.message_for(delivery.event, delivery.payload)
+    layout = messages.slack if shape is WebhookFormat.SLACK else messages.teams
+    return layout(message, base_url, delivery.event)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -91,8 +115,11 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-def attempt(session: Session, delivery_id: int, *, now: datetime) -> Delivery:
-    """Try to deliver once; on failure schedule the next try, or give up after the last."""
+def attempt(
+    session: Session, delivery_id: int, *, now: datetime, base_url: str | None = None
+) -> Delivery:
+    """Try to deliver once; on failure schedule the next try, or give up after the last.
+    Links in chat messages start with `base_url` (`PRISM_BASE_URL` unless given)."""
     delivery = session.scalar(
         select(Delivery).where(Delivery.id == delivery_id).options(selectinload(Delivery.webhook))
     )
@@ -100,7 +127,8 @@ def attempt(session: Session, delivery_id: int, *, now: datetime) -> Delivery:
         raise NotFound(f"No delivery {delivery_id}.")
     if delivery.status is not DeliveryStatus.PENDING:
         return delivery
-    body = json.dumps(delivery.payload, separators=(",", ":"), default=str).encode()
+    content = body_of(delivery, base_url or load_settings().base_url)
+    body = json.dumps(content, separators=(",", ":"), default=str).encode()
     delivery.attempts += 1
     error, status = _post(delivery, body, int(now.timestamp()))
     delivery.response_status = status
