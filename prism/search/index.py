@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from prism import chinese
 from prism.embeddings import default_embedder, to_bytes
 from prism.search.models import Embedding, SearchTerm
 from prism.search.text import QueryTerms, spaced, vocabulary
@@ -38,13 +39,20 @@ def index_documents(session: Session, documents: Sequence[Document], *, embed: b
     """(Re)index records after a change, in the caller's transaction."""
     if not documents:
         return
-    texts = [(d.title, d.text[:MAX_INDEXED_CHARS]) for d in documents]
+    texts = [(d.title, _with_gloss(d.title, d.text[:MAX_INDEXED_CHARS])) for d in documents]
     _keywords(session).put(session, [(d.id, t) for d, t in zip(documents, texts, strict=True)])
     _remember_words(session, texts)
     if embed:
         store_embeddings(
             session, [d.id for d in documents], [d.opening[:EMBEDDED_CHARS] for d in documents]
         )
+
+
+def _with_gloss(title: str, text: str) -> str:
+    """A document holding Chinese is also found by the English words of its gloss (a question
+    in English finds the Chinese answer); the gloss is indexed as body text, weighing less."""
+    head = f"{title}\n{text[:EMBEDDED_CHARS]}"
+    return f"{text}\n{chinese.gloss(head)}" if chinese.has_han(head) else text
 
 
 def store_embeddings(session: Session, ids: Sequence[int], texts: Sequence[str]) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
+from prism import chinese
 from prism.auth.policy import Action, Principal, require
 from prism.embeddings import Vectors, default_embedder
 from prism.knowledge.models import Facet, Item, ItemFacet
@@ -71,13 +72,13 @@ def search(
     require(actor, Action.READ_PUBLISHED)
     terms = query_terms(query)
     near: Future[list[Neighbour]] | None = None
-    # all-MiniLM-L6-v2 reads English only: a query in Chinese alone is matched by keyword.
-    if mode != "keyword" and terms.words:
+    # all-MiniLM-L6-v2 reads English; Chinese reaches it glossed (`prism.chinese`).
+    if mode != "keyword" and not terms.empty:
         index = vectors.index_for(session, default_embedder().dimensions)
         # The model and the matrix scan run beside the keyword query; all three release the GIL.
         near = _BESIDE.submit(_nearest, index, query)
     corrections = _corrections(session, terms) if mode != "semantic" else {}
-    widened = replace(terms, words=terms.words + tuple(corrections.values()))
+    widened = replace(terms, words=terms.words + tuple(corrections.values()) + _glossed(terms))
     ranked: dict[str, list[int]] = {}
     if mode != "semantic" and not widened.empty:
         ranked["keyword"] = keyword_ids(session, actor, widened, spec)
@@ -87,6 +88,15 @@ def search(
     if not fused:
         record_miss(session, query, now)
     return _results(session, query, widened, fused, ranked, corrections, limit)
+
+
+def _glossed(terms: QueryTerms) -> tuple[str, ...]:
+    """The English words of a Chinese query's gloss, so that it finds English items by keyword
+    too (the Chinese words still find Chinese items)."""
+    if not terms.phrases:
+        return ()
+    extra = query_terms(chinese.gloss(" ".join(terms.phrases))).words
+    return tuple(w for w in extra if w not in terms.words)
 
 
 def keyword_ids(

@@ -1,8 +1,10 @@
 """Text as the search index sees it: English words and Chinese characters alike.
 
 Neither SQLite's unicode61 tokenizer nor PostgreSQL's parser splits Chinese, which is written
-without spaces. Every CJK character is indexed as its own token, and a Chinese query becomes a
-phrase of consecutive characters, so "数据安全" finds exactly that run of characters.
+without spaces. Every CJK character is indexed as its own token; a Chinese query is split into
+its words (`prism.chinese.words`, grammar words dropped) and each word becomes a phrase of
+consecutive characters, so "数据安全" finds exactly that run, and "Vault 支持哪些数据驻留区域"
+finds an item holding 支持, 数据, 驻留 and 区域 in any order.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from prism import chinese
 
 _CJK = (
     "\u3040-\u30ff"  # hiragana, katakana
@@ -55,11 +59,21 @@ def query_terms(query: str) -> QueryTerms:
     phrases: list[str] = []
     for token in _TOKEN.findall(query.lower()):
         if _CJK_RUN.match(token):
-            if token not in phrases:
-                phrases.append(token)
+            for phrase in _cjk_phrases(token):
+                if phrase not in phrases:
+                    phrases.append(phrase)
         elif token not in STOP_WORDS and token not in words and len(token) <= 60:
             words.append(token)
-    return QueryTerms(tuple(words[:12]), tuple(phrases[:6]))
+    return QueryTerms(tuple(words[:12]), tuple(phrases[:12]))
+
+
+def _cjk_phrases(run: str) -> list[str]:
+    """A run of CJK characters as the phrases a query looks for: its Chinese words without
+    grammar words (the whole run when nothing else is left, or for Japanese and Korean)."""
+    if not chinese.has_han(run):
+        return [run]
+    kept = [w for w in chinese.words(run) if w not in chinese.STOP_WORDS]
+    return kept or [run]
 
 
 def vocabulary(text: str) -> set[str]:
