@@ -8,7 +8,7 @@ DATA ?= ./prism-data
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test lint bench system-deps pango clean
+.PHONY: demo test lint bench messages system-deps pango clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -68,6 +68,16 @@ $(NPM_STAMP): | system-deps
 
 test: $(STAMP) system-deps $(NPM_STAMP) lint
 	$(BIN)/python -m tests.pgcluster $(BIN)/pytest -n 2 -p xdist tests
+
+# The interface's sentences into the Chinese catalog (prism/i18n.py): new ones arrive empty, to
+# translate; `make test` fails until every one is.
+messages: $(STAMP)
+	$(BIN)/python -m prism.web.terms
+	mkdir -p .cache
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+	  --omit-header -o .cache/messages.pot .
+	$(BIN)/pybabel update -i .cache/messages.pot -d prism/locale -l zh --no-fuzzy-matching \
+	  --ignore-obsolete --no-wrap
 
 bench: $(STAMP) system-deps
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -71,7 +71,7 @@ from prism.training import pages as training_pages
 from prism.web import pages as web_pages
 from prism.web import problems
 from prism.web.deps import Clock, clean_address
-from prism.web.middleware import LimitsAndHeaders
+from prism.web.middleware import LimitsAndHeaders, Speaking
 from prism.web.routing import API_PREFIX
 from prism.web.templating import templates, warm_templates
 from prism.webhooks import api as webhooks_api
@@ -193,6 +193,7 @@ def create_app(
     if clock is not None:
         app.state.clock = clock
     assistants = McpEndpoint(Assistant(db, settings, lambda: getattr(app.state, "clock", utcnow)()))
+    app.add_middleware(Speaking)
     app.add_middleware(LimitsAndHeaders, max_body_bytes=settings.max_body_bytes)
     if settings.proxies:
         # Outermost, so every limit and log sees the client the proxy vouches for.

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import SYSTEM, Principal
 from prism.db import Database
 from prism.errors import PrismError
+from prism.i18n import _
 from prism.settings import Settings, SettingsError, load_settings
 
 # Piped output (scripts, CI logs) gets room for whole emails instead of an 80-column squeeze.
@@ -96,5 +97,5 @@ def actor_for(session: Session, email: str | None) -> Principal:
         return SYSTEM
     found = find_user_by_email(session, email)
     if found is None:
-        raise PrismError(f"No one signs in as {email}.")
+        raise PrismError(_("No one signs in as {email}.", email=email))
     return found

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Literal, get_args
 
 from prism.errors import Invalid
+from prism.i18n import _
 
 # The encodings an export is likely to be in; anything else is refused by name.
 Encoding = Literal["utf-8", "utf-16", "cp1252", "latin-1", "gb18030", "shift_jis"]
@@ -41,13 +42,25 @@ class Table:
         missing = next((c for c in columns if c and c not in self.header), None)
         if missing is not None:
             found = ", ".join(self.header)
-            raise Invalid(f"No column {missing!r} in the header; the columns are: {found}.")
+            raise Invalid(
+                _(
+                    "No column {missing!r} in the header; the columns are: {found}.",
+                    missing=missing,
+                    found=found,
+                )
+            )
 
 
 def decode(raw: bytes, encoding: str = "utf-8") -> str:
     """The file's text; a file that is not in `encoding` is refused, saying where it breaks."""
     if encoding not in ENCODINGS:
-        raise Invalid(f"Unknown encoding {encoding!r}; use one of: {', '.join(ENCODINGS)}.")
+        raise Invalid(
+            _(
+                "Unknown encoding {encoding!r}; use one of: {join}.",
+                encoding=encoding,
+                join=", ".join(ENCODINGS),
+            )
+        )
     if encoding == "utf-8":
         encoding = "utf-8-sig"  # Excel starts its UTF-8 exports with a byte-order mark
     try:
@@ -56,14 +69,24 @@ def decode(raw: bytes, encoding: str = "utf-8") -> str:
         line = raw[: exc.start].count(b"\n") + 1
         others = ", ".join(e for e in ENCODINGS if e != "utf-8")
         raise Invalid(
-            f"The file is not {encoding.removesuffix('-sig').upper()} text (line {line}, byte "
-            f"{exc.start}); save it as UTF-8 CSV, or name its encoding ({others})."
+            _(
+                "The file is not {upper} text (line {line}, byte {start}); save it as "
+                "UTF-8 CSV, or name its encoding ({others}).",
+                upper=encoding.removesuffix("-sig").upper(),
+                line=line,
+                start=exc.start,
+                others=others,
+            )
         ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise Invalid(
-            f"Line {line} holds a NUL character (\\u0000), which is not text: is this a "
-            "spreadsheet saved in another format? Save it as CSV and import again."
+            _(
+                "Line {line} holds a NUL character (\\u0000), which is not text: is "
+                "this a spreadsheet saved in another format? Save it as CSV and import "
+                "again.",
+                line=line,
+            )
         )
     return text
 
@@ -82,7 +105,7 @@ def read_table(raw: bytes, *, encoding: str = "utf-8") -> Table:
         header = [h.strip() for h in next(reader, [])]
         _closed(lines, 1, reader.line_num)
         if not any(header):
-            raise Invalid("The file is empty: it needs a header row naming its columns.")
+            raise Invalid(_("The file is empty: it needs a header row naming its columns."))
         rows = []
         start = reader.line_num + 1
         for cells in reader:
@@ -92,7 +115,9 @@ def read_table(raw: bytes, *, encoding: str = "utf-8") -> Table:
                 rows.append(Row(start, dict(zip(header, cells, strict=False))))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise Invalid(f"Line {reader.line_num + 1} is not valid CSV: {exc}.") from None
+        raise Invalid(
+            _("Line {value} is not valid CSV: {exc}.", value=reader.line_num + 1, exc=exc)
+        ) from None
     return Table(header, rows)
 
 
@@ -108,15 +133,20 @@ def _closed(lines: list[str], first: int, last: int) -> None:
     if unclosed or spans > MAX_LINES_PER_ROW:
         where = "to the end of the file" if unclosed else f"over {spans} lines"
         raise Invalid(
-            f'Line {first} opens a quoted value that runs {where}: a closing quote (") is '
-            "probably missing. Fix that line and import again; nothing was imported."
+            _(
+                "Line {first} opens a quoted value that runs {where}: a closing quote "
+                '(") is probably missing. Fix that line and import again; nothing was '
+                "imported.",
+                first=first,
+                where=where,
+            )
         )
 
 
 def _opens_quote(lines: list[str]) -> bool:
     """Whether a strict reader finds the row's text ends inside a quoted value."""
     try:
-        for _ in csv.reader(lines, strict=True):
+        for _unused in csv.reader(lines, strict=True):
             pass
     except csv.Error as exc:
         return "unexpected end of data" in str(exc)

@@ -41,6 +41,7 @@ from sqlalchemy.orm import (
 from sqlalchemy.types import TypeDecorator
 
 from prism.errors import Conflict, Invalid, NotFound, Unavailable
+from prism.i18n import N_, _
 
 if TYPE_CHECKING:
     from prism.settings import Settings
@@ -198,7 +199,7 @@ def get_or_404(session: Session, model: type[M], ident: int, what: str) -> M:
     """The row with this id, or a `NotFound` that names what was looked for."""
     found = session.get(model, ident)
     if found is None:
-        raise NotFound(f"No {what} {ident}.")
+        raise NotFound(_("No {what} {ident}.", what=what, ident=ident))
     return found
 
 
@@ -206,7 +207,7 @@ def get_or_invalid(session: Session, model: type[M], ident: int, field: str, wha
     """The row a request names in `field`, or an `Invalid` about that field."""
     found = session.get(model, ident)
     if found is None:
-        raise Invalid.about(field, f"No {what} {ident}.")
+        raise Invalid.about(field, _("No {what} {ident}.", what=what, ident=ident))
     return found
 
 
@@ -261,8 +262,8 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITES, True) else "BEGIN")
 
 
-BUSY = "Prism is busy with other changes right now; nothing was saved. Try again in a moment."
-DOWN = "Prism cannot reach its database right now; nothing was saved. Try again in a moment."
+BUSY = N_("Prism is busy with other changes right now; nothing was saved. Try again in a moment.")
+DOWN = N_("Prism cannot reach its database right now; nothing was saved. Try again in a moment.")
 
 
 def _answerable(exc: BaseException) -> BaseException:
@@ -270,17 +271,17 @@ def _answerable(exc: BaseException) -> BaseException:
     unit of work was rolled back, so sending the request again is safe. Anything else, a
     mistake in a statement included, stays what it is."""
     if isinstance(exc, PoolTimeout):
-        return Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+        return Unavailable(_(BUSY), retry_after=RETRY_AFTER_S)
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return Unavailable(DOWN, retry_after=RETRY_AFTER_S)
+        return Unavailable(_(DOWN), retry_after=RETRY_AFTER_S)
     if isinstance(exc, OperationalError):
         said = str(exc.orig).lower()
         if "locked" in said or "busy" in said:
-            return Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+            return Unavailable(_(BUSY), retry_after=RETRY_AFTER_S)
         # PostgreSQL's operational errors are the server's state (down, restarting, a
         # deadlock), never a wrong statement; SQLite's also cover "no such table".
         if not isinstance(exc.orig, sqlite3.Error) or "unable to open" in said or "i/o" in said:
-            return Unavailable(DOWN, retry_after=RETRY_AFTER_S)
+            return Unavailable(_(DOWN), retry_after=RETRY_AFTER_S)
     return exc
 
 
@@ -422,7 +423,7 @@ class Database:
             yield
             return
         if not self.write_gate.acquire(timeout=wait_s):
-            raise Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+            raise Unavailable(_(BUSY), retry_after=RETRY_AFTER_S)
         try:
             yield
         finally:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from prism.errors import NotFound
+from prism.i18n import _
 
 if TYPE_CHECKING:
     from prism.settings import Settings
@@ -49,7 +50,7 @@ class LocalFileStore:
     def get(self, key: str) -> bytes:
         path = self._path(key)
         if not path.is_file():
-            raise NotFound("The file's content is missing from the file store.")
+            raise NotFound(_("The file's content is missing from the file store."))
         return path.read_bytes()
 
     def derived(self, key: str, name: str) -> bytes | None:
@@ -65,10 +66,10 @@ class LocalFileStore:
 
     def _derived_path(self, key: str, name: str) -> Path:
         if not name.replace("-", "").replace(".", "").isalnum():
-            raise NotFound("No such file.")
+            raise NotFound(_("No such file."))
         return self._path(key).with_name(f"{key}.{name}")
 
     def _path(self, key: str) -> Path:
         if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
-            raise NotFound("No such file.")
+            raise NotFound(_("No such file."))
         return self.root / key[:2] / key

@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from prism.errors import Invalid
+from prism.i18n import _
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -50,7 +51,7 @@ def decode_cursor(cursor: str) -> int:
         return int(base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii"))
     except (ValueError, binascii.Error, UnicodeError):
         raise Invalid(
-            "The cursor is not one this list handed out; start again without it."
+            _("The cursor is not one this list handed out; start again without it.")
         ) from None
 
 
@@ -65,7 +66,7 @@ def paginate(
 ) -> PageOf[Any]:
     """Run `stmt` one page at a time, ordered by the integer `key` (usually the primary key)."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}.")
+        raise Invalid(_("limit must be between 1 and {MAX_LIMIT}.", MAX_LIMIT=MAX_LIMIT))
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     page = stmt.order_by(key.desc() if newest_first else key.asc())
     if cursor:
@@ -84,10 +85,10 @@ def slice_page(
     """One page of a list computed whole (a report, a ranking, a short settings list), in the
     list's own order: the cursor is the position of the page's first item."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}.")
+        raise Invalid(_("limit must be between 1 and {MAX_LIMIT}.", MAX_LIMIT=MAX_LIMIT))
     start = decode_cursor(cursor) if cursor else 0
     if start < 0:
-        raise Invalid("The cursor is not one this list handed out; start again without it.")
+        raise Invalid(_("The cursor is not one this list handed out; start again without it."))
     end = start + limit
     more = end < len(items)
     return PageOf(

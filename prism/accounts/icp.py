@@ -21,6 +21,7 @@ from prism.auth.policy import Action, Principal, require
 from prism.db import get_or_404
 from prism.deals.models import Deal, DealFocus, Outcome
 from prism.errors import Conflict, Invalid
+from prism.i18n import N_, _
 from prism.knowledge.models import Dimension, Facet, Item
 from prism.launches.models import BetaCustomer, Launch
 
@@ -63,7 +64,7 @@ def save_profile(
     found = session.scalar(select(IdealProfile).order_by(IdealProfile.id))
     current = found.version if found is not None else 0
     if data.version != current:
-        raise Conflict("Someone changed the profile since you opened it; reload and try again.")
+        raise Conflict(_("Someone changed the profile since you opened it; reload and try again."))
     criteria = data.model_dump(mode="json", exclude={"version"})
     if found is None:
         found = IdealProfile(criteria=criteria)
@@ -84,13 +85,13 @@ def _check_choices(session: Session, data: IdealProfileIn) -> None:
     )
     for ident in data.industries:
         if ident not in industries:
-            raise Invalid.about("industries", f"No industry {ident}.")
+            raise Invalid.about("industries", _("No industry {ident}.", ident=ident))
     products = set(
         session.scalars(select(Item.id).where(Item.id.in_(data.products), Item.kind == "product"))
     )
     for ident in data.products:
         if ident not in products:
-            raise Invalid.about("products", f"No product {ident}.")
+            raise Invalid.about("products", _("No product {ident}.", ident=ident))
 
 
 class _Facts:
@@ -113,7 +114,7 @@ class _Facts:
                 Deal.account_id.in_(ids)
             )
         ).all()
-        for _, account_id, outcome, close_on, closed_at in deals:
+        for _unused, account_id, outcome, close_on, closed_at in deals:
             if account_id is None:
                 continue
             if outcome is Outcome.OPEN:
@@ -123,7 +124,7 @@ class _Facts:
                 closed = close_on or (closed_at.date() if closed_at else None)
                 if closed is not None and closed >= year_ago:
                     self.won_lately.add(account_id)
-        by_deal = {deal_id: account_id for deal_id, account_id, *_ in deals if account_id}
+        by_deal = {deal_id: account_id for deal_id, account_id, *_unused in deals if account_id}
         for deal_id, item_id in session.execute(
             select(DealFocus.deal_id, DealFocus.item_id).where(DealFocus.deal_id.in_(list(by_deal)))
         ):
@@ -142,56 +143,77 @@ def _fit(account: Account, want: IdealProfileIn, facts: _Facts) -> Fit:
     if want.industries:
         name = facts.industries.get(account.industry_id or 0)
         wanted = ", ".join(sorted(facts.industries.get(i, "?") for i in want.industries))
-        judge(
-            "industry",
-            WEIGHTS["industry"],
-            account.industry_id in want.industries,
-            f"Industry {name}" + (" is in the profile" if account.industry_id in want.industries
-                                  else f" is not one of {wanted}")
-            if name else f"Industry unknown (the profile wants {wanted})",
-        )  # fmt: skip
+        inside = account.industry_id in want.industries
+        if not name:
+            said = _("Industry unknown (the profile wants {wanted})", wanted=wanted)
+        elif inside:
+            said = _("Industry {name} is in the profile", name=name)
+        else:
+            said = _("Industry {name} is not one of {wanted}", name=name, wanted=wanted)
+        judge("industry", WEIGHTS["industry"], inside, said)
     if want.employees_min is not None or want.employees_max is not None:
         low, high = want.employees_min or 0, want.employees_max
-        span = f"{low:,} to {high:,}" if high is not None else f"{low:,} or more"
+        span = (
+            _("{low:,} to {high:,}", low=low, high=high)
+            if high is not None
+            else _("{low:,} or more", low=low)
+        )
         if account.employees is None:
-            judge("size", WEIGHTS["size"], False, f"Size unknown (the profile wants {span})")
-        else:
-            inside = account.employees >= low and (high is None or account.employees <= high)
             judge(
                 "size",
                 WEIGHTS["size"],
-                inside,
-                f"{account.employees:,} employees is {'within' if inside else 'outside'} {span}",
+                False,
+                _("Size unknown (the profile wants {span})", span=span),
             )
-    for criterion, values, have in (
-        ("segment", want.segments, account.segment),
-        ("region", want.regions, account.region),
+        else:
+            inside = account.employees >= low and (high is None or account.employees <= high)
+            said = (
+                _(
+                    "{employees:,} employees is within {span}",
+                    employees=account.employees,
+                    span=span,
+                )
+                if inside
+                else _(
+                    "{employees:,} employees is outside {span}",
+                    employees=account.employees,
+                    span=span,
+                )
+            )
+            judge("size", WEIGHTS["size"], inside, said)
+    for criterion, label, values, have in (
+        ("segment", N_("Segment"), want.segments, account.segment),
+        ("region", N_("Region"), want.regions, account.region),
     ):
         if values:
             inside = have.lower() in {v.lower() for v in values}
-            shown = have or "unknown"
-            judge(
-                criterion,
-                WEIGHTS[criterion],
-                inside,
-                f"{criterion.capitalize()} {shown} is "
-                + ("in the profile" if inside else f"not one of {', '.join(values)}"),
+            shown = have or _("unknown")
+            said = (
+                _("{criterion} {value} is in the profile", criterion=_(label), value=shown)
+                if inside
+                else _(
+                    "{criterion} {value} is not one of {wanted}",
+                    criterion=_(label),
+                    value=shown,
+                    wanted=", ".join(values),
+                )
             )
+            judge(criterion, WEIGHTS[criterion], inside, said)
     if want.products:
         bought = facts.products.get(account.id, set()) & set(want.products)
         names = ", ".join(sorted(facts.product_names.get(i, "?") for i in bought))
-        judge(
-            "product",
-            WEIGHTS["product"],
-            bool(bought),
-            f"Buys or evaluates {names}" if bought else "No deal for the profile's products",
+        said = (
+            _("Buys or evaluates {names}", names=names)
+            if bought
+            else _("No deal for the profile's products")
         )
+        judge("product", WEIGHTS["product"], bool(bought), said)
     for signal in want.signals:
         judge("signal", SIGNAL_WEIGHT, *_signal(signal, account, want, facts))
-    total = sum(w for w, _ in reasons)
+    total = sum(w for w, _unused in reasons)
     met = sum(w for w, r in reasons if r.matched)
     score = round(100 * met / total) if total else 0
-    return Fit(account, score, [r for _, r in reasons])
+    return Fit(account, score, [r for _unused, r in reasons])
 
 
 def _signal(
@@ -199,17 +221,25 @@ def _signal(
 ) -> tuple[bool, str]:
     if signal is Signal.HEALTHY:
         if account.health is None:
-            return False, "No health score"
+            return False, _("No health score")
         ok = account.health >= HEALTHY
-        return ok, f"Health {account.health} is {'at or above' if ok else 'below'} {HEALTHY}"
+        if ok:
+            return ok, _(
+                "Health {health} is at or above {least}", health=account.health, least=HEALTHY
+            )
+        return ok, _("Health {health} is below {least}", health=account.health, least=HEALTHY)
     if signal is Signal.RECENT_WIN:
         ok = account.id in facts.won_lately
-        return ok, "Won a deal in the last year" if ok else "No deal won in the last year"
+        return ok, _("Won a deal in the last year") if ok else _("No deal won in the last year")
     if signal is Signal.OPEN_PIPELINE:
         ok = account.id in facts.open
-        return ok, "Has a deal open" if ok else "No deal open"
+        return ok, _("Has a deal open") if ok else _("No deal open")
     ok = account.arr >= want.arr_at_least and account.arr > 0
-    return ok, f"ARR {account.arr:,} is {'at or above' if ok else 'below'} {want.arr_at_least:,}"
+    if ok:
+        return ok, _(
+            "ARR {arr:,} is at or above {least:,}", arr=account.arr, least=want.arr_at_least
+        )
+    return ok, _("ARR {arr:,} is below {least:,}", arr=account.arr, least=want.arr_at_least)
 
 
 def fits(
@@ -222,7 +252,7 @@ def fits(
 ) -> list[Fit]:
     """Every account (or `accounts`) with its fit, best first; those that left are out unless
     `current_only` is off."""
-    want, _ = profile(session, actor)
+    want, _unused = profile(session, actor)
     if accounts is None:
         stmt = select(Account).order_by(Account.name)
         if current_only:
@@ -296,7 +326,9 @@ def update_account(
     require(actor, Action.MANAGE_ACCOUNTS)
     account = get_or_404(session, Account, account_id, "account")
     if account.version != data.version:
-        raise Conflict(f"{account.name} was changed since you opened it; reload and try again.")
+        raise Conflict(
+            _("{name} was changed since you opened it; reload and try again.", name=account.name)
+        )
     for name, value in data.model_dump(exclude_unset=True, exclude={"version"}).items():
         setattr(account, name, value)
     session.flush()

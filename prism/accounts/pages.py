@@ -14,6 +14,7 @@ from prism.accounts import icp
 from prism.accounts.models import Reference
 from prism.accounts.schemas import AccountUpdate, IdealProfileSave, Signal
 from prism.auth.policy import Principal
+from prism.i18n import _
 from prism.knowledge.facets import list_facets
 from prism.knowledge.models import Dimension
 from prism.knowledge.service import choices
@@ -47,7 +48,7 @@ def _accounts_page(
         fits = [f for f in fits if q.lower() in f.account.name.lower()]
     want, version = icp.profile(session, user)
     context = {
-        "title": "Accounts",
+        "title": _("Accounts"),
         "page": slice_page(fits, cursor=cursor),
         "params": kept_filters(q=q),
         "cursor": cursor,
@@ -86,7 +87,7 @@ async def save_profile(request: Request, session: DbSession, user: PageUser, now
     outcome = attempt(
         session,
         lambda: icp.save_profile(session, user, parse(IdealProfileSave, values)),
-        success="Profile saved.",
+        success=_("Profile saved."),
     )
     return settle(
         request,
@@ -132,7 +133,7 @@ async def update_account(
     outcome = attempt(
         session,
         lambda: icp.update_account(session, user, account_id, parse(AccountUpdate, values)),
-        success="Saved.",
+        success=_("Saved."),
     )
     return settle(
         request,

@@ -16,6 +16,7 @@ from prism.errors import Invalid
 from prism.feedback import service as feedback
 from prism.feedback.models import FeedbackItem, Kind, Origin
 from prism.feedback.schemas import FeedbackIn
+from prism.i18n import _
 from prism.pagination import PageOf, paginate
 
 
@@ -67,7 +68,7 @@ def record_churn(
     require(actor, Action.SUBMIT_FEEDBACK)
     account = get_or_404(session, Account, account_id, "account")
     if data.churned_on is not None and data.churned_on > today:
-        raise Invalid.about("churned_on", "An account cannot have left in the future.")
+        raise Invalid.about("churned_on", _("An account cannot have left in the future."))
     feedback.require_competitor(session, actor, data.reason, data.competitor_id)
     if account.churned_on is None:
         account.churned_on = data.churned_on or today

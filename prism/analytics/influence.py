@@ -23,6 +23,7 @@ from prism.analytics.models import DealTouch, UsageEvent
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, DealFocus, Outcome
 from prism.errors import Invalid, NotFound
+from prism.i18n import _
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item, ItemLink
 from prism.people.models import User
@@ -41,7 +42,7 @@ class Scope:
     def checked(self) -> Scope:
         """This scope, or `Invalid` when its period ends before it starts."""
         if self.since and self.until and self.since > self.until:
-            raise Invalid.about("until", "The period ends before it starts.")
+            raise Invalid.about("until", _("The period ends before it starts."))
         return self
 
     def deals(self) -> list[ColumnElement[bool]]:
@@ -225,7 +226,7 @@ def deals_touched(
     require(actor, Action.READ_ANALYTICS)
     item = session.scalar(select(Item).where(Item.id == item_id, readable_by(actor)))
     if item is None:
-        raise NotFound(f"No item {item_id}.")
+        raise NotFound(_("No item {item_id}.", item_id=item_id))
     order = case((Deal.outcome == Outcome.WON, 0), (Deal.outcome == Outcome.OPEN, 1), else_=2)
     rows = session.execute(
         select(

@@ -21,8 +21,8 @@ from prism.analytics.winloss import Tally
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Invalid
 from prism.feedback.models import REASONS, Kind
+from prism.i18n import _, short_money
 from prism.knowledge.service import choices
-from prism.money import short_money
 from prism.people.service import all_teams
 from prism.render.charts import Bar, interactive_bars
 from prism.training import readiness
@@ -151,7 +151,7 @@ def dashboards_page(
         ),
     }
     context = {
-        "title": "Dashboards",
+        "title": _("Dashboards"),
         "scope": scope,
         "error": error,
         "influence": found,
@@ -182,7 +182,7 @@ def asset_deals_page(
     item, touched = deals_touched(session, user, item_id, scope)
     query = _query(scope)
     context = {
-        "title": f"Deals {item.title} was in front of",
+        "title": _("Deals {title} was in front of", title=item.title),
         "item": item,
         "touched": touched,
         "error": error,
@@ -209,7 +209,7 @@ def _winloss_page(
         session, user, since=since, until=until, product_id=product, explained_only=explained_only
     )
     context = {
-        "title": "Win/loss",
+        "title": _("Win/loss"),
         "view": view,
         "products": choices(session, user, "product"),
         "competitors": choices(session, user, "competitor"),
@@ -253,7 +253,7 @@ def record_churn(
         lambda: accounts.record_churn(
             session, user, account, parse(ChurnIn, values), today=now.date()
         ),
-        success="Churn recorded; the reason joined the feedback themes.",
+        success=_("Churn recorded; the reason joined the feedback themes."),
     )
     return settle(
         request, outcome, "/win-loss", lambda: _winloss_page(request, session, user, {}, outcome)

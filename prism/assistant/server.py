@@ -38,6 +38,7 @@ from prism.db import Database, utcnow
 from prism.errors import Forbidden, PrismError, Unauthorized
 from prism.feedback.models import Kind, Reason
 from prism.feedback.schemas import FeedbackIn, FeedbackOut
+from prism.i18n import N_, _
 from prism.knowledge.kinds import KindName
 from prism.knowledge.schemas import ItemOut
 from prism.launches.schemas import LaunchDetailOut
@@ -55,7 +56,7 @@ for the team, not for customers. Send what you hear from customers with `submit_
 
 READS = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
-BEARER_HELP = "Send a Prism API token as `Authorization: Bearer <token>`."
+BEARER_HELP = N_("Send a Prism API token as `Authorization: Bearer <token>`.")
 
 Query = Annotated[str, Field(min_length=1, max_length=200, description="What to look for.")]
 ItemId = Annotated[int, Field(ge=1, le=2**31 - 1, description="The item's id.")]
@@ -89,7 +90,9 @@ class Assistant:
             with self.database.session_scope(writes=writes) as session:
                 user, token = user_for_token(session, raw=raw, now=now)
                 if writes and "write" not in token.scope_list:
-                    raise Forbidden("This API token is read-only; create one with the write scope.")
+                    raise Forbidden(
+                        _("This API token is read-only; create one with the write scope.")
+                    )
                 set_actor(session, user)
                 yield session, user, now
         except PrismError as err:
@@ -100,10 +103,10 @@ class Assistant:
         if headers is None:  # stdio: the token `prism mcp` was started with
             if self.token:
                 return self.token
-            raise Unauthorized("Start `prism mcp` with a Prism API token.")
+            raise Unauthorized(_("Start `prism mcp` with a Prism API token."))
         raw = bearer(headers.get("authorization", ""))
         if raw is None:
-            raise Unauthorized(BEARER_HELP)
+            raise Unauthorized(_(BEARER_HELP))
         return raw
 
     def base(self, ctx: Context) -> str:
@@ -119,7 +122,7 @@ class Assistant:
 
 
 def bearer(header: str) -> str | None:
-    scheme, _, raw = header.partition(" ")
+    scheme, _unused, raw = header.partition(" ")
     return raw.strip() if scheme.lower() == "bearer" and raw.strip() else None
 
 
@@ -148,7 +151,7 @@ def _build(assistant: Assistant) -> MCPServer:
     @server.tool(annotations=READS)
     def get_item(ctx: Context, item_id: ItemId) -> ItemOut:
         """One item in full: its text, its kind's own fields, owner, freshness and links."""
-        with assistant.acting(ctx) as (session, user, _):
+        with assistant.acting(ctx) as (session, user, _unused):
             return answers.item(session, user, item_id)
 
     @server.tool(annotations=READS)
@@ -156,7 +159,7 @@ def _build(assistant: Assistant) -> MCPServer:
         """A competitor (by name or id; small typos forgiven) and the battlecards about it:
         their strengths and weaknesses, objections with responses, landmines, pricing notes.
         Battlecards are internal: never quote them to a customer."""
-        with assistant.acting(ctx) as (session, user, _):
+        with assistant.acting(ctx) as (session, user, _unused):
             return answers.battlecards_for(session, user, competitor, base=assistant.base(ctx))
 
     @server.tool(annotations=WRITES)
@@ -164,7 +167,7 @@ def _build(assistant: Assistant) -> MCPServer:
         """The sales kit of a deal (by id, name or customer): what to send and why. A deal
         without a kit gets one built from the library, as on the deal's page."""
         base = assistant.base(ctx)
-        with assistant.acting(ctx) as (session, user, _):
+        with assistant.acting(ctx) as (session, user, _unused):
             found = answers.deal_kit(session, user, deal, base=base)
         if isinstance(found, answers.KitAnswer):
             return found
@@ -228,7 +231,7 @@ def _build(assistant: Assistant) -> MCPServer:
         if not item_id.isdigit():
             raise ResourceError(f"No item {item_id!r}: item ids are numbers.")
         try:
-            with assistant.acting(ctx) as (session, user, _):
+            with assistant.acting(ctx) as (session, user, _unused):
                 return answers.item_as_markdown(session, user, int(item_id))
         except ToolError as err:
             raise ResourceError(str(err)) from err
@@ -268,7 +271,7 @@ class McpEndpoint:
         raw = bearer(request.headers.get("authorization", ""))
         try:
             if raw is None:
-                raise Unauthorized(BEARER_HELP)
+                raise Unauthorized(_(BEARER_HELP))
             await anyio.to_thread.run_sync(self.assistant.check, raw)
         except Unauthorized as err:
             headers = {"WWW-Authenticate": 'Bearer realm="prism"'}

@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from prism.audit import service
+from prism.i18n import _
 from prism.web.deps import DbSession, PageUser
 from prism.web.routing import IdQuery, page_router
 from prism.web.templating import render
@@ -32,7 +33,7 @@ def audit_log(
         cursor=cursor,
     )
     context = {
-        "title": "Audit log",
+        "title": _("Audit log"),
         "page": page,
         "item_type": item_type,
         "item_id": item_id,

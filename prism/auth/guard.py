@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from prism.auth.credentials import digest
 from prism.auth.models import ApiToken, LoginFailure, WebSession
 from prism.errors import TooManyRequests
+from prism.i18n import _
 from prism.settings import Settings
 
 # One address may fail this many times more than a single email before it is slowed down,
@@ -41,7 +42,10 @@ class Throttle:
         if by_email >= self.max_failures or by_client >= self.max_failures * CLIENT_FAILURE_FACTOR:
             minutes = int(self.window.total_seconds() // 60)
             raise TooManyRequests(
-                f"Too many wrong passwords. Wait {minutes} minutes and try again.",
+                _(
+                    "Too many wrong passwords. Wait {minutes} minutes and try again.",
+                    minutes=minutes,
+                ),
                 retry_after=int(self.window.total_seconds()),
             )
 

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from prism.auth import service
 from prism.auth.policy import Action, can, require
 from prism.auth.schemas import TokenIn
+from prism.i18n import _
 from prism.web.deps import AppSettings, DbSession, Now, PageUser, get_settings
 from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, page_router
@@ -35,12 +36,12 @@ def create_token(
 
     def issue() -> str:
         data = parse(TokenIn, fields)
-        _, raw = service.create_token(
+        _unused, raw = service.create_token(
             session, user, user=user, data=data, now=now, default_days=settings.token_days
         )
         return raw
 
-    outcome = attempt(session, issue, success="Token created.")
+    outcome = attempt(session, issue, success=_("Token created."))
     return _tokens_page(request, session, user, outcome, mine=True, new_token=outcome.value)
 
 

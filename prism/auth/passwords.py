@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from prism.errors import Invalid
+from prism.i18n import _
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
@@ -28,9 +29,15 @@ def hash_secret(secret: str) -> str:
 
 def check_password_rules(password: str) -> None:
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        raise Invalid(f"A password needs {MIN_LENGTH} to {MAX_LENGTH} characters.")
+        raise Invalid(
+            _(
+                "A password needs {MIN_LENGTH} to {MAX_LENGTH} characters.",
+                MIN_LENGTH=MIN_LENGTH,
+                MAX_LENGTH=MAX_LENGTH,
+            )
+        )
     if password.strip() != password or not password.strip():
-        raise Invalid("A password may not start or end with spaces.")
+        raise Invalid(_("A password may not start or end with spaces."))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

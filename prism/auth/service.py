@@ -19,6 +19,7 @@ from prism.auth.policy import Action, Principal, can, require
 from prism.auth.schemas import TokenIn
 from prism.epochs import ONLY_BOOKKEEPING
 from prism.errors import NotFound, Unauthorized
+from prism.i18n import N_, _
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
 from prism.people.service import find_user_by_email
@@ -26,7 +27,7 @@ from prism.settings import Settings
 
 log = logging.getLogger(__name__)
 TOKEN_PREFIX = "prism_"  # noqa: S105 (a label, not a secret)
-WRONG_CREDENTIALS = "Wrong email or password."
+WRONG_CREDENTIALS = N_("Wrong email or password.")
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -39,7 +40,10 @@ def authenticate(
         glass = settings.break_glass_email.strip().lower()
         if not glass or email.strip().lower() != glass:
             raise Unauthorized(
-                f"Sign in with {settings.oidc_provider_name}: this Prism takes no passwords."
+                _(
+                    "Sign in with {oidc_provider_name}: this Prism takes no passwords.",
+                    oidc_provider_name=settings.oidc_provider_name,
+                )
             )
     throttle = Throttle.of(settings)
     throttle.check(session, email=email, client=client, now=now)
@@ -47,7 +51,7 @@ def authenticate(
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
         throttle.fail(session, email=email, client=client, now=now)
-        raise Unauthorized(WRONG_CREDENTIALS, keep_changes=True)
+        raise Unauthorized(_(WRONG_CREDENTIALS), keep_changes=True)
     user.last_login_at = now
     audit.set_actor(session, user)
     throttle.clear(session, email=email)
@@ -136,7 +140,7 @@ def revoke_token(session: Session, actor: Principal, *, token_id: int, now: date
     token = session.get(ApiToken, token_id)
     if token is None or not can(actor, Action.MANAGE_OWN_TOKENS, token):
         # A token you may not manage is reported as missing, so ids reveal nothing.
-        raise NotFound(f"No API token {token_id} of yours.")
+        raise NotFound(_("No API token {token_id} of yours.", token_id=token_id))
     if token.revoked_at is None:
         token.revoked_at = now
         session.flush()
@@ -151,13 +155,13 @@ def user_for_token(session: Session, *, raw: str, now: datetime) -> tuple[User, 
         .where(ApiToken.token_hash == digest(raw))
     )
     if token is None:
-        raise Unauthorized("This API token is not valid.")
+        raise Unauthorized(_("This API token is not valid."))
     if token.revoked_at is not None:
-        raise Unauthorized("This API token was revoked.")
+        raise Unauthorized(_("This API token was revoked."))
     if token.expires_at <= now:
-        raise Unauthorized("This API token has expired; create a new one.")
+        raise Unauthorized(_("This API token has expired; create a new one."))
     if not token.user.is_active:
-        raise Unauthorized("The account this API token belongs to is deactivated.")
+        raise Unauthorized(_("The account this API token belongs to is deactivated."))
     _note_use(session, token, now)
     return token.user, token
 

@@ -12,6 +12,7 @@ from prism.console import DataDir, actor_for, console, err, unit_of_work
 from prism.csvfile import ENCODINGS, OnError
 from prism.db import utcnow
 from prism.errors import Invalid
+from prism.i18n import _
 
 
 def import_crm(
@@ -40,11 +41,19 @@ def import_crm(
         Progress(console=console, transient=True) as bar,
     ):
         if encoding not in ENCODINGS:
-            raise Invalid(f"Prism reads {', '.join(ENCODINGS)}; not {encoding!r}.")
+            raise Invalid(
+                _(
+                    "Prism reads {join}; not {encoding!r}.",
+                    join=", ".join(ENCODINGS),
+                    encoding=encoding,
+                )
+            )
         try:
             raw = file.read_bytes()
         except OSError as exc:
-            raise Invalid(f"Cannot read {file}: {exc.strerror}.") from None
+            raise Invalid(
+                _("Cannot read {file}: {strerror}.", file=file, strerror=exc.strerror)
+            ) from None
         task = bar.add_task("Importing", total=None)
         report = service.import_csv(
             run.session,

@@ -15,6 +15,7 @@ from prism.crm.formats import FIELDS, FORMATS
 from prism.crm.models import Target
 from prism.crm.schemas import MappingIn
 from prism.csvfile import ENCODINGS, OnError
+from prism.i18n import _
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome, Posted, attempt, form_data, parse, posted_file
 from prism.web.routing import IdPath, page_router
@@ -34,7 +35,7 @@ def _page(
 ) -> HTMLResponse:
     require(user, Action.MANAGE_ACCOUNTS)
     context = {
-        "title": "CRM import",
+        "title": _("CRM import"),
         "form": form,
         "formats": FORMATS,
         "fields": FIELDS,
@@ -105,7 +106,7 @@ def save_mapping(request: Request, session: DbSession, user: PageUser, form: Pos
     outcome = attempt(
         session,
         lambda: service.save_mapping(session, user, parse(MappingIn, values)),
-        success="Mapping saved: choose it when you import an export with these columns.",
+        success=_("Mapping saved: choose it when you import an export with these columns."),
     )
     if outcome.error:
         return _page(request, session, user, {"on_error": "reject", **form}, outcome=outcome)

@@ -35,6 +35,7 @@ from prism.deals import bulk as deal_bulk
 from prism.deals.bulk import DealRow, NewAccount
 from prism.deals.models import Outcome
 from prism.errors import Invalid, check_version
+from prism.i18n import _
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Dimension, Facet, Item
 from prism.money import parse_amount
@@ -105,7 +106,9 @@ def mapping_named(session: Session, actor: Principal, name: str) -> CrmMapping:
     found = session.scalar(select(CrmMapping).where(func.lower(CrmMapping.name) == name.lower()))
     if found is None:
         known = ", ".join(m.name for m in list_mappings(session, actor)) or "none yet"
-        raise Invalid(f"No CRM mapping called {name!r} (the saved ones: {known}).")
+        raise Invalid(
+            _("No CRM mapping called {name!r} (the saved ones: {known}).", name=name, known=known)
+        )
     return found
 
 
@@ -145,13 +148,17 @@ def _check_columns(target: Target, columns: dict[str, str]) -> None:
     if unknown:
         raise Invalid.about(
             "columns",
-            f"{', '.join(unknown)}: not a field of {target.value}; the fields are "
-            f"{', '.join(known)}.",
+            _(
+                "{join}: not a field of {target}; the fields are {join2}.",
+                join=", ".join(unknown),
+                target=target.value,
+                join2=", ".join(known),
+            ),
         )
     missing = [f.name for f in FIELDS[target] if f.required and not columns.get(f.name)]
     if missing:
         raise Invalid.about(
-            "columns", f"Name the column of each required field: {', '.join(missing)}."
+            "columns", _("Name the column of each required field: {join}.", join=", ".join(missing))
         )
 
 
@@ -186,18 +193,25 @@ def import_csv(
         known = detect(table.header)
         if known is None:
             raise Invalid(
-                "Prism does not know this export's columns (a Salesforce report has "
-                "'Opportunity ID', 'Opportunity Name' and 'Stage'; a HubSpot deals export "
-                "'Record ID', 'Deal Name' and 'Deal Stage'). Save a column mapping and import "
-                f"with it. The file's columns: {', '.join(table.header)}."
+                _(
+                    "Prism does not know this export's columns (a Salesforce report has "
+                    "'Opportunity ID', 'Opportunity Name' and 'Stage'; a HubSpot deals "
+                    "export 'Record ID', 'Deal Name' and 'Deal Stage'). Save a column "
+                    "mapping and import with it. The file's columns: {join}.",
+                    join=", ".join(table.header),
+                )
             )
         target, columns, source = known.target, known.resolve(table.header), known.name
     if not table.rows:
-        raise Invalid("The file has a header but no rows.")
+        raise Invalid(_("The file has a header but no rows."))
     if max_rows is not None and len(table.rows) > max_rows:
         raise Invalid(
-            f"The file has {len(table.rows):,} rows; one upload takes {max_rows:,}. "
-            "Use `prism import crm` on the command line for larger files."
+            _(
+                "The file has {len:,} rows; one upload takes {max_rows:,}. Use `prism "
+                "import crm` on the command line for larger files.",
+                len=len(table.rows),
+                max_rows=max_rows,
+            )
         )
     records = [(row.line, {f: row.get(c) for f, c in columns.items()}) for row in table.rows]
     label = f"CRM import ({source}){': ' + file_name if file_name else ''}"
@@ -231,17 +245,28 @@ def upsert(
     """Records sent by a live sync (fields by Prism's names), upserted by their CRM id."""
     require(actor, Action.MANAGE_ACCOUNTS)
     if not records:
-        raise Invalid("Send at least one record.")
+        raise Invalid(_("Send at least one record."))
     if len(records) > MAX_RECORDS:
-        raise Invalid(f"One call takes {MAX_RECORDS:,} records; send {len(records):,} in parts.")
+        raise Invalid(
+            _(
+                "One call takes {MAX_RECORDS:,} records; send {len:,} in parts.",
+                MAX_RECORDS=MAX_RECORDS,
+                len=len(records),
+            )
+        )
     known = set(field_names(target))
     rows = []
     for number, record in enumerate(records, start=1):
         unknown = sorted(set(record) - known)
         if unknown:
             raise Invalid(
-                f"Record {number}: {', '.join(unknown)} is not a field of {target.value}; "
-                f"the fields are {', '.join(field_names(target))}."
+                _(
+                    "Record {number}: {join} is not a field of {target}; the fields are {join2}.",
+                    number=number,
+                    join=", ".join(unknown),
+                    target=target.value,
+                    join2=", ".join(field_names(target)),
+                )
             )
         rows.append((number, {k: _text(v) for k, v in record.items()}))
     return _upsert(
@@ -309,8 +334,12 @@ def _upsert(
             good.append(parsed)
     if report.problems and on_error is OnError.REJECT:
         raise Invalid(
-            f"{len({p.line for p in report.problems})} of {report.rows} {unit}s have problems; "
-            "nothing was imported.",
+            _(
+                "{len} of {rows} {unit}s have problems; nothing was imported.",
+                len=len({p.line for p in report.problems}),
+                rows=report.rows,
+                unit=unit,
+            ),
             errors=[p.as_error() for p in report.problems[:1000]],
         )
     done = writer.write(good, dry_run=report.dry_run, progress=progress)

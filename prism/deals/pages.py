@@ -17,6 +17,7 @@ from prism.deals.models import Stage
 from prism.deals.schemas import CloseIn, DealIn, DealUpdate
 from prism.feedback import service as feedback
 from prism.feedback.models import REASONS
+from prism.i18n import _
 from prism.knowledge import facets
 from prism.knowledge.models import Dimension, Item
 from prism.knowledge.service import choices
@@ -87,7 +88,7 @@ def _list_page(
         cursor=filters.cursor,
     )
     context = {
-        "title": "Deals",
+        "title": _("Deals"),
         "page": page,
         "filters": filters,
         "outcomes": list(DealOutcome),
@@ -115,7 +116,7 @@ async def create(
         lambda: service.create_deal(
             session, user, parse(DealIn, data), currency=settings.currency, now=now
         ),
-        success="Deal recorded.",
+        success=_("Deal recorded."),
     )
     if outcome.error:
         return _list_page(request, session, user, outcome, data)
@@ -151,7 +152,7 @@ async def update(
     outcome = attempt(
         session,
         lambda: service.update_deal(session, user, deal_id, parse(DealUpdate, data), now=now),
-        success="Deal updated.",
+        success=_("Deal updated."),
     )
     return settle(
         request,

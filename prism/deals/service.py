@@ -19,6 +19,7 @@ from prism.errors import Conflict, Forbidden, Invalid, NotFound, check_version
 from prism.feedback import service as feedback
 from prism.feedback.models import FeedbackItem, Kind, Origin
 from prism.feedback.schemas import FeedbackIn
+from prism.i18n import _
 from prism.knowledge.models import Dimension, Facet, Item
 from prism.knowledge.service import NAME_MATCH, items_of_kind
 from prism.pagination import PageOf, paginate
@@ -63,7 +64,7 @@ def get_deal(session: Session, actor: Principal, deal_id: int) -> Deal:
     require(actor, Action.BUILD_KITS)
     deal = session.scalar(select(Deal).where(Deal.id == deal_id).options(*LOADED))
     if deal is None:
-        raise NotFound(f"No deal {deal_id}.")
+        raise NotFound(_("No deal {deal_id}.", deal_id=deal_id))
     return deal
 
 
@@ -82,7 +83,9 @@ def find_deal(session: Session, actor: Principal, name_or_id: str) -> Deal:
     }
     best = process.extractOne(name.casefold(), choices, scorer=fuzz.WRatio, score_cutoff=NAME_MATCH)
     if best is None:
-        raise NotFound(f"No deal called {name!r}, nor one for a customer of that name.")
+        raise NotFound(
+            _("No deal called {name!r}, nor one for a customer of that name.", name=name)
+        )
     return get_deal(session, actor, best[2][0])
 
 
@@ -90,7 +93,7 @@ def require_owner(actor: Principal, deal: Deal) -> None:
     """Sellers change their own deals (and their kits); editors and admins change any."""
     require(actor, Action.BUILD_KITS)
     if deal.owner_id != actor.id and not can(actor, Action.CURATE_KITS):
-        raise Forbidden("Only the deal's owner (or an editor) may change this deal and its kit.")
+        raise Forbidden(_("Only the deal's owner (or an editor) may change this deal and its kit."))
 
 
 def create_deal(
@@ -156,7 +159,7 @@ def closing(
 def _check_industry(session: Session, facet_id: int) -> None:
     facet = session.get(Facet, facet_id)
     if facet is None or facet.dimension != Dimension.INDUSTRY:
-        raise Invalid.about("industry_id", f"No industry {facet_id}.")
+        raise Invalid.about("industry_id", _("No industry {facet_id}.", facet_id=facet_id))
 
 
 def _set_focus(session: Session, actor: Principal, deal: Deal, focus: dict[str, list[int]]) -> None:
@@ -208,7 +211,13 @@ def close_deal(
             session, actor, deal.id, DealUpdate(version=deal.version, outcome=data.outcome), now=now
         )
     elif deal.outcome is not data.outcome:
-        raise Conflict(f"This deal was {deal.outcome.value}, not {data.outcome.value}.")
+        raise Conflict(
+            _(
+                "This deal was {outcome}, not {outcome2}.",
+                outcome=deal.outcome.value,
+                outcome2=data.outcome.value,
+            )
+        )
     account = account_of(session, deal)
     products = [i.id for i in deal.focus if i.kind == "product"]
     said = FeedbackIn(

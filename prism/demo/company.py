@@ -57,6 +57,8 @@ def load(session: Session) -> str:
         data = UserIn(email=email, name=name, password=PASSWORD, role=role, team_id=teams[team])
         people.create_user(session, SYSTEM, data)
         added += 1
+    # The China team's presales engineer works in Chinese.
+    people.get_user_by_email(session, "chen.jing@helio.example").language = "zh"
     for team, email in LEADS.items():
         lead = people.get_user_by_email(session, email)
         people.get_team(session, SYSTEM, teams[team]).lead_id = lead.id

@@ -17,6 +17,7 @@ from prism.csvfile import OnError
 from prism.db import utcnow
 from prism.errors import PrismError
 from prism.grouping import clustering
+from prism.i18n import _
 from prism.knowledge.models import Item
 
 app = typer.Typer(
@@ -170,5 +171,5 @@ def _product(session: Session, name: str | None) -> int | None:
         select(Item.id).where(Item.kind == "product", func.lower(Item.title) == name.lower())
     )
     if found is None:
-        raise PrismError(f"No product called {name}.")
+        raise PrismError(_("No product called {name}.", name=name))
     return found

@@ -26,6 +26,7 @@ from prism.errors import Invalid
 from prism.feedback import service
 from prism.feedback.models import FeedbackItem, Kind, Origin
 from prism.feedback.schemas import FeedbackIn, ImportMapping
+from prism.i18n import _
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item
 from prism.people.models import Team
@@ -71,18 +72,25 @@ def import_csv(
     table = read_table(raw, encoding=mapping.encoding)
     table.require(mapping.columns())
     if not table.rows:
-        raise Invalid("The file has a header but no rows.")
+        raise Invalid(_("The file has a header but no rows."))
     if max_rows is not None and len(table.rows) > max_rows:
         raise Invalid(
-            f"The file has {len(table.rows):,} rows; one upload takes {max_rows:,}. "
-            "Split it, or use `prism feedback import` on the command line."
+            _(
+                "The file has {len:,} rows; one upload takes {max_rows:,}. Split it, or "
+                "use `prism feedback import` on the command line.",
+                len=len(table.rows),
+                max_rows=max_rows,
+            )
         )
     report = Report(rows=len(table.rows), dry_run=dry_run)
     good = _check(session, actor, table.rows, mapping, report, today)
     if report.problems and on_error is OnError.REJECT:
         raise Invalid(
-            f"{len({p.line for p in report.problems})} of {report.rows} rows have problems; "
-            "nothing was imported.",
+            _(
+                "{len} of {rows} rows have problems; nothing was imported.",
+                len=len({p.line for p in report.problems}),
+                rows=report.rows,
+            ),
             errors=[p.as_error() for p in report.problems],
         )
     report.imported = len(good)
@@ -93,9 +101,9 @@ def import_csv(
         service.submit_many(
             session,
             actor,
-            [data for data, _ in chunk],
+            [data for data, _unused in chunk],
             origin=Origin.CSV,
-            external_ids=[key for _, key in chunk],
+            external_ids=[key for _unused, key in chunk],
             today=today,
         )
         if progress:

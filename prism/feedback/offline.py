@@ -14,6 +14,7 @@ from prism.embeddings import default_embedder
 from prism.errors import Invalid
 from prism.feedback import themes
 from prism.grouping import clustering, naming
+from prism.i18n import _
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def read_text_column(raw: bytes, column: str, *, encoding: str = "utf-8") -> lis
 def cluster_texts(texts: list[str], *, k: int | None = None, granularity: int = 0) -> Clustered:
     """Themes for the non-empty texts; empty rows keep their line with no theme."""
     if k is not None and k < 1:
-        raise Invalid("--k must be at least 1.")
+        raise Invalid(_("--k must be at least 1."))
     themes.check_granularity(granularity)
     kept = [i for i, t in enumerate(texts) if t.strip()]
     empty = [i + 1 for i, t in enumerate(texts) if not t.strip()]

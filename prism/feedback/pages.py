@@ -27,6 +27,7 @@ from prism.feedback.schemas import (
     StatusIn,
 )
 from prism.filestore import file_store
+from prism.i18n import N_, _
 from prism.knowledge.service import choices
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome as FormOutcome
@@ -70,13 +71,13 @@ def themes_page(
 
 # The granularity control's choices, broadest first.
 GRANULARITIES = [
-    (-3, "much broader"),
-    (-2, "broader"),
-    (-1, "a little broader"),
-    (0, "as found"),
-    (1, "a little narrower"),
-    (2, "narrower"),
-    (3, "much narrower"),
+    (-3, N_("much broader")),
+    (-2, N_("broader")),
+    (-1, N_("a little broader")),
+    (0, N_("as found")),
+    (1, N_("a little narrower")),
+    (2, N_("narrower")),
+    (3, N_("much narrower")),
 ]
 
 
@@ -92,7 +93,7 @@ def _themes_page(
     signal = Signal(chosen["signal"]) if chosen["signal"] in set(Signal) else None
     chosen["sort"] = chosen["sort"] if chosen["sort"] in themes.SORTS else "impact"
     context = {
-        "title": "Feedback themes",
+        "title": _("Feedback themes"),
         "pairs": themes.list_themes(
             session,
             user,
@@ -107,7 +108,7 @@ def _themes_page(
         "products": choices(session, user, "product"),
         "chosen": chosen,
         "granularity": themes.granularity_of(session),
-        "granularities": GRANULARITIES,
+        "granularities": [(step, _(label)) for step, label in GRANULARITIES],
         **(outcome.context if outcome else {}),
     }
     status_code = outcome.status_code if outcome and outcome.error else 200
@@ -128,7 +129,7 @@ def _form_context(session: Session, user: Principal) -> dict[str, Any]:
 @router.get("/feedback/new", response_class=HTMLResponse)
 def new_feedback(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
     require(user, Action.SUBMIT_FEEDBACK)
-    context = {"title": "Give feedback", "form": {}, **_form_context(session, user)}
+    context = {"title": _("Give feedback"), "form": {}, **_form_context(session, user)}
     return render(request, "feedback/new.html", context)
 
 
@@ -143,10 +144,10 @@ def submit_feedback(
         lambda: service.submit(
             session, user, parse(FeedbackIn, values), origin=Origin.FORM, today=now.date()
         ),
-        success="Thank you: your feedback is in.",
+        success=_("Thank you: your feedback is in."),
     )
     if outcome.error:
-        context = {"title": "Give feedback", "form": form, **_form_context(session, user)}
+        context = {"title": _("Give feedback"), "form": form, **_form_context(session, user)}
         return render(
             request, "feedback/new.html", context | outcome.context, status_code=outcome.status_code
         )
@@ -165,7 +166,7 @@ def similar(request: Request, session: DbSession, user: PageUser, text: str = ""
 def mine(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
     """What I said and what became of it: each item with its theme's status and note."""
     page = service.list_items(session, user, submitter_id=user.id, limit=200)
-    return render(request, "feedback/mine.html", {"title": "My feedback", "items": page.items})
+    return render(request, "feedback/mine.html", {"title": _("My feedback"), "items": page.items})
 
 
 def _theme_page(
@@ -181,7 +182,7 @@ def _theme_page(
     others = (
         [
             t
-            for t, _ in themes.list_themes(session, user, signal=theme.signal, sort="items")
+            for t, _unused in themes.list_themes(session, user, signal=theme.signal, sort="items")
             if t.id != theme.id
         ]
         if may_triage
@@ -226,7 +227,7 @@ def edit_theme(
     outcome = attempt(
         session,
         lambda: themes.update_theme(session, user, theme_id, parse(FeedbackThemeUpdate, values)),
-        success="Theme saved.",
+        success=_("Theme saved."),
     )
     return settle(
         request,
@@ -244,7 +245,7 @@ def theme_status(
     outcome = attempt(
         session,
         lambda: themes.set_status(session, user, theme_id, parse(StatusIn, values), now=now),
-        success="Status changed; everyone who contributed has been told.",
+        success=_("Status changed; everyone who contributed has been told."),
     )
     return settle(
         request,
@@ -262,7 +263,7 @@ async def merge_themes(
     outcome = attempt(
         session,
         lambda: themes.merge(session, user, theme_id, parse(MergeIn, form)),
-        success="Merged: re-clustering will keep this theme whole.",
+        success=_("Merged: re-clustering will keep this theme whole."),
     )
     return settle(
         request,
@@ -280,7 +281,7 @@ async def split_theme(
     outcome = attempt(
         session,
         lambda: themes.split(session, user, theme_id, parse(SplitIn, form)),
-        success="Split into a new theme.",
+        success=_("Split into a new theme."),
     )
     if outcome.error:
         return _theme_page(request, session, user, theme_id, outcome)
@@ -295,7 +296,7 @@ def move_item(
     outcome = attempt(
         session,
         lambda: themes.move(session, user, item_id, parse(MoveIn, form).theme_id),
-        success="Item moved.",
+        success=_("Item moved."),
     )
     if outcome.error:
         return _theme_page(request, session, user, source or 0, outcome)
@@ -361,7 +362,7 @@ def _import_page(
     outcome: FormOutcome | None = None,
 ) -> HTMLResponse:
     context = {
-        "title": "Import feedback",
+        "title": _("Import feedback"),
         "form": form,
         "kinds": list(Kind),
         "encodings": ENCODINGS,

@@ -34,6 +34,7 @@ from prism.feedback.models import (
 from prism.feedback.schemas import FeedbackIn
 from prism.feedback.weights import Weight
 from prism.grouping import centres, clustering
+from prism.i18n import N_, _
 from prism.knowledge.service import items_of_kind
 from prism.launches.models import Launch
 from prism.pagination import PageOf, paginate
@@ -84,7 +85,7 @@ def submit_many(
         (row.said_on for row in rows if row.said_on and row.said_on > today + ONE_DAY), None
     )
     if late is not None:
-        raise Invalid.about("said_on", f"{late} is in the future.")
+        raise Invalid.about("said_on", _("{late} is in the future.", late=late))
     check_references(session, actor, rows)
     vectors = default_embedder().embed([row.text for row in rows])
     own_team = team_of(session, actor)
@@ -119,15 +120,17 @@ def check_references(session: Session, actor: Principal, rows: Sequence[Feedback
     if teams:
         teams_by_ids(session, teams, field="team_id")
     for field_name, model, what in (
-        ("launch_id", Launch, "launch"),
-        ("account_id", Account, "account"),
-        ("deal_id", Deal, "deal"),
+        ("launch_id", Launch, N_("launch")),
+        ("account_id", Account, N_("account")),
+        ("deal_id", Deal, N_("deal")),
     ):
         ids = _named(rows, field_name)
         found = set(session.scalars(select(model.id).where(model.id.in_(ids)))) if ids else set()
         missing = next((i for i in ids if i not in found), None)
         if missing is not None:
-            raise Invalid.about(field_name, f"No {what} {missing}.")
+            raise Invalid.about(
+                field_name, _("No {what} {missing}.", what=_(what), missing=missing)
+            )
 
 
 def _named(rows: Sequence[FeedbackIn], field_name: str) -> list[int]:
@@ -152,7 +155,7 @@ def get_item(session: Session, actor: Principal, item_id: int) -> FeedbackItem:
     require(actor, Action.READ_FEEDBACK)
     found = load_items(session, [item_id])
     if not found:
-        raise NotFound(f"No feedback item {item_id}.")
+        raise NotFound(_("No feedback item {item_id}.", item_id=item_id))
     return found[0]
 
 
@@ -237,7 +240,7 @@ def similar(session: Session, actor: Principal, text: str, *, limit: int = 5) ->
     if members:
         item_scores = np.stack([from_bytes(row.vector) for row in members]) @ vector
         close = [(int(members[i].id), float(item_scores[i])) for i in np.argsort(-item_scores)]
-    loaded = {item.id: item for item in load_items(session, [i for i, _ in close[:limit]])}
+    loaded = {item.id: item for item in load_items(session, [i for i, _unused in close[:limit]])}
     return Similar(
         themes=[(found[ids[i]], counts[ids[i]], float(scores[i])) for i in best],
         items=[(loaded[i], score) for i, score in close[:limit] if i in loaded],
@@ -266,4 +269,4 @@ def require_competitor(
     if competitor_id is not None:
         items_of_kind(session, actor, [competitor_id], "competitor", field="competitor_id")
     elif reason is Reason.COMPETITOR:
-        raise Invalid.about("competitor_id", "Say which competitor it went to.")
+        raise Invalid.about("competitor_id", _("Say which competitor it went to."))

@@ -30,6 +30,7 @@ from prism.feedback.models import (
 from prism.feedback.schemas import FeedbackThemeUpdate, MergeIn, SplitIn, StatusIn
 from prism.feedback.weights import Weight, weights
 from prism.grouping import centres, clustering, naming
+from prism.i18n import _
 from prism.notifications.service import announce_status
 
 SORTS = ("impact", "items", "recent")
@@ -65,8 +66,11 @@ def check_granularity(value: int) -> None:
     if value not in clustering.GRANULARITY:
         raise Invalid.about(
             "granularity",
-            f"Choose from {clustering.BROADEST} (broadest themes) to {clustering.NARROWEST} "
-            "(narrowest).",
+            _(
+                "Choose from {BROADEST} (broadest themes) to {NARROWEST} (narrowest).",
+                BROADEST=clustering.BROADEST,
+                NARROWEST=clustering.NARROWEST,
+            ),
         )
 
 
@@ -130,7 +134,7 @@ def list_themes(
     with `q`, those whose label lacks one of its words."""
     require(actor, Action.READ_FEEDBACK)
     if sort not in SORTS:
-        raise Invalid.about("sort", f"Sort by one of: {', '.join(SORTS)}.")
+        raise Invalid.about("sort", _("Sort by one of: {join}.", join=", ".join(SORTS)))
     stmt = select(FeedbackTheme).where(holds_words(q, FeedbackTheme.label))
     if status is not None:
         stmt = stmt.where(FeedbackTheme.status == status)
@@ -239,8 +243,14 @@ def merge(session: Session, actor: Principal, theme_id: int, data: MergeIn) -> F
         if other.signal is not target.signal:
             raise Invalid.about(
                 "theme_ids",
-                f"Theme {other.id} holds {other.signal.label} and theme {target.id} holds "
-                f"{target.signal.label}: {ONE_SIGNAL}",
+                _(
+                    "Theme {id} holds {signal} and theme {id2} holds {signal2}: {ONE_SIGNAL}",
+                    id=other.id,
+                    signal=other.signal.label,
+                    id2=target.id,
+                    signal2=target.signal.label,
+                    ONE_SIGNAL=ONE_SIGNAL,
+                ),
             )
     # The merged themes' status history goes with them; the target's is what counts now.
     centres.fold(
@@ -251,7 +261,7 @@ def merge(session: Session, actor: Principal, theme_id: int, data: MergeIn) -> F
         target.id,
         data.theme_ids,
         field="theme_ids",
-        what="theme",
+        what=_("theme"),
     )
     target.curated = True
     session.flush()
@@ -265,9 +275,12 @@ def split(session: Session, actor: Principal, theme_id: int, data: SplitIn) -> F
     members = set(session.scalars(select(FeedbackItem.id).where(FeedbackItem.theme_id == theme_id)))
     stray = next((i for i in data.item_ids if i not in members), None)
     if stray is not None:
-        raise Invalid.about("item_ids", f"Item {stray} is not in theme {theme_id}.")
+        raise Invalid.about(
+            "item_ids",
+            _("Item {stray} is not in theme {theme_id}.", stray=stray, theme_id=theme_id),
+        )
     if members <= set(data.item_ids):
-        raise Invalid.about("item_ids", "Leave at least one item in the theme (or rename it).")
+        raise Invalid.about("item_ids", _("Leave at least one item in the theme (or rename it)."))
     created = FeedbackTheme(label=data.label, signal=source.signal, named=True, curated=True)
     session.add(created)
     source.curated = True
@@ -290,8 +303,13 @@ def move(session: Session, actor: Principal, item_id: int, theme_id: int) -> Fee
     if item.signal is not target.signal:
         raise Invalid.about(
             "theme_id",
-            f"This item is {item.signal.one}, and theme {target.id} holds "
-            f"{target.signal.label}: {ONE_SIGNAL}",
+            _(
+                "This item is {one}, and theme {id} holds {signal}: {ONE_SIGNAL}",
+                one=item.signal.one,
+                id=target.id,
+                signal=target.signal.label,
+                ONE_SIGNAL=ONE_SIGNAL,
+            ),
         )
     old = item.theme_id
     item.theme_id, item.placed = target.id, True
@@ -387,7 +405,7 @@ def recluster(session: Session, actor: Principal, *, granularity: int | None = N
         overlap = Counter(
             (int(label), r.theme_id) for label, r in zip(labels, members, strict=True) if r.theme_id
         )
-        for (cluster_no, old), _ in overlap.most_common():
+        for (cluster_no, old), _unused in overlap.most_common():
             if cluster_no in assigned or old in taken or old in held:
                 continue
             assigned[cluster_no] = old

@@ -16,8 +16,8 @@ from prism.accounts.models import Account
 from prism.db import utcnow
 from prism.deals.models import Deal, Outcome
 from prism.feedback.models import FeedbackItem, Kind
+from prism.i18n import _, ngettext, short_money
 from prism.knowledge.models import Item
-from prism.money import short_money
 
 TREND_MONTHS = 6
 
@@ -32,8 +32,21 @@ class LostDeals:
 
     @property
     def sentence(self) -> str:
-        whom = f" to {self.competitor}" if self.competitor else ""
-        return f"Lost {plural(self.deals, 'deal')} worth {short_money(self.value)}{whom}"
+        worth = short_money(self.value)
+        if self.competitor:
+            return ngettext(
+                "Lost {count} deal worth {worth} to {competitor}",
+                "Lost {count} deals worth {worth} to {competitor}",
+                self.deals,
+                worth=worth,
+                competitor=self.competitor,
+            )
+        return ngettext(
+            "Lost {count} deal worth {worth}",
+            "Lost {count} deals worth {worth}",
+            self.deals,
+            worth=worth,
+        )
 
 
 @dataclass
@@ -59,26 +72,22 @@ class Weight:
 
     @property
     def sentence(self) -> str:
-        return ", ".join(
+        return _(", ").join(
             [
-                plural(self.items, "item"),
-                plural(self.accounts, "account"),
-                plural(self.submitters, "submitter"),
-                f"ARR {short_money(self.arr)}",
-                f"open pipeline {short_money(self.open_pipeline)}",
+                ngettext("{count} item", "{count} items", self.items),
+                ngettext("{count} account", "{count} accounts", self.accounts),
+                ngettext("{count} submitter", "{count} submitters", self.submitters),
+                _("ARR {arr}", arr=short_money(self.arr)),
+                _("open pipeline {pipeline}", pipeline=short_money(self.open_pipeline)),
             ]
         )
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def months_back(today: date, count: int = TREND_MONTHS) -> list[str]:
     """The last `count` months as YYYY-MM, oldest first, this month last."""
     year, month = today.year, today.month
     out = []
-    for _ in range(count):
+    for _step in range(count):
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return out[::-1]

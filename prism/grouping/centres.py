@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from prism.embeddings import Vectors, default_embedder, from_bytes, to_bytes
 from prism.errors import Invalid
 from prism.grouping import clustering
+from prism.i18n import _
 
 
 class Group(Protocol):
@@ -118,13 +119,13 @@ def fold(
     """Move every member of the groups `source_ids` into `target_id`, delete those groups and
     recompute the target's centre; `Invalid` about `field` for itself or a missing group."""
     if target_id in source_ids:
-        raise Invalid.about(field, f"A {what} cannot be merged into itself.")
+        raise Invalid.about(field, _("A {what} cannot be merged into itself.", what=what))
     ident = _columns(model)[0]
     sources = list(session.scalars(select(model).where(ident.in_(source_ids))))
     found = set(session.scalars(select(ident).where(ident.in_(source_ids))))
     missing = next((i for i in source_ids if i not in found), None)
     if missing is not None:
-        raise Invalid.about(field, f"No {what} {missing}.")
+        raise Invalid.about(field, _("No {what} {missing}.", what=what, missing=missing))
     session.execute(
         update(member_group.class_)
         .where(member_group.in_(list(found)))

@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from prism.home import service
+from prism.i18n import _
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.routing import page_router
 from prism.web.templating import render
@@ -16,7 +17,7 @@ router = page_router()
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: DbSession, user: PageUser, now: Now) -> HTMLResponse:
     context = {
-        "title": "Home",
+        "title": _("Home"),
         "today": service.today(session, user, now),
         "day": now.date(),
         "Panel": service.Panel,

@@ -19,6 +19,7 @@ from prism.deals.models import Deal, Outcome
 from prism.feedback import digest
 from prism.feedback.models import FeedbackTheme
 from prism.feedback.weights import Weight
+from prism.i18n import _
 from prism.knowledge.freshness import StaleItem, health_queue
 from prism.launches import reminders
 from prism.launches import service as launches
@@ -150,14 +151,22 @@ def _headlines(session: Session, user: User, now: datetime, into: Today) -> None
     undecided = len(_ranked(session, user, into))
     into.headlines = [
         Headline(
-            "Win rate",
-            f"{closed.win_rate * 100:.0f}%" if closed.deals else "n/a",
-            f"{closed.won} won of {closed.deals} closed in {WIN_RATE_DAYS} days",
+            _("Win rate"),
+            f"{closed.win_rate * 100:.0f}%" if closed.deals else _("n/a"),
+            _(
+                "{won} won of {deals} closed in {days} days",
+                won=closed.won,
+                deals=closed.deals,
+                days=WIN_RATE_DAYS,
+            ),
             "/win-loss",
         ),
-        Headline("Launches in flight", str(in_flight), "planning to GA", "/launches"),
+        Headline(_("Launches in flight"), str(in_flight), _("planning to GA"), "/launches"),
         Headline(
-            "Undecided themes", str(undecided), "asking something of product", "/feedback/digest"
+            _("Undecided themes"),
+            str(undecided),
+            _("asking something of product"),
+            "/feedback/digest",
         ),
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from prism.i18n import _
 from prism.jobs import service
 from prism.jobs.models import JobStatus
 from prism.web.deps import DbSession, PageUser
@@ -25,7 +26,7 @@ def jobs(
     page = service.list_jobs(session, user, status=status, cursor=cursor)
     busy = any(j.status in (JobStatus.QUEUED, JobStatus.RUNNING) for j in page.items)
     context = {
-        "title": "Jobs",
+        "title": _("Jobs"),
         "page": page,
         "status": status,
         "statuses": list(JobStatus),

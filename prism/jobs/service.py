@@ -21,6 +21,7 @@ from prism.audit.service import set_actor
 from prism.auth.policy import SYSTEM, Action, Principal, can
 from prism.db import utcnow
 from prism.errors import Invalid, NotFound, Unavailable
+from prism.i18n import _
 from prism.jobs.models import Job, JobStatus
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
@@ -68,7 +69,7 @@ def scheduled() -> list[Registered]:
 def enqueue(session: Session, name: str, *, actor: Principal, **args: Any) -> Job:
     """Queue job `name`; it is handed to the runner only once this session commits."""
     if name not in REGISTRY:
-        raise Invalid(f"There is no job called {name}.")
+        raise Invalid(_("There is no job called {name}.", name=name))
     queued = Job(name=name, args=args, created_by_id=actor.id)
     session.add(queued)
     session.flush()
@@ -179,7 +180,7 @@ def list_jobs(
 def get_job(session: Session, actor: Principal, job_id: int) -> Job:
     queued = session.get(Job, job_id)
     if queued is None or not (can(actor, Action.READ_JOBS) or queued.created_by_id == actor.id):
-        raise NotFound(f"No job {job_id}.")
+        raise NotFound(_("No job {job_id}.", job_id=job_id))
     return queued
 
 

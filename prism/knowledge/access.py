@@ -12,6 +12,8 @@ from sqlalchemy import ColumnElement, false, true
 
 from prism.auth.policy import Action, Principal, can, require
 from prism.errors import Forbidden, NotFound
+from prism.i18n import _
+from prism.knowledge.kinds import kind_word
 from prism.knowledge.models import Item, Status
 
 _OPEN = (Status.DRAFT, Status.IN_REVIEW)
@@ -40,7 +42,7 @@ def may_read(actor: Principal, item: Item) -> bool:
 def require_read(actor: Principal, item: Item) -> None:
     """Refuse as if the item did not exist, so drafts do not leak even their existence."""
     if not may_read(actor, item):
-        raise NotFound(f"No {item.kind.replace('_', ' ')} {item.id}.")
+        raise NotFound(_("No {replace} {id}.", replace=kind_word(item.kind), id=item.id))
 
 
 def may_edit(actor: Principal, item: Item) -> bool:
@@ -55,8 +57,10 @@ def require_edit(actor: Principal, item: Item) -> None:
         return
     if can(actor, Action.PROPOSE_CONTENT):
         raise Forbidden(
-            "Contributors change only their own drafts and items in review; "
-            "ask an editor to change this one."
+            _(
+                "Contributors change only their own drafts and items in review; ask an "
+                "editor to change this one."
+            )
         )
     require(actor, Action.EDIT_CONTENT)
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import Action, Principal, require
 from prism.errors import NotFound
 from prism.filestore import FileStore, file_store
+from prism.i18n import _
 from prism.knowledge import files
 from prism.knowledge.models import Audience, Item, ItemFile
 from prism.knowledge.schemas import ItemIn
@@ -78,5 +79,5 @@ def download(
     """A file item's original bytes, if `actor` may read the item."""
     item = get_item(session, actor, item_id, "asset")
     if item.file is None:
-        raise NotFound(f"File {item_id} has no content.")
+        raise NotFound(_("File {item_id} has no content.", item_id=item_id))
     return item.file, store.get(item.file.sha256)

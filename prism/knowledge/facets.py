@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import Action, Principal, require
 from prism.db import get_or_404
 from prism.errors import Conflict, check_version
+from prism.i18n import _
 from prism.knowledge import indexing
 from prism.knowledge.models import Dimension, Facet, Item, ItemFacet
 from prism.knowledge.schemas import FacetIn, FacetUpdate
@@ -75,4 +76,6 @@ def _reindex(session: Session, item_ids: list[int]) -> None:
 def _ensure_free(session: Session, dimension: Dimension, name: str) -> None:
     taken = select(Facet.id).where(Facet.dimension == dimension, Facet.name == name)
     if session.scalar(taken) is not None:
-        raise Conflict(f"The {dimension.value} list already has {name}.")
+        raise Conflict(
+            _("The {dimension} list already has {name}.", dimension=dimension.value, name=name)
+        )

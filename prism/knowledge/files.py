@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from prism.errors import Invalid, PayloadTooLarge
+from prism.i18n import _
 
 
 @dataclass(frozen=True)
@@ -83,19 +84,34 @@ def inspect(filename: str, data: bytes, *, max_bytes: int) -> Extracted:
     """Check an upload and pull out its text; raise a clear error for anything unacceptable."""
     if len(data) > max_bytes:
         raise PayloadTooLarge(
-            f"{filename} is {len(data) / 2**20:.1f} MiB; files may be at most "
-            f"{max_bytes / 2**20:.0f} MiB."
+            _(
+                "{filename} is {value:.1f} MiB; files may be at most {value2:.0f} MiB.",
+                filename=filename,
+                value=len(data) / 2**20,
+                value2=max_bytes / 2**20,
+            )
         )
     if not data:
-        raise Invalid(f"{filename} is empty.")
+        raise Invalid(_("{filename} is empty.", filename=filename))
     suffix = PurePath(filename).suffix.lower()
     fmt = sniff(data)
     if fmt is None:
-        raise Invalid(f"{filename} is not a supported file. Prism accepts {ACCEPTED}.")
+        raise Invalid(
+            _(
+                "{filename} is not a supported file. Prism accepts {ACCEPTED}.",
+                filename=filename,
+                ACCEPTED=ACCEPTED,
+            )
+        )
     if suffix not in fmt.extensions:
         raise Invalid(
-            f"{filename} is really a {fmt.label} file, not what its name says; "
-            f"rename it to {fmt.extensions[0]} if that is what it is."
+            _(
+                "{filename} is really a {fmt} file, not what its name says; rename it "
+                "to {value} if that is what it is.",
+                filename=filename,
+                fmt=fmt.label,
+                value=fmt.extensions[0],
+            )
         )
     text, pages = _extract(fmt, filename, data)
     return Extracted(fmt, " ".join(text.split()) if fmt is not PDF else text.strip(), pages)
@@ -113,8 +129,13 @@ def _extract(fmt: Format, filename: str, data: bytes) -> tuple[str, int | None]:
             return _xlsx(data), None
     except Exception as exc:  # each library has its own errors for a damaged file
         raise Invalid(
-            f"{filename} looks like a {fmt.label} file but cannot be read ({type(exc).__name__}); "
-            "it may be damaged."
+            _(
+                "{filename} looks like a {fmt} file but cannot be read ({name}); it may "
+                "be damaged.",
+                filename=filename,
+                fmt=fmt.label,
+                name=type(exc).__name__,
+            )
         ) from None
     return "", None  # images: no text without OCR; their title and description are searched
 

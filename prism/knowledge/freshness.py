@@ -14,9 +14,11 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from prism import i18n
 from prism.auth.policy import Principal
+from prism.i18n import _
 from prism.knowledge.access import readable_by
-from prism.knowledge.kinds import BUILT_ON, KINDS, RELATIONS
+from prism.knowledge.kinds import BUILT_ON, RELATIONS, kind_word
 from prism.knowledge.models import Item, ItemLink, StaleNotice, Status
 from prism.webhooks import service as webhooks
 
@@ -45,7 +47,8 @@ def stale_reasons(session: Session, now: datetime) -> dict[int, list[str]]:
     }
     reasons: dict[int, list[str]] = defaultdict(list)
     for item_id, (_kind, _title, due) in overdue.items():
-        reasons[item_id].append(f"Not verified since it was due on {due:%d %b %Y}.")
+        day = i18n.when(due)
+        reasons[item_id].append(_("Not verified since it was due on {day}.", day=day))
     for item_id, why in _built_on_stale(session, overdue).items():
         reasons[item_id].extend(why)
     return dict(reasons)
@@ -73,7 +76,11 @@ def _built_on_stale(
                     seen.add(source_id)
                     queue.append(source_id)
                     found[source_id].append(
-                        f"Rests on the {KINDS[kind].label.lower()} “{title}”, which is stale."
+                        _(
+                            "Rests on the {kind} “{title}”, which is stale.",
+                            kind=kind_word(kind),
+                            title=title,
+                        )
                     )
     return found
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Principal
 from prism.errors import NotFound
+from prism.i18n import _
 from prism.knowledge.kinds import KINDS, RELATIONS
 from prism.knowledge.models import Item, ItemVersion
 
@@ -96,7 +97,7 @@ def get_version(session: Session, item_id: int, number: int) -> ItemVersion:
         select(ItemVersion).where(ItemVersion.item_id == item_id, ItemVersion.number == number)
     )
     if found is None:
-        raise NotFound(f"Item {item_id} has no version {number}.")
+        raise NotFound(_("Item {item_id} has no version {number}.", item_id=item_id, number=number))
     return found
 
 

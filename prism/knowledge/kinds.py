@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from prism.i18n import _
 from prism.schemas import Input
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -219,6 +220,16 @@ KINDS: dict[str, Kind] = {
         Kind("asset", "assets", "File", NoFields),
     )
 }
+
+
+def kind_word(kind: str | None) -> str:
+    """A kind as a sentence names it ("battlecard"; "item" for any kind), in the reader's
+    language."""
+    if kind is None or kind not in KINDS:
+        return _("item")
+    return _(KINDS[kind].label).lower()
+
+
 KindName = Literal[
     "product",
     "feature",

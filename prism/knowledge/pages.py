@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from prism.analytics.models import Use
 from prism.analytics.usage import Event
 from prism.auth.policy import Action, Principal, require
+from prism.i18n import _
 from prism.knowledge import assets, facets, forms, freshness, history, service
 from prism.knowledge.access import may_edit
 from prism.knowledge.kinds import KINDS, RELATIONS
@@ -52,7 +53,7 @@ def library(
         text=q or None,
     )
     context = {
-        "title": "Library",
+        "title": _("Library"),
         "page": service.list_items(session, user, spec, limit=50, cursor=cursor),
         "spec": spec,
         "kinds": KINDS,
@@ -91,7 +92,7 @@ def create_item(
             data.links = [LinkIn(relation="product", target_id=int(form["product_id"]))]
         return service.create_item(session, user, kind, data, now=now)
 
-    outcome = attempt(session, create, success="Created.")
+    outcome = attempt(session, create, success=_("Created."))
     if outcome.error:
         return _edit_page(request, session, user, kind, None, form, outcome)
     return RedirectResponse(f"/library/{outcome.value.id}?saved=1", status_code=303)
@@ -100,7 +101,7 @@ def create_item(
 @router.get("/library/upload", response_class=HTMLResponse)
 def upload_form(request: Request, user: PageUser) -> HTMLResponse:
     require(user, Action.PROPOSE_CONTENT)
-    return render(request, "knowledge/upload.html", {"title": "Upload a file"})
+    return render(request, "knowledge/upload.html", {"title": _("Upload a file")})
 
 
 @router.post("/library/upload", response_class=HTMLResponse)
@@ -130,9 +131,9 @@ async def upload(
             now=now,
         )
 
-    outcome = attempt(session, store, success="Uploaded.")
+    outcome = attempt(session, store, success=_("Uploaded."))
     if outcome.error:
-        context = {"title": "Upload a file", **outcome.context}
+        context = {"title": _("Upload a file"), **outcome.context}
         return render(request, "knowledge/upload.html", context, status_code=outcome.status_code)
     return RedirectResponse(f"/library/{outcome.value.id}?saved=1", status_code=303)
 
@@ -143,7 +144,7 @@ def health(request: Request, session: DbSession, user: PageUser, now: Now) -> HT
     return render(
         request,
         "knowledge/health.html",
-        {"title": "Content health", "queue": queue, "kinds": KINDS},
+        {"title": _("Content health"), "queue": queue, "kinds": KINDS},
     )
 
 
@@ -157,7 +158,7 @@ def add_facet(request: Request, session: DbSession, user: PageUser, form: Posted
     outcome = attempt(
         session,
         lambda: facets.create_facet(session, user, parse(FacetIn, form)),
-        success="Added.",
+        success=_("Added."),
     )
     return settle(
         request, outcome, "/library/facets", lambda: _facets_page(request, session, user, outcome)
@@ -169,7 +170,7 @@ def remove_facet(
     request: Request, session: DbSession, user: PageUser, facet_id: IdPath
 ) -> Response:
     outcome = attempt(
-        session, lambda: facets.delete_facet(session, user, facet_id), success="Removed."
+        session, lambda: facets.delete_facet(session, user, facet_id), success=_("Removed.")
     )
     return settle(
         request, outcome, "/library/facets", lambda: _facets_page(request, session, user, outcome)
@@ -180,7 +181,7 @@ def _facets_page(
     request: Request, session: Session, user: Principal, outcome: Outcome
 ) -> HTMLResponse:
     context = {
-        "title": "Taxonomy",
+        "title": _("Taxonomy"),
         "facets": facets.list_facets(session, user),
         "dimensions": list(Dimension),
         **outcome.context,
@@ -273,7 +274,7 @@ def verify(
     outcome = attempt(
         session,
         lambda: service.verify(session, user, item_id, version=_version(form), now=now),
-        success="Verified: fresh for another period.",
+        success=_("Verified: fresh for another period."),
     )
     return settle(
         request,
@@ -319,7 +320,7 @@ def add_link(
         data = parse(LinkIn, {"relation": form.get("relation"), "target_id": form.get("target_id")})
         return service.add_link(session, user, item_id, data, version=_version(form), now=now)
 
-    outcome = attempt(session, link, success="Linked.")
+    outcome = attempt(session, link, success=_("Linked."))
     return settle(
         request,
         outcome,
@@ -343,7 +344,7 @@ def remove_link(
         lambda: service.remove_link(
             session, user, item_id, link_id, version=_version(form), now=now
         ),
-        success="Unlinked.",
+        success=_("Unlinked."),
     )
     return settle(
         request,
@@ -375,7 +376,7 @@ def edit(
         )
         return service.update_item(session, user, item_id, data, now=now)
 
-    outcome = attempt(session, save, success="Saved.")
+    outcome = attempt(session, save, success=_("Saved."))
     if outcome.error:
         item = service.get_item(session, user, item_id)
         return _edit_page(request, session, user, item.kind, item, form, outcome)
@@ -451,7 +452,7 @@ def restore(
         lambda: service.restore_version(
             session, user, item_id, number, version=_version(form), now=now
         ),
-        success=f"Version {number} restored as the newest version.",
+        success=_("Version {number} restored as the newest version.", number=number),
     )
     return settle(
         request,
@@ -475,7 +476,7 @@ def _history_page(
             history.get_version(session, item_id, shown).snapshot,
         )
     context = {
-        "title": f"History of {item.title}",
+        "title": _("History of {title}", title=item.title),
         "item": item,
         "versions": versions,
         "shown": shown,

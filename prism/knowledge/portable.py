@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Conflict, Invalid
 from prism.filestore import FileStore
+from prism.i18n import _
 from prism.knowledge import history, indexing
 from prism.knowledge.kinds import (
     KINDS,
@@ -216,8 +217,12 @@ def import_core(
     if existing and not replace:
         shown = ", ".join(sorted(existing)[:5])
         raise Conflict(
-            f"{len(existing)} item(s) in the document are already here ({shown}); "
-            "import with replace to overwrite them."
+            _(
+                "{len} item(s) in the document are already here ({shown}); import with "
+                "replace to overwrite them.",
+                len=len(existing),
+                shown=shown,
+            )
         )
     people = {
         email.lower(): user_id for user_id, email in session.execute(select(User.id, User.email))
@@ -341,7 +346,7 @@ def _check(session: Session, doc: KnowledgeDoc) -> tuple[dict[str, int], list[by
             select(Item.id, Item.uid, Item.kind).where(Item.uid.in_(outside))
         )
     }
-    kinds |= {uid: kind for uid, (_, kind) in here.items()}
+    kinds |= {uid: kind for uid, (_unused, kind) in here.items()}
     for i, d in enumerate(doc.items):
         at = f"items[{i}]"
         try:
@@ -377,16 +382,16 @@ def _check(session: Session, doc: KnowledgeDoc) -> tuple[dict[str, int], list[by
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise Invalid(f"{first['field']}: {first['message']}{more}", errors=errors)
-    return {uid: item_id for uid, (item_id, _) in here.items()}, contents
+    return {uid: item_id for uid, (item_id, _unused) in here.items()}, contents
 
 
 def _decoded(file: FileDoc) -> bytes:
     try:
         data = base64.b64decode(file.content, validate=True)
     except (binascii.Error, ValueError):
-        raise Invalid("the content is not base64") from None
+        raise Invalid(_("the content is not base64")) from None
     if hashlib.sha256(data).hexdigest() != file.sha256 or len(data) != file.size:
-        raise Invalid("the content does not match its sha256 and size")
+        raise Invalid(_("the content does not match its sha256 and size"))
     return data
 
 

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, can, require
 from prism.errors import Conflict, Invalid, NotFound, check_version
+from prism.i18n import N_, _
 from prism.knowledge import history, indexing
 from prism.knowledge.access import may_edit, may_read, readable_by, require_edit, require_read
-from prism.knowledge.kinds import KINDS, Kind, link_problem, products_problem
+from prism.knowledge.kinds import KINDS, Kind, kind_word, link_problem, products_problem
 from prism.knowledge.models import Audience, Facet, Item, ItemFacet, ItemFile, ItemLink, Status
 from prism.knowledge.schemas import ItemIn, ItemUpdate, LinkIn
 from prism.pagination import PageOf, paginate
@@ -36,7 +37,7 @@ FULL = (
 def kind_named(name: str) -> Kind:
     kind = KINDS.get(name)
     if kind is None:
-        raise NotFound(f"There is no kind of item called {name}.")
+        raise NotFound(_("There is no kind of item called {name}.", name=name))
     return kind
 
 
@@ -108,7 +109,14 @@ def items_of_kind(
     found = {i.id: i for i in session.scalars(stmt)}
     missing = next((i for i in ids if i not in found), None)
     if missing is not None:
-        raise Invalid.about(field, f"No {(kind or 'item').replace('_', ' ')} {missing}.")
+        raise Invalid.about(
+            field,
+            _(
+                "No {replace} {missing}.",
+                replace=kind_word(kind),
+                missing=missing,
+            ),
+        )
     return [found[i] for i in dict.fromkeys(ids)]
 
 
@@ -122,7 +130,13 @@ def get_item(session: Session, actor: Principal, item_id: int, kind: str | None 
     require(actor, Action.READ_PUBLISHED)
     item = session.scalar(select(Item).where(Item.id == item_id).options(*FULL))
     if item is None or (kind is not None and item.kind != kind):
-        raise NotFound(f"No {(kind or 'item').replace('_', ' ')} {item_id}.")
+        raise NotFound(
+            _(
+                "No {replace} {item_id}.",
+                replace=kind_word(kind),
+                item_id=item_id,
+            )
+        )
     require_read(actor, item)
     return item
 
@@ -149,7 +163,14 @@ def find_item(session: Session, actor: Principal, kind: str, name_or_id: str) ->
     )
     if best is None:
         known = ", ".join(sorted(titles.values())) or "none"
-        raise NotFound(f"No {kind.replace('_', ' ')} called {name!r}. Known: {known}.")
+        raise NotFound(
+            _(
+                "No {replace} called {name!r}. Known: {known}.",
+                replace=kind_word(kind),
+                name=name,
+                known=known,
+            )
+        )
     return get_item(session, actor, best[2], kind)
 
 
@@ -277,35 +298,35 @@ TRANSITIONS = {
     for t in (
         Transition(
             "submit",
-            "Submit for review",
+            N_("Submit for review"),
             frozenset({Status.DRAFT}),
             Status.IN_REVIEW,
             Action.PROPOSE_CONTENT,
         ),
         Transition(
             "publish",
-            "Publish",
+            N_("Publish"),
             frozenset({Status.DRAFT, Status.IN_REVIEW}),
             Status.PUBLISHED,
             Action.PUBLISH_CONTENT,
         ),
         Transition(
             "request_changes",
-            "Send back to draft",
+            N_("Send back to draft"),
             frozenset({Status.IN_REVIEW}),
             Status.DRAFT,
             Action.PUBLISH_CONTENT,
         ),
         Transition(
             "archive",
-            "Archive",
+            N_("Archive"),
             frozenset({Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED}),
             Status.ARCHIVED,
             Action.PUBLISH_CONTENT,
         ),
         Transition(
             "reopen",
-            "Reopen as a draft",
+            N_("Reopen as a draft"),
             frozenset({Status.PUBLISHED, Status.ARCHIVED}),
             Status.DRAFT,
             Action.PUBLISH_CONTENT,
@@ -336,15 +357,18 @@ def transition(
     """Move an item along its lifecycle: draft → in review → published → archived."""
     step = TRANSITIONS.get(name)
     if step is None:
-        raise NotFound(f"There is no lifecycle step called {name}.")
+        raise NotFound(_("There is no lifecycle step called {name}.", name=name))
     item = get_item(session, actor, item_id)
     require_edit(actor, item)
     require(actor, step.action)
     _check_version(item, version)
     if item.status not in step.sources:
         raise Conflict(
-            f"“{step.label}” is not possible while the item is "
-            f"{item.status.value.replace('_', ' ')}."
+            _(
+                "“{step}” is not possible while the item is {replace}.",
+                step=_(step.label),
+                replace=_(item.status.value.replace("_", " ")),
+            )
         )
     item.status = step.target
     if step.target == Status.PUBLISHED:
@@ -379,7 +403,7 @@ def add_link(
     item = _for_edit(session, actor, item_id, version)
     current = [LinkIn(relation=lk.relation, target_id=lk.target_id) for lk in item.links]
     if any(lk == link for lk in current):
-        raise Conflict("These items are already linked that way.")
+        raise Conflict(_("These items are already linked that way."))
     _set_links(session, actor, item, [*current, link])
     return _saved(session, actor, item, "Linked", now=now)
 
@@ -390,7 +414,7 @@ def remove_link(
     item = _for_edit(session, actor, item_id, version)
     kept = [lk for lk in item.links if lk.id != link_id]
     if len(kept) == len(item.links):
-        raise NotFound(f"Item {item_id} has no link {link_id}.")
+        raise NotFound(_("Item {item_id} has no link {link_id}.", item_id=item_id, link_id=link_id))
     relinked = [LinkIn(relation=lk.relation, target_id=lk.target_id) for lk in kept]
     _set_links(session, actor, item, relinked)
     return _saved(session, actor, item, "Unlinked", now=now)
@@ -431,7 +455,10 @@ def _may_assign(actor: Principal) -> bool:
 
 def _existing_user(session: Session, user_id: int | None) -> int | None:
     if user_id is not None and session.get(User, user_id) is None:
-        raise Invalid(f"No user {user_id}.", errors=[{"field": "owner_id", "message": "unknown"}])
+        raise Invalid(
+            _("No user {user_id}.", user_id=user_id),
+            errors=[{"field": "owner_id", "message": "unknown"}],
+        )
     return user_id
 
 
@@ -441,7 +468,8 @@ def _set_facets(session: Session, item: Item, facet_ids: Sequence[int]) -> None:
     missing = wanted - {facet.id for facet in found}
     if missing:
         raise Invalid(
-            f"No facet {min(missing)}.", errors=[{"field": "facet_ids", "message": "unknown"}]
+            _("No facet {min}.", min=min(missing)),
+            errors=[{"field": "facet_ids", "message": "unknown"}],
         )
     session.execute(delete(ItemFacet).where(ItemFacet.item_id == item.id))
     session.add_all(ItemFacet(item_id=item.id, facet_id=facet.id) for facet in found)
@@ -452,7 +480,8 @@ def _set_facets(session: Session, item: Item, facet_ids: Sequence[int]) -> None:
 def _set_links(session: Session, actor: Principal, item: Item, links: Sequence[LinkIn]) -> None:
     unique = list(dict.fromkeys((lk.relation, lk.target_id) for lk in links))
     targets = {
-        t.id: t for t in session.scalars(select(Item).where(Item.id.in_({t for _, t in unique})))
+        t.id: t
+        for t in session.scalars(select(Item).where(Item.id.in_({t for _unused, t in unique})))
     }
     for relation, target_id in unique:
         _check_link(actor, item, relation, targets.get(target_id), target_id)
@@ -472,7 +501,9 @@ def _check_link(
     actor: Principal, item: Item, relation: str, target: Item | None, target_id: int
 ) -> None:
     if target is None or not may_read(actor, target):
-        raise Invalid(f"No item {target_id} to link to.", errors=[{"field": "links"}])
+        raise Invalid(
+            _("No item {target_id} to link to.", target_id=target_id), errors=[{"field": "links"}]
+        )
     problem = link_problem(relation, target.kind, to_itself=target.id == item.id)
     if problem:
         raise Invalid(problem, errors=[{"field": "links", "message": problem}])

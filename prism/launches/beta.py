@@ -13,6 +13,7 @@ from prism.errors import Invalid, NotFound
 from prism.feedback import service as feedback_loop
 from prism.feedback.models import Origin
 from prism.feedback.schemas import FeedbackIn
+from prism.i18n import _
 from prism.launches.models import BetaCustomer, BetaFeedback, BetaStatus, Launch
 from prism.launches.schemas import BetaCustomerIn, BetaFeedbackIn
 
@@ -58,7 +59,7 @@ def _load(session: Session, launch: Launch, customer_id: int) -> BetaCustomer:
         .options(selectinload(BetaCustomer.account))
     )
     if found is None:
-        raise NotFound(f"No beta customer {customer_id} in this launch.")
+        raise NotFound(_("No beta customer {customer_id} in this launch.", customer_id=customer_id))
     return found
 
 
@@ -86,7 +87,7 @@ def add_feedback(
         )
     )
     if enrolled is None:
-        raise Invalid.about("account_id", "That account is not in this launch's beta.")
+        raise Invalid.about("account_id", _("That account is not in this launch's beta."))
     said = BetaFeedback(
         launch_id=launch.id, account_id=data.account_id, author_id=actor.id, body=data.body
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, can, require
 from prism.errors import Forbidden, Invalid, NotFound, check_version
+from prism.i18n import _
 from prism.knowledge.access import require_read
 from prism.knowledge.kinds import KINDS, unknown_kind
 from prism.knowledge.models import Item, Status
@@ -44,7 +45,7 @@ def add_item(session: Session, actor: Principal, launch: Launch, data: BomItemIn
     require(actor, Action.RUN_LAUNCHES)
     unknown = unknown_kind(data.accepts)
     if unknown:
-        raise Invalid.about("accepts", f"There is no kind {unknown}.")
+        raise Invalid.about("accepts", _("There is no kind {unknown}.", unknown=unknown))
     if data.owner_id is not None:
         active_person(session, data.owner_id, field="owner_id")
     last = session.scalar(select(func.max(BomItem.position)).where(BomItem.launch_id == launch.id))
@@ -65,8 +66,10 @@ def update_item(
     changed = data.model_dump(exclude_unset=True)
     if not may_update(actor, item, changed):
         raise Forbidden(
-            "Only the launch team changes this deliverable; its owner may set its status and "
-            "link its asset."
+            _(
+                "Only the launch team changes this deliverable; its owner may set its "
+                "status and link its asset."
+            )
         )
     check_version("deliverable", data.version, item.version)
     if data.owner_id is not None:
@@ -83,7 +86,7 @@ def update_item(
     elif data.item_id is not None:
         item.item_id = _asset(session, actor, item, data.item_id).id
     if item.required and item.status is BomStatus.DROPPED:
-        raise Invalid("A required deliverable cannot be dropped; make it optional first.")
+        raise Invalid(_("A required deliverable cannot be dropped; make it optional first."))
     session.flush()
     session.expire(item, ["item", "owner"])
     return load(session, item.id, launch.id)
@@ -103,7 +106,7 @@ def load(session: Session, bom_id: int, launch_id: int) -> BomItem:
         .options(selectinload(BomItem.owner), selectinload(BomItem.item))
     )
     if item is None:
-        raise NotFound(f"No deliverable {bom_id} in this launch.")
+        raise NotFound(_("No deliverable {bom_id} in this launch.", bom_id=bom_id))
     return item
 
 
@@ -112,16 +115,28 @@ def _asset(session: Session, actor: Principal, bom_item: BomItem, item_id: int) 
     if asset is None:
         raise Invalid.about(
             "item_id",
-            f"Item {item_id} does not exist (it may have been deleted); link another one.",
+            _(
+                "Item {item_id} does not exist (it may have been deleted); link another one.",
+                item_id=item_id,
+            ),
         )
     require_read(actor, asset)
     if asset.status is Status.ARCHIVED:
-        raise Invalid.about("item_id", f"“{asset.title}” is archived; link a live asset instead.")
+        raise Invalid.about(
+            "item_id", _("“{title}” is archived; link a live asset instead.", title=asset.title)
+        )
     if bom_item.accepts and asset.kind not in bom_item.accepts:
         wanted = " or ".join(KINDS[k].label.lower() for k in bom_item.accepts if k in KINDS)
         kind = KINDS[asset.kind].label.lower() if asset.kind in KINDS else asset.kind
         raise Invalid.about(
-            "item_id", f"{bom_item.title} takes a {wanted}; “{asset.title}” is a {kind}."
+            "item_id",
+            _(
+                "{title} takes a {wanted}; “{title2}” is a {kind}.",
+                title=bom_item.title,
+                wanted=wanted,
+                title2=asset.title,
+                kind=kind,
+            ),
         )
     return asset
 

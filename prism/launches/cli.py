@@ -12,6 +12,7 @@ from prism.auth.policy import SYSTEM
 from prism.console import DataDir, console, unit_of_work
 from prism.db import utcnow
 from prism.errors import PrismError
+from prism.i18n import _
 from prism.launches.models import Stage
 
 app = typer.Typer(help="Launches: their gates and briefs.", no_args_is_help=True)
@@ -74,7 +75,9 @@ def _stage(value: str) -> Stage:
         return Stage(value.lower())
     except ValueError:
         names = ", ".join(s.value for s in Stage)
-        raise PrismError(f"No stage {value!r}; stages are {names}.") from None
+        raise PrismError(
+            _("No stage {value!r}; stages are {names}.", value=value, names=names)
+        ) from None
 
 
 @app.command("brief")

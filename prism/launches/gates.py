@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from prism import i18n
+from prism.i18n import N_, _, ngettext
 from prism.knowledge.models import Status
 from prism.launches.models import (
     BetaStatus,
@@ -71,9 +73,14 @@ class GateReport:
     def summary(self) -> str:
         if not self.passed:
             count = len(self.blockers)
-            things = "thing blocks" if count == 1 else "things block"
-            return f"{count} {things} moving {self.launch} to {self.stage.label}."
-        return f"{self.launch} is ready for {self.stage.label}."
+            return ngettext(
+                "{count} thing blocks moving {launch} to {stage}.",
+                "{count} things block moving {launch} to {stage}.",
+                count,
+                launch=self.launch,
+                stage=_(self.stage.label),
+            )
+        return _("{launch} is ready for {stage}.", launch=self.launch, stage=_(self.stage.label))
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,12 @@ class Certified:
         return self.count / self.people if self.people else 0.0
 
     def __str__(self) -> str:
-        certified = f"{self.count} of {self.people} people in the target teams are certified"
-        return f"{certified} ({self.rate:.0%})"
+        return _(
+            "{count} of {people} people in the target teams are certified ({rate:.0%})",
+            count=self.count,
+            people=self.people,
+            rate=self.rate,
+        )
 
 
 @dataclass(frozen=True)
@@ -123,51 +134,54 @@ class Rule:
         return self.default if threshold is None else threshold
 
 
-def _at_least(what: str, after: str = "") -> Callable[[float | None], str]:
+def _at_least(singular: str, plural: str) -> Callable[[float | None], str]:
     def describe(threshold: float | None) -> str:
-        count = int(threshold or 1)
-        return f"At least {count} {what}{'s' if count > 1 else ''}{after}"
+        return ngettext(singular, plural, int(threshold or 1))
 
     return describe
 
 
-def _positioning(r: Readiness, _: float | None) -> tuple[State, str]:
+def _positioning(r: Readiness, _threshold: float | None) -> tuple[State, str]:
     parts = {
-        "target": "who it is for",
-        "need": "their need",
-        "category": "the category",
-        "benefit": "the key benefit",
-        "alternative": "the alternative buyers use today",
+        "target": N_("who it is for"),
+        "need": N_("their need"),
+        "category": N_("the category"),
+        "benefit": N_("the key benefit"),
+        "alternative": N_("the alternative buyers use today"),
     }
-    missing = [label for name, label in parts.items() if not getattr(r.launch, name).strip()]
+    missing = [_(label) for name, label in parts.items() if not getattr(r.launch, name).strip()]
     if missing:
-        return State.BLOCKED, (
-            f"The positioning statement lacks {_join(missing)}; complete it under Positioning."
+        return State.BLOCKED, _(
+            "The positioning statement lacks {missing}; complete it under Positioning.",
+            missing=_join(missing),
         )
-    return State.PASSED, "For " + r.launch.target + " who " + r.launch.need + "."
+    return State.PASSED, _("For {target} who {need}.", target=r.launch.target, need=r.launch.need)
 
 
-def _differentiator(r: Readiness, _: float | None) -> tuple[State, str]:
+def _differentiator(r: Readiness, _threshold: float | None) -> tuple[State, str]:
     if r.launch.differentiator.strip():
         return State.PASSED, r.launch.differentiator
-    versus = r.launch.alternative.strip() or "the alternative"
-    return State.BLOCKED, (
-        f"No differentiator, no launch: write what sets it apart from {versus} under Positioning."
+    versus = r.launch.alternative.strip() or _("the alternative")
+    return State.BLOCKED, _(
+        "No differentiator, no launch: write what sets it apart from {versus} under Positioning.",
+        versus=versus,
     )
 
 
 def _deliverable(kind: str, label: str) -> Check:
-    def check(r: Readiness, _: float | None) -> tuple[State, str]:
+    def check(r: Readiness, _threshold: float | None) -> tuple[State, str]:
         found = [b for b in r.bom if b.kind == kind and b.status is not BomStatus.DROPPED]
         if not found:
-            return State.BLOCKED, (
-                f"The bill of materials has no {label} deliverable; add one and link it to a "
-                "published item."
+            return State.BLOCKED, _(
+                "The bill of materials has no {label} deliverable; add one and link it to a "
+                "published item.",
+                label=_(label),
             )
         waiting = [b for b in found if not b.done]
         if waiting:
             return State.BLOCKED, "; ".join(why_not_done(b, r.launch.target_date) for b in waiting)
-        return State.PASSED, "Done: " + ", ".join(b.item.title for b in found if b.item)
+        done = ", ".join(b.item.title for b in found if b.item)
+        return State.PASSED, _("Done: {items}", items=done)
 
     return check
 
@@ -176,89 +190,112 @@ def _beta_customers(r: Readiness, threshold: float | None) -> tuple[State, str]:
     needed = int(threshold or 1)
     taking_part = sum(1 for s in r.beta_statuses if s is not BetaStatus.DROPPED)
     if taking_part >= needed:
-        return State.PASSED, f"{taking_part} beta customers."
-    return State.BLOCKED, (
-        f"Add beta customers under Beta programme: {taking_part} of the {needed} needed."
+        return State.PASSED, ngettext(
+            "{count} beta customer.", "{count} beta customers.", taking_part
+        )
+    return State.BLOCKED, _(
+        "Add beta customers under Beta programme: {taking_part} of the {needed} needed.",
+        taking_part=taking_part,
+        needed=needed,
     )
 
 
-def _required_deliverables(r: Readiness, _: float | None) -> tuple[State, str]:
+def _required_deliverables(r: Readiness, _threshold: float | None) -> tuple[State, str]:
     waiting = [b for b in r.bom if b.required and not b.done]
     if not waiting:
         count = sum(1 for b in r.bom if b.required)
-        return State.PASSED, f"All {count} required deliverables are done."
+        return State.PASSED, _("All {count} required deliverables are done.", count=count)
     lines = "; ".join(why_not_done(b, r.launch.target_date) for b in waiting)
-    noun = "deliverable is" if len(waiting) == 1 else "deliverables are"
-    return State.BLOCKED, f"{len(waiting)} required {noun} not done: {lines}"
+    return State.BLOCKED, ngettext(
+        "{count} required deliverable is not done: {lines}",
+        "{count} required deliverables are not done: {lines}",
+        len(waiting),
+        lines=lines,
+    )
 
 
 def _certification(r: Readiness, threshold: float | None) -> tuple[State, str]:
     wanted = threshold or 0.0
     if not r.launch.teams:
-        return State.BLOCKED, "Choose the teams this launch must ready (Target teams)."
+        return State.BLOCKED, _("Choose the teams this launch must ready (Target teams).")
     if r.certified is None:
-        return State.NOT_MEASURABLE, (
+        return State.NOT_MEASURABLE, _(
             "No published certifying training module belongs to this launch, so nobody can be "
             "certified for it yet; create one under Training and assign it to the target teams."
         )
     if r.certified.rate >= wanted:
-        return State.PASSED, f"{r.certified}."
-    return State.BLOCKED, f"Only {r.certified}; {wanted:.0%} needed."
+        return State.PASSED, _("{certified}.", certified=r.certified)
+    return State.BLOCKED, _(
+        "Only {certified}; {wanted:.0%} needed.", certified=r.certified, wanted=wanted
+    )
 
 
 def _success_metrics(r: Readiness, threshold: float | None) -> tuple[State, str]:
     needed = int(threshold or 1)
     count = len(r.metrics)
     if count >= needed:
-        return State.PASSED, ", ".join(f"{m.name} (target {m.target_text})" for m in r.metrics)
-    return State.BLOCKED, (
-        f"Define success metrics with targets under Metrics: {count} of the {needed} needed."
+        return State.PASSED, ", ".join(
+            _("{name} (target {target})", name=m.name, target=m.target_text) for m in r.metrics
+        )
+    return State.BLOCKED, _(
+        "Define success metrics with targets under Metrics: {count} of the {needed} needed.",
+        count=count,
+        needed=needed,
     )
 
 
-def _final_review(r: Readiness, _: float | None) -> tuple[State, str]:
+def _final_review(r: Readiness, _threshold: float | None) -> tuple[State, str]:
     last = next((c for c in r.checkpoints if c.day == 90), None)
     if last is None:
-        return State.BLOCKED, "The launch has no 90-day checkpoint; it is created at GA."
+        return State.BLOCKED, _("The launch has no 90-day checkpoint; it is created at GA.")
     if last.reviewed_at is None:
-        return State.BLOCKED, f"Review the 90-day checkpoint (due {last.due_on:%d %b %Y})."
-    return State.PASSED, f"Reviewed: {last.health.value if last.health else ''}".strip()
+        due = i18n.when(last.due_on)
+        return State.BLOCKED, _("Review the 90-day checkpoint (due {due}).", due=due)
+    health = _(last.health.value.replace("_", " ")) if last.health else ""
+    return State.PASSED, _("Reviewed: {health}", health=health).strip()
 
 
 RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in (
-        Rule("positioning", lambda _: "A complete positioning statement", _positioning),
-        Rule("differentiator", lambda _: "A differentiator", _differentiator),
-        Rule("messaging", lambda _: "Messaging is done", _deliverable("messaging", "messaging")),
-        Rule("faq", lambda _: "The FAQ is done", _deliverable("faq", "FAQ")),
+        Rule("positioning", lambda t: _("A complete positioning statement"), _positioning),
+        Rule("differentiator", lambda t: _("A differentiator"), _differentiator),
+        Rule(
+            "messaging",
+            lambda t: _("Messaging is done"),
+            _deliverable("messaging", N_("messaging")),
+        ),
+        Rule("faq", lambda t: _("The FAQ is done"), _deliverable("faq", N_("FAQ"))),
         Rule(
             "beta_customers",
-            _at_least("beta customer"),
+            _at_least("At least {count} beta customer", "At least {count} beta customers"),
             _beta_customers,
             threshold="count",
             default=1,
         ),
         Rule(
             "required_deliverables",
-            lambda _: "Every required deliverable is done",
+            lambda t: _("Every required deliverable is done"),
             _required_deliverables,
         ),
         Rule(
             "certification",
-            lambda t: f"Target teams at least {t or 0:.0%} certified",
+            lambda t: _("Target teams at least {share:.0%} certified", share=t or 0),
             _certification,
             threshold="share",
             default=0.8,
         ),
         Rule(
             "success_metrics",
-            _at_least("success metric", " with targets"),
+            _at_least(
+                "At least {count} success metric with targets",
+                "At least {count} success metrics with targets",
+            ),
             _success_metrics,
             threshold="count",
             default=1,
         ),
-        Rule("final_review", lambda _: "The 90-day checkpoint is reviewed", _final_review),
+        Rule("final_review", lambda t: _("The 90-day checkpoint is reviewed"), _final_review),
     )
 }
 
@@ -278,15 +315,22 @@ def evaluate(
 
 def why_not_done(item: BomItem, launch_date: date) -> str:
     """One deliverable's state in a sentence: whose it is, when it is due, what is missing."""
-    owner = item.owner.name if item.owner else "no owner"
-    head = f"{item.title} ({owner}, due {item.due_on(launch_date):%d %b %Y})"
+    owner = item.owner.name if item.owner else _("no owner")
+    facts = {"title": item.title, "owner": owner, "due": i18n.when(item.due_on(launch_date))}
     if item.item is None:
-        return f"{head}: no asset linked yet"
+        return _("{title} ({owner}, due {due}): no asset linked yet", **facts)
     if item.item.status is not Status.PUBLISHED:
-        state = item.item.status.value.replace("_", " ")
-        return f"{head}: '{item.item.title}' is {state}, not published"
-    return f"{head}: done"
+        state = _(item.item.status.value.replace("_", " "))
+        return _(
+            "{title} ({owner}, due {due}): '{asset}' is {state}, not published",
+            asset=item.item.title,
+            state=state,
+            **facts,
+        )
+    return _("{title} ({owner}, due {due}): done", **facts)
 
 
 def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if len(parts) == 1:
+        return parts[0]
+    return _("{some} and {last}", some=_(", ").join(parts[:-1]), last=parts[-1])

@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, DealFocus, Outcome
 from prism.errors import Conflict, Invalid, NotFound, check_version
+from prism.i18n import _
 from prism.launches.models import (
     BomItem,
     Checkpoint,
@@ -104,7 +105,7 @@ def list_metrics(session: Session, actor: Principal, launch: Launch) -> list[Met
 def get_metric(session: Session, launch: Launch, metric_id: int) -> Metric:
     metric = session.get(Metric, metric_id)
     if metric is None or metric.launch_id != launch.id:
-        raise NotFound(f"No metric {metric_id} in this launch.")
+        raise NotFound(_("No metric {metric_id} in this launch.", metric_id=metric_id))
     return metric
 
 
@@ -114,10 +115,11 @@ def define(session: Session, actor: Principal, launch: Launch, data: MetricIn) -
     if data.source is MetricSource.COMPUTED and data.computation not in COMPUTATIONS:
         known = ", ".join(COMPUTATIONS)
         raise Invalid.about(
-            "computation", f"A computed metric names what Prism counts: one of {known}."
+            "computation",
+            _("A computed metric names what Prism counts: one of {known}.", known=known),
         )
     if data.source is not MetricSource.COMPUTED and data.computation is not None:
-        raise Invalid.about("computation", "Only computed metrics name a computation.")
+        raise Invalid.about("computation", _("Only computed metrics name a computation."))
     metric = Metric(launch_id=launch.id, **data.model_dump())
     session.add(metric)
     session.flush()
@@ -146,7 +148,9 @@ def record(
 
 def _refuse_computed(metric: Metric, how: str) -> None:
     if metric.source is MetricSource.COMPUTED:
-        raise Conflict(f"{metric.name} is computed by Prism; its values cannot be {how}.")
+        raise Conflict(
+            _("{name} is computed by Prism; its values cannot be {how}.", name=metric.name, how=how)
+        )
 
 
 def _store(
@@ -177,9 +181,11 @@ def import_csv(session: Session, actor: Principal, metric: Metric, raw: bytes) -
     _refuse_computed(metric, "imported")
     rows, errors = _parse_csv(raw)
     if errors:
-        raise Invalid(f"{len(errors)} rows could not be read; nothing was imported.", errors=errors)
+        raise Invalid(
+            _("{len} rows could not be read; nothing was imported.", len=len(errors)), errors=errors
+        )
     if not rows:
-        raise Invalid("The file has no rows under its date,value header.")
+        raise Invalid(_("The file has no rows under its date,value header."))
     for day, value in rows:
         _store(session, metric, day, value, MetricSource.CSV, actor.id)
     return len(rows)
@@ -189,11 +195,11 @@ def _parse_csv(raw: bytes) -> tuple[list[tuple[date, float]], list[dict[str, obj
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("The file is not UTF-8 text; export it as CSV (UTF-8).") from None
+        raise Invalid(_("The file is not UTF-8 text; export it as CSV (UTF-8).")) from None
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
     if "value" not in header or not ({"date", "measured_on"} & set(header)):
-        raise Invalid("The first line must name the columns date and value.")
+        raise Invalid(_("The first line must name the columns date and value."))
     at_date = header.index("date") if "date" in header else header.index("measured_on")
     at_value = header.index("value")
     rows: list[tuple[date, float]] = []
@@ -230,7 +236,9 @@ def measure_now(session: Session, actor: Principal, launch: Launch, *, today: da
     """Measure the launch's computed metrics now rather than wait for the nightly run."""
     require(actor, Action.RUN_LAUNCHES)
     if launch.ga_on is None:
-        raise Conflict(f"Computed metrics count from GA; {launch.name} has not reached GA yet.")
+        raise Conflict(
+            _("Computed metrics count from GA; {name} has not reached GA yet.", name=launch.name)
+        )
     return measure_computed(session, launch, today)
 
 
@@ -346,11 +354,17 @@ def review(
     card = scorecard(session, actor, launch)
     point, found = next(((c, r) for c, r in card.checkpoints if c.id == checkpoint_id), (None, []))
     if point is None:
-        raise NotFound(f"No checkpoint {checkpoint_id} in this launch.")
+        raise NotFound(
+            _("No checkpoint {checkpoint_id} in this launch.", checkpoint_id=checkpoint_id)
+        )
     check_version("checkpoint", data.version, point.version)
     if now.date() < point.due_on:
         raise Conflict(
-            f"The {point.day}-day checkpoint is due on {point.due_on:%d %b %Y}; review it then."
+            _(
+                "The {day}-day checkpoint is due on {due_on:%d %b %Y}; review it then.",
+                day=point.day,
+                due_on=point.due_on,
+            )
         )
     if point.reviewed_at is None:
         point.results = [

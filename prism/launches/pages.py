@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from prism.accounts import icp
 from prism.auth.policy import Action, Principal, can, require
 from prism.feedback.models import Kind as FeedbackKind
+from prism.i18n import _
 from prism.knowledge.access import may_read
 from prism.knowledge.kinds import KINDS
 from prism.knowledge.models import Item
@@ -82,7 +83,7 @@ def _choices(session: Session, user: Principal) -> dict[str, Any]:
 def board(request: Request, session: DbSession, user: PageUser, now: Now) -> HTMLResponse:
     today = now.date()
     context = {
-        "title": "Launches",
+        "title": _("Launches"),
         "columns": service.board(session, user),
         "road": ROAD,
         "mine": reminders.attention(session, user, today=today),
@@ -100,7 +101,7 @@ def _new_page(
     request: Request, session: Session, user: Principal, form: dict[str, Any], outcome: Outcome
 ) -> HTMLResponse:
     require(user, Action.RUN_LAUNCHES)
-    context = {"title": "New launch", "form": form, **_choices(session, user), **outcome.context}
+    context = {"title": _("New launch"), "form": form, **_choices(session, user), **outcome.context}
     return render(request, "launches/new.html", context, status_code=outcome.status_code)
 
 
@@ -115,7 +116,7 @@ async def create(request: Request, session: DbSession, user: PageUser, now: Now)
     outcome = attempt(
         session,
         lambda: service.create_launch(session, user, parse(LaunchIn, data), today=now.date()),
-        success="Launch created.",
+        success=_("Launch created."),
     )
     if outcome.error:
         return _new_page(request, session, user, data, outcome)
@@ -139,7 +140,7 @@ def calendar(
         )
         row["events"].append({**vars(event), "left": (event.on - first).days / span * 100})
     context = {
-        "title": "Launch calendar",
+        "title": _("Launch calendar"),
         "months": months,
         "rows": list(rows.values()),
         "events": events,
@@ -160,7 +161,7 @@ def _tiers_page(
     request: Request, session: Session, user: Principal, outcome: Outcome
 ) -> HTMLResponse:
     context = {
-        "title": "Launch tiers",
+        "title": _("Launch tiers"),
         "configs": [tiers.read_tier(session, user, t) for t in (1, 2, 3)],
         "rules": RULES,
         "gate_stages": [Stage.ALPHA, Stage.BETA, Stage.GA, Stage.LANDED],
@@ -182,7 +183,9 @@ async def save_tier(request: Request, session: DbSession, user: PageUser, tier: 
     outcome = attempt(
         session,
         lambda: tiers.replace_tier(session, user, tier, parse(TierIn, _tier_form(form))),
-        success=f"Tier {tier} saved; it applies to launches created or checked from now on.",
+        success=_(
+            "Tier {tier} saved; it applies to launches created or checked from now on.", tier=tier
+        ),
     )
     return settle(
         request, outcome, "/launches/tiers", lambda: _tiers_page(request, session, user, outcome)
@@ -209,7 +212,7 @@ def _tier_form(form: Any) -> dict[str, Any]:
     ]
     gates = []
     for ticked in form.getlist("gate"):
-        stage, _, rule = ticked.partition(":")
+        stage, _unused, rule = ticked.partition(":")
         threshold = form.get(f"threshold:{ticked}") or None
         gates.append({"stage": stage, "rule": rule, "threshold": threshold})
     return {"deliverables": deliverables, "gates": gates}
@@ -266,7 +269,7 @@ def _metrics_context(
     card = metrics.scorecard(session, user, launch)
     start = launch.ga_on or launch.target_date
     end = max(start + timedelta(days=metrics.LAST_DAY + 5), today)
-    markers = [Marker(p.due_on, f"{p.day}d") for p, _ in card.checkpoints]
+    markers = [Marker(p.due_on, f"{p.day}d") for p, _unused in card.checkpoints]
     charts = {
         m.id: interactive_line(
             [(v.measured_on, v.value) for v in card.history[m.id]],

@@ -13,6 +13,7 @@ from prism.audit import service as audit
 from prism.auth.policy import Action, Principal, can, require
 from prism.db import add_unique
 from prism.errors import Conflict, Invalid, NotFound, check_version
+from prism.i18n import _
 from prism.knowledge.service import items_of_kind
 from prism.launches import bom as bom_service
 from prism.launches import gates, reminders, tiers
@@ -83,7 +84,7 @@ def get_launch(session: Session, actor: Principal, launch_id: int) -> Launch:
     require(actor, Action.READ_LAUNCHES)
     launch = session.scalar(select(Launch).where(Launch.id == launch_id).options(*LOADED))
     if launch is None:
-        raise NotFound(f"No launch {launch_id}.")
+        raise NotFound(_("No launch {launch_id}.", launch_id=launch_id))
     return launch
 
 
@@ -94,7 +95,7 @@ def find_launch(session: Session, actor: Principal, name_or_id: str) -> Launch:
         return get_launch(session, actor, int(name_or_id))
     found = session.scalars(select(Launch.id).where(Launch.name.ilike(name_or_id))).all()
     if not found:
-        raise NotFound(f"No launch called {name_or_id!r}.")
+        raise NotFound(_("No launch called {name_or_id!r}.", name_or_id=name_or_id))
     return get_launch(session, actor, found[0])
 
 
@@ -132,7 +133,11 @@ def _check_date(target: date | None, today: date) -> None:
     if target is not None and target < today:
         raise Invalid.about(
             "target_date",
-            f"The launch date {target:%d %b %Y} is in the past (today is {today:%d %b %Y}).",
+            _(
+                "The launch date {target:%d %b %Y} is in the past (today is {today:%d %b %Y}).",
+                target=target,
+                today=today,
+            ),
         )
 
 
@@ -244,14 +249,25 @@ def move(
 
 def _check_road(launch: Launch, to: Stage) -> None:
     if not launch.is_open:
-        raise Conflict(f"{launch.name} is {launch.stage.label.lower()}; it moves no further.")
+        raise Conflict(
+            _(
+                "{name} is {label}; it moves no further.",
+                name=launch.name,
+                label=launch.stage.label.lower(),
+            )
+        )
     if to is Stage.CANCELLED:
         return
     expected = next_stage(launch)
     if expected is not None and to is not expected:
         raise Conflict(
-            f"A launch moves one stage at a time: from {launch.stage.label} the next stage is "
-            f"{expected.label}, not {to.label}."
+            _(
+                "A launch moves one stage at a time: from {stage} the next stage is "
+                "{expected}, not {to}.",
+                stage=launch.stage.label,
+                expected=expected.label,
+                to=to.label,
+            )
         )
 
 
@@ -286,7 +302,7 @@ def _override(
     require(actor, Action.OVERRIDE_GATES)
     if len(reason) < 10:
         raise Invalid.about(
-            "override_reason", "Write a reason of at least a sentence for the override."
+            "override_reason", _("Write a reason of at least a sentence for the override.")
         )
     blocked = "; ".join(f"{f.label}: {f.detail}" for f in report.blockers)
     audit.record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from prism.i18n import _
 from prism.notifications import service
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.routing import page_router
@@ -16,7 +17,7 @@ router = page_router()
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
     context = {
-        "title": "Notifications",
+        "title": _("Notifications"),
         "page": service.mine(session, user, limit=100),
         "unread": service.unread_count(session, user),
     }

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import Principal
 from prism.db import utcnow
 from prism.errors import Forbidden
+from prism.i18n import _
 from prism.notifications.models import Notification
 from prism.pagination import PageOf, paginate
 from prism.webhooks import service as webhooks
@@ -98,7 +99,7 @@ def announce_status(
 
 def _own(actor: Principal) -> int:
     if actor.id is None:
-        raise Forbidden("Only a signed-in person has notifications.")
+        raise Forbidden(_("Only a signed-in person has notifications."))
     return actor.id
 
 

@@ -8,6 +8,7 @@ from prism.pagination import Page
 from prism.people import service
 from prism.people.models import Role
 from prism.people.schemas import (
+    MeUpdate,
     PasswordIn,
     TeamIn,
     TeamOut,
@@ -25,6 +26,11 @@ router = api_router("people")
 @router.get("/me", response_model=UserOut, summary="The signed-in user")
 def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
+
+
+@router.patch("/me", response_model=UserOut, summary="Change your own settings (language)")
+def update_me(data: MeUpdate, session: DbSession, user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(service.set_own_language(session, user, data.language))
 
 
 @router.get("/users", response_model=Page[UserOut], summary="List users")

@@ -12,6 +12,7 @@ from prism.auth.policy import SYSTEM
 from prism.console import DataDir, console, unit_of_work
 from prism.db import utcnow
 from prism.errors import PrismError
+from prism.i18n import _
 from prism.people import service
 from prism.people.models import Role
 from prism.people.schemas import UserIn
@@ -44,7 +45,7 @@ def _team_id(session: Session, team: str | None) -> int | None:
     found = service.find_team_by_name(session, team)
     if found is None:
         names = ", ".join(t.name for t in service.all_teams(session, SYSTEM))
-        raise PrismError(f"No team called {team}. Teams: {names}.")
+        raise PrismError(_("No team called {team}. Teams: {names}.", team=team, names=names))
     return found.id
 
 

@@ -62,6 +62,8 @@ class User(Audited, Versioned, Timestamped, Base):
     last_login_at: Mapped[datetime | None]
     # "<issuer> <subject>" of their company sign-in, once they have signed in that way.
     sso_subject: Mapped[str | None] = mapped_column(String(500), unique=True, index=True)
+    # The interface's language they chose ("en", "zh"); None: the one their browser asks for.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     team: Mapped[Team | None] = relationship(lazy="raise", foreign_keys=[team_id])
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from prism import i18n
 from prism.auth.policy import Action, require
+from prism.i18n import _
 from prism.people import service
-from prism.people.models import Role
-from prism.people.schemas import PasswordIn, TeamIn, TeamUpdate, UserIn, UserUpdate
+from prism.people.models import Role, User
+from prism.people.schemas import MeUpdate, PasswordIn, TeamIn, TeamUpdate, UserIn, UserUpdate
 from prism.web.deps import DbSession, Now, PageUser, own_change
 from prism.web.forms import Outcome, Posted, attempt, parse
 from prism.web.routing import IdPath, page_router
@@ -21,13 +23,13 @@ router = page_router()
 def directory(request: Request, session: DbSession, user: PageUser, q: str = "") -> HTMLResponse:
     people = service.list_users(session, user, query=q or None, limit=200)
     teams = {t.id: t.name for t in service.all_teams(session, user)}
-    context = {"title": "People", "people": people, "teams": teams, "q": q}
+    context = {"title": _("People"), "people": people, "teams": teams, "q": q}
     return render(request, "people/directory.html", context)
 
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, user: PageUser) -> HTMLResponse:
-    return _account_page(request, Outcome())
+    return _account_page(request, Outcome(), user)
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -39,12 +41,31 @@ def change_own_password(
         own = own_change(request, data.current_password)
         service.set_password(session, user, user.id, data.password, now=now, own=own)
 
-    outcome = attempt(session, change, success="Password changed.")
-    return settle(request, outcome, "/account", lambda: _account_page(request, outcome))
+    outcome = attempt(session, change, success=_("Password changed."))
+    return settle(request, outcome, "/account", lambda: _account_page(request, outcome, user))
 
 
-def _account_page(request: Request, outcome: Outcome) -> HTMLResponse:
-    context = {"title": "Your account", **outcome.context}
+@router.post("/account/language", response_class=HTMLResponse)
+def change_own_language(
+    request: Request, session: DbSession, user: PageUser, form: Posted
+) -> Response:
+    def change() -> None:
+        chosen = str(form.get("language") or "") or None
+        data = parse(MeUpdate, {"language": chosen})
+        service.set_own_language(session, user, data.language)
+        i18n.speak(data.language or i18n.negotiate(request.headers.get("accept-language", "")))
+
+    outcome = attempt(session, change, success=lambda: _("Language saved."))
+    return settle(request, outcome, "/account", lambda: _account_page(request, outcome, user))
+
+
+def _account_page(request: Request, outcome: Outcome, user: User) -> HTMLResponse:
+    context = {
+        "title": _("Your account"),
+        "languages": i18n.LANGUAGES,
+        "user_language": user.language,
+        **outcome.context,
+    }
     return render(request, "people/account.html", context, status_code=outcome.status_code)
 
 
@@ -60,7 +81,7 @@ def create_user(request: Request, session: DbSession, user: PageUser, form: Post
     outcome = attempt(
         session,
         lambda: service.create_user(session, user, parse(UserIn, form)),
-        success="Account created.",
+        success=_("Account created."),
     )
     if outcome.error:
         return _users_page(request, session, user, outcome, form=form)
@@ -78,7 +99,7 @@ def _users_page(
 ) -> HTMLResponse:
     require(user, Action.MANAGE_USERS)
     context = {
-        "title": "Users",
+        "title": _("Users"),
         "page": service.list_users(session, user, limit=50, cursor=cursor),
         "teams": service.all_teams(session, user),
         "roles": list(Role),
@@ -105,7 +126,7 @@ def update_user(
     outcome = attempt(
         session,
         lambda: service.update_user(session, user, user_id, parse(UserUpdate, fields), now=now),
-        success="Saved.",
+        success=_("Saved."),
     )
     return settle(
         request,
@@ -124,7 +145,7 @@ def reset_password(
         lambda: service.set_password(
             session, user, user_id, parse(PasswordIn, form).password, now=now
         ),
-        success="Password set.",
+        success=_("Password set."),
     )
     return settle(
         request,
@@ -139,7 +160,7 @@ def _user_page(
 ) -> HTMLResponse:
     require(user, Action.MANAGE_USERS)
     context = {
-        "title": "Edit user",
+        "title": _("Edit user"),
         "person": service.get_user(session, user, user_id),
         "teams": service.all_teams(session, user),
         "roles": list(Role),
@@ -158,7 +179,7 @@ def create_team(request: Request, session: DbSession, user: PageUser, form: Post
     outcome = attempt(
         session,
         lambda: service.create_team(session, user, parse(TeamIn, form)),
-        success="Team added.",
+        success=_("Team added."),
     )
     return settle(
         request, outcome, "/admin/teams", lambda: _teams_page(request, session, user, outcome)
@@ -175,7 +196,7 @@ def update_team(
         lambda: service.update_team(
             session, user, team_id, parse(TeamUpdate, {"lead_id": None, **form})
         ),
-        success="Team saved.",
+        success=_("Team saved."),
     )
     return settle(
         request, outcome, "/admin/teams", lambda: _teams_page(request, session, user, outcome)
@@ -185,7 +206,7 @@ def update_team(
 @router.post("/admin/teams/{team_id}/delete", response_class=HTMLResponse)
 def delete_team(request: Request, session: DbSession, user: PageUser, team_id: IdPath) -> Response:
     outcome = attempt(
-        session, lambda: service.delete_team(session, user, team_id), success="Team deleted."
+        session, lambda: service.delete_team(session, user, team_id), success=_("Team deleted.")
     )
     return settle(
         request, outcome, "/admin/teams", lambda: _teams_page(request, session, user, outcome)
@@ -197,7 +218,7 @@ def _teams_page(
 ) -> HTMLResponse:
     require(user, Action.MANAGE_TEAMS)
     context = {
-        "title": "Teams",
+        "title": _("Teams"),
         "teams": service.all_teams(session, user),
         "counts": service.member_counts(session),
         "people": service.active_people(session),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from prism.people.models import Role
 from prism.schemas import Email, Id, Input, Name, Output
+
+# The languages of the interface (`prism.i18n.LANGUAGES`).
+Language = Literal["en", "zh"]
 
 TeamName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Password = Annotated[str, Field(min_length=8, max_length=256)]
@@ -57,6 +60,15 @@ class UserUpdate(Input):
     is_active: bool | None = None
 
 
+class MeUpdate(Input):
+    """What people change about themselves."""
+
+    language: Language | None = Field(
+        description="The interface's language: `en` or `zh` (Simplified Chinese); null for the "
+        "one the browser asks for."
+    )
+
+
 class PasswordIn(Input):
     password: Password
     current_password: str | None = Field(
@@ -71,6 +83,7 @@ class UserOut(Output):
     role: Role
     team_id: int | None
     is_active: bool
+    language: Language | None
     last_login_at: datetime | None
     created_at: datetime
     version: int

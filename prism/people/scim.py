@@ -25,6 +25,7 @@ from prism.audit import service as audit
 from prism.auth.policy import Action, Principal, require
 from prism.db import get_or_404
 from prism.errors import Conflict, Invalid, NotFound
+from prism.i18n import _
 from prism.people import service
 from prism.people.models import Role, Team, User
 from prism.people.schemas import TeamIn
@@ -61,7 +62,7 @@ def _stamp(value: datetime | None) -> str | None:
 
 
 def user_resource(user: User, base: str) -> dict[str, Any]:
-    given, _, family = user.name.partition(" ")
+    given, _unused, family = user.name.partition(" ")
     return {
         "schemas": [USER],
         "id": str(user.id),
@@ -115,7 +116,7 @@ def _filtered(filter_: str | None, known: dict[str, Any]) -> Any | None:
     column = known.get(match.group(1).lower()) if match else None
     if match is None or column is None:
         said = f'Prism understands filters of the form `{" | ".join(known)} eq "value"`.'
-        raise Invalid(f"filter: {said}", errors=[{"field": "filter", "message": said}])
+        raise Invalid(_("filter: {said}", said=said), errors=[{"field": "filter", "message": said}])
     value = match.group(2).replace('\\"', '"')
     return func.lower(column) == value.lower()
 
@@ -268,7 +269,7 @@ def create_group(
 ) -> Team:
     name = _group_name(session, body.get("displayName"), None)
     if name is None:
-        raise Invalid("A group needs a displayName.")
+        raise Invalid(_("A group needs a displayName."))
     team = service.create_team(session, actor, TeamIn(name=name))
     _set_members(session, actor, team, _member_ids(body.get("members")), now=now)
     audit.record(session, action="scim_provision", item=team, note="created by SCIM")
@@ -324,7 +325,7 @@ def delete_group(session: Session, actor: Principal, group_id: str, *, now: date
 
 def _member_ids(members: Any) -> list[str]:
     if not isinstance(members, list):
-        raise Invalid('members is a list of {"value": user id}.')
+        raise Invalid(_('members is a list of {"value": user id}.'))
     return [str(m["value"]) for m in members if isinstance(m, dict) and m.get("value")]
 
 
@@ -364,14 +365,16 @@ def _operations(body: dict[str, Any]) -> list[tuple[str, str | None, Any]]:
     """(op in lower case, path, value) of a PatchOp, whichever casing the provider uses."""
     operations = body.get("Operations") or body.get("operations")
     if not isinstance(operations, list) or not operations:
-        raise Invalid("A PATCH needs its Operations.")
+        raise Invalid(_("A PATCH needs its Operations."))
     found = []
     for operation in operations:
         if not isinstance(operation, dict):
-            raise Invalid("Each operation is an object with op, path and value.")
+            raise Invalid(_("Each operation is an object with op, path and value."))
         op = str(operation.get("op") or operation.get("Op") or "").lower()
         if op not in ("add", "replace", "remove"):
-            raise Invalid(f"Unknown PATCH op {operation.get('op')!r}: add, replace or remove.")
+            raise Invalid(
+                _("Unknown PATCH op {get!r}: add, replace or remove.", get=operation.get("op"))
+            )
         path = operation.get("path") or operation.get("Path")
         found.append((op, str(path) if path else None, operation.get("value")))
     return found
@@ -385,7 +388,7 @@ def _attributes(path: str | None, value: Any) -> dict[str, Any]:
     path = path.removeprefix(f"{USER}:").removeprefix(f"{GROUP}:")
     if path.lower().startswith("emails[") and path.lower().endswith("].value"):
         return {"emails": [{"type": "work", "value": value, "primary": True}]}
-    head, _, rest = path.partition(".")
+    head, _unused, rest = path.partition(".")
     for known in ("active", "userName", "displayName", "name", "members"):
         if head.lower() == known.lower():
             return {known: {rest: value} if rest else value}
@@ -397,7 +400,7 @@ def _active(value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
-    raise Invalid(f"active must be true or false, not {value!r}.")
+    raise Invalid(_("active must be true or false, not {value!r}.", value=value))
 
 
 def _name(body: dict[str, Any]) -> str | None:
@@ -427,7 +430,7 @@ def _email(body: dict[str, Any]) -> str:
     for candidate in (body.get("userName"), _work_email(body)):
         if isinstance(candidate, str) and "@" in candidate:
             return candidate.strip().lower()
-    raise Invalid("A user needs a userName or an email that is an email address.")
+    raise Invalid(_("A user needs a userName or an email that is an email address."))
 
 
 def _group_name(session: Session, value: Any, team: Team | None) -> str | None:
@@ -449,5 +452,5 @@ def _taken(field: str, message: str) -> Conflict:
 
 def _id(value: str, kind: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 2**31:
-        raise NotFound(f"No {kind} {value}.")
+        raise NotFound(_("No {kind} {value}.", kind=kind, value=value))
     return int(value)

@@ -16,6 +16,7 @@ from prism.auth.passwords import hash_password, verify_password
 from prism.auth.policy import Action, Principal, require
 from prism.db import get_or_404
 from prism.errors import Conflict, Forbidden, Invalid, NotFound, check_version
+from prism.i18n import _
 from prism.pagination import PageOf, paginate
 from prism.people.models import Role, Team, User
 from prism.people.schemas import TeamIn, TeamUpdate, UserIn, UserUpdate
@@ -55,7 +56,7 @@ def teams_by_ids(
     teams = {t.id: t for t in session.scalars(select(Team).where(Team.id.in_(team_ids)))}
     missing = next((i for i in team_ids if i not in teams), None)
     if missing is not None:
-        raise Invalid.about(field, f"No team {missing}.")
+        raise Invalid.about(field, _("No team {missing}.", missing=missing))
     return [teams[i] for i in dict.fromkeys(team_ids)]
 
 
@@ -107,7 +108,11 @@ def delete_team(session: Session, actor: Principal, team_id: int) -> None:
     members = session.scalar(select(func.count()).where(User.team_id == team_id)) or 0
     if members:
         raise Conflict(
-            f"Team {team.name} still has {members} member(s); move them to another team first."
+            _(
+                "Team {name} still has {members} member(s); move them to another team first.",
+                name=team.name,
+                members=members,
+            )
         )
     session.delete(team)
     session.flush()
@@ -148,7 +153,7 @@ def find_team_by_name(session: Session, name: str) -> Team | None:
 
 def _ensure_team_name_free(session: Session, name: str) -> None:
     if find_team_by_name(session, name) is not None:
-        raise Conflict(f"There is already a team called {name}.")
+        raise Conflict(_("There is already a team called {name}.", name=name))
 
 
 def list_users(
@@ -187,7 +192,7 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 def get_user_by_email(session: Session, email: str) -> User:
     user = find_user_by_email(session, email)
     if user is None:
-        raise NotFound(f"No user with the email {email}.")
+        raise NotFound(_("No user with the email {email}.", email=email))
     return user
 
 
@@ -195,7 +200,7 @@ def create_user(session: Session, actor: Principal, data: UserIn) -> User:
     """Give someone an account."""
     require(actor, Action.MANAGE_USERS)
     if session.scalar(select(User.id).where(User.email == data.email)) is not None:
-        raise Conflict(f"There is already an account for {data.email}.")
+        raise Conflict(_("There is already an account for {email}.", email=data.email))
     _ensure_team_exists(session, data.team_id)
     user = User(
         email=data.email,
@@ -208,7 +213,7 @@ def create_user(session: Session, actor: Principal, data: UserIn) -> User:
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict(f"There is already an account for {data.email}.") from None
+        raise Conflict(_("There is already an account for {email}.", email=data.email)) from None
     return user
 
 
@@ -235,7 +240,7 @@ def change_user(
     if user.id == actor.id and (
         changes.get("is_active") is False or changes.get("role") not in (None, Role.ADMIN)
     ):
-        raise Conflict("You cannot deactivate yourself or give up your own admin role.")
+        raise Conflict(_("You cannot deactivate yourself or give up your own admin role."))
     for field in ("name", "role", "team_id", "is_active"):
         if field in changes and (changes[field] is not None or field == "team_id"):
             setattr(user, field, changes[field])
@@ -256,6 +261,17 @@ class OwnChange:
     keep_cookie: str | None = None
 
 
+def set_own_language(session: Session, actor: Principal, language: str | None) -> User:
+    """Choose the interface's language for oneself (None: the browser's)."""
+    # Read afresh: who is asking may be remembered from a moment ago, at an older version.
+    person = session.get(User, actor.id, populate_existing=True) if actor.id else None
+    if person is None or not person.is_active:
+        raise Forbidden(_("Your account is deactivated; ask an administrator to reactivate it."))
+    person.language = language
+    session.flush()
+    return person
+
+
 def set_password(
     session: Session,
     actor: Principal,
@@ -271,7 +287,7 @@ def set_password(
     if actor.id != user_id:
         require(actor, Action.MANAGE_USERS)
     elif not actor.is_active:
-        raise Forbidden("Your account is deactivated.")
+        raise Forbidden(_("Your account is deactivated."))
     user = get_or_404(session, User, user_id, "user")
     # Changing one's own password needs the current one, so a borrowed session cannot.
     if actor.id == user_id:
@@ -289,7 +305,7 @@ def _check_current(session: Session, user: User, own: OwnChange | None, now: dat
         if own is not None:
             own.throttle.fail(session, email=user.email, client=own.client, now=now)
         field = [{"field": "current_password", "message": "is not your current password"}]
-        raise Invalid("Your current password is not right.", errors=field, keep_changes=True)
+        raise Invalid(_("Your current password is not right."), errors=field, keep_changes=True)
     own.throttle.clear(session, email=user.email)
 
 
@@ -302,10 +318,13 @@ def active_person(session: Session, user_id: int, *, field: str) -> User:
     """The active user `user_id`, to be given something (a launch, a deliverable)."""
     user = session.get(User, user_id)
     if user is None or not user.is_active:
-        raise Invalid.about(field, f"No active person {user_id}.")
+        raise Invalid.about(field, _("No active person {user_id}.", user_id=user_id))
     return user
 
 
 def _ensure_team_exists(session: Session, team_id: int | None) -> None:
     if team_id is not None and session.get(Team, team_id) is None:
-        raise Invalid(f"No team {team_id}.", errors=[{"loc": ["team_id"], "msg": "unknown team"}])
+        raise Invalid(
+            _("No team {team_id}.", team_id=team_id),
+            errors=[{"loc": ["team_id"], "msg": "unknown team"}],
+        )

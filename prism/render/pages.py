@@ -13,6 +13,7 @@ from prism.analytics.models import Use
 from prism.analytics.usage import Event
 from prism.auth.policy import Action, require
 from prism.filestore import file_store
+from prism.i18n import _
 from prism.knowledge import facets
 from prism.knowledge.models import Dimension
 from prism.knowledge.service import get_item
@@ -68,14 +69,14 @@ def render_output(
     form: Posted,
 ) -> HTMLResponse:
     typed = {k: str(v) for k, v in form.items()}
-    layout, _, fmt = str(form.pop("choice", "")).partition(":")
+    layout, _unused, fmt = str(form.pop("choice", "")).partition(":")
     store = file_store(settings)
 
     def act() -> object:
         data = parse(RenderIn, {**form, "layout": layout or None, "format": fmt})
         return service.render(session, user, item_id, data, store=store, now=now)
 
-    outcome = attempt(session, act, success="Rendered.")
+    outcome = attempt(session, act, success=_("Rendered."))
     return _outputs(request, session, user, item_id, outcome, now, typed)
 
 
@@ -93,7 +94,7 @@ def rerender(
     outcome = attempt(
         session,
         lambda: service.rerender(session, user, rendition_id, store=store, now=now),
-        success="Rendered again from the current sources.",
+        success=_("Rendered again from the current sources."),
     )
     return _outputs(request, session, user, item_id, outcome, now)
 
@@ -118,7 +119,7 @@ def _brand_page(
 ) -> HTMLResponse:
     require(user, Action.EDIT_CONTENT)
     context = {
-        "title": "Brand",
+        "title": _("Brand"),
         "theme": service.house_theme(session),
         "fonts": list(FONTS),
         **outcome.context,
@@ -137,7 +138,7 @@ def save_brand(request: Request, session: DbSession, user: PageUser, form: Poste
         data = parse(ThemeUpdate, form)
         return service.update_theme(session, user, data, version=data.version)
 
-    outcome = attempt(session, act, success="Saved. Outputs rendered before are now outdated.")
+    outcome = attempt(session, act, success=_("Saved. Outputs rendered before are now outdated."))
     return settle(request, outcome, "/brand", lambda: _brand_page(request, session, user, outcome))
 
 
@@ -156,7 +157,7 @@ async def upload_logo(
         lambda: service.set_logo(
             session, user, filename=name, data=data, version=version, store=file_store(settings)
         ),
-        success="Logo saved.",
+        success=_("Logo saved."),
     )
     return settle(request, outcome, "/brand", lambda: _brand_page(request, session, user, outcome))
 

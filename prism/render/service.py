@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Conflict, Invalid, NotFound, check_version
 from prism.filestore import FileStore
+from prism.i18n import _
 from prism.knowledge import assets, files
 from prism.knowledge.access import require_read
 from prism.knowledge.audience import customer_problem, customer_title
@@ -331,11 +332,11 @@ def get_rendition(session: Session, actor: Principal, rendition_id: int) -> Rend
         .options(selectinload(Rendition.item), selectinload(Rendition.rendered_by))
     )
     if rendition is None:
-        raise NotFound(f"No rendered output {rendition_id}.")
+        raise NotFound(_("No rendered output {rendition_id}.", rendition_id=rendition_id))
     try:
         require_read(actor, rendition.item)
     except NotFound:
-        raise NotFound(f"No rendered output {rendition_id}.") from None
+        raise NotFound(_("No rendered output {rendition_id}.", rendition_id=rendition_id)) from None
     return rendition
 
 
@@ -387,7 +388,7 @@ def render_source(
     """Render `kind:ID` (`solution:12`, `battlecard:3`, …, or `faqs:PRODUCT_ID` for the product's
     FAQ sheet), as the command line names it, with `choices` (customer, industry, against,
     audience, language) as `RenderIn` takes them; empty ones are left out."""
-    kind, _, ident = source.partition(":")
+    kind, _unused, ident = source.partition(":")
     if kind not in (*SOURCE_KINDS, "faqs") or not ident.isdigit():
         message = f"Name what to render as kind:ID, kind one of {', '.join(SOURCE_KINDS)} or faqs."
         raise Invalid(message, errors=[{"field": "source", "message": message}])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from prism.accounts.service import all_accounts
 from prism.auth.policy import Action, Principal, can, require
 from prism.deals.service import deal_choices
+from prism.i18n import _
 from prism.knowledge.service import choices
 from prism.people.service import active_people
 from prism.roadmap import service
@@ -38,10 +39,10 @@ router = page_router()
 def roadmap(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
     pairs = service.capabilities(session, user)
     context = {
-        "title": "Enablement roadmap",
+        "title": _("Enablement roadmap"),
         "columns": {s: [p for p in pairs if p[0].status is s] for s in service.COLUMNS},
         "declined": [p for p in pairs if p[0].status is CapabilityStatus.DECLINED],
-        "delivered_as": {c.id: service.delivered_as(user, c) for c, _ in pairs},
+        "delivered_as": {c.id: service.delivered_as(user, c) for c, _unused in pairs},
         "help": (
             service.list_requests(session, user, open_help=True, limit=50).items
             if can(user, Action.TRIAGE_FEEDBACK)
@@ -53,7 +54,7 @@ def roadmap(request: Request, session: DbSession, user: PageUser) -> HTMLRespons
 
 def _ask_context(session: Session, user: Principal, form: dict[str, Any]) -> dict[str, Any]:
     return {
-        "title": "Ask the enablement team",
+        "title": _("Ask the enablement team"),
         "form": form,
         "needs": list(Need),
         "risks": list(Risk),
@@ -102,7 +103,7 @@ def requests_page(
     chosen = Route(route) if route in set(Route) else None
     page = service.list_requests(session, user, route=chosen, mine=bool(mine), limit=200)
     context = {
-        "title": "Requests to the enablement team",
+        "title": _("Requests to the enablement team"),
         "requests": page.items,
         "routes": list(Route),
         "chosen": {"route": route, "mine": bool(mine)},
@@ -120,10 +121,12 @@ def _request_page(
     found = service.get_request(session, user, request_id)
     may_triage = can(user, Action.TRIAGE_FEEDBACK)
     context = {
-        "title": f"Request #{found.id}",
+        "title": _("Request #{id}", id=found.id),
         "request_": found,
         "may_triage": may_triage,
-        "capabilities": [c for c, _ in service.capabilities(session, user)] if may_triage else [],
+        "capabilities": [c for c, _unused in service.capabilities(session, user)]
+        if may_triage
+        else [],
         "help_statuses": list(HelpStatus),
         "people": active_people(session) if may_triage else [],
         **(outcome.context if outcome else {}),
@@ -146,7 +149,7 @@ def move(
     outcome = attempt(
         session,
         lambda: service.move(session, user, request_id, parse(RequestMoveIn, form).capability_id),
-        success="Moved.",
+        success=_("Moved."),
     )
     return settle(
         request,
@@ -164,7 +167,7 @@ def help_status(
     outcome = attempt(
         session,
         lambda: service.set_help(session, user, request_id, parse(HelpIn, values)),
-        success="Saved.",
+        success=_("Saved."),
     )
     return settle(
         request,
@@ -194,7 +197,7 @@ def _capability_page(
         "may_triage": may_triage,
         "statuses": list(CapabilityStatus),
         "others": (
-            [c for c, _ in service.capabilities(session, user) if c.id != capability.id]
+            [c for c, _unused in service.capabilities(session, user) if c.id != capability.id]
             if may_triage
             else []
         ),
@@ -229,7 +232,7 @@ def update(
         lambda: service.update_capability(
             session, user, capability_id, parse(CapabilityUpdate, values), now=now
         ),
-        success="Saved; everyone who asked for it sees the new status.",
+        success=_("Saved; everyone who asked for it sees the new status."),
     )
     return settle(
         request,
@@ -247,7 +250,7 @@ async def merge(
     outcome = attempt(
         session,
         lambda: service.merge(session, user, capability_id, parse(CapabilityMergeIn, form)),
-        success="Merged: their requests and requesters are here now.",
+        success=_("Merged: their requests and requesters are here now."),
     )
     return settle(
         request,

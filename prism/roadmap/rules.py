@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from prism.accounts.models import Account
 from prism.deals.models import Deal, Outcome, Stage
-from prism.money import short_money
+from prism.i18n import short_money
 from prism.roadmap.models import Risk
 from prism.settings import Settings
 

@@ -19,6 +19,7 @@ from prism.deals.service import account_of
 from prism.embeddings import default_embedder, to_bytes
 from prism.errors import Invalid, NotFound, check_version
 from prism.grouping import centres, naming
+from prism.i18n import _
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item
 from prism.knowledge.service import items_of_kind
@@ -120,7 +121,7 @@ def _references(
         else None
     )
     if data.need is Need.DEAL_HELP and deal is None and account is None:
-        raise Invalid.about("deal_id", "Say which deal (or account) the help is for.")
+        raise Invalid.about("deal_id", _("Say which deal (or account) the help is for."))
     if account is None and deal is not None:
         account = account_of(session, deal)
     return deal, account
@@ -182,7 +183,7 @@ def get_request(session: Session, actor: Principal, request_id: int) -> Enableme
         .execution_options(populate_existing=True)
     )
     if found is None:
-        raise NotFound(f"No request {request_id}.")
+        raise NotFound(_("No request {request_id}.", request_id=request_id))
     return found
 
 
@@ -282,7 +283,7 @@ def get_capability(session: Session, actor: Principal, capability_id: int) -> Ca
         .execution_options(populate_existing=True)
     )
     if found is None:
-        raise NotFound(f"No capability {capability_id}.")
+        raise NotFound(_("No capability {capability_id}.", capability_id=capability_id))
     return found
 
 
@@ -343,7 +344,7 @@ def merge(
         target.id,
         data.capability_ids,
         field="capability_ids",
-        what="capability",
+        what=_("capability"),
     )
     return get_capability(session, actor, target.id)
 
@@ -355,7 +356,7 @@ def move(
     require(actor, Action.TRIAGE_FEEDBACK)
     request = get_request(session, actor, request_id)
     if request.route is not Route.ROADMAP:
-        raise Invalid.about("capability_id", "Only roadmap requests belong to a capability.")
+        raise Invalid.about("capability_id", _("Only roadmap requests belong to a capability."))
     target = get_or_invalid(session, Capability, capability_id, "capability_id", "capability")
     old = request.capability_id
     request.capability_id = target.id
@@ -371,7 +372,7 @@ def set_help(
     request = get_request(session, actor, request_id)
     require(actor, Action.TRIAGE_FEEDBACK)
     if request.route is not Route.DEAL_HELP:
-        raise Invalid.about("help_status", "This request was not offered deal help.")
+        raise Invalid.about("help_status", _("This request was not offered deal help."))
     check_version("request", data.version, request.version)
     if data.helper_id is not None:
         active_person(session, data.helper_id, field="helper_id")

@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from prism.analytics.usage import searched
+from prism.i18n import _
 from prism.knowledge import facets
 from prism.knowledge.kinds import KINDS
 from prism.knowledge.models import Audience, Status
@@ -50,5 +51,5 @@ def misses(
 ) -> HTMLResponse:
     page = service.list_misses(session, user, limit=100, cursor=cursor)
     return render(
-        request, "search_misses.html", {"title": "Searches that found nothing", "page": page}
+        request, "search_misses.html", {"title": _("Searches that found nothing"), "page": page}
     )

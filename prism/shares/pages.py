@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from prism.auth.credentials import same, sign
 from prism.errors import PrismError
 from prism.filestore import file_store
+from prism.i18n import _
 from prism.knowledge.audience import anonymised, customer_title, masked, told
 from prism.knowledge.kinds import KINDS
 from prism.knowledge.models import Item
@@ -65,7 +66,7 @@ def shares(
     kept = {"q": q.strip(), "state": state}
     page = slice_page(links, cursor=cursor)
     context = {
-        "title": "Share links",
+        "title": _("Share links"),
         "page": page,
         "states": {link.id: service.state_of(link, now) for link in page.items},
         "chosen": kept,
@@ -118,7 +119,7 @@ def revoke(
         lambda: service.revoke(
             session, user, link_id, version=parse(VersionRef, form).version, now=now
         ),
-        success="Revoked: the buyer can no longer open this link.",
+        success=_("Revoked: the buyer can no longer open this link."),
     )
     return settle(
         request,

@@ -31,6 +31,7 @@ from prism.errors import (
     check_version,
 )
 from prism.filestore import FileStore
+from prism.i18n import _
 from prism.knowledge.access import readable_by
 from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Item
@@ -70,7 +71,8 @@ def create_link(
     missing = [i for i in ids if i not in found]
     if missing:
         raise Invalid(
-            f"No item {missing[0]}.", errors=[{"field": "item_ids", "message": "unknown"}]
+            _("No item {value}.", value=missing[0]),
+            errors=[{"field": "item_ids", "message": "unknown"}],
         )
     problems = [(n, customer_problem(found[i])) for n, i in enumerate(ids)]
     refused = [{"field": f"item_ids.{n}", "message": why} for n, why in problems if why]
@@ -155,7 +157,7 @@ def get_link(session: Session, actor: Principal, link_id: int) -> ShareLink:
     require(actor, Action.SHARE_WITH_BUYERS)
     link = session.scalar(select(ShareLink).where(ShareLink.id == link_id).options(*LOADED))
     if link is None or (link.owner_id != actor.id and not can(actor, Action.CURATE_KITS)):
-        raise NotFound(f"No share link {link_id}.")
+        raise NotFound(_("No share link {link_id}.", link_id=link_id))
     return link
 
 
@@ -226,11 +228,11 @@ def open_link(session: Session, token: str, *, now: datetime) -> ShareLink:
     found = select(ShareLink).where(ShareLink.token_hash == digest(token)).options(*LOADED)
     link = session.scalar(found)
     if link is None:
-        raise NotFound("This link does not exist. Check the address, or ask for a new link.")
+        raise NotFound(_("This link does not exist. Check the address, or ask for a new link."))
     if link.revoked_at is not None:
-        raise Gone("This link was withdrawn by the sender. Ask them for a new one.")
+        raise Gone(_("This link was withdrawn by the sender. Ask them for a new one."))
     if link.expires_at <= now:
-        raise Gone("This link has expired. Ask the sender for a new one.")
+        raise Gone(_("This link has expired. Ask the sender for a new one."))
     return link
 
 
@@ -242,7 +244,7 @@ def shown_items(link: ShareLink) -> list[Item]:
 def shown_item(link: ShareLink, item_id: int) -> Item:
     item = next((i for i in shown_items(link) if i.id == item_id), None)
     if item is None:
-        raise NotFound("This link does not include that item.")
+        raise NotFound(_("This link does not include that item."))
     return item
 
 
@@ -265,13 +267,16 @@ def unlock(
     mine = session.scalar(failed.where(ShareView.address == visitor.address)) or 0
     if mine >= PASSCODE_TRIES or (session.scalar(failed) or 0) >= PASSCODE_TRIES_PER_LINK:
         raise TooManyRequests(
-            "Too many wrong passcodes. Try again in 15 minutes, or ask the sender for a new link.",
+            _(
+                "Too many wrong passcodes. Try again in 15 minutes, or ask the sender "
+                "for a new link."
+            ),
             retry_after=int(PASSCODE_WINDOW.total_seconds()),
         )
     if not verify_password(link.passcode_hash, passcode):
         session.add(_view(link, visitor, "passcode_failed", now=now))
         session.flush()
-        raise Forbidden("That passcode is not right.", keep_changes=True)
+        raise Forbidden(_("That passcode is not right."), keep_changes=True)
 
 
 def record(
@@ -286,7 +291,7 @@ def record(
     """Note a buyer's visit; an address opening pages faster than a person could is refused."""
     recent = _views(link, now - timedelta(minutes=1)).where(ShareView.address == visitor.address)
     if (session.scalar(recent) or 0) >= VISITS_PER_MINUTE:
-        raise TooManyRequests("Too many requests for this link; wait a minute.", retry_after=60)
+        raise TooManyRequests(_("Too many requests for this link; wait a minute."), retry_after=60)
     if action == "open" and not _opened_today(session, link, visitor, now):
         _announce_open(session, link, now)
     view = _view(link, visitor, action, now=now, item_id=item_id)
@@ -357,7 +362,7 @@ def record_time(
     view = session.get(ShareView, view_id)
     mine = view is not None and view.visitor == visitor.who
     if view is None or view.link_id != link.id or not mine or view.action != "view":
-        raise NotFound("No such visit.")
+        raise NotFound(_("No such visit."))
     view.seconds = max(view.seconds, min(seconds, 4 * 3600))
     session.flush()
 
@@ -381,7 +386,7 @@ def buyer_pages(
     session: Session, link: ShareLink, item_id: int, *, store: FileStore, now: datetime
 ) -> int:
     """How many of the item's pages the buyer can see in the page."""
-    _, media_type, data = buyer_file(session, link, item_id, store=store, now=now)
+    _unused, media_type, data = buyer_file(session, link, item_id, store=store, now=now)
     return preview.page_count(data, media_type)
 
 
@@ -389,10 +394,10 @@ def buyer_page(
     session: Session, link: ShareLink, item_id: int, number: int, *, store: FileStore, now: datetime
 ) -> bytes:
     """Page `number` of an item on the link, as a PNG."""
-    _, media_type, data = buyer_file(session, link, item_id, store=store, now=now)
+    _unused, media_type, data = buyer_file(session, link, item_id, store=store, now=now)
     drawn = preview.page(data, media_type, number, store=store)
     if drawn is None:
-        raise NotFound("That page has no preview.")
+        raise NotFound(_("That page has no preview."))
     return drawn
 
 

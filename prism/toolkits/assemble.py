@@ -17,6 +17,7 @@ from prism.auth.policy import Principal
 from prism.deals import service as deals
 from prism.deals.models import Deal, Outcome
 from prism.filestore import FileStore
+from prism.i18n import _, ngettext
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item, ItemLink, Status
 from prism.render import service as rendering
@@ -76,13 +77,16 @@ def build_for_deal(
     kit.title = f"{deal.customer}: {deal.name}"
     products = [i for i in deal.focus if i.kind == "product"]
     if small.fits(deal) and products:
-        kit.note = (
-            f"The standard kit: this deal is under {small.value:,} {small.currency} "
-            f"and should close within {small.cycle_days} days."
+        kit.note = _(
+            "The standard kit: this deal is under {value:,} {currency} "
+            "and should close within {days} days.",
+            value=small.value,
+            currency=small.currency,
+            days=small.cycle_days,
         )
         entries = _standard_entries(session, actor, products[0], store=store, now=now)
     else:
-        kit.note = "Assembled for this deal: its size or cycle calls for a configurable kit."
+        kit.note = _("Assembled for this deal: its size or cycle calls for a configurable kit.")
         entries = _assembled(session, actor, deal, store=store, now=now)
     kept = [e for e in kit.entries if e.source == "seller"]
     chosen = {e.item_id for e in kept if e.item_id}
@@ -103,7 +107,7 @@ def _standard_entries(
             item_id=e.item_id,
             rendition_id=e.rendition_id,
             source="standard",
-            reason=f"{e.reason} (standard kit)",
+            reason=_("{reason} (standard kit)", reason=_(e.reason)),
         )
         for e in standard.entries
     ]
@@ -119,7 +123,7 @@ def _assembled(
     deck = _deck(session, actor, deal, picked, store=store, now=now)
     entries = [deck] if deck else []
     entries += [
-        ToolkitEntry(item_id=c.item.id, reason="; ".join(c.reasons), source="ranked")
+        ToolkitEntry(item_id=c.item.id, reason=_("; ").join(c.reasons), source="ranked")
         for c in picked
     ]
     taken = {c.item.id for c in picked}
@@ -160,20 +164,20 @@ def _score(
         return None  # a battlecard only helps against a competitor in this deal
     products = [focus[i].title for i in linked if i in focus and focus[i].kind == "product"]
     if products:
-        c.add(2, f"about {', '.join(products)}")
+        c.add(2, _("about {products}", products=_(", ").join(products)))
     if competitors:
-        c.add(3, f"against {', '.join(competitors)}")
+        c.add(3, _("against {competitors}", competitors=_(", ").join(competitors)))
     if deal.industry is not None and any(f.id == deal.industry.id for f in c.item.facets):
-        c.add(3, f"matches {deal.industry.name}")
+        c.add(3, _("matches {industry}", industry=deal.industry.name))
     personas = [focus[i].title for i in linked if i in focus and focus[i].kind == "persona"]
     if personas:
-        c.add(2 * len(personas), f"speaks to {', '.join(personas)}")
+        c.add(2 * len(personas), _("speaks to {personas}", personas=_(", ").join(personas)))
     won, lost = history.get(c.item.id, (0, 0))
     if won + lost:
         # Laplace-smoothed win rate, trusted more as the number of deals grows.
         rate = (won + 1) / (won + lost + 2)
         c.score += 4 * (rate - 0.5) * (won + lost) / (won + lost + 3)
-        c.reasons.append(f"in {won} won of {won + lost} closed deals")
+        c.reasons.append(_("in {won} won of {closed} closed deals", won=won, closed=won + lost))
     return c
 
 
@@ -206,7 +210,9 @@ def rule_extras(session: Session, actor: Principal, deal: Deal) -> list[tuple[It
         )
         order = {item_id: n for n, item_id in enumerate(rule.item_ids)}
         for item in sorted(found, key=lambda i: order[i.id]):
-            extras.append((item, f"{rule.reason} ({'; '.join(matched)})"))
+            extras.append(
+                (item, _("{reason} ({matched})", reason=rule.reason, matched=_("; ").join(matched)))
+            )
     return extras
 
 
@@ -216,16 +222,25 @@ def rule_matches(rule: KitRule, deal: Deal) -> list[str]:
     checks: list[tuple[bool, str]] = []
     industry = deal.industry.name if deal.industry else ""
     if when.get("industries"):
-        checks.append((industry in when["industries"], f"industry is {industry}"))
+        checks.append(
+            (industry in when["industries"], _("industry is {industry}", industry=industry))
+        )
     if when.get("customer_data"):
         holders = [
             i.title
             for i in deal.focus
             if i.kind == "product" and i.fields.get("handles_customer_data")
         ]
-        checks.append((bool(holders), f"{', '.join(holders)} handles customer data"))
+        said = ngettext(
+            "{products} handles customer data",
+            "{products} handle customer data",
+            len(holders),
+            products=_(", ").join(holders),
+        )
+        checks.append((bool(holders), said))
     if when.get("min_value") is not None:
-        checks.append((deal.value >= when["min_value"], f"value of {deal.value:,} {deal.currency}"))
+        value = _("value of {value:,} {currency}", value=deal.value, currency=deal.currency)
+        checks.append((deal.value >= when["min_value"], value))
     met = [why for ok, why in checks if ok]
     if not checks or (when.get("match") == "all" and len(met) < len(checks)):
         return []
@@ -258,5 +273,13 @@ def _deck(
     )
     deck = rendering.render(session, actor, sources[0].id, wanted, store=store, now=now)
     chosen = deck.rendition.chosen[:1]
-    why = f"Sales deck made for {deal.customer}" + (f"; its story: {chosen[0]}" if chosen else "")
+    why = (
+        _(
+            "Sales deck made for {customer}; its story: {story}",
+            customer=deal.customer,
+            story=chosen[0],
+        )
+        if chosen
+        else _("Sales deck made for {customer}", customer=deal.customer)
+    )
     return ToolkitEntry(rendition_id=deck.rendition.id, reason=why, source="ranked")

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from prism.auth.policy import Action, can, require
 from prism.filestore import file_store
+from prism.i18n import _
 from prism.knowledge import facets
 from prism.knowledge.audience import customer_problem, customer_title
 from prism.knowledge.models import Dimension, Status
@@ -41,7 +42,7 @@ def toolkits(
     deal_kits = service.list_kits(session, user, kind=KitKind.DEAL, q=q)
     standard = service.list_kits(session, user, kind=KitKind.STANDARD)
     context = {
-        "title": "Toolkits",
+        "title": _("Toolkits"),
         "deal_kits": slice_page(deal_kits, cursor=cursor),
         "q": q.strip(),
         "params": kept_filters(q=q.strip()),
@@ -132,7 +133,7 @@ async def share(
         lambda: shares.create_link(
             session, user, parse(ShareIn, data), now=now, key=settings.secret_key
         ),
-        success="Link created.",
+        success=_("Link created."),
     )
     if outcome.error:
         return _kit_page(request, session, user, kit_id, outcome, data)
@@ -149,7 +150,7 @@ def add(
         lambda: service.add_entry(
             session, user, kit_id, parse(EntryIn, form), version=_version(version), now=now
         ),
-        success="Added.",
+        success=_("Added."),
     )
     return settle(
         request,
@@ -175,7 +176,7 @@ def move(
             session, user, kit_id, entry_id, move.position, version=move.version, now=now
         )
 
-    outcome = attempt(session, act, success="Moved.")
+    outcome = attempt(session, act, success=_("Moved."))
     return settle(
         request,
         outcome,
@@ -199,7 +200,7 @@ def remove(
         lambda: service.remove_entry(
             session, user, kit_id, entry_id, version=_version(form.get("version")), now=now
         ),
-        success="Removed.",
+        success=_("Removed."),
     )
     return settle(
         request,
@@ -221,7 +222,7 @@ def _rules_page(
     request: Request, session: DbSession, user: PageUser, outcome: Outcome, form: dict[str, Any]
 ) -> HTMLResponse:
     context = {
-        "title": "Kit rules",
+        "title": _("Kit rules"),
         "rules": rules.list_rules(session, user),
         "may_curate": can(user, Action.CURATE_KITS),
         "industries": facets.list_facets(session, user, Dimension.INDUSTRY),
@@ -260,7 +261,7 @@ async def create_rule(request: Request, session: DbSession, user: PageUser) -> R
     outcome = attempt(
         session,
         lambda: rules.create_rule(session, user, parse(RuleIn, data)),
-        success="Rule added.",
+        success=_("Rule added."),
     )
     return settle(
         request,
@@ -277,7 +278,7 @@ def delete_rule(
     outcome = attempt(
         session,
         lambda: rules.delete_rule(session, user, rule_id, version=_version(form.get("version"))),
-        success="Rule deleted.",
+        success=_("Rule deleted."),
     )
     return settle(
         request, outcome, "/kit-rules", lambda: _rules_page(request, session, user, outcome, {})

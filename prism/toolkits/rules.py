@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Conflict, Invalid, NotFound, check_version
+from prism.i18n import _
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item
 from prism.toolkits.models import KitRule
@@ -23,7 +24,7 @@ def get_rule(session: Session, actor: Principal, rule_id: int) -> KitRule:
     require(actor, Action.BUILD_KITS)
     rule = session.get(KitRule, rule_id)
     if rule is None:
-        raise NotFound(f"No kit rule {rule_id}.")
+        raise NotFound(_("No kit rule {rule_id}.", rule_id=rule_id))
     return rule
 
 
@@ -53,7 +54,7 @@ def delete_rule(session: Session, actor: Principal, rule_id: int, *, version: in
 def _apply(session: Session, actor: Principal, rule: KitRule, data: RuleIn) -> None:
     clash = session.scalar(select(KitRule.id).where(KitRule.name == data.name))
     if clash is not None and clash != rule.id:
-        raise Conflict(f"A kit rule named “{data.name}” already exists.")
+        raise Conflict(_("A kit rule named “{name}” already exists.", name=data.name))
     found = set(
         session.scalars(select(Item.id).where(Item.id.in_(data.item_ids), readable_by(actor)))
     )

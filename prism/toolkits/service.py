@@ -14,6 +14,7 @@ from prism.db import holds_words
 from prism.deals import service as deals
 from prism.errors import Conflict, Forbidden, NotFound, check_version
 from prism.filestore import FileStore
+from prism.i18n import N_, _
 from prism.knowledge.access import readable_by
 from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Item, ItemLink, Status
@@ -38,7 +39,7 @@ def get_kit(session: Session, actor: Principal, kit_id: int) -> Toolkit:
     require(actor, Action.BUILD_KITS)
     kit = session.scalar(select(Toolkit).where(Toolkit.id == kit_id).options(*LOADED))
     if kit is None:
-        raise NotFound(f"No toolkit {kit_id}.")
+        raise NotFound(_("No toolkit {kit_id}.", kit_id=kit_id))
     return kit
 
 
@@ -74,12 +75,13 @@ def standard_kit(
 
 def _seed_standard(session: Session, product: Item, *, store: FileStore, now: datetime) -> Toolkit:
     """Intro deck, solutions, stories, FAQ sheet and pricing sheet: plug-and-play for small deals.
-    Built as the system, since every seller gets the same kit; editors curate it afterwards."""
+    Built as the system, since every seller gets the same kit; editors curate it afterwards. Its
+    words are stored in English, the kit being everyone's; pages show the fixed ones translated."""
     kit = Toolkit(
         kind=KitKind.STANDARD,
         title=f"{product.title} standard kit",
         product_id=product.id,
-        note="Plug-and-play for small, fast deals.",
+        note=N_("Plug-and-play for small, fast deals."),
         entries=[],
     )
     session.add(kit)
@@ -111,9 +113,9 @@ def _seed_standard(session: Session, product: Item, *, store: FileStore, now: da
         store=store,
         now=now,
     )
-    entries.append((None, faqs.rendition.id, "The questions buyers ask most"))
+    entries.append((None, faqs.rendition.id, N_("The questions buyers ask most")))
     entries += [
-        (i.id, None, "Pricing sheet")
+        (i.id, None, N_("Pricing sheet"))
         for i in shareable
         if i.kind == "asset" and "pricing" in i.title.lower()
     ]
@@ -161,11 +163,13 @@ def add_entry(
     kit = _for_edit(session, actor, kit_id, version)
     item = session.scalar(select(Item).where(Item.id == data.item_id, readable_by(actor)))
     if item is None:
-        raise NotFound(f"No item {data.item_id}.")
+        raise NotFound(_("No item {item_id}.", item_id=data.item_id))
     if item.status != Status.PUBLISHED:
-        raise Conflict(f"“{item.title}” is not published; only published items go in a kit.")
+        raise Conflict(
+            _("“{title}” is not published; only published items go in a kit.", title=item.title)
+        )
     if any(e.item_id == item.id for e in kit.entries):
-        raise Conflict(f"“{item.title}” is already in this kit.")
+        raise Conflict(_("“{title}” is already in this kit.", title=item.title))
     entry = ToolkitEntry(item_id=item.id, reason=data.reason or "Added by hand", source="seller")
     ordered = list(kit.entries)
     ordered.insert((data.position or len(ordered) + 1) - 1, entry)
@@ -178,7 +182,9 @@ def remove_entry(
     kit = _for_edit(session, actor, kit_id, version)
     kept = [e for e in kit.entries if e.id != entry_id]
     if len(kept) == len(kit.entries):
-        raise NotFound(f"Toolkit {kit_id} has no entry {entry_id}.")
+        raise NotFound(
+            _("Toolkit {kit_id} has no entry {entry_id}.", kit_id=kit_id, entry_id=entry_id)
+        )
     return _saved(session, actor, kit, kept, now)
 
 
@@ -196,7 +202,9 @@ def move_entry(
     kit = _for_edit(session, actor, kit_id, version)
     moving = next((e for e in kit.entries if e.id == entry_id), None)
     if moving is None:
-        raise NotFound(f"Toolkit {kit_id} has no entry {entry_id}.")
+        raise NotFound(
+            _("Toolkit {kit_id} has no entry {entry_id}.", kit_id=kit_id, entry_id=entry_id)
+        )
     ordered = [e for e in kit.entries if e.id != entry_id]
     ordered.insert(min(position, len(ordered) + 1) - 1, moving)
     return _saved(session, actor, kit, ordered, now)

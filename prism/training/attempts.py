@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Conflict, Forbidden, Gone, NotFound
 from prism.filestore import FileStore
+from prism.i18n import _
 from prism.people.models import User
 from prism.render import documents
 from prism.render.brief import Brief
@@ -46,7 +47,7 @@ def start(
     learner = session.get_one(User, actor.id)
     questions = service.questions(session, module.id)
     if not questions:
-        raise Conflict(f"{module.title!r} has no quiz yet.")
+        raise Conflict(_("{title!r} has no quiz yet.", title=module.title))
     unfinished = _unfinished(session, learner, module.id)
     if unfinished is not None:
         if unfinished.assignment is None or not unfinished.assignment.is_closed(now.date()):
@@ -96,8 +97,12 @@ def _check_attempts_left(session: Session, learner: User, module: Module) -> Non
         and used(session, learner.id, module.id) >= module.max_attempts
     ):
         raise Conflict(
-            f"You have used all {module.max_attempts} attempts at {module.title!r}; "
-            "no more answers can count."
+            _(
+                "You have used all {max_attempts} attempts at {title!r}; no more "
+                "answers can count.",
+                max_attempts=module.max_attempts,
+                title=module.title,
+            )
         )
 
 
@@ -106,7 +111,7 @@ def get_attempt(session: Session, actor: Principal, attempt_id: int) -> Attempt:
     require(actor, Action.READ_PUBLISHED)
     attempt = session.scalar(select(Attempt).where(Attempt.id == attempt_id).options(*ATTEMPT))
     if attempt is None or not service.may_see_answers(session, actor, attempt.user):
-        raise NotFound(f"No attempt {attempt_id}.")
+        raise NotFound(_("No attempt {attempt_id}.", attempt_id=attempt_id))
     return attempt
 
 
@@ -117,14 +122,23 @@ def submit(
     require(actor, Action.TAKE_TRAINING)
     attempt = get_attempt(session, actor, attempt_id)
     if attempt.user_id != actor.id:
-        raise Forbidden("Only the learner answers their own attempt.")
+        raise Forbidden(_("Only the learner answers their own attempt."))
     if attempt.submitted_at is not None:
-        raise Conflict(f"This attempt was submitted on {attempt.submitted_at:%d %b %Y at %H:%M}.")
+        raise Conflict(
+            _(
+                "This attempt was submitted on {submitted_at:%d %b %Y at %H:%M}.",
+                submitted_at=attempt.submitted_at,
+            )
+        )
     closed = attempt.assignment
     if closed is not None and closed.is_closed(now.date()):
         raise Gone(
-            f"The assignment of {attempt.module.title!r} closed on {closed.closes_on:%d %b %Y}; "
-            "these answers were not recorded."
+            _(
+                "The assignment of {title!r} closed on {closes_on:%d %b %Y}; these "
+                "answers were not recorded.",
+                title=attempt.module.title,
+                closes_on=closed.closes_on,
+            )
         )
     _check_attempts_left(session, attempt.user, attempt.module)
     marked = mark(_questions_of(session, attempt), data.answers)
@@ -140,7 +154,7 @@ def submit(
 
 
 def _questions_of(session: Session, attempt: Attempt) -> dict[int, Question]:
-    ids: list[int] = [qid for qid, _ in attempt.layout]
+    ids: list[int] = [qid for qid, _unused in attempt.layout]
     found = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(ids)))}
     return {qid: found[qid] for qid in ids}
 
@@ -222,7 +236,7 @@ def get_certification(session: Session, actor: Principal, certification_id: int)
         select(Certification).where(Certification.id == certification_id).options(*CERTIFICATION)
     )
     if found is None or not service.may_see_progress(session, actor, found.user):
-        raise NotFound(f"No certification {certification_id}.")
+        raise NotFound(_("No certification {certification_id}.", certification_id=certification_id))
     return found
 
 

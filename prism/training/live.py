@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.db import touch
 from prism.errors import Conflict, Forbidden, Invalid, NotFound, check_version
+from prism.i18n import _
 from prism.people.models import User
 from prism.people.service import active_person, teams_by_ids
 from prism.training import service
@@ -43,7 +44,7 @@ def get_session(session: Session, actor: Principal, session_id: int) -> LiveSess
     found = session.scalar(select(LiveSession).where(LiveSession.id == session_id).options(*LIVE))
     invited = found is not None and any(i.user_id == actor.id for i in found.invitations)
     if found is None or not (service.may_manage(actor) or invited or found.host_id == actor.id):
-        raise NotFound(f"No live session {session_id}.")
+        raise NotFound(_("No live session {session_id}.", session_id=session_id))
     return found
 
 
@@ -53,9 +54,9 @@ def schedule(
     """Schedule a session hosted by `actor` and invite teams and people."""
     require(actor, Action.MANAGE_TRAINING)
     if data.starts_at.tzinfo is None:
-        raise Invalid.about("starts_at", "Give the start time with its time zone.")
+        raise Invalid.about("starts_at", _("Give the start time with its time zone."))
     if data.starts_at < now:
-        raise Invalid.about("starts_at", "The start time has passed.")
+        raise Invalid.about("starts_at", _("The start time has passed."))
     if data.module_id is not None:
         service.get_module(session, actor, data.module_id)
     teams = teams_by_ids(session, data.team_ids)
@@ -64,7 +65,7 @@ def schedule(
         members = select(User).where(User.is_active, User.team_id.in_([t.id for t in teams]))
         people.update((p.id, p) for p in session.scalars(members))
     if not people:
-        raise Invalid.about("team_ids", "Invite at least one team or person.")
+        raise Invalid.about("team_ids", _("Invite at least one team or person."))
     live = LiveSession(
         **data.model_dump(exclude={"team_ids", "user_ids"}),
         host_id=actor.id,
@@ -82,14 +83,16 @@ def take_roll(
     """Record who came: the host or the enablement team, once the session has started."""
     live = get_session(session, actor, session_id)
     if live.host_id != actor.id and not service.may_manage(actor):
-        raise Forbidden("Only the host or the enablement team records attendance.")
+        raise Forbidden(_("Only the host or the enablement team records attendance."))
     check_version("live session", data.version, live.version)
     if live.starts_at > now:
-        raise Conflict("The session has not started; take the roll once it has.")
+        raise Conflict(_("The session has not started; take the roll once it has."))
     invited = {i.user_id for i in live.invitations}
     strangers = sorted(set(data.attended_ids) - invited)
     if strangers:
-        raise Invalid.about("attended_ids", f"Person {strangers[0]} was not invited.")
+        raise Invalid.about(
+            "attended_ids", _("Person {value} was not invited.", value=strangers[0])
+        )
     for invitation in live.invitations:
         invitation.attended = invitation.user_id in data.attended_ids
     touch(live)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Invalid
+from prism.i18n import _
 from prism.knowledge.models import Item
 from prism.knowledge.service import ItemFilter, choices, list_items
 from prism.launches import service as launches
@@ -51,7 +52,7 @@ def my_training(request: Request, session: DbSession, user: PageUser, now: Now) 
     led = service.led_team_ids(session, user)
     team_rows = readiness.by_person(session, user, today) if led else []
     context = {
-        "title": "Training",
+        "title": _("Training"),
         "queue": readiness.queue(session, user, user, today),
         "certifications": attempts.certifications(session, user, user_id=user.id),
         # The enablement team sees every session; this page lists only the reader's own.
@@ -92,7 +93,7 @@ def modules(
         cursor=cursor,
     )
     context = {
-        "title": "Training modules",
+        "title": _("Training modules"),
         "page": page,
         "chosen": chosen,
         "params": kept_filters(**chosen),
@@ -158,7 +159,7 @@ def new_module(
         form |= {
             "launch_id": launch.id,
             "certifying": True,
-            "title": f"{launch.name}: certification",
+            "title": _("{name}: certification", name=launch.name),
         }
     return _editor(request, session, user, None, form, Outcome())
 
@@ -169,7 +170,7 @@ async def create_module(request: Request, session: DbSession, user: PageUser) ->
     outcome = attempt(
         session,
         lambda: service.create_module(session, user, parse(ModuleIn, _module_form(data))),
-        success="Module saved as a draft.",
+        success=_("Module saved as a draft."),
     )
     if outcome.error:
         return _editor(request, session, user, None, data, outcome)
@@ -202,7 +203,7 @@ async def save_module(
         lambda: service.update_module(
             session, user, module_id, parse(ModuleUpdate, _module_form(data))
         ),
-        success="Module saved.",
+        success=_("Module saved."),
     )
     module = service.get_module(session, user, module_id)
     return _editor(
@@ -222,7 +223,7 @@ async def save_quiz(
         data = parse(QuizIn, {"version": form.get("version"), "questions": drafts})
         return service.set_quiz(session, user, module_id, data)
 
-    outcome = attempt(session, save, success="Quiz saved.")
+    outcome = attempt(session, save, success=_("Quiz saved."))
     module = service.get_module(session, user, module_id)
     return _editor(
         request, session, user, module, _as_form(module), outcome, text if outcome.error else None
@@ -238,7 +239,7 @@ async def set_status(
     outcome = attempt(
         session,
         lambda: service.update_module(session, user, module_id, parse(ModuleUpdate, wanted)),
-        success=f"Module {wanted['status']}.",
+        success=_("Module {value}.", value=wanted["status"]),
     )
     module = service.get_module(session, user, module_id)
     return _editor(request, session, user, module, _as_form(module), outcome)
@@ -300,7 +301,7 @@ async def assign(
         lambda: service.assign(
             session, user, parse(AssignmentIn, {**data, "module_id": module_id}), today=now.date()
         ),
-        success="Assigned.",
+        success=_("Assigned."),
     )
     return settle(
         request,
@@ -325,7 +326,7 @@ def withdraw(
     outcome = attempt(
         session,
         lambda: service.withdraw_assignment(session, user, assignment_id),
-        success="Assignment withdrawn.",
+        success=_("Assignment withdrawn."),
     )
     return settle(
         request,
@@ -343,7 +344,7 @@ def _attempt_page(
 ) -> HTMLResponse:
     found = attempts.get_attempt(session, user, attempt_id)
     context = {
-        "title": f"Quiz: {found.module.title}",
+        "title": _("Quiz: {title}", title=found.module.title),
         "attempt": found,
         "number": attempts.number(session, found),
         "shown": attempts.shown(session, found),
@@ -368,7 +369,7 @@ def answers_from(form: Any, question_ids: list[int]) -> AnswersIn:
     for qid in question_ids:
         values = form.getlist(f"q{qid}")
         if not all(str(v).isdigit() for v in values):
-            raise Invalid.about(f"answers.{qid}", "A choice is not one the question offers.")
+            raise Invalid.about(f"answers.{qid}", _("A choice is not one the question offers."))
         if values:
             answers[qid] = [int(v) for v in values]
     return AnswersIn(answers=answers)
@@ -380,11 +381,11 @@ async def submit_attempt(
 ) -> HTMLResponse:
     form = await request.form()
     found = attempts.get_attempt(session, user, attempt_id)
-    ids = [q.id for q, _ in attempts.shown(session, found)]
+    ids = [q.id for q, _unused in attempts.shown(session, found)]
     outcome = attempt(
         session,
         lambda: attempts.submit(session, user, attempt_id, answers_from(form, ids), now=now),
-        success="Answers submitted.",
+        success=_("Answers submitted."),
     )
     return _attempt_page(request, session, user, attempt_id, outcome)
 
@@ -395,7 +396,7 @@ def certificate(
 ) -> HTMLResponse:
     found = attempts.get_certification(session, user, certification_id)
     context = {
-        "title": f"Certificate: {found.module.title}",
+        "title": _("Certificate: {title}", title=found.module.title),
         "certification": found,
         "text": to_html(attempts.certificate_markdown(found, now.date())),
         "current": found.is_current(now.date()),
@@ -416,7 +417,7 @@ def _live_page(
 ) -> HTMLResponse:
     manage = service.may_manage(user)
     context = {
-        "title": "Live sessions",
+        "title": _("Live sessions"),
         "sessions": live.list_sessions(session, user),
         "may_manage": manage,
         "modules": service.list_modules(session, user, limit=200).items if manage else [],
@@ -441,7 +442,7 @@ async def schedule(request: Request, session: DbSession, user: PageUser, now: No
     outcome = attempt(
         session,
         lambda: live.schedule(session, user, parse(LiveSessionIn, fields), now=now),
-        success="Session scheduled; the invitations are on everyone's training page.",
+        success=_("Session scheduled; the invitations are on everyone's training page."),
     )
     return settle(
         request,
@@ -487,7 +488,7 @@ async def take_roll(
     outcome = attempt(
         session,
         lambda: live.take_roll(session, user, session_id, parse(AttendanceIn, data), now=now),
-        success="Attendance saved.",
+        success=_("Attendance saved."),
     )
     return settle(
         request,
@@ -515,7 +516,7 @@ def _surveys_page(
 ) -> HTMLResponse:
     manage = service.may_manage(user)
     context = {
-        "title": "Surveys",
+        "title": _("Surveys"),
         "surveys": surveys.list_surveys(session, user, today=now.date()),
         "may_manage": manage,
         "products": _products(session, user) if manage else [],
@@ -534,7 +535,7 @@ async def create_survey(
     outcome = attempt(
         session,
         lambda: surveys.create_survey(session, user, parse(SurveyIn, data)),
-        success="Survey created.",
+        success=_("Survey created."),
     )
     if outcome.error:
         return _surveys_page(request, session, user, now, outcome, data)
@@ -597,14 +598,19 @@ async def save_survey_questions(
             if d.product:
                 if d.product.casefold() not in products:
                     raise Invalid.about(
-                        "quiz", f"Line {d.line}: there is no product called {d.product!r}."
+                        "quiz",
+                        _(
+                            "Line {line}: there is no product called {product!r}.",
+                            line=d.line,
+                            product=d.product,
+                        ),
                     )
                 fields["product_id"] = products[d.product.casefold()]
             drafts.append(fields)
         data = parse(QuizIn, {"version": form.get("version"), "questions": drafts})
         return surveys.set_questions(session, user, survey_id, data)
 
-    outcome = attempt(session, save, success="Questions saved.")
+    outcome = attempt(session, save, success=_("Questions saved."))
     return _survey_page(
         request, session, user, survey_id, now, outcome, text if outcome.error else None
     )
@@ -618,7 +624,7 @@ async def send_survey(
     outcome = attempt(
         session,
         lambda: surveys.send(session, user, survey_id, parse(SendIn, data), now=now),
-        success="Survey sent.",
+        success=_("Survey sent."),
     )
     return settle(
         request,
@@ -633,7 +639,9 @@ def close_survey(
     request: Request, session: DbSession, user: PageUser, survey_id: IdPath, now: Now
 ) -> Response:
     outcome = attempt(
-        session, lambda: surveys.close(session, user, survey_id, now=now), success="Survey closed."
+        session,
+        lambda: surveys.close(session, user, survey_id, now=now),
+        success=_("Survey closed."),
     )
     return settle(
         request,
@@ -652,7 +660,7 @@ async def respond(
     outcome = attempt(
         session,
         lambda: surveys.respond(session, user, survey_id, answers_from(form, ids), now=now),
-        success="Thank you: your answers are in.",
+        success=_("Thank you: your answers are in."),
     )
     return settle(
         request,
@@ -677,7 +685,7 @@ def readiness_page(
     today = now.date()
     launch: Launch | None = launches.get_launch(session, user, launch_id) if launch_id else None
     context = {
-        "title": "Readiness",
+        "title": _("Readiness"),
         "teams": readiness.by_team(session, user, today),
         "people": readiness.by_person(session, user, today, team_id=team_id),
         "team_id": team_id,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prism.errors import Invalid
+from prism.i18n import _
 from prism.training.models import Question, QuestionKind
 
 TRUE_FALSE = ["True", "False"]
@@ -92,7 +93,7 @@ def parse_text(text: str) -> list[Draft]:
         else:
             _continue(drafts[-1], number, line)
     if not drafts:
-        raise Invalid.about("quiz", "Write at least one question ('Q: ...').")
+        raise Invalid.about("quiz", _("Write at least one question ('Q: ...')."))
     for draft in drafts:
         if draft.kind is QuestionKind.TRUE_FALSE:
             draft.choices = [c.title() for c in draft.choices]
@@ -130,7 +131,7 @@ def _continue(draft: Draft, number: int, line: str) -> None:
 
 
 def _at(number: int, problem: str) -> Invalid:
-    return Invalid.about("quiz", f"Line {number}: {problem}.")
+    return Invalid.about("quiz", _("Line {number}: {problem}.", number=number, problem=problem))
 
 
 def as_text(questions: Iterable[Question], products: dict[int, str] | None = None) -> str:
@@ -202,11 +203,14 @@ def mark(questions: dict[int, Question], answers: dict[int, list[int]]) -> list[
     strangers = sorted(set(answers) - set(questions))
     if strangers:
         listed = ", ".join(str(i) for i in strangers)
-        raise Invalid.about("answers", f"Question {listed} is not in this quiz.")
+        raise Invalid.about("answers", _("Question {listed} is not in this quiz.", listed=listed))
     for qid, chosen in answers.items():
         problem = _chosen_problem(questions[qid], chosen)
         if problem:
-            raise Invalid.about(f"answers.{qid}", f"The answer to question {qid} {problem}.")
+            raise Invalid.about(
+                f"answers.{qid}",
+                _("The answer to question {qid} {problem}.", qid=qid, problem=problem),
+            )
     marked = []
     for question in questions.values():
         chosen = sorted(set(answers.get(question.id, [])))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from prism.auth.policy import Action, Principal, can, require
 from prism.db import add_unique, get_or_404, touch
 from prism.errors import Conflict, Invalid, NotFound, check_version
+from prism.i18n import _
 from prism.knowledge.service import items_of_kind
 from prism.launches.models import Launch
 from prism.pagination import PageOf, paginate
@@ -103,7 +104,7 @@ def get_module(session: Session, actor: Principal, module_id: int) -> Module:
     require(actor, Action.READ_PUBLISHED)
     module = session.scalar(select(Module).where(Module.id == module_id).options(*MODULE))
     if module is None or (module.status is not ModuleStatus.PUBLISHED and not may_manage(actor)):
-        raise NotFound(f"No training module {module_id}.")
+        raise NotFound(_("No training module {module_id}.", module_id=module_id))
     return module
 
 
@@ -137,7 +138,7 @@ def update_module(session: Session, actor: Principal, module_id: int, data: Modu
         changes.get("launch_id", module.launch_id),
     )
     if changes.get("status") is ModuleStatus.PUBLISHED and not questions(session, module_id):
-        raise Conflict(f"Write the quiz of {module.title!r} before publishing it.")
+        raise Conflict(_("Write the quiz of {title!r} before publishing it.", title=module.title))
     for name, value in changes.items():
         setattr(module, name, value)
     _audience(session, actor, module, data.team_ids, data.item_ids)
@@ -151,7 +152,7 @@ def _check_links(
     if product_id is not None:
         items_of_kind(session, actor, [product_id], "product", field="product_id")
     if launch_id is not None and session.get(Launch, launch_id) is None:
-        raise Invalid.about("launch_id", f"No launch {launch_id}.")
+        raise Invalid.about("launch_id", _("No launch {launch_id}.", launch_id=launch_id))
 
 
 def _audience(
@@ -225,7 +226,7 @@ def _fingerprint(q: Question) -> tuple[object, ...]:
 
 
 def _fingerprint_of(fields: dict[str, object]) -> tuple[object, ...]:
-    return tuple(tuple(v) if isinstance(v, list) else v for _, v in sorted(fields.items()))
+    return tuple(tuple(v) if isinstance(v, list) else v for _unused, v in sorted(fields.items()))
 
 
 def assign(
@@ -235,9 +236,9 @@ def assign(
     require(actor, Action.MANAGE_TRAINING)
     module = get_module(session, actor, data.module_id)
     if module.status is not ModuleStatus.PUBLISHED:
-        raise Conflict(f"Publish {module.title!r} before assigning it.")
+        raise Conflict(_("Publish {title!r} before assigning it.", title=module.title))
     if data.due_on < today:
-        raise Invalid.about("due_on", "The due date has passed; choose today or later.")
+        raise Invalid.about("due_on", _("The due date has passed; choose today or later."))
     # Both sides are set, the empty one to None, so the new assignment reads without a query.
     targets: list[dict[str, object]] = [
         {"team": t, "user": None} for t in teams_by_ids(session, data.team_ids)
@@ -293,7 +294,7 @@ def _assignment(session: Session, assignment_id: int) -> Assignment:
         select(Assignment).where(Assignment.id == assignment_id).options(*ASSIGNMENT)
     )
     if found is None:
-        raise NotFound(f"No assignment {assignment_id}.")
+        raise NotFound(_("No assignment {assignment_id}.", assignment_id=assignment_id))
     return found
 
 
@@ -307,7 +308,7 @@ def update_assignment(
     due = data.due_on or assignment.due_on
     closes = data.closes_on if "closes_on" in data.model_fields_set else assignment.closes_on
     if closes is not None and closes < due:
-        raise Invalid.about("closes_on", "An assignment cannot close before it is due.")
+        raise Invalid.about("closes_on", _("An assignment cannot close before it is due."))
     assignment.due_on, assignment.closes_on = due, closes
     session.flush()
     return assignment
@@ -341,5 +342,5 @@ def learner(session: Session, actor: Principal, user_id: int) -> User:
     """Someone whose progress `actor` may see."""
     user = get_or_404(session, User, user_id, "person")
     if not may_see_progress(session, actor, user):
-        raise NotFound(f"No person {user_id}.")
+        raise NotFound(_("No person {user_id}.", user_id=user_id))
     return user

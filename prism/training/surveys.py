@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.db import add_unique, touch
 from prism.errors import Conflict, Forbidden, Gone, Invalid, NotFound, check_version
+from prism.i18n import _
 from prism.knowledge.models import Item
 from prism.knowledge.service import items_of_kind
 from prism.people.models import Team, User
@@ -51,7 +52,7 @@ def get_survey(session: Session, actor: Principal, survey_id: int) -> Survey:
     require(actor, Action.ANSWER_SURVEYS)
     survey = session.scalar(select(Survey).where(Survey.id == survey_id).options(*SURVEY))
     if survey is None or not (service.may_manage(actor) or recipient(session, actor, survey_id)):
-        raise NotFound(f"No survey {survey_id}.")
+        raise NotFound(_("No survey {survey_id}.", survey_id=survey_id))
     return survey
 
 
@@ -97,7 +98,7 @@ def set_questions(
     survey = get_survey(session, actor, survey_id)
     check_version("survey", data.version, survey.version)
     if survey.sent_at is not None:
-        raise Conflict("The survey has been sent; its questions can no longer change.")
+        raise Conflict(_("The survey has been sent; its questions can no longer change."))
     wanted = [q.product_id for q in data.questions if q.product_id is not None]
     items_of_kind(session, actor, wanted, "product", field="questions.product_id")
     found = service.replace_questions(session, questions(session, survey_id), data.questions)
@@ -117,11 +118,17 @@ def send(
     survey = get_survey(session, actor, survey_id)
     check_version("survey", data.version, survey.version)
     if survey.sent_at is not None:
-        raise Conflict(f"{survey.title!r} was sent on {survey.sent_at:%d %b %Y}.")
+        raise Conflict(
+            _(
+                "{title!r} was sent on {sent_at:%d %b %Y}.",
+                title=survey.title,
+                sent_at=survey.sent_at,
+            )
+        )
     if not questions(session, survey_id):
-        raise Conflict("Write the survey's questions before sending it.")
+        raise Conflict(_("Write the survey's questions before sending it."))
     if data.closes_on is not None and data.closes_on < now.date():
-        raise Invalid.about("closes_on", "The closing day has passed; choose today or later.")
+        raise Invalid.about("closes_on", _("The closing day has passed; choose today or later."))
     survey.teams = teams_by_ids(session, data.team_ids)
     people = session.scalars(select(User).where(User.is_active, User.team_id.in_(data.team_ids)))
     session.add_all(
@@ -137,7 +144,7 @@ def close(session: Session, actor: Principal, survey_id: int, *, now: datetime) 
     require(actor, Action.MANAGE_TRAINING)
     survey = get_survey(session, actor, survey_id)
     if survey.sent_at is None:
-        raise Conflict("The survey has not been sent.")
+        raise Conflict(_("The survey has not been sent."))
     survey.closed_at = survey.closed_at or now
     session.flush()
     return survey
@@ -152,11 +159,11 @@ def respond(
     survey = get_survey(session, actor, survey_id)
     invited = recipient(session, actor, survey_id)
     if invited is None:
-        raise Forbidden("This survey was not sent to you.")
+        raise Forbidden(_("This survey was not sent to you."))
     if invited.responded:
-        raise Conflict("You have already answered this survey.")
+        raise Conflict(_("You have already answered this survey."))
     if not survey.is_open(now.date()):
-        raise Gone(f"{survey.title!r} is closed and takes no more answers.")
+        raise Gone(_("{title!r} is closed and takes no more answers.", title=survey.title))
     marked = mark({q.id: q for q in questions(session, survey_id)}, data.answers)
     response = SurveyResponse(
         survey_id=survey.id,
@@ -247,7 +254,7 @@ def results(session: Session, actor: Principal, survey_id: int, *, weakest: int 
             key=lambda t: teams[t].name if t in teams else "",
         )
     ]
-    shown = {team for team, (_, score) in scores.items() if score is not None}
+    shown = {team for team, (_unused, score) in scores.items() if score is not None}
     answers = _answers(session, survey.id)
     return Results(
         survey,

@@ -13,6 +13,7 @@ import anyio
 from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
+from prism import i18n
 from prism.analytics.usage import Recorder
 from prism.audit.service import set_actor
 from prism.auth import service as auth_service
@@ -22,6 +23,7 @@ from prism.auth.models import ApiToken
 from prism.auth.remember import CredentialMemory
 from prism.db import BUSY, POOL_WAIT_S, RETRY_AFTER_S, WRITE_WAIT_S, Database, Unit, utcnow
 from prism.errors import Forbidden, Invalid, Unauthorized, Unavailable
+from prism.i18n import _
 from prism.notifications import service as notifications
 from prism.people.models import Role, User
 from prism.people.service import OwnChange
@@ -62,10 +64,10 @@ async def write_turn(request: Request) -> AsyncIterator[None]:
         return
     waiting = database.waiting
     if waiting.borrowed_tokens >= waiting.total_tokens:
-        raise Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+        raise Unavailable(_(BUSY), retry_after=RETRY_AFTER_S)
     gate = database.write_gate
     if not await anyio.to_thread.run_sync(gate.acquire, True, WRITE_WAIT_S, limiter=waiting):
-        raise Unavailable(BUSY, retry_after=RETRY_AFTER_S)
+        raise Unavailable(_(BUSY), retry_after=RETRY_AFTER_S)
     try:
         yield
     finally:
@@ -95,7 +97,7 @@ async def db_session(
         with anyio.fail_after(POOL_WAIT_S):
             await database.open_units.acquire_on_behalf_of(holder)
     except TimeoutError:
-        raise Unavailable(BUSY, retry_after=RETRY_AFTER_S) from None
+        raise Unavailable(_(BUSY), retry_after=RETRY_AFTER_S) from None
     try:
         unit = database.unit(writes=_writes(request))
         REQUEST_UNIT.set(unit)
@@ -121,7 +123,10 @@ async def clean_address(request: Request) -> None:
                 f"{field}: {NUL_MESSAGE}", errors=[{"field": field, "message": NUL_MESSAGE}]
             )
     if has_nul(request.url.path):
-        raise Invalid(f"path: {NUL_MESSAGE}", errors=[{"field": "path", "message": NUL_MESSAGE}])
+        raise Invalid(
+            _("path: {NUL_MESSAGE}", NUL_MESSAGE=NUL_MESSAGE),
+            errors=[{"field": "path", "message": NUL_MESSAGE}],
+        )
 
 
 async def _declare_writes(request: Request) -> None:
@@ -201,9 +206,9 @@ async def identify(request: Request, session: DbSession, now: Now) -> Credential
     requests learn it without a trip to the database or to a worker thread."""
     header = request.headers.get("authorization", "")
     if header:
-        scheme, _, raw = header.partition(" ")
+        scheme, _unused, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
-            raise Unauthorized("Send the token as `Authorization: Bearer <token>`.")
+            raise Unauthorized(_("Send the token as `Authorization: Bearer <token>`."))
         raw, by_token = raw.strip(), True
     elif cookie := request.cookies.get(SESSION_COOKIE):
         raw, by_token = cookie, False
@@ -222,6 +227,7 @@ async def identify(request: Request, session: DbSession, now: Now) -> Credential
         found = looked_up
     set_actor(session, found.user)
     request.state.user = Viewer.of(found.user)
+    i18n.speak(found.user.language)  # their choice, over what their browser asks for
     return found
 
 
@@ -241,10 +247,10 @@ Identified = Annotated[Credentials | None, Depends(identify)]
 async def api_user(request: Request, credentials: Identified) -> User:
     """The signed-in user of an API call, with the token's scope and CSRF checked."""
     if credentials is None:
-        raise Unauthorized("Sign in, or send an API token as `Authorization: Bearer <token>`.")
+        raise Unauthorized(_("Sign in, or send an API token as `Authorization: Bearer <token>`."))
     if request.method not in SAFE_METHODS:
         if credentials.token is not None and "write" not in credentials.token.scope_list:
-            raise Forbidden("This API token is read-only; create one with the write scope.")
+            raise Forbidden(_("This API token is read-only; create one with the write scope."))
         if credentials.by_cookie:
             require_csrf_header(request)
     return credentials.user
@@ -294,7 +300,7 @@ def _csrf_valid(request: Request, submitted: str | None) -> bool:
 
 def require_csrf_header(request: Request) -> None:
     if not _csrf_valid(request, request.headers.get(CSRF_HEADER)):
-        raise Forbidden("The request lacks a valid CSRF token; reload the page and try again.")
+        raise Forbidden(_("The request lacks a valid CSRF token; reload the page and try again."))
 
 
 async def require_csrf(request: Request) -> None:
@@ -306,7 +312,7 @@ async def require_csrf(request: Request) -> None:
         submitted = str((await request.form()).get(CSRF_FIELD) or "")
     if not _csrf_valid(request, submitted):
         raise Forbidden(
-            "This form has expired or did not come from Prism; reload the page and try again."
+            _("This form has expired or did not come from Prism; reload the page and try again.")
         )
 
 

@@ -93,9 +93,12 @@ class Outcome:
         return {"notice": self.notice, "error": self.error}
 
 
-def attempt(session: Session, action: Callable[[], object], *, success: str) -> Outcome:
+def attempt(
+    session: Session, action: Callable[[], object], *, success: str | Callable[[], str]
+) -> Outcome:
     """Run a form's action; on a Prism error undo what it wrote (unless the error says to keep it,
-    like a counted wrong password) and report the error instead."""
+    like a counted wrong password) and report the error instead. `success` may be worded after
+    the action (a change of language is told in the new one)."""
     try:
         value = action()
     except PrismError as exc:
@@ -104,4 +107,4 @@ def attempt(session: Session, action: Callable[[], object], *, success: str) -> 
         else:
             session.rollback()
         return Outcome(error=exc.message, status_code=exc.status, errors=exc.errors)
-    return Outcome(notice=success, value=value)
+    return Outcome(notice=success() if callable(success) else success, value=value)

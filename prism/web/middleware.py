@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from prism import i18n
 from prism.errors import PayloadTooLarge
 from prism.schemas import Problem
 
@@ -68,3 +69,19 @@ class LimitsAndHeaders:
         headers = [(b"content-type", b"application/problem+json"), *SECURITY_HEADERS]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": problem.model_dump_json().encode()})
+
+
+class Speaking:
+    """Each request speaks the language its browser asks for (`Accept-Language`) until it is
+    known who is asking (`prism.web.deps.identify` then speaks their choice, if they made one)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            asked = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
+            with i18n.speaking(i18n.negotiate(asked)):
+                await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

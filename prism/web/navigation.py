@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prism.auth.policy import Action, Principal, can
+from prism.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -28,53 +29,58 @@ NAV: tuple[NavGroup, ...] = (
     NavGroup(
         None,
         (
-            NavItem("Home", "/", Action.READ_PUBLISHED, "home"),
-            NavItem("Library", "/library", Action.READ_PUBLISHED, "books"),
-            NavItem("Notifications", "/notifications", Action.READ_PUBLISHED, "bell"),
-            NavItem("People", "/people", Action.READ_DIRECTORY, "users"),
+            NavItem(N_("Home"), "/", Action.READ_PUBLISHED, "home"),
+            NavItem(N_("Library"), "/library", Action.READ_PUBLISHED, "books"),
+            NavItem(N_("Notifications"), "/notifications", Action.READ_PUBLISHED, "bell"),
+            NavItem(N_("People"), "/people", Action.READ_DIRECTORY, "users"),
         ),
     ),
     NavGroup(
-        "Sell",
+        N_("Sell"),
         (
-            NavItem("Deals", "/deals", Action.BUILD_KITS, "briefcase"),
-            NavItem("Toolkits", "/toolkits", Action.BUILD_KITS, "package"),
-            NavItem("Share links", "/shares", Action.SHARE_WITH_BUYERS, "share"),
-            NavItem("Accounts", "/accounts", Action.READ_ACCOUNTS, "building"),
+            NavItem(N_("Deals"), "/deals", Action.BUILD_KITS, "briefcase"),
+            NavItem(N_("Toolkits"), "/toolkits", Action.BUILD_KITS, "package"),
+            NavItem(N_("Share links"), "/shares", Action.SHARE_WITH_BUYERS, "share"),
+            NavItem(N_("Accounts"), "/accounts", Action.READ_ACCOUNTS, "building"),
         ),
     ),
     NavGroup(
-        "Launch",
+        N_("Launch"),
         (
-            NavItem("Launches", "/launches", Action.READ_LAUNCHES, "rocket"),
-            NavItem("Content health", "/library/health", Action.EDIT_CONTENT, "heart-rate-monitor"),
-            NavItem("Brand", "/brand", Action.EDIT_CONTENT, "palette"),
+            NavItem(N_("Launches"), "/launches", Action.READ_LAUNCHES, "rocket"),
+            NavItem(
+                N_("Content health"), "/library/health", Action.EDIT_CONTENT, "heart-rate-monitor"
+            ),
+            NavItem(N_("Brand"), "/brand", Action.EDIT_CONTENT, "palette"),
         ),
     ),
     NavGroup(
-        "Learn",
+        N_("Learn"),
         (
-            NavItem("Training", "/training", Action.READ_PUBLISHED, "school"),
-            NavItem("Enablement roadmap", "/roadmap", Action.READ_FEEDBACK, "route"),
+            NavItem(N_("Training"), "/training", Action.READ_PUBLISHED, "school"),
+            NavItem(N_("Enablement roadmap"), "/roadmap", Action.READ_FEEDBACK, "route"),
         ),
     ),
     NavGroup(
-        "Listen",
+        N_("Listen"),
         (
-            NavItem("Feedback", "/feedback", Action.READ_FEEDBACK, "message-2"),
-            NavItem("Win/loss", "/win-loss", Action.READ_FEEDBACK, "trophy"),
+            NavItem(N_("Feedback"), "/feedback", Action.READ_FEEDBACK, "message-2"),
+            NavItem(N_("Win/loss"), "/win-loss", Action.READ_FEEDBACK, "trophy"),
         ),
     ),
-    NavGroup("Measure", (NavItem("Dashboards", "/analytics", Action.READ_ANALYTICS, "chart-bar"),)),
     NavGroup(
-        "Admin",
+        N_("Measure"),
+        (NavItem(N_("Dashboards"), "/analytics", Action.READ_ANALYTICS, "chart-bar"),),
+    ),
+    NavGroup(
+        N_("Admin"),
         (
-            NavItem("Users", "/admin/users", Action.MANAGE_USERS, "user-cog"),
-            NavItem("Teams", "/admin/teams", Action.MANAGE_TEAMS, "users-group"),
-            NavItem("API tokens", "/admin/tokens", Action.MANAGE_ALL_TOKENS, "key"),
-            NavItem("Jobs", "/admin/jobs", Action.READ_JOBS, "list-check"),
-            NavItem("Webhooks", "/admin/webhooks", Action.MANAGE_WEBHOOKS, "webhook"),
-            NavItem("Audit log", "/admin/audit", Action.READ_AUDIT, "history"),
+            NavItem(N_("Users"), "/admin/users", Action.MANAGE_USERS, "user-cog"),
+            NavItem(N_("Teams"), "/admin/teams", Action.MANAGE_TEAMS, "users-group"),
+            NavItem(N_("API tokens"), "/admin/tokens", Action.MANAGE_ALL_TOKENS, "key"),
+            NavItem(N_("Jobs"), "/admin/jobs", Action.READ_JOBS, "list-check"),
+            NavItem(N_("Webhooks"), "/admin/webhooks", Action.MANAGE_WEBHOOKS, "webhook"),
+            NavItem(N_("Audit log"), "/admin/audit", Action.READ_AUDIT, "history"),
         ),
     ),
 )
@@ -102,14 +108,14 @@ def navigation_for(user: Principal | None, path: str) -> list[NavSection]:
         return []
     allowed = [(group, [item for item in group.items if can(user, item.action)]) for group in NAV]
     current = max(
-        (item.href for _, items in allowed for item in items if _under(item.href, path)),
+        (item.href for _group, items in allowed for item in items if _under(item.href, path)),
         key=len,
         default=None,
     )
     return [
         NavSection(
-            group.heading,
-            [NavLink(i.label, i.href, i.icon, i.href == current) for i in items],
+            None if group.heading is None else _(group.heading),
+            [NavLink(_(i.label), i.href, i.icon, i.href == current) for i in items],
         )
         for group, items in allowed
         if items

@@ -13,6 +13,7 @@ from prism.audit import service as audit
 from prism.auth import service as auth_service
 from prism.auth import sso
 from prism.errors import NotFound, PrismError
+from prism.i18n import _
 from prism.people.models import User
 from prism.web.deps import (
     CSRF_COOKIE,
@@ -48,7 +49,7 @@ def _login_context(
     """The sign-in page: company sign-in first when it is on; the password form unless only
     company sign-in is allowed (then behind a link, for the break-glass admin)."""
     return {
-        "title": "Sign in",
+        "title": _("Sign in"),
         "next": safe_next(next_path),
         "sso": settings.oidc_provider_name if settings.sso_enabled else None,
         "passwords": not (settings.sso_enabled and settings.sso_only) or password,
@@ -103,7 +104,7 @@ def sso_start(
 ) -> Response:
     """Off to the identity provider, with a sealed cookie to come back with."""
     if not settings.sso_enabled:
-        raise NotFound("Company sign-in is not set up on this Prism.")
+        raise NotFound(_("Company sign-in is not set up on this Prism."))
     directory, target = _directory(request), safe_next(next)
     url, sealed = sso.begin(
         settings, directory, redirect_uri=base + SSO_CALLBACK, next_path=target, now=now
@@ -120,7 +121,7 @@ def sso_callback(
 ) -> Response:
     """Back from the identity provider: signed in, or told why not (and it is in the log)."""
     if not settings.sso_enabled:
-        raise NotFound("Company sign-in is not set up on this Prism.")
+        raise NotFound(_("Company sign-in is not set up on this Prism."))
     client = client_address(request)
     try:
         user, target = sso.finish(

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from prism.errors import PrismError
+from prism.i18n import N_, _
 from prism.schemas import Problem
 from prism.web.deps import SignInRequiredError
 from prism.web.templating import is_htmx, render
@@ -23,24 +24,24 @@ log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 TITLES = {
-    400: "Bad request",
-    401: "Not signed in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    410: "Gone",
-    413: "Payload too large",
-    415: "Unsupported media type",
-    422: "Invalid input",
-    429: "Too many requests",
-    500: "Something went wrong",
-    503: "Busy, try again",
+    400: N_("Bad request"),
+    401: N_("Not signed in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    410: N_("Gone"),
+    413: N_("Payload too large"),
+    415: N_("Unsupported media type"),
+    422: N_("Invalid input"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Busy, try again"),
 }
 STATUS_DETAIL = {
-    404: "There is nothing at this address.",
-    405: "This address does not accept that method.",
-    500: "Something went wrong on our side. It has been logged; please try again.",
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not accept that method."),
+    500: N_("Something went wrong on our side. It has been logged; please try again."),
 }
 
 # Every API route documents these answers, so clients and the fuzzer know the error shape.
@@ -63,7 +64,7 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The error as problem+json for API clients or as an error page (or fragment) for people."""
-    title = TITLES.get(status, "Error")
+    title = _(TITLES.get(status, N_("Error")))
     if request.url.path.startswith("/scim/"):
         return _scim_error(status, detail, errors or [], headers)
     if wants_json(request):
@@ -128,7 +129,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        detail = STATUS_DETAIL.get(exc.status_code) or str(exc.detail)
+        detail = _(STATUS_DETAIL.get(exc.status_code) or str(exc.detail))
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(allowed_methods(app, request))
@@ -143,7 +144,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StaleDataError)
     async def stale(request: Request, exc: StaleDataError) -> Response:
-        detail = "Someone else changed this at the same moment; reload and try again."
+        detail = _("Someone else changed this at the same moment; reload and try again.")
         return problem_response(request, 409, detail)
 
     @app.exception_handler(IntegrityError)
@@ -154,14 +155,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(request, 500, STATUS_DETAIL[500])
+        return problem_response(request, 500, _(STATUS_DETAIL[500]))
 
 
 def allowed_methods(app: FastAPI, request: Request) -> list[str]:
     """Every method some route accepts at this path (Starlette names only the first route's)."""
     methods: set[str] = set()
     for route in app.router.routes:
-        match, _ = route.matches(request.scope)
+        match, _child = route.matches(request.scope)
         if match is not Match.NONE:
             methods |= getattr(route, "methods", None) or set()
     return sorted(methods)

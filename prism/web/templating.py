@@ -10,11 +10,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
+from prism import i18n
 from prism.auth.credentials import same, sign
 from prism.auth.policy import Action, can
 from prism.knowledge.kinds import KINDS
-from prism.money import short_money
 from prism.render.brief import initials
 from prism.web.deps import CSRF_COOKIE, csrf_token, get_settings, set_private_cookie
 from prism.web.forms import Outcome
@@ -23,10 +24,36 @@ from prism.web.navigation import navigation_for
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["Action"] = Action
 templates.env.globals["can"] = can
-templates.env.filters["money"] = short_money
 templates.env.filters["initials"] = initials
-# A kind's name (`proof_point`) as people read it ("Proof point").
-templates.env.filters["kind"] = lambda name: KINDS[name].label if name in KINDS else name
+
+
+def template_gettext(message: str, /, **values: object) -> Markup:
+    """A template's sentence in the reader's language: the sentence is the template's own
+    HTML (trusted), the values put into it are escaped."""
+    translated = Markup(i18n.translate(message))  # noqa: S704 (the template's own text)
+    return translated.format(**values) if values else translated
+
+
+def template_ngettext(singular: str, plural: str, count: int, /, **values: object) -> Markup:
+    """`template_gettext` for a sentence about `count` things."""
+    chosen = Markup(i18n.plural_form(singular, plural, count))  # noqa: S704
+    return chosen.format(count=count, **values)
+
+
+def kind_label(name: str) -> str:
+    """A kind's name (`proof_point`) as people read it ("Proof point"), in their language."""
+    return i18n.translate(KINDS[name].label) if name in KINDS else name
+
+
+templates.env.globals["_"] = template_gettext
+templates.env.globals["ngettext"] = template_ngettext
+templates.env.globals["language"] = i18n.language
+templates.env.filters["when"] = i18n.when
+templates.env.filters["money"] = i18n.short_money
+templates.env.filters["number"] = i18n.format_number
+templates.env.filters["kind"] = kind_label
+# A stored word (a status, a stage, a role: `in_review`) as the reader's language says it.
+templates.env.filters["term"] = lambda value: i18n.translate(str(value).replace("_", " "))
 
 
 def warm_templates() -> None:

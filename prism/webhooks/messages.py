@@ -35,6 +35,11 @@ def _who(person: object) -> str:
     return str(person.get("name", "")) if isinstance(person, dict) else ""
 
 
+def _owned(lines: list[str], p: Payload) -> list[str]:
+    """`lines`, then whose the thing is, when the payload says."""
+    return [*lines, f"Owner: {_who(p['owner'])}."] if p.get("owner") else lines
+
+
 def _launch_moved(p: Payload) -> Message:
     launch = p.get("launch", {})
     title = f"Launch “{launch.get('name', '')}” moved to {_words(p.get('to')).upper()}"
@@ -59,9 +64,7 @@ def _gate_blocked(p: Payload) -> Message:
 
 def _deliverable_overdue(p: Payload) -> Message:
     launch, deliverable = p.get("launch", {}), p.get("deliverable", {})
-    lines = [f"It was due on {deliverable.get('due_on', '')}."]
-    if p.get("owner"):
-        lines.append(f"Owner: {_who(p['owner'])}.")
+    lines = _owned([f"It was due on {deliverable.get('due_on', '')}."], p)
     return Message(
         f"“{deliverable.get('title', '')}” for {launch.get('name', '')} is overdue",
         lines,
@@ -71,9 +74,7 @@ def _deliverable_overdue(p: Payload) -> Message:
 
 def _checkpoint_due(p: Payload) -> Message:
     launch, point = p.get("launch", {}), p.get("checkpoint", {})
-    lines = [f"Review the launch's metrics by {point.get('due_on', '')}."]
-    if p.get("owner"):
-        lines.append(f"Owner: {_who(p['owner'])}.")
+    lines = _owned([f"Review the launch's metrics by {point.get('due_on', '')}."], p)
     return Message(
         f"The {point.get('day', '')}-day review of {launch.get('name', '')} is due",
         lines,
@@ -95,9 +96,7 @@ def _status_changed(kind: str, told: str) -> Callable[[Payload], Message]:
 
 def _item_stale(p: Payload) -> Message:
     item = p.get("item", {})
-    lines = [str(reason) for reason in p.get("reasons", [])]
-    if p.get("owner"):
-        lines.append(f"Owner: {_who(p['owner'])}.")
+    lines = _owned([str(reason) for reason in p.get("reasons", [])], p)
     kind = _words(item.get("kind")).capitalize()
     return Message(
         f"{kind} “{item.get('title', '')}” is stale", lines, str(item.get("path", "")), "Review it"

@@ -11,29 +11,30 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prism.audit.models import Audited
 from prism.db import Base, Timestamped, Versioned, text_enum, utcnow
+from prism.i18n import N_
 
 # The events Prism sends, and what each means.
 EVENTS = {
-    "launch.deliverable_overdue": "A launch deliverable passed its due date and is not done.",
-    "launch.checkpoint_due": "A launch's 30, 60 or 90-day checkpoint is due for review.",
-    "launch.stage_changed": "A launch moved to another stage.",
-    "feedback.theme_status_changed": (
+    "launch.deliverable_overdue": N_("A launch deliverable passed its due date and is not done."),
+    "launch.checkpoint_due": N_("A launch's 30, 60 or 90-day checkpoint is due for review."),
+    "launch.stage_changed": N_("A launch moved to another stage."),
+    "feedback.theme_status_changed": N_(
         "A feedback theme changed status (reviewed, shared with product, planned, shipped, "
         "declined); the payload says how many contributors were told in the app."
     ),
-    "roadmap.capability_status_changed": (
+    "roadmap.capability_status_changed": N_(
         "A capability on the enablement roadmap changed status (planned, in progress, "
         "delivered, declined); the payload says how many requesters were told in the app."
     ),
-    "launch.gate_blocked": (
+    "launch.gate_blocked": N_(
         "Someone tried to move a launch to its next stage and the readiness gate held it; "
         "the payload lists what blocks it."
     ),
-    "knowledge.item_stale": (
+    "knowledge.item_stale": N_(
         "An item went stale (battlecards, FAQs, proof points…): its review date passed, or it "
         "rests on a claim that did; sent once until the item is verified again."
     ),
-    "share.opened": (
+    "share.opened": N_(
         "A buyer opened a share link (each visitor once a day); the link's owner is told in "
         "the app too."
     ),

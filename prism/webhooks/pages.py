@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Principal
+from prism.i18n import _
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, attempt, form_with_lists, parse
 from prism.web.routing import IdPath, page_router
@@ -20,10 +21,10 @@ router = page_router()
 
 def _page(request: Request, session: Session, user: Principal, outcome: Outcome) -> HTMLResponse:
     context = {
-        "title": "Webhooks",
+        "title": _("Webhooks"),
         "hooks": service.list_webhooks(session, user),
         "deliveries": service.list_deliveries(session, user, limit=50),
-        "events": EVENTS,
+        "events": {name: _(meaning) for name, meaning in EVENTS.items()},
         "formats": list(WebhookFormat),
         **outcome.context,
     }
@@ -41,7 +42,7 @@ async def create(request: Request, session: DbSession, user: PageUser) -> HTMLRe
     outcome = attempt(
         session,
         lambda: service.create_webhook(session, user, parse(WebhookIn, data)),
-        success="Webhook added; its signing secret is shown below.",
+        success=_("Webhook added; its signing secret is shown below."),
     )
     return _page(request, session, user, outcome)
 
@@ -53,7 +54,7 @@ def send_test(
     outcome = attempt(
         session,
         lambda: service.send_test(session, user, webhook_id, now=now),
-        success="Test message queued; its delivery shows below in a moment.",
+        success=_("Test message queued; its delivery shows below in a moment."),
     )
     return settle(
         request, outcome, "/admin/webhooks", lambda: _page(request, session, user, outcome)
@@ -65,7 +66,7 @@ def delete(request: Request, session: DbSession, user: PageUser, webhook_id: IdP
     outcome = attempt(
         session,
         lambda: service.delete_webhook(session, user, webhook_id),
-        success="Webhook removed.",
+        success=_("Webhook removed."),
     )
     return settle(
         request, outcome, "/admin/webhooks", lambda: _page(request, session, user, outcome)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import SYSTEM, Action, Principal, require
 from prism.db import get_or_404
 from prism.errors import NotFound
+from prism.i18n import _
 from prism.jobs import service as jobs
 from prism.pagination import PageOf, paginate
 from prism.settings import load_settings
@@ -124,7 +125,7 @@ def attempt(
         select(Delivery).where(Delivery.id == delivery_id).options(selectinload(Delivery.webhook))
     )
     if delivery is None:
-        raise NotFound(f"No delivery {delivery_id}.")
+        raise NotFound(_("No delivery {delivery_id}.", delivery_id=delivery_id))
     if delivery.status is not DeliveryStatus.PENDING:
         return delivery
     content = body_of(delivery, base_url or load_settings().base_url)

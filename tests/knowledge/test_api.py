@@ -264,7 +264,7 @@ def test_the_link_picker_narrows_by_title_and_relation(
     assert "Audit readiness" not in choices(editor, relation="competitor", q="")
     assert "Audit readiness" in choices(editor, relation="solution", q="AUDIT")
     # Beyond the first page of recent items, typing still finds an item.
-    assert "Question 3 (faq)" in choices(editor, relation="related", q="Question 3")
+    assert "Question 3 (FAQ)" in choices(editor, relation="related", q="Question 3")
     assert "No item matches" in choices(editor, relation="related", q="zebra")
     # Someone who may not change the story is offered nothing to link.
     assert "(faq)" not in choices(bearer(session, cast.seller), relation="related")

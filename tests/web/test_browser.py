@@ -256,7 +256,7 @@ def test_a_seller_builds_a_kit_for_a_large_healthcare_deal_and_the_buyer_views_i
     seller.get_by_label("Deal name").fill("Imaging archive governance")
     seller.get_by_label("Customer", exact=True).fill("Lakeview Hospital")
     seller.get_by_label("Industry").select_option(label="Healthcare")
-    seller.get_by_label("Value", exact=True).fill("320000")
+    seller.get_by_label("Deal value").fill("320000")
     seller.get_by_label("Expected cycle (days)").fill("150")
     seller.get_by_label("Helio Vault").check()
     seller.get_by_label("GuardianDB").check()

@@ -1,0 +1,165 @@
+"""The interface in Chinese: every sentence goes through the catalog and the Chinese catalog
+translates every one of them; a person's choice of language, else their browser's, is spoken;
+dates and amounts are written the Chinese way."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from prism import i18n
+from prism.web.terms import TERMS, collected
+from tests.conftest import Cast, bearer
+from tests.web.test_pages import sign_in
+
+ROOT = Path(__file__).parent.parent
+TEMPLATES = ROOT / "prism" / "web" / "templates"
+CATALOG = ROOT / "prism" / "locale" / "zh" / "LC_MESSAGES" / "messages.po"
+PLACE = re.compile(r"\{(\w+)[^{}]*\}")
+TAG = re.compile(r"<[^>]+>")
+
+
+def extracted() -> set[str]:
+    """Every sentence the code and the templates put through `_`, `N_` or `ngettext`."""
+    method_map = [("prism/**.py", "python"), ("prism/web/templates/**.html", "jinja2")]
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        ROOT, method_map, keywords=keywords
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def catalog() -> dict[str, str]:
+    with CATALOG.open("rb") as handle:
+        entries = read_po(handle)
+    return {
+        (m.id if isinstance(m.id, str) else m.id[0]): (
+            m.string if isinstance(m.string, str) else m.string[0]
+        )
+        for m in entries
+        if m.id
+    }
+
+
+def test_the_chinese_catalog_translates_every_sentence_the_code_has() -> None:
+    wanted, translated = extracted(), catalog()
+    missing = sorted(wanted - translated.keys())
+    assert not missing, f"Not in the catalog (run `make messages`, then translate): {missing[:10]}"
+    empty = sorted(m for m in wanted if not translated[m])
+    assert not empty, f"Not translated in messages.po: {empty[:10]}"
+
+
+def test_a_translation_keeps_its_sentence_s_places_and_tags() -> None:
+    for english, chinese in catalog().items():
+        assert set(PLACE.findall(chinese)) == set(PLACE.findall(english)), english
+        assert sorted(TAG.findall(chinese)) == sorted(TAG.findall(english)), english
+
+
+def test_the_list_of_shown_words_matches_the_code() -> None:
+    assert set(TERMS) == collected(), "Update prism/web/terms.py (a kind, status or role changed)"
+
+
+# Text a template shows outside `_()`: what is left between tags once Jinja is taken out.
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_RAW = re.compile(r"<(script|style|pre|code|svg)\b.*?</\1>", re.S)
+_SHOWN_ATTRIBUTE = re.compile(r'\b(?:placeholder|title|aria-label|alt)="([^"]*[A-Za-z][^"]*)"')
+# Words that read the same in both languages.
+_SAME = {"Prism", "API", "CSV", "SSO", "MCP", "ARR", "PDF", "GA", "UTC", "OK"}
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
+def test_a_template_shows_no_text_that_is_not_in_the_catalog(template: Path) -> None:
+    source = _JINJA.sub("§", _RAW.sub("", template.read_text(encoding="utf-8")))
+    found = [m.group(1) for m in _SHOWN_ATTRIBUTE.finditer(source)]
+    for text in TAG.split(source):
+        words = re.findall(r"[A-Za-z][A-Za-z'\u2019-]+", text)
+        if [w for w in words if w not in _SAME]:
+            found.append(" ".join(text.split()))
+    assert not found, f"{template.name} shows untranslated text: {found[:5]}"
+
+
+def test_the_browser_s_language_is_spoken_until_the_person_chooses_one(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    chinese = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
+    assert 'lang="zh-CN"' in client.get("/login", headers=chinese).text
+    assert "登录 Prism" in client.get("/login", headers=chinese).text
+    english = client.get("/login", headers={"Accept-Language": "fr, en;q=0.5"}).text
+    assert 'lang="en"' in english and "Sign in to Prism" in english
+
+    headers = bearer(session, cast.seller)
+    chose = client.patch("/api/v1/me", json={"language": "zh"}, headers=headers)
+    assert chose.status_code == 200 and chose.json()["language"] == "zh"
+    refused = client.get("/api/v1/items/999999", headers=headers)
+    assert refused.json()["title"] == "未找到" and refused.json()["detail"] == "没有条目 999999。"
+    sign_in(client, cast.seller.email)
+    home = client.get("/", headers={"Accept-Language": "en"}).text
+    assert 'lang="zh-CN"' in home and "以下是今天需要您处理的事项。" in home
+    back = client.patch("/api/v1/me", json={"language": None}, headers=headers)
+    assert back.status_code == 200, back.text
+    assert back.json()["language"] is None
+    assert "Not found" in client.get("/api/v1/items/999999", headers=headers).text
+    bad = client.patch("/api/v1/me", json={"language": "fr"}, headers=headers)
+    assert bad.status_code == 422
+
+
+def test_the_account_page_changes_the_language_and_says_so_in_it(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    from tests.web.test_pages import csrf_from
+
+    sign_in(client, cast.editor.email)
+    page = client.get("/account")
+    saved = client.post(
+        "/account/language", data={"language": "zh", "csrf_token": csrf_from(page.text)}
+    )
+    assert saved.status_code == 200 and "语言已保存。" in saved.text
+    assert "您的账号" in client.get("/account").text
+    session.refresh(cast.editor)
+    assert cast.editor.language == "zh"
+
+
+def test_a_chinese_page_has_no_english_sentence_left(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    """Every page a seller opens, in Chinese: no sentence of the catalog is left in English."""
+    sentences = [m for m in catalog() if len(m.split()) >= 3 and "{" not in m and "<" not in m]
+    sign_in(client, cast.seller.email)
+    headers = {"Accept-Language": "zh"}
+    for path in ("/", "/library", "/search?q=vault", "/deals", "/toolkits", "/shares",
+                 "/feedback", "/feedback/new", "/training", "/notifications", "/account",
+                 "/account/tokens", "/launches", "/roadmap", "/people"):  # fmt: skip
+        text = client.get(path, headers=headers).text
+        left = [s for s in sentences if s in text]
+        assert not left, f"{path} still says in English: {left[:3]}"
+
+
+def test_amounts_and_dates_are_written_the_reader_s_way() -> None:
+    with i18n.speaking("zh"):
+        assert i18n.short_money(1_250_000) == "125万"
+        assert i18n.short_money(320_000_000) == "3.2亿"
+        assert i18n.short_money(8_000) == "8000"
+        assert i18n.when(date(2026, 12, 7)) == "2026年12月7日"
+        assert i18n.when(datetime(2026, 12, 7, 9, 5), "%d %b %Y %H:%M") == "2026年12月7日 09:05"
+        assert i18n.format_number(1_250_000) == "1,250,000"
+        assert i18n.ngettext("{count} visitor", "{count} visitors", 3) == "3 位访客"
+    assert i18n.short_money(1_250_000) == "1.25M" and i18n.short_money(420_000) == "420k"
+    assert i18n.when(date(2026, 12, 7)) == "07 Dec 2026"
+    assert i18n.ngettext("{count} visitor", "{count} visitors", 1) == "1 visitor"
+
+
+def test_a_browser_s_languages_are_weighed() -> None:
+    assert i18n.negotiate("zh-CN,zh;q=0.9,en;q=0.8") == "zh"
+    assert i18n.negotiate("en-GB,en;q=0.9,zh;q=0.8") == "en"
+    assert i18n.negotiate("fr;q=1, zh-TW;q=0.5") == "zh"
+    assert i18n.negotiate("de") == "en" and i18n.negotiate("") == "en"
+    assert i18n.negotiate("zh;q=oops, en;q=0.1") == "en"
