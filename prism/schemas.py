@@ -15,6 +15,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from prism.errors import Invalid
+from prism.i18n import _
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -146,7 +147,8 @@ def parse(schema: type[M], data: dict[str, Any]) -> M:
             {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
         ]
         first = errors[0]
-        raise Invalid(f"{first['field']}: {first['message']}", errors=errors) from None
+        said = _("{field}: {message}", field=first["field"], message=first["message"])
+        raise Invalid(said, errors=errors) from None
 
 
 class ImportProblem(Output):

@@ -4,6 +4,7 @@ dates and amounts are written the Chinese way."""
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -85,6 +86,41 @@ def test_a_template_shows_no_text_that_is_not_in_the_catalog(template: Path) -> 
         if [w for w in words if w not in _SAME]:
             found.append(" ".join(text.split()))
     assert not found, f"{template.name} shows untranslated text: {found[:5]}"
+
+
+_REFUSALS = {"Unauthorized", "Forbidden", "NotFound", "Conflict", "Gone", "PayloadTooLarge",
+             "Invalid", "TooManyRequests", "Unavailable", "RetryLater", "PrismError"}  # fmt: skip
+
+
+def _told_in_english(node: ast.expr) -> bool:
+    """A sentence written straight into the code (a literal or an f-string), not through `_`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(re.search("[A-Za-z]{2}", node.value))
+    return isinstance(node, ast.JoinedStr)
+
+
+def test_every_refusal_notice_and_page_title_goes_through_the_catalog() -> None:
+    """What Prism says to a person in Python — a refusal's message, a form's notice, a page's
+    title — is written through `_`, so it reaches the catalog and the reader's language."""
+    found = []
+    for path in sorted((ROOT / "prism").rglob("*.py")):
+        if "migrations" in path.parts or path.name in ("i18n.py", "errors.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            said: list[ast.expr] = []
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = getattr(func, "id", None) or getattr(func, "attr", None)
+                if name in _REFUSALS and node.args:
+                    said.append(node.args[0])
+                if name == "about" and len(node.args) > 1:
+                    said.append(node.args[1])
+                said += [kw.value for kw in node.keywords if kw.arg == "success"]
+            if isinstance(node, ast.Dict) and path.name == "pages.py":
+                said += [v for k, v in zip(node.keys, node.values, strict=True)
+                         if isinstance(k, ast.Constant) and k.value == "title"]  # fmt: skip
+            found += [f"{path.relative_to(ROOT)}:{n.lineno}" for n in said if _told_in_english(n)]
+    assert not found, f"Written in English, not through _(): {found[:10]}"
 
 
 def test_the_browser_s_language_is_spoken_until_the_person_chooses_one(

@@ -380,8 +380,17 @@ def _check(session: Session, doc: KnowledgeDoc) -> tuple[dict[str, int], list[by
                 fail(f"{at}.file", exc.message)
     if errors:
         first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise Invalid(f"{first['field']}: {first['message']}{more}", errors=errors)
+        said = (
+            _(
+                "{field}: {message} (and {more} more)",
+                field=first["field"],
+                message=first["message"],
+                more=len(errors) - 1,
+            )
+            if len(errors) > 1
+            else _("{field}: {message}", field=first["field"], message=first["message"])
+        )
+        raise Invalid(said, errors=errors)
     return {uid: item_id for uid, (item_id, _unused) in here.items()}, contents
 
 

@@ -440,7 +440,9 @@ def validated_fields(kind: Kind, raw: dict[str, Any]) -> dict[str, Any]:
             {"field": ".".join(["fields", *map(str, e["loc"])]), "message": e["msg"]}
             for e in exc.errors()
         ]
-        raise Invalid(f"{errors[0]['field']}: {errors[0]['message']}", errors=errors) from None
+        first = errors[0]
+        said = _("{field}: {message}", field=first["field"], message=first["message"])
+        raise Invalid(said, errors=errors) from None
 
 
 def _plain(fields: dict[str, Any] | BaseModel, *, only_set: bool = False) -> dict[str, Any]:

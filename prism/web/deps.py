@@ -119,9 +119,8 @@ async def clean_address(request: Request) -> None:
     for name, value in request.query_params.multi_items():
         if has_nul(name) or has_nul(value):
             field = f"query.{name.replace(chr(0), '')}"
-            raise Invalid(
-                f"{field}: {NUL_MESSAGE}", errors=[{"field": field, "message": NUL_MESSAGE}]
-            )
+            said = _("{field}: {message}", field=field, message=NUL_MESSAGE)
+            raise Invalid(said, errors=[{"field": field, "message": NUL_MESSAGE}])
     if has_nul(request.url.path):
         raise Invalid(
             _("path: {NUL_MESSAGE}", NUL_MESSAGE=NUL_MESSAGE),

@@ -36,7 +36,8 @@ def prism(sso_settings: Settings, database: Database, clock: Clock) -> Iterator[
 
 
 def events(session: Session, action: str) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    stmt = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+    return list(session.scalars(stmt))
 
 
 def test_the_sign_in_page_offers_the_company_account(prism: TestClient) -> None:

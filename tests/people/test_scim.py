@@ -104,7 +104,11 @@ def test_okta_provisions_updates_and_deactivates_a_person(
     )
     notes = [
         e.note
-        for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "scim_provision"))
+        for e in session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "scim_provision")
+            .order_by(AuditEvent.id)  # no order is promised without one (PostgreSQL)
+        )
     ]
     assert notes == ["created by SCIM", "replaced by SCIM", "patched by SCIM"]
 
