@@ -65,6 +65,11 @@ def translate(message: str) -> str:
     return _catalog(language()).get(message) or message
 
 
+def term(value: object) -> str:
+    """A word a record stores (a status, a stage, a role: `in_review`) as the reader says it."""
+    return translate(str(value).replace("_", " "))
+
+
 def ngettext(singular: str, plural: str, count: int, /, **values: object) -> str:
     """The singular or plural sentence for `count`, translated (`{count}` is filled too)."""
     return plural_form(singular, plural, count).format(count=count, **values)

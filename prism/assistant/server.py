@@ -33,9 +33,10 @@ from starlette.types import Receive, Scope, Send
 from prism import __version__
 from prism.assistant import answers
 from prism.audit.service import set_actor
-from prism.auth.service import user_for_token
+from prism.auth.credentials import bearer
+from prism.auth.service import require_writes, user_for_token
 from prism.db import Database, utcnow
-from prism.errors import Forbidden, PrismError, Unauthorized
+from prism.errors import PrismError, Unauthorized
 from prism.feedback.models import Kind, Reason
 from prism.feedback.schemas import FeedbackIn, FeedbackOut
 from prism.i18n import N_, _
@@ -89,10 +90,8 @@ class Assistant:
             raw = self._token(ctx)
             with self.database.session_scope(writes=writes) as session:
                 user, token = user_for_token(session, raw=raw, now=now)
-                if writes and "write" not in token.scope_list:
-                    raise Forbidden(
-                        _("This API token is read-only; create one with the write scope.")
-                    )
+                if writes:
+                    require_writes(token)
                 set_actor(session, user)
                 yield session, user, now
         except PrismError as err:
@@ -119,11 +118,6 @@ class Assistant:
         """`Unauthorized` unless `raw` is a live token of an active person."""
         with self.database.session_scope(writes=False) as session:
             user_for_token(session, raw=raw, now=self.clock())
-
-
-def bearer(header: str) -> str | None:
-    scheme, _unused, raw = header.partition(" ")
-    return raw.strip() if scheme.lower() == "bearer" and raw.strip() else None
 
 
 def _build(assistant: Assistant) -> MCPServer:

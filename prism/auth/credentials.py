@@ -14,6 +14,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 
+def bearer(header: str) -> str | None:
+    """The credential in an `Authorization: Bearer <token>` header; None if it is not one."""
+    scheme, _sep, raw = header.partition(" ")
+    return raw.strip() if scheme.lower() == "bearer" and raw.strip() else None
+
+
 def new_secret(prefix: str) -> str:
     """A fresh credential with a readable prefix, e.g. `prism_...` for API tokens."""
     return f"{prefix}{secrets.token_urlsafe(32)}"

@@ -54,6 +54,11 @@ class ApiToken(Audited, Base):
     def scope_list(self) -> list[str]:
         return self.scopes.split()
 
+    @property
+    def writes(self) -> bool:
+        """May this token change data (the write scope)?"""
+        return "write" in self.scope_list
+
 
 class LoginFailure(Base):
     """One failed sign-in, kept for a while so repeated guessing can be throttled."""

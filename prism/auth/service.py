@@ -18,7 +18,7 @@ from prism.auth.passwords import verify_password
 from prism.auth.policy import Action, Principal, can, require
 from prism.auth.schemas import TokenIn
 from prism.epochs import ONLY_BOOKKEEPING
-from prism.errors import NotFound, Unauthorized
+from prism.errors import Forbidden, NotFound, Unauthorized
 from prism.i18n import N_, _
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
@@ -145,6 +145,12 @@ def revoke_token(session: Session, actor: Principal, *, token_id: int, now: date
         token.revoked_at = now
         session.flush()
     return token
+
+
+def require_writes(token: ApiToken) -> None:
+    """`Forbidden` unless the token has the write scope."""
+    if not token.writes:
+        raise Forbidden(_("This API token is read-only; create one with the write scope."))
 
 
 def user_for_token(session: Session, *, raw: str, now: datetime) -> tuple[User, ApiToken]:

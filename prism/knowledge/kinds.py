@@ -222,12 +222,17 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def kind_label(kind: str) -> str:
+    """A kind's name (`proof_point`) as people read it ("Proof point"), in their language."""
+    return _(KINDS[kind].label) if kind in KINDS else kind
+
+
 def kind_word(kind: str | None) -> str:
     """A kind as a sentence names it ("battlecard"; "item" for any kind), in the reader's
     language."""
     if kind is None or kind not in KINDS:
         return _("item")
-    return _(KINDS[kind].label).lower()
+    return kind_label(kind).lower()
 
 
 KindName = Literal[

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, can, require
 from prism.errors import Conflict, Invalid, NotFound, check_version
-from prism.i18n import N_, _
+from prism.i18n import N_, _, term
 from prism.knowledge import history, indexing
 from prism.knowledge.access import may_edit, may_read, readable_by, require_edit, require_read
 from prism.knowledge.kinds import KINDS, Kind, kind_word, link_problem, products_problem
@@ -367,7 +367,7 @@ def transition(
             _(
                 "“{step}” is not possible while the item is {replace}.",
                 step=_(step.label),
-                replace=_(item.status.value.replace("_", " ")),
+                replace=term(item.status.value),
             )
         )
     item.status = step.target

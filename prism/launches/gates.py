@@ -251,7 +251,7 @@ def _final_review(r: Readiness, _threshold: float | None) -> tuple[State, str]:
     if last.reviewed_at is None:
         due = i18n.when(last.due_on)
         return State.BLOCKED, _("Review the 90-day checkpoint (due {due}).", due=due)
-    health = _(last.health.value.replace("_", " ")) if last.health else ""
+    health = i18n.term(last.health.value) if last.health else ""
     return State.PASSED, _("Reviewed: {health}", health=health).strip()
 
 
@@ -320,7 +320,7 @@ def why_not_done(item: BomItem, launch_date: date) -> str:
     if item.item is None:
         return _("{title} ({owner}, due {due}): no asset linked yet", **facts)
     if item.item.status is not Status.PUBLISHED:
-        state = _(item.item.status.value.replace("_", " "))
+        state = i18n.term(item.item.status.value)
         return _(
             "{title} ({owner}, due {due}): '{asset}' is {state}, not published",
             asset=item.item.title,

@@ -20,7 +20,7 @@ from prism.errors import PrismError
 from prism.filestore import file_store
 from prism.i18n import _
 from prism.knowledge.audience import anonymised, customer_title, masked, told
-from prism.knowledge.kinds import KINDS
+from prism.knowledge.kinds import kind_label
 from prism.knowledge.models import Item
 from prism.knowledge.schemas import VersionRef
 from prism.markdown import to_html
@@ -329,8 +329,8 @@ class Seconds(Input):
 def _kind_label(item: Item) -> str:
     """What the buyer gets for an item: a one-pager, a customer story, a file of some kind."""
     if item.kind == "asset" and item.file is not None:
-        return item.file.filename.rsplit(".", 1)[-1].upper() + " file"
-    return KINDS[item.kind].label
+        return _("{format} file", format=item.file.filename.rsplit(".", 1)[-1].upper())
+    return kind_label(item.kind)
 
 
 def _facts(item: Item) -> list[tuple[str, str]]:

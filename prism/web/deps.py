@@ -17,7 +17,7 @@ from prism import i18n
 from prism.analytics.usage import Recorder
 from prism.audit.service import set_actor
 from prism.auth import service as auth_service
-from prism.auth.credentials import digest, new_secret, same, sign
+from prism.auth.credentials import bearer, digest, new_secret, same, sign
 from prism.auth.guard import Throttle
 from prism.auth.models import ApiToken
 from prism.auth.remember import CredentialMemory
@@ -205,10 +205,10 @@ async def identify(request: Request, session: DbSession, now: Now) -> Credential
     requests learn it without a trip to the database or to a worker thread."""
     header = request.headers.get("authorization", "")
     if header:
-        scheme, _unused, raw = header.partition(" ")
-        if scheme.lower() != "bearer" or not raw.strip():
+        given = bearer(header)
+        if given is None:
             raise Unauthorized(_("Send the token as `Authorization: Bearer <token>`."))
-        raw, by_token = raw.strip(), True
+        raw, by_token = given, True
     elif cookie := request.cookies.get(SESSION_COOKIE):
         raw, by_token = cookie, False
     else:
@@ -248,8 +248,8 @@ async def api_user(request: Request, credentials: Identified) -> User:
     if credentials is None:
         raise Unauthorized(_("Sign in, or send an API token as `Authorization: Bearer <token>`."))
     if request.method not in SAFE_METHODS:
-        if credentials.token is not None and "write" not in credentials.token.scope_list:
-            raise Forbidden(_("This API token is read-only; create one with the write scope."))
+        if credentials.token is not None:
+            auth_service.require_writes(credentials.token)
         if credentials.by_cookie:
             require_csrf_header(request)
     return credentials.user

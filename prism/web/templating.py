@@ -15,7 +15,7 @@ from markupsafe import Markup
 from prism import i18n
 from prism.auth.credentials import same, sign
 from prism.auth.policy import Action, can
-from prism.knowledge.kinds import KINDS
+from prism.knowledge.kinds import kind_label
 from prism.render.brief import initials
 from prism.web.deps import CSRF_COOKIE, csrf_token, get_settings, set_private_cookie
 from prism.web.forms import Outcome
@@ -40,11 +40,6 @@ def template_ngettext(singular: str, plural: str, count: int, /, **values: objec
     return chosen.format(count=count, **values)
 
 
-def kind_label(name: str) -> str:
-    """A kind's name (`proof_point`) as people read it ("Proof point"), in their language."""
-    return i18n.translate(KINDS[name].label) if name in KINDS else name
-
-
 templates.env.globals["_"] = template_gettext
 templates.env.globals["ngettext"] = template_ngettext
 templates.env.globals["language"] = i18n.language
@@ -52,8 +47,7 @@ templates.env.filters["when"] = i18n.when
 templates.env.filters["money"] = i18n.short_money
 templates.env.filters["number"] = i18n.format_number
 templates.env.filters["kind"] = kind_label
-# A stored word (a status, a stage, a role: `in_review`) as the reader's language says it.
-templates.env.filters["term"] = lambda value: i18n.translate(str(value).replace("_", " "))
+templates.env.filters["term"] = i18n.term
 
 
 def warm_templates() -> None:
