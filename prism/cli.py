@@ -13,10 +13,19 @@ from typer.core import TyperGroup
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
 from prism.assistant import cli as assistant_cli
 from prism.auth import cli as auth_cli
-from prism.console import DataDir, console, err, open_database, settings_for
+from prism.console import (
+    DataDir,
+    console,
+    err,
+    localize,
+    open_database,
+    settings_for,
+    terminal_language,
+)
 from prism.crm import cli as crm_cli
 from prism.db import utcnow
 from prism.feedback import cli as feedback_cli
+from prism.i18n import ENGLISH, _, speak
 from prism.jobs import cli as jobs_cli
 from prism.knowledge import cli as knowledge_cli
 from prism.launches import cli as launches_cli
@@ -64,7 +73,9 @@ def init(data_dir: DataDir = None) -> None:
     """Create the data directory and the database, or bring an existing one up to date."""
     settings = settings_for(data_dir)
     prepare_database(settings).dispose()
-    console.print(f"Prism is ready in [bold]{settings.data_dir.resolve()}[/bold].")
+    console.print(
+        _("Prism is ready in {path}.", path=f"[bold]{settings.data_dir.resolve()}[/bold]")
+    )
 
 
 @app.command()
@@ -84,9 +95,10 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int = 1) ->
     import uvicorn
 
     if workers > 1 and settings.is_sqlite:
-        err.print("[yellow]SQLite serves from one process; ignoring --workers.[/yellow]")
+        err.print(_("SQLite serves from one process; ignoring --workers."), style="yellow")
         workers = 1
     os.environ["PRISM_DATA_DIR"] = str(settings.data_dir.resolve())
+    speak(ENGLISH)  # each request speaks its reader's language; background work, English
     uvicorn.run(
         "prism.serving:app",
         factory=True,
@@ -115,7 +127,7 @@ def demo(
 
     settings = settings_for(data_dir)
     with (
-        console.status("Loading the demo company…"),
+        console.status(_("Loading the demo company…")),
         open_database(settings, migrate=True) as database,
         database.session_scope() as session,
     ):
@@ -128,18 +140,29 @@ def demo(
         loaded += ", " + feedback.load(session, utcnow())
         examples = settings.data_dir / "examples"
         loaded += ", " + analytics.load(session, utcnow(), examples)
-    console.print(f"Loaded the demo company: {loaded}.")
+    console.print(_("Loaded the demo company: {loaded}.", loaded=loaded))
+    export = examples / analytics.EXPORT_NAME
+    console.print(_("A Salesforce export to try the CRM import with: {path}", path=export))
+    address = f"[bold]http://{host}:{port}/[/bold]"
+    login = f"[bold]{company.ADMIN_EMAIL}[/bold] / [bold]{company.PASSWORD}[/bold]"
     console.print(
-        f"A Salesforce export to try the CRM import with: {examples / analytics.EXPORT_NAME}"
-    )
-    console.print(
-        f"\n  Open [bold]http://{host}:{port}/[/bold] and sign in as\n"
-        f"  [bold]{company.ADMIN_EMAIL}[/bold] / [bold]{company.PASSWORD}[/bold] (admin)\n"
-        f"  Every demo user has the same password; see `prism user list`.\n"
+        "\n  "
+        + _("Open {address} and sign in as", address=address)
+        + "\n  "
+        + _("{login} (admin)", login=login)
+        + "\n  "
+        + _("Every demo user has the same password; see `prism user list`.")
+        + "\n"
     )
     if serve_it:
         run_server(settings, host=host, port=port)
 
 
+def command() -> Any:
+    """The `prism` command speaking the terminal's language, its help included."""
+    speak(terminal_language())
+    return localize(typer.main.get_command(app))
+
+
 def main() -> None:
-    app()
+    command()(prog_name="prism")

@@ -1,15 +1,20 @@
 """What every `prism` command shares: the consoles, the `--data-dir` option, settings that fail
 in one line, a database opened for the command's run with one unit of work, and Prism errors
 printed, not raised. Each domain's `cli.py` builds its commands on these; `prism/cli.py`
-assembles them."""
+assembles them.
+
+The command line speaks the terminal's language: `PRISM_LANGUAGE` (`en` or `zh`), else the
+locale (`LC_ALL`, `LC_MESSAGES`, `LANG`: `zh_CN.UTF-8` is Chinese), else English. Its messages
+go through `_` like every page's, and `localize` translates the commands' help."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,12 +23,85 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import SYSTEM, Principal
 from prism.db import Database
 from prism.errors import PrismError
-from prism.i18n import _
+from prism.i18n import ENGLISH, LANGUAGES, N_, _, translate
 from prism.settings import Settings, SettingsError, load_settings
 
 # Piped output (scripts, CI logs) gets room for whole emails instead of an 80-column squeeze.
 console = Console(width=None if Console().is_terminal else 200)
 err = Console(stderr=True)
+
+
+def terminal_language(environ: Mapping[str, str] = os.environ) -> str:
+    """The language the command line speaks, as the environment asks for it."""
+    if environ.get("PRISM_LANGUAGE", "").strip() in LANGUAGES:
+        return environ["PRISM_LANGUAGE"].strip()
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:  # the first one set decides, as gettext reads them
+            code = value.split(".")[0].split("_")[0].lower()
+            return code if code in LANGUAGES else ENGLISH
+    return ENGLISH
+
+
+# The words typer's help screens are framed with, by the names typer keeps them under.
+_FRAME = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+}
+
+
+def localize(command: Any) -> Any:
+    """`command` (typer's click command) and every command under it with their help, and their
+    options' help, in the current language (`prism.web.terms` puts the sentences in the
+    catalog); the help screens' frame too."""
+    from typer import rich_utils
+
+    for name, words in _FRAME.items():
+        setattr(rich_utils, name, translate(words))
+    return _localized(command)
+
+
+def _localized(command: Any) -> Any:
+    for owner in (command, *command.params):
+        for name in ("help", "short_help"):
+            if getattr(owner, name, None):
+                setattr(owner, name, translate(getattr(owner, name)))
+    for child in getattr(command, "commands", {}).values():
+        _localized(child)
+    return command
+
+
+def help_texts(command: Any) -> set[str]:
+    """Every help sentence of `command` and the commands under it, as the catalog keeps them."""
+    found: set[str] = set()
+    for owner in (command, *command.params):
+        found |= {getattr(owner, n) for n in ("help", "short_help") if getattr(owner, n, None)}
+    for child in getattr(command, "commands", {}).values():
+        found |= help_texts(child)
+    return found
+
+
+def complain(message: str, label: str | None = None) -> None:
+    """`message` on standard error, after a red "Error:" (or `label`)."""
+    said = label or _("Error:")
+    err.print(f"[red]{said}[/red] {message}")
+
+
+def problem_line(problem: object) -> str:
+    """One bad row of an import as the command prints it: where it is and what is wrong."""
+    return _(
+        "line {line}, {column}: {message}",
+        line=getattr(problem, "line", ""),
+        column=getattr(problem, "column", ""),
+        message=getattr(problem, "message", ""),
+    )
+
 
 DataDir = Annotated[
     Path | None,
@@ -37,7 +115,7 @@ def settings_for(data_dir: Path | None) -> Settings:
         overrides = {"data_dir": data_dir} if data_dir is not None else {}
         return load_settings(**overrides).prepare()
     except SettingsError as exc:
-        err.print(f"[red]Bad setting:[/red] {exc}")
+        complain(str(exc), _("Bad setting:"))
         raise typer.Exit(2) from None
 
 
@@ -82,7 +160,7 @@ def failures_exit() -> Iterator[None]:
     try:
         yield
     except PrismError as exc:
-        err.print(f"[red]Error:[/red] {exc.message}")
+        complain(exc.message)
         for error in exc.errors[:50]:  # an import's bad rows, each where it is
             column = f", {error['column']}" if error.get("column") else ""
             err.print(f"  {error.get('field', '')}{column}: {error.get('message', '')}")

@@ -174,7 +174,13 @@ def parse_day(text: str, *, day_first: bool = False) -> date:
         except ValueError:
             continue
     order = "DD/MM/YYYY" if day_first else "MM/DD/YYYY"
-    raise ValueError(f"{value!r} is not a date (write it as YYYY-MM-DD, 3 Nov 2026 or {order})")
+    raise ValueError(
+        _(
+            "{value} is not a date (write it as YYYY-MM-DD, 3 Nov 2026 or {order})",
+            value=repr(value),
+            order=order,
+        )
+    )
 
 
 class OnError(StrEnum):

@@ -20,11 +20,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale, dates, numbers
 from babel.messages.pofile import read_po
 
 ENGLISH, CHINESE = "en", "zh"
+Language = Literal["en", "zh"]  # a language Prism speaks, as settings and schemas name it
 LANGUAGES = {ENGLISH: "English", CHINESE: "简体中文"}
 # How Babel names each language's conventions (dates, numbers, currency signs).
 _BABEL = {ENGLISH: "en_US", CHINESE: "zh_Hans_CN"}

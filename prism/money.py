@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from prism.i18n import _
+
 SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
 
 
@@ -28,12 +30,14 @@ def parse_amount(text: str) -> tuple[int, str | None]:
     elif "." in digits and all(len(g) == 3 for g in digits.split(".")[1:]):
         digits = digits.replace(".", "")  # 9.500 and 1.234.567: thousands (amounts have cents)
     elif "," in digits:
-        whole, _, part = digits.rpartition(",")
+        whole, _sep, part = digits.rpartition(",")
         digits = digits.replace(",", "") if len(part) == 3 else f"{whole.replace(',', '')}.{part}"
     try:
         amount = float(digits)
     except ValueError:
-        raise ValueError(f"{text.strip()!r} is not an amount") from None
+        raise ValueError(_("{text} is not an amount", text=repr(text.strip()))) from None
     if amount < 0 or amount != amount or amount > 10**12:
-        raise ValueError(f"{text.strip()!r} is not an amount between 0 and 1,000,000,000,000")
+        raise ValueError(
+            _("{text} is not an amount between 0 and 1,000,000,000,000", text=repr(text.strip()))
+        )
     return int(amount + 0.5), currency  # half up, as accountants round

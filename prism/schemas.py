@@ -15,7 +15,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from prism.errors import Invalid
-from prism.i18n import _
+from prism.validation import field_errors, summary
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -128,6 +128,18 @@ Email = Annotated[
 ]
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="An item's id.")]
+
+
+def as_id(text: str) -> int | None:
+    """`text` as an id when it is one (digits 0–9, 1 to MAX_ID), else None. `str.isdigit`
+    alone also takes "²", which `int` refuses, and numbers no database column holds."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None
+
+
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 # What someone in the field said, and a short note about it.
 Said = Annotated[
@@ -143,12 +155,8 @@ def parse(schema: type[M], data: dict[str, Any]) -> M:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
-        ]
-        first = errors[0]
-        said = _("{field}: {message}", field=first["field"], message=first["message"])
-        raise Invalid(said, errors=errors) from None
+        errors = field_errors(exc.errors())
+        raise Invalid(summary(errors), errors=errors) from None
 
 
 class ImportProblem(Output):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from prism import cli
 from prism.cli import app
+from prism.console import terminal_language
 from prism.db import make_engine
 from prism.demo import company
 
@@ -107,6 +110,46 @@ def test_bad_input_exits_with_one_clear_line(data_dir: Path) -> None:
         ],
     )
     assert team.exit_code == 1 and "No team called Nope" in team.output
+
+
+def test_the_command_line_speaks_the_terminal_s_language(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Help, output and errors in Chinese when the terminal asks for it (run in a context of
+    its own, as `prism` runs in a process of its own)."""
+    monkeypatch.setenv("PRISM_LANGUAGE", "zh")
+
+    def run(*args: str) -> tuple[int, str]:
+        with pytest.raises(SystemExit) as ended:
+            cli.command()(args=[*args], prog_name="prism")
+        said = capsys.readouterr()
+        return int(ended.value.code or 0), said.out + said.err
+
+    def chinese(*args: str) -> tuple[int, str]:
+        return contextvars.copy_context().run(run, *args)
+
+    code, helped = chinese("--help")
+    assert code == 0 and "产品赋能中心" in helped and "the product enablement hub" not in helped
+    code, helped = chinese("user", "create", "--help")
+    assert "创建用户账号" in helped and "登录邮箱" in helped and "Sign-in email" not in helped
+    person = ["user", "create", "--email", "li@b.co", "--name", "李", "--data-dir", str(data_dir)]
+    code, said = chinese(*person, "--password", "long-enough-1", "--role", "editor")
+    assert code == 0 and "已创建 li@b.co（编辑）" in said, said
+    code, said = chinese(*person, "--password", "long-enough-1")
+    assert code == 1 and "错误：" in said and "Error" not in said
+    code, said = chinese(*person, "--password", "x")
+    assert code == 1 and "至少应有 8 个字符" in said, said
+    english = runner.invoke(app, ["user", "list", "--data-dir", str(data_dir)])
+    assert "email" in english.output and "邮箱" not in english.output  # this context: English
+
+
+def test_the_terminal_s_language_is_read_as_gettext_reads_it() -> None:
+    assert terminal_language({"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert terminal_language({"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert terminal_language({"LC_MESSAGES": "zh_TW", "LANG": "en_US"}) == "zh"
+    assert terminal_language({"PRISM_LANGUAGE": "en", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert terminal_language({"PRISM_LANGUAGE": "fr", "LANG": "de_DE"}) == "en"
+    assert terminal_language({}) == "en"
 
 
 def test_a_bad_setting_stops_with_the_setting_named(

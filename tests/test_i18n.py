@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from prism import i18n
 from prism.web.terms import TERMS, collected
 from tests.conftest import Cast, bearer
+from tests.roadmap.test_api import ask_for_a_battlecard
 from tests.web.test_pages import sign_in
 
 ROOT = Path(__file__).parent.parent
@@ -93,33 +94,69 @@ _REFUSALS = {"Unauthorized", "Forbidden", "NotFound", "Conflict", "Gone", "Paylo
 
 
 def _told_in_english(node: ast.expr) -> bool:
-    """A sentence written straight into the code (a literal or an f-string), not through `_`."""
+    """A sentence written straight into the code (a literal or an f-string with words of its
+    own, rich's [markup] aside), not through `_`."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return bool(re.search("[A-Za-z]{2}", node.value))
-    return isinstance(node, ast.JoinedStr)
+    if isinstance(node, ast.JoinedStr):
+        own = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+        return bool(re.search("[A-Za-z]{2}", re.sub(r"\[/?[a-z ]+\]", "", own)))
+    return False
+
+
+# Checks for developers and operators, not people: a saved index that does not fit, a naive
+# datetime, a setting (settings are read before anyone's language is known).
+_NOT_FOR_PEOPLE = ("db.py", "vectors.py", "settings.py")
+
+
+def _said_in_python(path: Path) -> list[ast.expr]:
+    """What a module says to a person: refusals, notices, page titles, a validator's complaint,
+    a `…_problem` function's answer, a notification, and what a command prints."""
+    said: list[ast.expr] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = getattr(func, "id", None) or getattr(func, "attr", None)
+            owner = getattr(getattr(func, "value", None), "id", None)
+            if name in _REFUSALS and node.args:
+                said.append(node.args[0])
+            if name == "about" and len(node.args) > 1:
+                said.append(node.args[1])
+            if name in ("print", "status", "add_task") and owner in ("console", "err", "bar"):
+                said += node.args[:1]
+            said += [kw.value for kw in node.keywords if kw.arg == "success"]
+            if name in ("notify", "announce"):
+                said += [kw.value for kw in node.keywords if kw.arg in ("subject", "body")]
+        raised = node.exc if isinstance(node, ast.Raise) else None
+        if (
+            isinstance(raised, ast.Call)
+            and raised.args
+            and getattr(raised.func, "id", None) == "ValueError"
+            and path.name not in _NOT_FOR_PEOPLE
+        ):
+            said.append(raised.args[0])
+        if isinstance(node, ast.FunctionDef) and node.name.endswith("_problem"):
+            said += [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value]
+        if isinstance(node, ast.JoinedStr):  # `_` inside an f-string is never extracted
+            said += [ast.JoinedStr(values=[ast.Constant("a sentence hidden in an f-string")],
+                                   lineno=c.lineno) for c in ast.walk(node)
+                     if isinstance(c, ast.Call) and getattr(c.func, "id", None) == "_"]  # fmt: skip
+        if isinstance(node, ast.Dict) and path.name == "pages.py":
+            said += [v for k, v in zip(node.keys, node.values, strict=True)
+                     if isinstance(k, ast.Constant) and k.value == "title"]  # fmt: skip
+    return said
 
 
 def test_every_refusal_notice_and_page_title_goes_through_the_catalog() -> None:
     """What Prism says to a person in Python — a refusal's message, a form's notice, a page's
-    title — is written through `_`, so it reaches the catalog and the reader's language."""
+    title, a validator's complaint, a notification, a command's output — is written through
+    `_`, so it reaches the catalog and the reader's language."""
     found = []
     for path in sorted((ROOT / "prism").rglob("*.py")):
         if "migrations" in path.parts or path.name in ("i18n.py", "errors.py"):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            said: list[ast.expr] = []
-            if isinstance(node, ast.Call):
-                func = node.func
-                name = getattr(func, "id", None) or getattr(func, "attr", None)
-                if name in _REFUSALS and node.args:
-                    said.append(node.args[0])
-                if name == "about" and len(node.args) > 1:
-                    said.append(node.args[1])
-                said += [kw.value for kw in node.keywords if kw.arg == "success"]
-            if isinstance(node, ast.Dict) and path.name == "pages.py":
-                said += [v for k, v in zip(node.keys, node.values, strict=True)
-                         if isinstance(k, ast.Constant) and k.value == "title"]  # fmt: skip
-            found += [f"{path.relative_to(ROOT)}:{n.lineno}" for n in said if _told_in_english(n)]
+        said = _said_in_python(path)
+        found += [f"{path.relative_to(ROOT)}:{n.lineno}" for n in said if _told_in_english(n)]
     assert not found, f"Written in English, not through _(): {found[:10]}"
 
 
@@ -199,3 +236,79 @@ def test_a_browser_s_languages_are_weighed() -> None:
     assert i18n.negotiate("fr;q=1, zh-TW;q=0.5") == "zh"
     assert i18n.negotiate("de") == "en" and i18n.negotiate("") == "en"
     assert i18n.negotiate("zh;q=oops, en;q=0.1") == "en"
+
+
+def test_a_refused_value_is_explained_in_the_reader_s_language(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    """Pydantic's complaints and Prism's own checks, in the problem's detail and its field
+    errors: Chinese for a Chinese reader, pydantic's English as it was for an English one."""
+    headers = bearer(session, cast.admin)
+    bad = {"name": "", "url": "https://chat.example/h", "events": ["no.such"], "format": "slack"}
+    chinese = client.post(
+        "/api/v1/webhooks", json=bad, headers={**headers, "Accept-Language": "zh"}
+    )
+    assert chinese.status_code == 422
+    problem = chinese.json()
+    said = {e["field"]: e["message"] for e in problem["errors"]}
+    assert said["name"] == "至少应有 1 个字符"
+    assert said["events"].startswith("没有事件 no.such；可用的事件有 ")
+    assert problem["title"] == "输入无效"
+    assert problem["detail"] == "name：至少应有 1 个字符（另有 1 个问题）"
+    english = client.post("/api/v1/webhooks", json=bad, headers=headers).json()
+    said = {e["field"]: e["message"] for e in english["errors"]}
+    assert said["name"] == "String should have at least 1 character"
+    assert said["events"].startswith("no event no.such; events are ")  # no "Value error, "
+    assert english["detail"] == "name: String should have at least 1 character (and 1 more problem)"
+    broken = client.post(
+        "/api/v1/webhooks", content=b"{", headers={**headers, "Accept-Language": "zh",
+                                                    "Content-Type": "application/json"},
+    )  # fmt: skip
+    assert broken.json()["errors"] == [
+        {"field": "body", "message": "不是有效的 JSON", "type": "json_invalid"}
+    ]
+
+
+def test_every_kind_of_complaint_has_a_chinese_sentence_with_its_places() -> None:
+    from prism.validation import _SAID, said_wrong
+
+    for kind, sentence in _SAID.items():
+        context = dict.fromkeys(PLACE.findall(sentence), 3)
+        with i18n.speaking("zh"):
+            text = said_wrong({"type": kind, "msg": "English", "ctx": context})
+        assert text != sentence and not re.search(
+            "[A-Za-z]{4}", re.sub(r"\b(JSON|URL|UUID|YYYY-MM-DD)\b", "", text)
+        ), kind
+    with i18n.speaking("zh"):
+        assert said_wrong({"type": "something_new", "msg": "Input is odd"}) == "不是有效的值"
+        assert (
+            said_wrong({"type": "enum", "ctx": {"expected": "'a' or 'b'"}})
+            == "应为以下之一：'a', 'b'"
+        )
+
+
+def test_a_notice_is_said_in_the_language_of_whoever_reads_it(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    """The editor works in English and moves a capability; the seller who asked for it reads
+    the notice in Chinese, the status word too, and the editor's note as written."""
+    seller = bearer(session, cast.seller)
+    made = ask_for_a_battlecard(client, seller)
+    editor = {**bearer(session, cast.editor), "Accept-Language": "en"}
+    capability = client.get(f"/api/v1/roadmap/{made['capability']['id']}", headers=editor).json()
+    moved = client.patch(
+        f"/api/v1/roadmap/{capability['id']}",
+        json={"version": capability["version"], "status": "in_progress", "note": "Writing it now"},
+        headers=editor,
+    )
+    assert moved.status_code == 200, moved.text
+    client.patch("/api/v1/me", json={"language": "zh"}, headers=seller)
+    [told] = client.get("/api/v1/notifications", headers=seller).json()["items"]
+    assert told["subject"] == f"“{capability['title']}”现在的状态是：进行中"
+    assert told["body"] == "Writing it now"
+    client.patch("/api/v1/me", json={"language": "en"}, headers=seller)
+    [told] = client.get("/api/v1/notifications", headers=seller).json()["items"]
+    assert told["subject"] == f"“{capability['title']}” is now in progress"
+    sign_in(client, cast.seller.email)
+    page = client.get("/notifications", headers={"Accept-Language": "zh"}).text
+    assert "is now in progress" in page  # the person chose English, whatever the browser says

@@ -57,3 +57,21 @@ def test_a_field_read_under_another_name_reads_that_name() -> None:
 def test_a_field_no_source_has_is_an_error_not_a_default() -> None:
     with pytest.raises(ValidationError, match="count"):
         Answer.of(Rate(1, 0.5), id=1, title="Vault", rate=Rate(1, 0.5))
+
+
+def test_an_id_is_written_in_plain_digits_within_the_column_s_range() -> None:
+    from prism.schemas import MAX_ID, as_id
+
+    assert as_id("42") == 42 and as_id(" 7 ") == 7 and as_id(str(MAX_ID)) == MAX_ID
+    for not_an_id in (
+        "²",
+        "٣",
+        "0",
+        "-3",
+        "4.0",
+        "",
+        "1e3",
+        str(MAX_ID + 1),
+        "\uff14\uff12",
+    ):  # fullwidth 42
+        assert as_id(not_an_id) is None, not_an_id

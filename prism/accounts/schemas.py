@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from prism.accounts.models import Reference
 from prism.feedback.models import Kind, Reason
 from prism.feedback.schemas import reason_problem
+from prism.i18n import _
 from prism.schemas import Id, Input, Output, Said
 
 
@@ -60,7 +61,7 @@ class IdealProfileIn(Input):
     def _size_in_order(self) -> IdealProfileIn:
         low, high = self.employees_min, self.employees_max
         if low is not None and high is not None and low > high:
-            raise ValueError("employees_min is above employees_max")
+            raise ValueError(_("employees_min is above employees_max"))
         return self
 
 

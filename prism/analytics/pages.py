@@ -25,10 +25,11 @@ from prism.i18n import _, short_money
 from prism.knowledge.service import choices
 from prism.people.service import all_teams
 from prism.render.charts import Bar, interactive_bars
+from prism.schemas import as_id
 from prism.training import readiness
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome as FormOutcome
-from prism.web.forms import Posted, attempt, day_field, parse, pick, query_id
+from prism.web.forms import Posted, attempt, day_field, parse, pick
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import render, settle
 
@@ -69,7 +70,7 @@ def _scope(filters: Annotated[Filters, Depends()], now: Now) -> tuple[Scope, str
     default = str(now.date() - timedelta(days=365))
     start, bad_start = day_field(filters.since if filters.since is not None else default)
     end, bad_end = day_field(filters.until)
-    scope = Scope(start, end, query_id(filters.product_id), query_id(filters.team_id))
+    scope = Scope(start, end, as_id(filters.product_id), as_id(filters.team_id))
     try:
         scope.checked()
     except Invalid as exc:
@@ -203,7 +204,7 @@ def _winloss_page(
 ) -> HTMLResponse:
     since, bad_since = day_field(filters.get("since", ""))
     until, bad_until = day_field(filters.get("until", ""))
-    product = query_id(filters.get("product_id", ""))
+    product = as_id(filters.get("product_id", ""))
     explained_only = filters.get("explained") == "1"
     view = winloss.view(
         session, user, since=since, until=until, product_id=product, explained_only=explained_only
@@ -246,7 +247,7 @@ def winloss_page(
 def record_churn(
     request: Request, session: DbSession, user: PageUser, form: Posted, now: Now
 ) -> Response:
-    account = query_id(form.get("account_id") or "") or 0
+    account = as_id(form.get("account_id") or "") or 0
     values = pick(form, "reason", "text", "churned_on", "product_id", "competitor_id")
     outcome = attempt(
         session,

@@ -8,6 +8,7 @@ import typer
 
 from prism.console import DataDir, err, open_database, settings_for
 from prism.errors import Unauthorized
+from prism.i18n import _
 
 
 def mcp(
@@ -27,7 +28,7 @@ def mcp(
     from prism.assistant.server import Assistant
 
     if not token:
-        err.print("[red]Give a Prism API token:[/red] --token, or PRISM_API_TOKEN.")
+        err.print(_("Give a Prism API token: --token, or PRISM_API_TOKEN."), style="red")
         raise typer.Exit(2)
     settings = settings_for(data_dir)
     with open_database(settings) as database:

@@ -44,6 +44,7 @@ from prism.knowledge.kinds import KindName
 from prism.knowledge.schemas import ItemOut
 from prism.launches.schemas import LaunchDetailOut
 from prism.people.models import User
+from prism.schemas import as_id
 from prism.settings import Settings
 from prism.web.problems import problem_response
 
@@ -222,7 +223,7 @@ def _build(assistant: Assistant) -> MCPServer:
         mime_type="text/markdown",
     )
     def item(item_id: str, ctx: Context) -> str:
-        if not item_id.isdigit():
+        if as_id(item_id) is None:
             raise ResourceError(f"No item {item_id!r}: item ids are numbers.")
         try:
             with assistant.acting(ctx) as (session, user, _unused):

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from prism.console import DataDir, actor_for, console, err, unit_of_work
+from prism.console import DataDir, actor_for, console, err, problem_line, unit_of_work
 from prism.csvfile import ENCODINGS, OnError
 from prism.db import utcnow
 from prism.errors import Invalid
@@ -54,7 +54,7 @@ def import_crm(
             raise Invalid(
                 _("Cannot read {file}: {strerror}.", file=file, strerror=exc.strerror)
             ) from None
-        task = bar.add_task("Importing", total=None)
+        task = bar.add_task(_("Importing"), total=None)
         report = service.import_csv(
             run.session,
             actor_for(run.session, as_email),
@@ -72,6 +72,6 @@ def import_crm(
         )
     console.print(report.summary)
     for problem in report.problems[:50]:
-        err.print(f"  line {problem.line}, {problem.column}: {problem.message}")
+        err.print("  " + problem_line(problem))
     if len(report.problems) > 50:
-        err.print(f"  … and {len(report.problems) - 50} more.")
+        err.print("  " + _("… and {count} more.", count=len(report.problems) - 50))

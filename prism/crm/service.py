@@ -35,7 +35,7 @@ from prism.deals import bulk as deal_bulk
 from prism.deals.bulk import DealRow, NewAccount
 from prism.deals.models import Outcome
 from prism.errors import Invalid, check_version
-from prism.i18n import _
+from prism.i18n import _, term
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Dimension, Facet, Item
 from prism.money import parse_amount
@@ -62,20 +62,36 @@ class Report:
 
     @property
     def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
-        parts = [
-            f"{self.rows} rows read as {self.source}: {self.created} {self.target.value} "
-            f"{verb} created, {self.updated} updated, {self.unchanged} unchanged"
-        ]
-        if self.accounts_created:
-            parts.append(f"{self.accounts_created} new accounts")
-        if self.problems:
-            parts.append(f"{len({p.line for p in self.problems})} rows with problems")
-        if self.unknown_owners:
-            parts.append(
-                f"owners not found (left unassigned): {', '.join(sorted(self.unknown_owners))}"
+        counts = {
+            "rows": self.rows,
+            "source": self.source,
+            "created": self.created,
+            "target": term(self.target.value),
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        if self.dry_run:
+            said = _(
+                "{rows} rows read as {source}: {created} {target} would be created, "
+                "{updated} updated, {unchanged} unchanged",
+                **counts,
             )
-        return "; ".join(parts) + "."
+        else:
+            said = _(
+                "{rows} rows read as {source}: {created} {target} were created, "
+                "{updated} updated, {unchanged} unchanged",
+                **counts,
+            )
+        parts = [said]
+        if self.accounts_created:
+            parts.append(_("{count} new accounts", count=self.accounts_created))
+        if self.problems:
+            bad = len({p.line for p in self.problems})
+            parts.append(_("{count} rows with problems", count=bad))
+        if self.unknown_owners:
+            owners = ", ".join(sorted(self.unknown_owners))
+            parts.append(_("owners not found (left unassigned): {owners}", owners=owners))
+        return _("; ").join(parts) + _(".")
 
 
 class ImportRun(Audited):

@@ -23,6 +23,7 @@ from prism.i18n import _
 from prism.knowledge.models import Dimension, Facet, Item
 from prism.knowledge.service import NAME_MATCH, items_of_kind
 from prism.pagination import PageOf, paginate
+from prism.schemas import as_id
 
 FOCUS_KINDS = {"product_ids": "product", "persona_ids": "persona", "competitor_ids": "competitor"}
 LOADED = (selectinload(Deal.focus), selectinload(Deal.industry), selectinload(Deal.owner))
@@ -72,8 +73,8 @@ def find_deal(session: Session, actor: Principal, name_or_id: str) -> Deal:
     """The deal `name_or_id` names: its id, or its name or customer typed loosely."""
     require(actor, Action.BUILD_KITS)
     name = name_or_id.strip()
-    if name.isdigit():
-        return get_deal(session, actor, int(name))
+    if (deal_id := as_id(name)) is not None:
+        return get_deal(session, actor, deal_id)
     choices = {
         (deal_id, label): label.casefold()
         for deal_id, deal_name, customer in session.execute(

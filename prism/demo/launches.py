@@ -282,21 +282,33 @@ def load(session: Session, now: datetime) -> str:
 
 
 def _channels(session: Session) -> None:
-    """The launch team's Slack channel and sales' Teams channel, paused: the demo's addresses
-    lead nowhere, so "Send a test" shows a delivery being retried."""
-    for name, url, shape, events in (
+    """The launch team's Slack channel, sales' Teams channel and the Shanghai sales team's
+    Teams channel (in Chinese), paused: the demo's addresses lead nowhere, so "Send a test"
+    shows a delivery being retried."""
+    for name, url, shape, language, events in (
         (
             "#product-launches (Slack)",
             "https://hooks.slack.com/services/T0HELIO/B0LAUNCH/demo",
             WebhookFormat.SLACK,
+            "en",
             ["launch.stage_changed", "launch.gate_blocked", "knowledge.item_stale"],
         ),
         (
             "Sales channel (Teams)",
             "https://helio.webhook.office.com/webhookb2/demo",
             WebhookFormat.TEAMS,
+            "en",
             ["share.opened", "feedback.theme_status_changed", "launch.stage_changed"],
         ),
+        (
+            "上海销售团队 (Teams)",
+            "https://helio.webhook.office.com/webhookb2/shanghai-demo",
+            WebhookFormat.TEAMS,
+            "zh",
+            ["share.opened", "launch.stage_changed", "knowledge.item_stale"],
+        ),
     ):
-        data = WebhookIn(name=name, url=url, events=events, format=shape, active=False)
+        data = WebhookIn(
+            name=name, url=url, events=events, format=shape, language=language, active=False
+        )
         webhooks.create_webhook(session, SYSTEM, data)

@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import SYSTEM
-from prism.console import DataDir, actor_for, console, err, failures_exit, unit_of_work
+from prism.console import (
+    DataDir,
+    actor_for,
+    console,
+    err,
+    failures_exit,
+    problem_line,
+    unit_of_work,
+)
 from prism.csvfile import OnError
 from prism.db import utcnow
 from prism.errors import PrismError
@@ -49,15 +57,28 @@ def cluster(
     line per input row, in order, with the same clustering as the app."""
     from prism.feedback import offline
 
-    with failures_exit(), console.status("Embedding and clustering…"):
+    with failures_exit(), console.status(_("Embedding and clustering…")):
         texts = offline.read_text_column(file.read_bytes(), text_column, encoding=encoding)
         done = offline.cluster_texts(texts, k=k, granularity=granularity or 0)
     out.write_text(done.as_csv(), encoding="utf-8")
-    console.print(f"{len(texts)} rows in {done.themes} themes written to {out}.")
+    console.print(
+        _(
+            "{rows} rows in {themes} themes written to {out}.",
+            rows=len(texts),
+            themes=done.themes,
+            out=out,
+        )
+    )
     if done.empty_rows:
         shown = ", ".join(str(r) for r in done.empty_rows[:10])
         more = "…" if len(done.empty_rows) > 10 else ""
-        err.print(f"{len(done.empty_rows)} rows had no text (rows {shown}{more}): no theme.")
+        err.print(
+            _(
+                "{count} rows had no text (rows {rows}): no theme.",
+                count=len(done.empty_rows),
+                rows=shown + more,
+            )
+        )
 
 
 @app.command("import")
@@ -111,7 +132,7 @@ def import_file(
         unit_of_work(data_dir) as run,
         Progress(console=console, transient=True) as bar,
     ):
-        task = bar.add_task("Importing", total=None)
+        task = bar.add_task(_("Importing"), total=None)
         report = imports.import_csv(
             run.session,
             actor_for(run.session, submitter),
@@ -125,7 +146,7 @@ def import_file(
         )
     console.print(report.summary)
     for problem in report.problems[:50]:
-        err.print(f"  line {problem.line}, {problem.column}: {problem.message}")
+        err.print("  " + problem_line(problem))
 
 
 @app.command("recluster")
@@ -134,11 +155,18 @@ def recluster(granularity: Granularity = None, data_dir: DataDir = None) -> None
     A granularity given is kept for later re-clusterings and for placing new items."""
     from prism.feedback import themes
 
-    with unit_of_work(data_dir) as run, console.status("Re-clustering…"):
+    with unit_of_work(data_dir) as run, console.status(_("Re-clustering…")):
         done = themes.recluster(run.session, SYSTEM, granularity=granularity)
     console.print(
-        f"{done.themes_before} themes before, {done.themes_after} after (granularity "
-        f"{done.granularity:+d}); {done.items_moved} items moved, {done.items_held} held."
+        _(
+            "{before} themes before, {after} after (granularity {granularity}); "
+            "{moved} items moved, {held} held.",
+            before=done.themes_before,
+            after=done.themes_after,
+            granularity=f"{done.granularity:+d}",
+            moved=done.items_moved,
+            held=done.items_held,
+        )
     )
 
 
@@ -161,7 +189,7 @@ def digest(
         else:
             store = file_store(run.settings)
             out.write_bytes(digests.pdf(run.session, found, store=store, today=today))
-    console.print(f"Wrote {out} ({len(found.lines)} themes).")
+    console.print(_("Wrote {out} ({count} themes).", out=out, count=len(found.lines)))
 
 
 def _product(session: Session, name: str | None) -> int | None:

@@ -46,13 +46,17 @@ class Report:
 
     @property
     def summary(self) -> str:
-        done = "would be imported" if self.dry_run else "imported"
-        parts = [f"{self.imported} of {self.rows} rows {done}"]
+        counts = {"imported": self.imported, "rows": self.rows}
+        if self.dry_run:
+            parts = [_("{imported} of {rows} rows would be imported", **counts)]
+        else:
+            parts = [_("{imported} of {rows} rows imported", **counts)]
         if self.duplicates:
-            parts.append(f"{len(self.duplicates)} already imported")
+            parts.append(_("{count} already imported", count=len(self.duplicates)))
         if self.problems:
-            parts.append(f"{len({p.line for p in self.problems})} with problems")
-        return "; ".join(parts) + "."
+            bad = len({p.line for p in self.problems})
+            parts.append(_("{count} with problems", count=bad))
+        return _("; ").join(parts) + _(".")
 
 
 def import_csv(

@@ -29,6 +29,7 @@ from prism.feedback.schemas import (
 from prism.filestore import file_store
 from prism.i18n import N_, _
 from prism.knowledge.service import choices
+from prism.schemas import as_id
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome as FormOutcome
 from prism.web.forms import (
@@ -40,7 +41,6 @@ from prism.web.forms import (
     parse,
     pick,
     posted_file,
-    query_id,
 )
 from prism.web.routing import IdPath, attachment, page_router
 from prism.web.templating import render, settle
@@ -62,7 +62,7 @@ def themes_page(
     chosen = {
         "status": status,
         "signal": signal,
-        "product_id": query_id(product_id),
+        "product_id": as_id(product_id),
         "sort": sort,
         "q": q.strip(),
     }
@@ -325,12 +325,12 @@ def digest_page(
     since: str = "",
 ) -> HTMLResponse:
     day, error = day_field(since)
-    found = digest.digest(session, user, product_id=query_id(product_id), since=day)
+    found = digest.digest(session, user, product_id=as_id(product_id), since=day)
     context = {
         "title": found.title,
         "lines": found.lines,
         "products": choices(session, user, "product"),
-        "chosen": {"product_id": query_id(product_id), "since": since if day else ""},
+        "chosen": {"product_id": as_id(product_id), "since": since if day else ""},
         "today": now.date(),
         "error": error,
     }
@@ -346,7 +346,7 @@ def digest_pdf(
     product_id: str = "",
     since: str = "",
 ) -> Response:
-    found = digest.digest(session, user, product_id=query_id(product_id), since=day_field(since)[0])
+    found = digest.digest(session, user, product_id=as_id(product_id), since=day_field(since)[0])
     data = digest.pdf(session, found, store=file_store(settings), today=now.date())
     return attachment(data, f"{found.title}.pdf", "application/pdf")
 

@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints, model_validator
 from prism.csvfile import Encoding
 from prism.feedback.models import OUTCOME_KINDS, REASONS, Kind, Origin, Reason, Signal, ThemeStatus
 from prism.grouping import clustering
+from prism.i18n import _, translate
 from prism.schemas import (
     AccountRef,
     DealRef,
@@ -57,10 +58,15 @@ def reason_problem(kind: Kind, reason: Reason | None) -> str | None:
     if reason is None:
         return None
     if kind not in OUTCOME_KINDS:
-        return "Only win, loss and churn reasons take a structured reason."
+        return _("Only win, loss and churn reasons take a structured reason.")
     if reason not in REASONS[kind]:
         fits = ", ".join(r.value for r in REASONS[kind])
-        return f"{reason.value} is not a {kind.label}; choose one of: {fits}."
+        return _(
+            "{reason} is not a {kind}; choose one of: {fits}.",
+            reason=reason.value,
+            kind=translate(kind.label).lower(),
+            fits=fits,
+        )
     return None
 
 

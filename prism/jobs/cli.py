@@ -17,6 +17,7 @@ from prism.console import (
     settings_for,
     unit_of_work,
 )
+from prism.i18n import ENGLISH, _, speak, term
 
 app = typer.Typer(help="Background jobs.", no_args_is_help=True)
 
@@ -33,7 +34,12 @@ def jobs_run(
     with failures_exit(), open_database(settings) as database:
         finished = service.run_now(database, name)
     console.print(
-        f"Job {finished.id} {finished.status.value}: {finished.error or finished.message}"
+        _(
+            "Job {id} {status}: {result}",
+            id=finished.id,
+            status=term(finished.status.value),
+            result=finished.error or finished.message,
+        )
     )
     if finished.error:
         raise typer.Exit(1)
@@ -44,13 +50,15 @@ def jobs_list(data_dir: DataDir = None) -> None:
     """List the registered jobs with their schedules, then the 20 most recent runs."""
     from prism.jobs import service
 
+    on_demand = _("(on demand)")
     for entry in sorted(service.REGISTRY.values(), key=lambda e: e.name):
-        console.print(f"{entry.name}  {entry.cron or '(on demand)'}")
+        console.print(f"{entry.name}  {entry.cron or on_demand}")
     with unit_of_work(data_dir, writes=False) as run:
-        table = Table("id", "job", "status", "progress", "result")
+        table = Table(_("id"), _("job"), _("status"), _("progress"), _("result"))
         for job in service.list_jobs(run.session, SYSTEM, limit=20).items:
             result = job.error or job.message
-            table.add_row(str(job.id), job.name, job.status.value, f"{job.progress:.0%}", result)
+            status = term(job.status.value)
+            table.add_row(str(job.id), job.name, status, f"{job.progress:.0%}", result)
     console.print(table)
 
 
@@ -63,7 +71,8 @@ def worker(
 
     settings = settings_for(data_dir)
     if settings.is_sqlite:
-        err.print("On SQLite, jobs run inside `prism serve`; no worker is needed.")
+        err.print(_("On SQLite, jobs run inside `prism serve`; no worker is needed."))
         raise typer.Exit(2)
+    speak(ENGLISH)  # jobs write what they store and send in English, whoever started them
     with open_database(settings, migrate=True) as database:
         ProcrastinateRunner(database).work(wait=not once)

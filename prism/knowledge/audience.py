@@ -13,31 +13,48 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from prism.i18n import _, term
 from prism.knowledge.kinds import KINDS, FeatureStatus
 from prism.knowledge.models import Audience, Dimension, Item, Status
 
 
 def customer_problem(item: Item) -> str | None:
     """Why `item` may not reach a customer, or None if it may."""
-    title = f"“{item.title}”"
+    title = item.title
     if item.kind == "battlecard":
-        return f"{title} is a battlecard: battlecards are for our team and never go to buyers."
+        return _(
+            "“{title}” is a battlecard: battlecards are for our team and never go to buyers.",
+            title=title,
+        )
     if item.status != Status.PUBLISHED:
-        state = item.status.value.replace("_", " ")
-        return f"{title} is {state}: only published items can be shared."
+        return _(
+            "“{title}” is {state}: only published items can be shared.",
+            title=title,
+            state=term(item.status.value),
+        )
     if item.audience != Audience.CUSTOMER:
-        return f"{title} is {item.audience.value}-only: only customer-shareable items go to buyers."
+        return _(
+            "“{title}” is {audience}-only: only customer-shareable items go to buyers.",
+            title=title,
+            audience=term(item.audience.value),
+        )
     if item.fields.get("permission") == "internal":
-        return f"{title} is a story the customer has not allowed us to share."
+        return _("“{title}” is a story the customer has not allowed us to share.", title=title)
     return _kind_problem(item, title)
 
 
 def _kind_problem(item: Item, title: str) -> str | None:
     if item.kind == "feature" and item.fields.get("status", "ga") != FeatureStatus.GA:
-        stage = item.fields["status"]
-        return f"{title} is in {stage}: features before general availability stay internal."
+        return _(
+            "“{title}” is in {stage}: features before general availability stay internal.",
+            title=title,
+            stage=term(item.fields["status"]),
+        )
     if item.kind == "faq" and "customers" not in item.fields.get("answered_for", ["sales"]):
-        return f"{title} is answered for our team: mark it answered for customers to share it."
+        return _(
+            "“{title}” is answered for our team: mark it answered for customers to share it.",
+            title=title,
+        )
     return None
 
 

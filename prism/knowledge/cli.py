@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from prism.auth.policy import SYSTEM
-from prism.console import DataDir, console, err, unit_of_work
+from prism.console import DataDir, complain, console, err, unit_of_work
 from prism.db import utcnow
+from prism.i18n import _
 
 
 def export_knowledge(
@@ -29,7 +30,14 @@ def export_knowledge(
         typer.echo(text)
         return
     path.write_text(text, encoding="utf-8")
-    err.print(f"Exported {len(doc.items)} items and {len(doc.facets)} facets to {path}.")
+    err.print(
+        _(
+            "Exported {items} items and {facets} facets to {path}.",
+            items=len(doc.items),
+            facets=len(doc.facets),
+            path=path,
+        )
+    )
 
 
 def import_knowledge(
@@ -44,35 +52,43 @@ def import_knowledge(
 
     from prism.filestore import file_store
     from prism.knowledge import portable
+    from prism.validation import field_errors
 
     try:
         doc = portable.KnowledgeDoc.model_validate_json(path.read_bytes())
     except OSError as exc:
-        err.print(f"[red]Error:[/red] cannot read {path}: {exc.strerror}")
+        complain(_("Cannot read {file}: {strerror}.", file=path, strerror=exc.strerror))
         raise typer.Exit(1) from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(map(str, first["loc"])) or "document"
-        err.print(f"[red]Error:[/red] {path} is not a knowledge document: {where}: {first['msg']}")
+        first = field_errors(exc.errors())[0]
+        said = _(
+            "{path} is not a knowledge document: {field}: {message}",
+            path=path,
+            field=first["field"],
+            message=first["message"],
+        )
+        complain(said)
         raise typer.Exit(1) from None
     with (
         unit_of_work(data_dir, migrate=True) as run,
-        console.status(f"Importing {len(doc.items)} items…"),
+        console.status(_("Importing {count} items…", count=len(doc.items))),
     ):
         store = file_store(run.settings)
         report = portable.import_core(
             run.session, SYSTEM, doc, store, now=utcnow(), replace=replace
         )
     console.print(
-        f"Imported: {report.items_created} items created, {report.items_replaced} replaced, "
-        f"{report.facets_created} facets created."
+        _(
+            "Imported: {created} items created, {replaced} replaced, {facets} facets created.",
+            created=report.items_created,
+            replaced=report.items_replaced,
+            facets=report.facets_created,
+        )
     )
     if report.unknown_people:
-        console.print(
-            "[yellow]No account here for[/yellow] "
-            + ", ".join(report.unknown_people)
-            + "; their items have no owner."
-        )
+        people = ", ".join(report.unknown_people)
+        said = _("No account here for {people}; their items have no owner.", people=people)
+        console.print(f"[yellow]{said}[/yellow]")
 
 
 def reindex(data_dir: DataDir = None) -> None:
@@ -86,4 +102,4 @@ def reindex(data_dir: DataDir = None) -> None:
             err.print(f"  {indexed}/{total}")
 
         count = indexing.reindex(run.session, done=done)
-    console.print(f"Reindexed {count} items.")
+    console.print(_("Reindexed {count} items.", count=count))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism import i18n
 from prism.auth.policy import Principal
-from prism.i18n import _
+from prism.i18n import ENGLISH, LANGUAGES, _, speaking
 from prism.knowledge.access import readable_by
 from prism.knowledge.kinds import BUILT_ON, RELATIONS, kind_word
 from prism.knowledge.models import Item, ItemLink, StaleNotice, Status
@@ -106,7 +106,8 @@ def reasons_for(session: Session, item: Item, now: datetime) -> list[str]:
 def announce_stale(session: Session, *, now: datetime) -> int:
     """Send each item that went stale to the webhooks, once; forget the notices of items that
     are fresh again, so that their next going stale is announced too."""
-    reasons = stale_reasons(session, now)
+    with speaking(ENGLISH):  # the payload's words are English; chat channels read their own
+        reasons = stale_reasons(session, now)
     noticed = set(session.scalars(select(StaleNotice.item_id)))
     if fresh := noticed - reasons.keys():
         session.execute(delete(StaleNotice).where(StaleNotice.item_id.in_(fresh)))
@@ -117,8 +118,13 @@ def announce_stale(session: Session, *, now: datetime) -> int:
         .order_by(Item.review_due_at, Item.id)
         .limit(ANNOUNCED_PER_SWEEP)
     )
+    items = list(session.scalars(new))
+    said = {}
+    for lang in LANGUAGES.keys() - {ENGLISH}:
+        with speaking(lang):
+            said[lang] = stale_reasons(session, now) if items else {}
     announced = 0
-    for item in session.scalars(new):
+    for item in items:
         owner = item.owner
         payload = {
             "item": {
@@ -128,6 +134,7 @@ def announce_stale(session: Session, *, now: datetime) -> int:
                 "path": f"/library/{item.id}",
             },
             "reasons": reasons[item.id],
+            "reasons_in": {lang: found.get(item.id, []) for lang, found in said.items()},
             "owner": None if owner is None else {"name": owner.name, "email": owner.email},
         }
         webhooks.emit(session, "knowledge.item_stale", payload, now=now)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from prism.i18n import _
+from prism.i18n import _, translate
 from prism.schemas import Input
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -313,12 +313,14 @@ BUILT_ON = frozenset(name for name, rel in RELATIONS.items() if rel.built_on)
 def link_problem(relation: str, target_kind: str, *, to_itself: bool) -> str | None:
     """Why a link of `relation` to an item of `target_kind` is not allowed, or None if it is."""
     if to_itself:
-        return "An item cannot link to itself."
+        return _("An item cannot link to itself.")
     rel = RELATIONS[relation]
     if target_kind not in rel.targets:
-        return (
-            f"“{rel.label}” links to a {' or '.join(sorted(rel.targets))}, "
-            f"not to a {target_kind.replace('_', ' ')}."
+        return _(
+            "“{relation}” links to a {kinds}, not to a {kind}.",
+            relation=translate(rel.label),
+            kinds=" / ".join(kind_word(k) for k in sorted(rel.targets)),
+            kind=kind_word(target_kind),
         )
     return None
 
@@ -326,7 +328,7 @@ def link_problem(relation: str, target_kind: str, *, to_itself: bool) -> str | N
 def products_problem(kind: str, products: int) -> str | None:
     """Why an item of `kind` may not have `products` product links, or None if it may."""
     if KINDS[kind].needs_product and products != 1:
-        return f"A {KINDS[kind].label.lower()} belongs to exactly one product; link it to one."
+        return _("A {kind} belongs to exactly one product; link it to one.", kind=kind_word(kind))
     return None
 
 

@@ -23,7 +23,9 @@ from prism.knowledge.models import Audience, Facet, Item, ItemFacet, ItemFile, I
 from prism.knowledge.schemas import ItemIn, ItemUpdate, LinkIn
 from prism.pagination import PageOf, paginate
 from prism.people.models import User
+from prism.schemas import as_id
 from prism.search import index
+from prism.validation import field_errors, summary
 
 FULL = (
     selectinload(Item.owner),
@@ -151,8 +153,8 @@ def find_item(session: Session, actor: Principal, kind: str, name_or_id: str) ->
     `actor` may read it; `NotFound` listing the titles they may read otherwise."""
     require(actor, Action.READ_PUBLISHED)
     name = name_or_id.strip()
-    if name.isdigit():
-        return get_item(session, actor, int(name), kind)
+    if (item_id := as_id(name)) is not None:
+        return get_item(session, actor, item_id, kind)
     stmt = select(Item.id, Item.title).where(Item.kind == kind, readable_by(actor))
     titles: dict[int, str] = dict(session.execute(stmt).all())
     best = process.extractOne(
@@ -436,13 +438,8 @@ def validated_fields(kind: Kind, raw: dict[str, Any]) -> dict[str, Any]:
     try:
         return kind.fields.model_validate(raw).model_dump(mode="json")
     except ValidationError as exc:
-        errors = [
-            {"field": ".".join(["fields", *map(str, e["loc"])]), "message": e["msg"]}
-            for e in exc.errors()
-        ]
-        first = errors[0]
-        said = _("{field}: {message}", field=first["field"], message=first["message"])
-        raise Invalid(said, errors=errors) from None
+        errors = field_errors(exc.errors(), under=("fields",))
+        raise Invalid(summary(errors), errors=errors) from None
 
 
 def _plain(fields: dict[str, Any] | BaseModel, *, only_set: bool = False) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from prism.auth.policy import SYSTEM
 from prism.console import DataDir, console, unit_of_work
 from prism.db import utcnow
 from prism.errors import PrismError
-from prism.i18n import _
+from prism.i18n import _, term
 from prism.launches.models import Stage
 
 app = typer.Typer(help="Launches: their gates and briefs.", no_args_is_help=True)
@@ -30,7 +30,9 @@ def launch_list(data_dir: DataDir = None) -> None:
     from prism.launches import service
 
     with unit_of_work(data_dir, writes=False) as run:
-        table = Table("id", "launch", "tier", "stage", "date", "deliverables done")
+        table = Table(
+            _("id"), _("launch"), _("tier"), _("stage"), _("date"), _("deliverables done")
+        )
         for launch in service.list_launches(run.session, SYSTEM, limit=200).items:
             done = sum(1 for item in launch.bom if item.done)
             when = launch.ga_on or launch.target_date
@@ -59,13 +61,26 @@ def launch_check(
         stage = _stage(to) if to else None
         report = service.check_gate(run.session, SYSTEM, launch.id, to=stage, today=utcnow().date())
     if report is None:
-        console.print(f"{launch.name} is {launch.stage.label}; it moves no further.")
+        console.print(
+            _(
+                "{name} is {stage}; it moves no further.",
+                name=launch.name,
+                stage=term(launch.stage.label),
+            )
+        )
         return
     console.print(f"[bold]{report.summary()}[/bold]")
     for finding in report.findings:
         console.print(f" {MARKS[finding.state.value]} {finding.label}: {finding.detail}")
     if not report.findings:
-        console.print(f" Tier {launch.tier} sets no rules for entering {report.stage.label}.")
+        console.print(
+            " "
+            + _(
+                "Tier {tier} sets no rules for entering {stage}.",
+                tier=launch.tier,
+                stage=term(report.stage.label),
+            )
+        )
     if not report.passed:
         raise typer.Exit(1)
 
@@ -98,4 +113,4 @@ def launch_brief(
         else:
             store = file_store(run.settings)
             out.write_bytes(brief.pdf(run.session, SYSTEM, launch, store=store, today=today))
-    console.print(f"Wrote {out}.")
+    console.print(_("Wrote {out}.", out=out))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from prism.accounts.models import Account
 from prism.audit.models import Audited
 from prism.db import Base, Timestamped, Versioned, text_enum, utcnow
+from prism.i18n import _
 from prism.knowledge.models import Item, Status
 from prism.people.models import Team, User
 
@@ -22,9 +23,10 @@ def tier_problem(tier: int) -> str | None:
     """Why `tier` is not a tier, or None if it is."""
     if tier in TIERS:
         return None
-    return (
-        f"there is no tier {tier}; tiers are 1 (new product or major release), "
-        "2 (significant feature) and 3 (minor update)"
+    return _(
+        "there is no tier {tier}; tiers are 1 (new product or major release), "
+        "2 (significant feature) and 3 (minor update)",
+        tier=tier,
     )
 
 

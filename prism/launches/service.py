@@ -30,6 +30,7 @@ from prism.launches.models import (
 from prism.launches.schemas import LaunchIn, LaunchUpdate, MoveIn
 from prism.pagination import PageOf, paginate
 from prism.people.service import active_person, teams_by_ids
+from prism.schemas import as_id
 from prism.training import readiness as training_readiness
 from prism.webhooks import service as webhooks
 
@@ -91,8 +92,8 @@ def get_launch(session: Session, actor: Principal, launch_id: int) -> Launch:
 def find_launch(session: Session, actor: Principal, name_or_id: str) -> Launch:
     """A launch by its id or its exact name (ignoring case), for the command line."""
     require(actor, Action.READ_LAUNCHES)
-    if name_or_id.isdigit():
-        return get_launch(session, actor, int(name_or_id))
+    if (launch_id := as_id(name_or_id)) is not None:
+        return get_launch(session, actor, launch_id)
     found = session.scalars(select(Launch.id).where(Launch.name.ilike(name_or_id))).all()
     if not found:
         raise NotFound(_("No launch called {name_or_id!r}.", name_or_id=name_or_id))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Invalid
+from prism.i18n import _
 from prism.knowledge.kinds import unknown_kind
 from prism.launches.gates import RULES
 from prism.launches.models import Stage, TierDeliverable, TierGate, tier_problem
@@ -121,9 +122,9 @@ def _threshold_problem(kind: str | None, value: float | None) -> str | None:
     if value is None:
         return None
     if kind is None:
-        return "This rule takes no threshold."
+        return _("This rule takes no threshold.")
     if kind == "share" and not 0 < value <= 1:
-        return "A share is a fraction between 0 and 1, such as 0.8 for 80%."
+        return _("A share is a fraction between 0 and 1, such as 0.8 for 80%.")
     if kind == "count" and (value < 1 or value != int(value)):
-        return "A count is a whole number of at least 1."
+        return _("A count is a whole number of at least 1.")
     return None

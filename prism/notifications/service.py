@@ -12,19 +12,33 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import Principal
 from prism.db import utcnow
 from prism.errors import Forbidden
-from prism.i18n import _
-from prism.notifications.models import Notification
+from prism.i18n import N_, _
+from prism.notifications.models import Notification, word
 from prism.pagination import PageOf, paginate
 from prism.webhooks import service as webhooks
 
 
 def notify(
-    session: Session, user_ids: Iterable[int], subject: str, *, body: str = "", link: str = ""
+    session: Session,
+    user_ids: Iterable[int],
+    subject: str,
+    *,
+    body: str = "",
+    link: str = "",
+    places: dict[str, object] | None = None,
 ) -> int:
-    """Tell each of `user_ids` (once each); returns how many were told."""
+    """Tell each of `user_ids` (once each); returns how many were told. `subject` and `body`
+    are sentences as the code writes them (marked with `N_`), their places filled from `places`
+    when a person reads them, in that person's language."""
     told = sorted(set(user_ids))
     session.add_all(
-        Notification(user_id=user_id, subject=subject[:300], body=body[:2000], link=link)
+        Notification(
+            user_id=user_id,
+            subject_form=subject[:300],
+            body_form=body[:2000],
+            places=places or {},
+            link=link,
+        )
         for user_id in told
     )
     session.flush()
@@ -38,6 +52,7 @@ def announce(
     actor: Principal,
     subject: str,
     body: str,
+    places: dict[str, object],
     link: str,
     event: str,
     payload: dict[str, object],
@@ -52,6 +67,7 @@ def announce(
         subject,
         body=body,
         link=link,
+        places=places,
     )
     webhooks.emit(session, event, {**payload, told_as: told}, now=now)
     return told
@@ -87,8 +103,9 @@ def announce_status(
         session,
         people,
         actor=actor,
-        subject=f"“{name}” is now {status.label}",
-        body=note,
+        subject=N_("“{name}” is now {status}"),
+        body=N_("{note}") if note else "",
+        places={"name": name, "status": word(status.label), "note": note},
         link=link,
         event=event,
         payload={kind: thing, "status": status.value, "note": note},

@@ -12,7 +12,7 @@ from prism.auth.policy import SYSTEM
 from prism.console import DataDir, console, unit_of_work
 from prism.db import utcnow
 from prism.errors import PrismError
-from prism.i18n import _
+from prism.i18n import _, term
 from prism.people import service
 from prism.people.models import Role
 from prism.people.schemas import UserIn
@@ -36,7 +36,7 @@ def user_create(
         fields = {"email": email, "name": name, "password": password, "role": role}
         data = parse(UserIn, {**fields, "team_id": team_id})
         user = service.create_user(run.session, SYSTEM, data)
-    console.print(f"Created {user.email} ({user.role.value}).")
+    console.print(_("Created {email} ({role}).", email=user.email, role=term(user.role.value)))
 
 
 def _team_id(session: Session, team: str | None) -> int | None:
@@ -54,7 +54,7 @@ def user_list(data_dir: DataDir = None) -> None:
     """List user accounts."""
     with unit_of_work(data_dir, writes=False) as run:
         teams = {t.id: t.name for t in service.all_teams(run.session, SYSTEM)}
-        table = Table("id", "email", "name", "role", "team", "active")
+        table = Table(_("id"), _("email"), _("name"), _("role"), _("team"), _("active"))
         cursor: str | None = None
         while True:
             page = service.list_users(run.session, SYSTEM, limit=200, cursor=cursor)
@@ -63,9 +63,9 @@ def user_list(data_dir: DataDir = None) -> None:
                     str(u.id),
                     u.email,
                     u.name,
-                    u.role.value,
+                    term(u.role.value),
                     teams.get(u.team_id or 0, ""),
-                    "yes" if u.is_active else "no",
+                    _("yes") if u.is_active else _("no"),
                 )
             if page.next_cursor is None:
                 break
@@ -83,4 +83,4 @@ def user_set_password(
     with unit_of_work(data_dir) as run:
         user = service.get_user_by_email(run.session, email)
         service.set_password(run.session, SYSTEM, user.id, password, now=utcnow())
-    console.print(f"Password set for {user.email}.")
+    console.print(_("Password set for {email}.", email=user.email))

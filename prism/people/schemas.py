@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from prism.i18n import Language
 from prism.people.models import Role
 from prism.schemas import Email, Id, Input, Name, Output
-
-# The languages of the interface (`prism.i18n.LANGUAGES`).
-Language = Literal["en", "zh"]
 
 TeamName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Password = Annotated[str, Field(min_length=8, max_length=256)]

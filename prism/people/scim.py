@@ -29,6 +29,7 @@ from prism.i18n import _
 from prism.people import service
 from prism.people.models import Role, Team, User
 from prism.people.schemas import TeamIn
+from prism.schemas import as_id
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -451,6 +452,7 @@ def _taken(field: str, message: str) -> Conflict:
 
 
 def _id(value: str, kind: str) -> int:
-    if not value.isdigit() or not 0 < int(value) < 2**31:
+    found = as_id(value)
+    if found is None:
         raise NotFound(_("No {kind} {value}.", kind=kind, value=value))
-    return int(value)
+    return found

@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from prism.i18n import Language
 from prism.knowledge import audience
 from prism.knowledge.kinds import BUILT_ON
 from prism.knowledge.models import Audience, Item, ItemLink, Status
 from prism.markdown import to_text
-from prism.render.words import Language, language_of, say
+from prism.render.words import language_of, say
 
 # A number with what it counts: "15%", "10x", "12 days", "from 6 weeks to 1 week".
 _FIGURE = re.compile(

@@ -10,6 +10,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from prism.i18n import CHINESE, _, language, short_money
+
 WIDTH, HEIGHT = 560, 200
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 56, 16, 14, 28
 
@@ -66,13 +68,14 @@ def line_chart(
     if target is not None:
         # Above its line, or below it when the line runs near the top; a white halo keeps the
         # words readable over the grid and the data line.
+        said = escape(_("Target: {value}", value=_short(target)))
         label_y = y(target) - 5 if y(target) - 5 >= PAD_TOP + 12 else y(target) + 14
         parts.append(
             f'<line x1="{PAD_LEFT}" y1="{y(target):.1f}" x2="{WIDTH - PAD_RIGHT}" '
             f'y2="{y(target):.1f}" stroke="#b54708" stroke-dasharray="6 4"/>'
             f'<text x="{WIDTH - PAD_RIGHT - 4}" y="{label_y:.1f}" text-anchor="end" '
             f'font-size="11" fill="#b54708" stroke="#fff" stroke-width="3" '
-            f'paint-order="stroke">Target: {_short(target)}</text>'
+            f'paint-order="stroke">{said}</text>'
         )
     shown = [(d, v) for d, v in points if start <= d <= end]
     if shown:
@@ -175,6 +178,7 @@ def interactive_line(
         "start": start.isoformat(),
         "end": end.isoformat(),
         "target": target,
+        "target_label": None if target is None else _("Target: {value}", value=_short(target)),
         "points": [[d.isoformat(), v] for d, v in points if start <= d <= end],
         "markers": [
             {"on": m.on.isoformat(), "label": m.label}
@@ -189,7 +193,9 @@ def interactive_line(
 
 
 def _short(value: float) -> str:
-    """A number as a reader scans it: 1.2M, 350k, 42, 0.35."""
+    """A number as a reader scans it: 1.2M, 350k, 42, 0.35 (in Chinese 120万)."""
+    if language() == CHINESE and abs(value) >= 10_000:
+        return short_money(value)
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= size:
             return f"{value / size:.1f}".rstrip("0").rstrip(".") + suffix

@@ -10,6 +10,7 @@ import typer
 from prism.auth.policy import SYSTEM
 from prism.console import DataDir, console, unit_of_work
 from prism.db import utcnow
+from prism.i18n import _, format_number
 
 
 def render(
@@ -42,7 +43,7 @@ def render(
         store = file_store(run.settings)
         if source == "outdated":
             count = service.rerender_outdated(run.session, SYSTEM, store=store, now=utcnow())
-            console.print(f"Rendered {count} outdated outputs again.")
+            console.print(_("Rendered {count} outdated outputs again.", count=count))
             return
         made = service.render_source(
             run.session,
@@ -63,7 +64,12 @@ def render(
         rendition = made.rendition
         target = out or Path(rendition.filename)
         target.write_bytes(store.get(rendition.file_key))
-    gaps = f" (gaps: {', '.join(rendition.gaps)})" if rendition.gaps else ""
-    console.print(f"Wrote {target} ({rendition.size:,} bytes){gaps}.")
+    size = format_number(rendition.size)
+    if rendition.gaps:
+        gaps = ", ".join(rendition.gaps)
+        said = _("Wrote {out} ({size} bytes; gaps: {gaps}).", out=target, size=size, gaps=gaps)
+    else:
+        said = _("Wrote {out} ({size} bytes).", out=target, size=size)
+    console.print(said)
     for why in rendition.omitted:
-        console.print(f"  left out for the customer: {why}")
+        console.print("  " + _("left out for the customer: {why}", why=why))

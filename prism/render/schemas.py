@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
+from prism.i18n import Language
 from prism.render.brand import DEFAULT_LOOK
 from prism.render.layouts import Format, LayoutName
 from prism.schemas import Id, Input, Output
@@ -31,7 +32,7 @@ class RenderIn(Input):
     seller_id: Id | None = Field(
         default=None, description="Whose name and contact close a sales deck (a person's id)."
     )
-    language: Literal["en", "zh"] | None = Field(
+    language: Language | None = Field(
         default=None, description="The output's language; by default the one its source is in."
     )
     audience: Literal["customer", "internal"] | None = Field(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Conflict, Invalid, NotFound, check_version
 from prism.filestore import FileStore
-from prism.i18n import _
+from prism.i18n import _, translate
 from prism.knowledge import assets, files
 from prism.knowledge.access import require_read
 from prism.knowledge.audience import customer_problem, customer_title
@@ -29,7 +29,7 @@ from prism.render.brand import Look
 from prism.render.layouts import LAYOUTS, MEDIA_TYPES, Layout, choose
 from prism.render.models import Rendition, Theme
 from prism.render.schemas import RenderIn, ThemeIn
-from prism.schemas import parse
+from prism.schemas import as_id, parse
 
 LOGO_BYTES = 2 * 1024 * 1024
 
@@ -103,8 +103,10 @@ def set_logo(
     theme = _saved_theme(session)
     found = files.inspect(filename, data, max_bytes=LOGO_BYTES)
     if found.format.media_type not in ("image/png", "image/jpeg"):
-        message = f"A logo must be a PNG or JPEG image, not a {found.format.label}."
-        raise Invalid(message, errors=[{"field": "file", "message": message}])
+        raise Invalid.about(
+            "file",
+            _("A logo must be a PNG or JPEG image, not a {kind}.", kind=found.format.label),
+        )
     theme.logo_key, theme.logo_media_type = store.put(data), found.format.media_type
     session.flush()
     return theme
@@ -287,8 +289,9 @@ def _seller(session: Session, user_id: int | None) -> briefs.Contact | None:
         return None
     user = session.scalar(select(User).where(User.id == user_id).options(selectinload(User.team)))
     if user is None or not user.is_active:
-        message = f"No active person {user_id} to sign this output."
-        raise Invalid(message, errors=[{"field": "seller_id", "message": message}])
+        raise Invalid.about(
+            "seller_id", _("No active person {user_id} to sign this output.", user_id=user_id)
+        )
     return briefs.Contact(user.name, user.email, user.team.name if user.team else "")
 
 
@@ -300,13 +303,20 @@ def for_customers(layout: Layout, options: dict[str, Any]) -> bool:
 def _check_audience(source: Item, layout: Layout, data: RenderIn) -> None:
     """A customer output is made only from a source that may reach customers."""
     if data.audience == "customer" and not layout.external:
-        message = f"A {layout.label.lower()} is for our own team: render it for internal use."
-        raise Invalid(message, errors=[{"field": "audience", "message": message}])
+        raise Invalid.about(
+            "audience",
+            _(
+                "A {layout} is for our own team: render it for internal use.",
+                layout=translate(layout.label).lower(),
+            ),
+        )
     problem = customer_problem(source) if for_customers(layout, data.options()) else None
     if problem is not None:
-        message = (
-            f"A {layout.label.lower()} goes to customers, and {problem} "
-            "Render it for internal use instead, or ask an editor to make it customer-shareable."
+        message = _(
+            "A {layout} goes to customers, and {problem} Render it for internal use instead, "
+            "or ask an editor to make it customer-shareable.",
+            layout=translate(layout.label).lower(),
+            problem=problem,
         )
         raise Conflict(message, errors=[{"field": "audience", "message": message}])
 
@@ -389,9 +399,14 @@ def render_source(
     FAQ sheet), as the command line names it, with `choices` (customer, industry, against,
     audience, language) as `RenderIn` takes them; empty ones are left out."""
     kind, _unused, ident = source.partition(":")
-    if kind not in (*SOURCE_KINDS, "faqs") or not ident.isdigit():
-        message = f"Name what to render as kind:ID, kind one of {', '.join(SOURCE_KINDS)} or faqs."
-        raise Invalid(message, errors=[{"field": "source", "message": message}])
+    if kind not in (*SOURCE_KINDS, "faqs") or as_id(ident) is None:
+        raise Invalid.about(
+            "source",
+            _(
+                "Name what to render as kind:ID, kind one of {kinds} or faqs.",
+                kinds=", ".join(SOURCE_KINDS),
+            ),
+        )
     item = get_item(session, actor, int(ident), "product" if kind == "faqs" else kind)
     wanted = {
         "format": fmt,

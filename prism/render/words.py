@@ -5,11 +5,9 @@ unless the request names one."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
 
 from prism.cjk import CJK
-
-Language = Literal["en", "zh"]
+from prism.i18n import Language
 
 ZH: dict[str, str] = {
     "The challenge": "挑战",

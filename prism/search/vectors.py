@@ -274,7 +274,7 @@ def _new_graph(dimensions: int) -> Any:
 
 def _watermark_of(saved: Path) -> int:
     head = saved.name.split("-", 1)[0]
-    return int(head) if head.isdigit() else 0
+    return int(head) if head.isascii() and head.isdigit() else 0
 
 
 def _rows_after(session: Session, watermark: int) -> list[tuple[int, int, str, bytes]]:

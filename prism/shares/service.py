@@ -31,7 +31,7 @@ from prism.errors import (
     check_version,
 )
 from prism.filestore import FileStore
-from prism.i18n import _
+from prism.i18n import N_, _
 from prism.knowledge.access import readable_by
 from prism.knowledge.audience import customer_problem
 from prism.knowledge.models import Item
@@ -314,13 +314,15 @@ def _opened_today(session: Session, link: ShareLink, visitor: Visitor, now: date
 def _announce_open(session: Session, link: ShareLink, now: datetime) -> None:
     """Tell the link's owner in the app, and the webhooks, that a buyer opened it."""
     deal = link.deal
-    who = deal.customer if deal is not None else "A buyer"
     notifications.announce(
         session,
         [link.owner_id],
         actor=SYSTEM,
-        subject=f"{who} opened “{link.title}”",
-        body="" if deal is None else f"Deal: {deal.name}.",
+        subject=N_("A buyer opened “{title}”") if deal is None else N_("{who} opened “{title}”"),
+        body="" if deal is None else N_("Deal: {deal}."),
+        places={"title": link.title}
+        if deal is None
+        else {"title": link.title, "who": deal.customer, "deal": deal.name},
         link=f"/shares/{link.id}",
         event="share.opened",
         payload={

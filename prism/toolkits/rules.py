@@ -60,11 +60,11 @@ def _apply(session: Session, actor: Principal, rule: KitRule, data: RuleIn) -> N
     )
     missing = [i for i in data.item_ids if i not in found]
     if missing:
-        message = f"No item {missing[0]}."
-        raise Invalid(message, errors=[{"field": "item_ids", "message": message}])
+        raise Invalid.about("item_ids", _("No item {item_id}.", item_id=missing[0]))
     if not (data.when.industries or data.when.customer_data or data.when.min_value is not None):
-        message = "A rule needs a condition: industries, customer data or a minimum value."
-        raise Invalid(message, errors=[{"field": "when", "message": message}])
+        raise Invalid.about(
+            "when", _("A rule needs a condition: industries, customer data or a minimum value.")
+        )
     rule.name, rule.reason, rule.enabled = data.name, data.reason, data.enabled
     rule.when = data.when.model_dump(exclude_defaults=False)
     rule.item_ids = list(dict.fromkeys(data.item_ids))

@@ -17,6 +17,7 @@ from prism.filestore import FileStore
 from prism.i18n import N_, _
 from prism.knowledge.access import readable_by
 from prism.knowledge.audience import customer_problem
+from prism.knowledge.kinds import KINDS
 from prism.knowledge.models import Item, ItemLink, Status
 from prism.knowledge.service import get_item
 from prism.render import service as rendering
@@ -97,14 +98,10 @@ def _seed_standard(session: Session, product: Item, *, store: FileStore, now: da
         now=now,
     )
     entries: list[tuple[int | None, int | None, str]] = [
-        (None, deck.rendition.id, f"Intro deck for {product.title}")
+        (None, deck.rendition.id, N_("Intro deck"))
     ]
     shareable = _about(session, product.id, ("solution", "story", "asset"))
-    entries += [
-        (i.id, None, f"{i.kind.title()} for {product.title}")
-        for i in shareable
-        if i.kind != "asset"
-    ]
+    entries += [(i.id, None, KINDS[i.kind].label) for i in shareable if i.kind != "asset"]
     faqs = rendering.render(
         session,
         SYSTEM,

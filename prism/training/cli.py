@@ -11,6 +11,7 @@ from rich.table import Table
 from prism.auth.policy import SYSTEM
 from prism.console import DataDir, console, err, unit_of_work
 from prism.db import utcnow
+from prism.i18n import _
 
 app = typer.Typer(help="Training: readiness across people and teams.", no_args_is_help=True)
 
@@ -25,7 +26,7 @@ def training_readiness(
     from prism.training import readiness
 
     if by not in ("person", "team"):
-        err.print("--by takes person or team.")
+        err.print(_("--by takes person or team."))
         raise typer.Exit(2)
     with unit_of_work(data_dir, writes=False) as run:
         today = utcnow().date()
@@ -36,9 +37,12 @@ def training_readiness(
         )
     if out is not None:
         out.write_text(readiness.as_csv(rows), encoding="utf-8")
-        console.print(f"Wrote {len(rows)} lines to {out}.")
+        console.print(_("Wrote {count} lines to {out}.", count=len(rows), out=out))
         return
-    table = Table(by, "people", "assigned", "completed", "overdue", "certified", "average")
+    table = Table(
+        _("team") if by == "team" else _("person"),
+        *(_(h) for h in ("people", "assigned", "completed", "overdue", "certified", "average")),
+    )
     for r in rows:
         score = "-" if r.average_score is None else f"{r.average_score:.0%}"
         table.add_row(

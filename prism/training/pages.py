@@ -20,6 +20,7 @@ from prism.launches.models import Launch
 from prism.markdown import to_html
 from prism.people import service as people
 from prism.people.models import User
+from prism.schemas import as_id
 from prism.training import attempts, live, quiz, readiness, service, surveys
 from prism.training.models import LiveSession, Module
 from prism.training.schemas import (
@@ -34,7 +35,7 @@ from prism.training.schemas import (
     SurveyIn,
 )
 from prism.web.deps import DbSession, Now, PageUser
-from prism.web.forms import Outcome, Posted, attempt, form_with_lists, kept_filters, parse, query_id
+from prism.web.forms import Outcome, Posted, attempt, form_with_lists, kept_filters, parse
 from prism.web.routing import IdPath, IdQuery, page_router
 from prism.web.templating import render, settle
 
@@ -84,7 +85,7 @@ def modules(
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> HTMLResponse:
     """The modules, by product or launch, a page at a time."""
-    chosen = {"product_id": query_id(product_id), "launch_id": query_id(launch_id)}
+    chosen = {"product_id": as_id(product_id), "launch_id": as_id(launch_id)}
     page = service.list_modules(
         session,
         user,
@@ -368,7 +369,7 @@ def answers_from(form: Any, question_ids: list[int]) -> AnswersIn:
     answers: dict[int, list[int]] = {}
     for qid in question_ids:
         values = form.getlist(f"q{qid}")
-        if not all(str(v).isdigit() for v in values):
+        if not all(str(v).isascii() and str(v).isdigit() for v in values):
             raise Invalid.about(f"answers.{qid}", _("A choice is not one the question offers."))
         if values:
             answers[qid] = [int(v) for v in values]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prism.errors import Invalid
-from prism.i18n import _
+from prism.i18n import _, translate
 from prism.training.models import Question, QuestionKind
 
 TRUE_FALSE = ["True", "False"]
@@ -36,17 +36,17 @@ def question_problem(
 ) -> str | None:
     """Why these choices and right answers do not make a question of `kind`, or None."""
     if kind is QuestionKind.TRUE_FALSE and list(choices) != TRUE_FALSE:
-        return "a true/false question has exactly the choices True and False"
+        return _("a true/false question has exactly the choices True and False")
     if len(choices) < 2:
-        return "a question needs at least two choices"
+        return _("a question needs at least two choices")
     if len({c.casefold() for c in choices}) != len(choices):
-        return "two choices are the same"
+        return _("two choices are the same")
     if not correct:
-        return "mark at least one right choice"
+        return _("mark at least one right choice")
     if any(not 0 <= i < len(choices) for i in correct) or len(set(correct)) != len(correct):
-        return "the right choices must be distinct positions among the choices"
+        return _("the right choices must be distinct positions among the choices")
     if kind is not QuestionKind.MULTIPLE and len(correct) != 1:
-        return f"a {kind.label} question has exactly one right choice"
+        return _("a {kind} question has exactly one right choice", kind=translate(kind.label))
     return None
 
 
@@ -171,9 +171,9 @@ def is_right(question: Question, chosen: Iterable[int]) -> bool:
 
 def _chosen_problem(question: Question, chosen: Sequence[int]) -> str | None:
     if any(not 0 <= i < len(question.choices) for i in chosen):
-        return "names a choice the question does not have"
+        return _("names a choice the question does not have")
     if question.kind is not QuestionKind.MULTIPLE and len(set(chosen)) > 1:
-        return f"takes one choice ({question.kind.label})"
+        return _("takes one choice ({kind})", kind=translate(question.kind.label))
     return None
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -18,6 +19,15 @@ from prism.launches.models import Launch, LaunchTeam
 from prism.people.models import Team, User
 from prism.training.models import Assignment, Attempt, Certification, Module, ModuleStatus
 from prism.training.service import led_team_ids, may_manage, may_see_progress, visible_people
+
+
+class AssignmentState(StrEnum):
+    """Where a person stands on one assigned module, as their training page shows it."""
+
+    TO_DO = "to_do"
+    OVERDUE = "overdue"
+    CLOSED = "closed"
+    DONE = "done"
 
 
 @dataclass(frozen=True)
@@ -43,12 +53,12 @@ class Standing:
         limit = self.module.max_attempts
         return None if limit is None else max(limit - self.attempts_used, 0)
 
-    def state(self, today: date) -> str:
+    def state(self, today: date) -> AssignmentState:
         if self.done:
-            return "done"
+            return AssignmentState.DONE
         if self.closes_on is not None and today > self.closes_on:
-            return "closed"
-        return "overdue" if today > self.due_on else "to_do"
+            return AssignmentState.CLOSED
+        return AssignmentState.OVERDUE if today > self.due_on else AssignmentState.TO_DO
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
+from prism.i18n import _
 from prism.schemas import Id, Input, Name, Output, PersonRef, Ref, TeamRef
 from prism.training.models import CertificationStatus, ModuleStatus, QuestionKind
 from prism.training.quiz import question_problem
@@ -178,9 +179,9 @@ class AssignmentIn(Input):
     @model_validator(mode="after")
     def _someone(self) -> AssignmentIn:
         if not self.team_ids and not self.user_ids:
-            raise ValueError("assign the module to at least one team or person")
+            raise ValueError(_("assign the module to at least one team or person"))
         if self.closes_on is not None and self.closes_on < self.due_on:
-            raise ValueError("an assignment cannot close before it is due")
+            raise ValueError(_("an assignment cannot close before it is due"))
         return self
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from prism.errors import PrismError
-from prism.schemas import MAX_ID, parse
+from prism.schemas import parse
 from prism.web.deps import CSRF_FIELD
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "parse",
     "pick",
     "posted_file",
-    "query_id",
 ]
 
 
@@ -49,11 +48,6 @@ async def posted_file(request: Request, name: str = "file") -> bytes:
     # Forms hold Starlette's UploadFile, of which FastAPI's is a subclass: test the base.
     upload = (await request.form()).get(name)
     return await upload.read() if isinstance(upload, StarletteUpload) else b""
-
-
-def query_id(raw: str) -> int | None:
-    """An id from a page's filter field (a query string), or None for anything else."""
-    return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
 
 
 def kept_filters(**values: object) -> str:

@@ -17,6 +17,7 @@ from starlette.routing import Match
 from prism.errors import PrismError
 from prism.i18n import N_, _
 from prism.schemas import Problem
+from prism.validation import field_errors, summary
 from prism.web.deps import SignInRequiredError
 from prism.web.templating import is_htmx, render
 
@@ -120,12 +121,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        errors = [_field_error(e) for e in exc.errors()]
-        first = errors[0] if errors else {"field": "body", "message": "is not valid"}
-        detail = f"{first['field']}: {first['message']}"
-        if len(errors) > 1:
-            detail += f" (and {len(errors) - 1} more problem(s))"
-        return problem_response(request, 422, detail, errors=errors)
+        errors = field_errors(exc.errors(), skip=("body",))
+        return problem_response(request, 422, summary(errors), errors=errors)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -150,7 +147,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def integrity(request: Request, exc: IntegrityError) -> Response:
         log.info("integrity error: %s", exc.orig)
-        return problem_response(request, 409, "This conflicts with data that already exists.")
+        return problem_response(request, 409, _("This conflicts with data that already exists."))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
@@ -166,14 +163,3 @@ def allowed_methods(app: FastAPI, request: Request) -> list[str]:
         if match is not Match.NONE:
             methods |= getattr(route, "methods", None) or set()
     return sorted(methods)
-
-
-def _field_error(error: Any) -> dict[str, Any]:
-    if error.get("type") == "json_invalid":
-        return {"field": "body", "message": "is not valid JSON", "type": "json_invalid"}
-    location = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
-    return {
-        "field": ".".join(location) or "body",
-        "message": str(error.get("msg", "is not valid")),
-        "type": str(error.get("type", "")),
-    }

@@ -3,13 +3,18 @@ posts there — a headline, a few lines, and a button to the page in Prism.
 
 Each event's payload becomes a `Message` once; `slack()` and `teams()` lay it out as Slack's
 Block Kit and as an Adaptive Card, the shapes their incoming webhooks take (Teams: a workflow's
-"when a Teams webhook request is received", or a classic incoming webhook)."""
+"when a Teams webhook request is received", or a classic incoming webhook). Messages are written
+in the channel's language (`Webhook.language`); names stay as they were written."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from prism.i18n import _, language, ngettext, term, when
+from prism.knowledge.kinds import kind_label
 
 Payload = dict[str, Any]
 
@@ -21,32 +26,44 @@ class Message:
     title: str
     lines: list[str] = field(default_factory=list)
     path: str = ""
-    action: str = "Open in Prism"
+    action: str = ""
 
     def url(self, base: str) -> str:
         return f"{base.rstrip('/')}{self.path}" if self.path else base.rstrip("/")
 
+    @property
+    def button(self) -> str:
+        return self.action or _("Open in Prism")
 
-def _words(value: object) -> str:
-    return str(value or "").replace("_", " ")
+
+def _stage(value: object) -> str:
+    return term(value or "")
 
 
 def _who(person: object) -> str:
     return str(person.get("name", "")) if isinstance(person, dict) else ""
 
 
+def _day(value: object) -> str:
+    try:
+        return when(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value or "")
+
+
 def _owned(lines: list[str], p: Payload) -> list[str]:
     """`lines`, then whose the thing is, when the payload says."""
-    return [*lines, f"Owner: {_who(p['owner'])}."] if p.get("owner") else lines
+    return [*lines, _("Owner: {name}.", name=_who(p["owner"]))] if p.get("owner") else lines
 
 
 def _launch_moved(p: Payload) -> Message:
     launch = p.get("launch", {})
-    title = f"Launch “{launch.get('name', '')}” moved to {_words(p.get('to')).upper()}"
-    lines = [f"From {_words(p.get('from'))} to {_words(p.get('to'))}."]
+    name, to = launch.get("name", ""), _stage(p.get("to")).upper()
+    title = _("Launch “{name}” moved to {stage}", name=name, stage=to)
+    lines = [_("From {old} to {new}.", old=_stage(p.get("from")), new=_stage(p.get("to")))]
     if p.get("overridden"):
-        title += " (gate overridden)"
-        lines.append("Its readiness gate had not passed; an administrator overrode it.")
+        title = _("Launch “{name}” moved to {stage} (gate overridden)", name=name, stage=to)
+        lines.append(_("Its readiness gate had not passed; an administrator overrode it."))
     return Message(title, lines, str(launch.get("path", "")))
 
 
@@ -54,9 +71,13 @@ def _gate_blocked(p: Payload) -> Message:
     launch = p.get("launch", {})
     lines = [f"• {b.get('label', '')}: {b.get('detail', '')}" for b in p.get("blockers", [])]
     if p.get("by"):
-        lines.append(f"Tried by {_who(p['by'])}.")
+        lines.append(_("Tried by {name}.", name=_who(p["by"])))
     return Message(
-        f"Launch “{launch.get('name', '')}” is held at the {_words(p.get('to')).upper()} gate",
+        _(
+            "Launch “{name}” is held at the {stage} gate",
+            name=launch.get("name", ""),
+            stage=_stage(p.get("to")).upper(),
+        ),
         lines,
         str(launch.get("path", "")),
     )
@@ -64,9 +85,13 @@ def _gate_blocked(p: Payload) -> Message:
 
 def _deliverable_overdue(p: Payload) -> Message:
     launch, deliverable = p.get("launch", {}), p.get("deliverable", {})
-    lines = _owned([f"It was due on {deliverable.get('due_on', '')}."], p)
+    lines = _owned([_("It was due on {day}.", day=_day(deliverable.get("due_on")))], p)
     return Message(
-        f"“{deliverable.get('title', '')}” for {launch.get('name', '')} is overdue",
+        _(
+            "“{title}” for {launch} is overdue",
+            title=deliverable.get("title", ""),
+            launch=launch.get("name", ""),
+        ),
         lines,
         str(launch.get("path", "")),
     )
@@ -74,9 +99,13 @@ def _deliverable_overdue(p: Payload) -> Message:
 
 def _checkpoint_due(p: Payload) -> Message:
     launch, point = p.get("launch", {}), p.get("checkpoint", {})
-    lines = _owned([f"Review the launch's metrics by {point.get('due_on', '')}."], p)
+    lines = _owned([_("Review the launch's metrics by {day}.", day=_day(point.get("due_on")))], p)
     return Message(
-        f"The {point.get('day', '')}-day review of {launch.get('name', '')} is due",
+        _(
+            "The {day}-day review of {launch} is due",
+            day=point.get("day", ""),
+            launch=launch.get("name", ""),
+        ),
         lines,
         str(launch.get("path", "")),
     )
@@ -88,36 +117,59 @@ def _status_changed(kind: str, told: str) -> Callable[[Payload], Message]:
         name = thing.get("title") or thing.get("label") or ""
         lines = [str(p["note"])] if p.get("note") else []
         if p.get(told):
-            lines.append(f"{p[told]} people who asked for it were told in Prism.")
-        return Message(f"“{name}” is now {_words(p.get('status'))}", lines, str(thing["path"]))
+            lines.append(
+                ngettext(
+                    "{count} person who asked for it was told in Prism.",
+                    "{count} people who asked for it were told in Prism.",
+                    int(p[told]),
+                )
+            )
+        title = _("“{name}” is now {status}", name=name, status=_stage(p.get("status")))
+        return Message(title, lines, str(thing["path"]))
 
     return build
 
 
 def _item_stale(p: Payload) -> Message:
     item = p.get("item", {})
-    lines = _owned([str(reason) for reason in p.get("reasons", [])], p)
-    kind = _words(item.get("kind")).capitalize()
+    reasons = p.get("reasons_in", {}).get(language()) or p.get("reasons", [])
+    lines = _owned([str(reason) for reason in reasons], p)
     return Message(
-        f"{kind} “{item.get('title', '')}” is stale", lines, str(item.get("path", "")), "Review it"
+        _(
+            "{kind} “{title}” is stale",
+            kind=kind_label(str(item.get("kind"))),
+            title=item.get("title", ""),
+        ),
+        lines,
+        str(item.get("path", "")),
+        _("Review it"),
     )
 
 
 def _share_opened(p: Payload) -> Message:
     link, deal = p.get("link", {}), p.get("deal") or {}
-    who = deal.get("customer") or "A buyer"
     lines = []
     if deal:
-        lines.append(f"Deal: {deal.get('name', '')}.")
+        lines.append(_("Deal: {deal}.", deal=deal.get("name", "")))
     if p.get("owner"):
-        lines.append(f"Shared by {_who(p['owner'])}.")
-    return Message(f"{who} opened “{link.get('title', '')}”", lines, str(link.get("path", "")))
+        lines.append(_("Shared by {name}.", name=_who(p["owner"])))
+    title = link.get("title", "")
+    if deal.get("customer"):
+        said = _("{who} opened “{title}”", who=deal["customer"], title=title)
+    else:
+        said = _("A buyer opened “{title}”", title=title)
+    return Message(said, lines, str(link.get("path", "")))
 
 
 def _test(p: Payload) -> Message:
     return Message(
-        "Prism can post here",
-        [f"A test from the webhook “{p.get('webhook', '')}”. Events it sends will look like this."],
+        _("Prism can post here"),
+        [
+            _(
+                "A test from the webhook “{name}”. Events it sends will look like this.",
+                name=p.get("webhook", ""),
+            )
+        ],
         "/admin/webhooks",
     )
 
@@ -139,11 +191,11 @@ def message_for(event: str, payload: Payload) -> Message:
     """What people read about `event`; an event without its own wording says its name."""
     build = BUILDERS.get(event)
     if build is None:
-        return Message(f"Prism: {event}")
+        return Message(_("Prism: {event}", event=event))
     try:
         return build(payload)
-    except (AttributeError, KeyError, TypeError):  # a payload of an older shape
-        return Message(f"Prism: {event}")
+    except (AttributeError, KeyError, TypeError, ValueError):  # a payload of an older shape
+        return Message(_("Prism: {event}", event=event))
 
 
 def _slack_escape(text: str) -> str:
@@ -157,7 +209,7 @@ def slack(message: Message, base: str, event: str) -> Payload:
         text += "\n" + "\n".join(_slack_escape(line) for line in message.lines)
     button = {
         "type": "button",
-        "text": {"type": "plain_text", "text": message.action},
+        "text": {"type": "plain_text", "text": message.button},
         "url": message.url(base),
     }
     return {
@@ -190,7 +242,7 @@ def teams(message: Message, base: str, event: str) -> Payload:
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": body,
-        "actions": [{"type": "Action.OpenUrl", "title": message.action, "url": message.url(base)}],
+        "actions": [{"type": "Action.OpenUrl", "title": message.button, "url": message.url(base)}],
     }
     attachment = {
         "contentType": "application/vnd.microsoft.card.adaptive",

@@ -70,6 +70,8 @@ class Webhook(Audited, Versioned, Timestamped, Base):
     format: Mapped[WebhookFormat] = mapped_column(
         text_enum(WebhookFormat, 10), default=WebhookFormat.PRISM
     )
+    # The language a chat channel's messages are written in (`prism.i18n.LANGUAGES`).
+    language: Mapped[str] = mapped_column(String(5), default="en")
     active: Mapped[bool] = mapped_column(default=True)
 
     def audit_label(self) -> str:

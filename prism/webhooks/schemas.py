@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator
 
+from prism.i18n import Language, _
 from prism.schemas import Input, Name, Output
 from prism.webhooks.models import EVENTS, DeliveryStatus, WebhookFormat
 
@@ -24,6 +25,9 @@ class WebhookIn(Input):
         description="`prism`: the event's JSON; `slack` or `teams`: a chat message for the "
         "channel's incoming webhook (Block Kit, or an Adaptive Card).",
     )
+    language: Language = Field(
+        default="en", description="The language a chat channel's messages are written in."
+    )
     active: bool = True
 
     @field_validator("events")
@@ -31,7 +35,13 @@ class WebhookIn(Input):
     def _known(cls, value: list[str]) -> list[str]:
         unknown = [e for e in value if e not in EVENTS]
         if unknown:
-            raise ValueError(f"no event {unknown[0]}; events are {', '.join(EVENTS)}")
+            raise ValueError(
+                _(
+                    "no event {event}; events are {events}",
+                    event=unknown[0],
+                    events=", ".join(EVENTS),
+                )
+            )
         return list(dict.fromkeys(value))
 
 
@@ -41,6 +51,7 @@ class WebhookOut(Output):
     url: str
     events: list[str]
     format: WebhookFormat
+    language: Language
     active: bool
 
 

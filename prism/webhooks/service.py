@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import SYSTEM, Action, Principal, require
 from prism.db import get_or_404
 from prism.errors import NotFound
-from prism.i18n import _
+from prism.i18n import _, speaking
 from prism.jobs import service as jobs
 from prism.pagination import PageOf, paginate
 from prism.settings import load_settings
@@ -106,9 +106,11 @@ def body_of(delivery: Delivery, base_url: str) -> dict[str, Any]:
     shape = delivery.webhook.format
     if shape is WebhookFormat.PRISM:
         return delivery.payload
-    message = messages.message_for(delivery.event, delivery.payload)
     layout = messages.slack if shape is WebhookFormat.SLACK else messages.teams
-    return layout(message, base_url, delivery.event)
+    with speaking(delivery.webhook.language):
+        return layout(
+            messages.message_for(delivery.event, delivery.payload), base_url, delivery.event
+        )
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -213,6 +213,11 @@ def test_errors_are_scim_errors(client: TestClient, admin: dict[str, str], cast:
     missing = scim(client, "GET", "/Users/999999", admin)
     assert missing.status_code == 404 and missing.json()["schemas"] == [ERROR]
     assert missing.json()["status"] == "404"
+    # Digits that are not 0–9 (str.isdigit takes "²"; int() refuses it) and ids too large
+    # for the column are no one, not a crash (found by the schema fuzzer).
+    for odd_id in ("%C2%B2", "%D9%A3", "99999999999999999999"):
+        for method in ("GET", "DELETE"):
+            assert scim(client, method, f"/Users/{odd_id}", admin).status_code == 404, odd_id
     odd = scim(client, "GET", '/Users?filter=title co "x"', admin)
     assert odd.status_code == 400 and odd.json()["scimType"] == "invalidFilter"
     bad = scim(

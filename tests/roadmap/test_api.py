@@ -3,6 +3,8 @@ curates the roadmap; the deal-help rule as a seller meets it on the page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -116,16 +118,21 @@ def test_a_seller_asks_on_the_page_and_sees_where_it_went(
     assert empty.status_code == 422
 
 
-def test_an_editor_plans_a_capability_on_its_page(
-    client: TestClient, session: Session, cast: Cast
-) -> None:
-    headers = bearer(session, cast.seller)
-    made = client.post(
+def ask_for_a_battlecard(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    """A seller's request for a refreshed battlecard, as the API answers it."""
+    made: dict[str, Any] = client.post(
         "/api/v1/enablement-requests",
         json={"need": "asset", "text": "A refreshed GuardianDB battlecard"},
         headers=headers,
     ).json()
-    capability = made["capability"]
+    return made
+
+
+def test_an_editor_plans_a_capability_on_its_page(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    headers = bearer(session, cast.seller)
+    capability = ask_for_a_battlecard(client, headers)["capability"]
     sign_in(client, cast.editor.email)
     page = client.get(f"/roadmap/{capability['id']}")
     assert page.status_code == 200 and "Plan it" in page.text
@@ -152,11 +159,7 @@ def test_a_draft_that_delivers_a_capability_stays_hidden_from_readers(
     draft = make_item(session, "battlecard", title="Secret draft battlecard", publish=False)
     session.commit()
     seller = bearer(session, cast.seller)
-    made = client.post(
-        "/api/v1/enablement-requests",
-        json={"need": "asset", "text": "A refreshed GuardianDB battlecard"},
-        headers=seller,
-    ).json()
+    made = ask_for_a_battlecard(client, seller)
     path = f"/api/v1/roadmap/{made['capability']['id']}"
     editor = bearer(session, cast.editor)
     delivered = client.patch(

@@ -295,3 +295,83 @@ def test_an_item_gone_stale_is_announced_once_until_verified(session: Session) -
     assert freshness.announce_stale(session, now=later) == 0
     assert session.get(StaleNotice, card.id) is None
     assert freshness.announce_stale(session, now=card.review_due_at + timedelta(days=1)) == 1
+
+
+def test_a_chinese_channel_reads_its_messages_in_chinese(
+    session: Session, receiver: Receiver
+) -> None:
+    """The channel's language, not the language of whoever caused the event: names stay as
+    written, the sentence around them is Chinese, and the JSON format is untouched."""
+    data = WebhookIn(
+        name="#发布",
+        url=receiver.url,
+        events=["feedback.theme_status_changed", "launch.gate_blocked"],
+        format=WebhookFormat.TEAMS,
+        language="zh",
+    )
+    service.create_webhook(session, SYSTEM, data)
+    card = deliver(session, "feedback.theme_status_changed", receiver)["attachments"][0]
+    texts = [block["text"] for block in card["content"]["body"]]
+    assert texts[0] == "“EU data residency”现在的状态是：已上线"
+    assert "已在 Prism 中通知 6 位提出需求的人。" in texts
+    assert card["content"]["actions"][0]["title"] == "在 Prism 中打开"
+    subscribe(session, receiver.url, WebhookFormat.PRISM, "launch.gate_blocked")
+    now = utcnow()
+    sample = SAMPLES["launch.gate_blocked"]
+    deliveries = service.emit(session, "launch.gate_blocked", sample, now=now)
+    bodies = {}
+    for delivery in deliveries:
+        service.attempt(session, delivery.id, now=now, base_url=BASE)
+        bodies[delivery.webhook.format] = json.loads(receiver.received[-1]["body"])
+    said = bodies[WebhookFormat.TEAMS]["summary"]
+    assert said == "发布“Vault ledger”被拦在 ALPHA 关卡"
+    assert bodies[WebhookFormat.PRISM]["event"] == "launch.gate_blocked"
+
+
+def test_a_stale_item_s_reasons_reach_a_chinese_channel_in_chinese(
+    session: Session, receiver: Receiver
+) -> None:
+    data = WebhookIn(
+        name="#内容",
+        url=receiver.url,
+        events=["knowledge.item_stale"],
+        format=WebhookFormat.SLACK,
+        language="zh",
+    )
+    service.create_webhook(session, SYSTEM, data)
+    card = make_item(session, "battlecard", title="Vault vs Keystone")
+    later = card.review_due_at + timedelta(days=1)
+    assert freshness.announce_stale(session, now=later) == 1
+    (delivery,) = session.scalars(select(Delivery))
+    assert delivery.payload["reasons"][0].startswith("Not verified since")  # JSON: English
+    service.attempt(session, delivery.id, now=later, base_url=BASE)
+    body = json.loads(receiver.received[-1]["body"])
+    text = body["blocks"][0]["text"]["text"]
+    assert "Vault vs Keystone" in text and "Not verified" not in text
+    assert "已过期" in text and "未核实" in text
+    assert body["blocks"][1]["elements"][0]["text"]["text"] == "去复核"
+
+
+def test_an_administrator_adds_a_chinese_teams_channel_on_the_page(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    from tests.web.test_pages import csrf_from, sign_in
+
+    sign_in(client, cast.admin.email)
+    page = client.get("/admin/webhooks", headers={"Accept-Language": "zh"})
+    assert '<option value="zh" selected>简体中文</option>' in page.text  # the reader's language
+    form = {
+        "csrf_token": csrf_from(page.text),
+        "name": "上海销售",
+        "url": "https://helio.webhook.office.com/webhookb2/x",
+        "format": "teams",
+        "language": "zh",
+        "events": ["share.opened", "launch.stage_changed"],
+    }
+    added = client.post("/admin/webhooks", data=form)
+    assert added.status_code == 200, added.text
+    assert "上海销售" in added.text and "简体中文" in added.text
+    hooks = client.get("/api/v1/webhooks", headers=bearer(session, cast.admin)).json()["items"]
+    assert [(h["name"], h["format"], h["language"]) for h in hooks] == [("上海销售", "teams", "zh")]
+    wrong = client.post("/admin/webhooks", data={**form, "language": "fr"})
+    assert wrong.status_code == 422 and "language" in wrong.text

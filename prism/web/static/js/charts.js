@@ -5,8 +5,12 @@
   const INK = "#1f2430", MUTED = "#5b6275", LINE = "#d9dce5";
   const MAIN = "#0072B2", COMPARED = "#E69F00";  // Okabe–Ito blue and orange
   const TARGET = "#D55E00";  // Okabe–Ito vermilion
-  const COMPACT = new Intl.NumberFormat("en", { notation: "compact" });  // 1.5M, 500K
-  const DAY = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", year: "numeric" });
+  // Numbers and dates as the page's language writes them: 1.5M and 07 Dec 2026, or 150万 and
+  // 2026年12月7日; ECharts' own words (its time axis) follow too.
+  const CHINESE = document.documentElement.lang.startsWith("zh");
+  const LOCALE = CHINESE ? "zh-CN" : "en";
+  const COMPACT = new Intl.NumberFormat(LOCALE, { notation: "compact" });
+  const DAY = new Intl.DateTimeFormat(CHINESE ? "zh-CN" : "en-GB", { day: CHINESE ? "numeric" : "2-digit", month: "short", year: "numeric" });
 
   function mount(figure, height) {
     const box = document.createElement("div");
@@ -14,7 +18,7 @@
     box.style.height = `${height}px`;
     figure.append(box);
     figure.classList.add("live");
-    const chart = echarts.init(box, null, { renderer: "svg" });
+    const chart = echarts.init(box, null, { renderer: "svg", locale: CHINESE ? "ZH" : "EN" });
     window.addEventListener("resize", () => chart.resize());
     return chart;
   }
@@ -35,7 +39,7 @@
     if (data.target !== null) {
       lines.push({
         yAxis: data.target,
-        label: { formatter: `Target: ${COMPACT.format(data.target)}`, position: "insideStartTop", color: TARGET },
+        label: { formatter: data.target_label || `${COMPACT.format(data.target)}`, position: "insideStartTop", color: TARGET },
         lineStyle: { color: TARGET, type: "dashed" },
       });
     }
@@ -47,7 +51,7 @@
       grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
       tooltip: {
         trigger: "axis",
-        formatter: (ps) => ps.filter((p) => p.seriesIndex === 0).map((p) => `${DAY.format(new Date(p.value[0]))}<br><strong>${p.value[1].toLocaleString("en")}</strong>`).join("<br>"),
+        formatter: (ps) => ps.filter((p) => p.seriesIndex === 0).map((p) => `${DAY.format(new Date(p.value[0]))}<br><strong>${p.value[1].toLocaleString(LOCALE)}</strong>`).join("<br>"),
       },
       xAxis: {
         type: "time", min: data.start, max: data.end,
