@@ -117,7 +117,13 @@ def test_the_command_line_speaks_the_terminal_s_language(
 ) -> None:
     """Help, output and errors in Chinese when the terminal asks for it (run in a context of
     its own, as `prism` runs in a process of its own)."""
+    from typer import rich_utils
+
+    from prism.console import _FRAME
+
     monkeypatch.setenv("PRISM_LANGUAGE", "zh")
+    for name in _FRAME:  # typer keeps the help screens' frame in its module: put it back after
+        monkeypatch.setattr(rich_utils, name, getattr(rich_utils, name))
 
     def run(*args: str) -> tuple[int, str]:
         with pytest.raises(SystemExit) as ended:
