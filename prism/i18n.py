@@ -179,13 +179,17 @@ def format_number(value: int | float | Decimal) -> str:
 def short_money(value: int | float | Decimal) -> str:
     """An amount as people say it in a pipeline review: 420k, 1.25M; in Chinese 42万, 1.25亿."""
     amount = float(value)
-    if language() == CHINESE:
-        for size, unit in ((100_000_000, "亿"), (10_000, "万")):
-            if amount >= size:
-                return f"{amount / size:.3g}{unit}"
-        return f"{amount:.0f}"
-    if amount >= 1_000_000:
-        return f"{amount / 1_000_000:.3g}M"
-    if amount >= 1_000:
-        return f"{amount / 1_000:.3g}k"
+    units = (
+        ((100_000_000, "亿"), (10_000, "万"))
+        if language() == CHINESE
+        else ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k"))
+    )
+    for size, unit in units:
+        if amount >= size:
+            return f"{_three(amount / size)}{unit}"
     return f"{amount:.0f}"
+
+
+def _three(number: float) -> str:
+    """About three significant digits, never in e-notation: 1.25, 42.5, 1690."""
+    return f"{number:.0f}" if number >= 100 else f"{number:.3g}"

@@ -110,8 +110,9 @@ _NOT_FOR_PEOPLE = ("db.py", "vectors.py", "settings.py")
 
 
 def _said_in_python(path: Path) -> list[ast.expr]:
-    """What a module says to a person: refusals, notices, page titles, a validator's complaint,
-    a `…_problem` function's answer, a notification, and what a command prints."""
+    """What a module says to a person: refusals, notices, page and chart titles, a validator's
+    complaint, a `…_problem` or `…_refusal` function's answer, a notification, and what a
+    command prints."""
     said: list[ast.expr] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call):
@@ -125,6 +126,8 @@ def _said_in_python(path: Path) -> list[ast.expr]:
             if name in ("print", "status", "add_task") and owner in ("console", "err", "bar"):
                 said += node.args[:1]
             said += [kw.value for kw in node.keywords if kw.arg == "success"]
+            if path.name == "pages.py":  # a chart's or a section's title
+                said += [kw.value for kw in node.keywords if kw.arg == "title"]
             if name in ("notify", "announce"):
                 said += [kw.value for kw in node.keywords if kw.arg in ("subject", "body")]
         raised = node.exc if isinstance(node, ast.Raise) else None
@@ -135,7 +138,7 @@ def _said_in_python(path: Path) -> list[ast.expr]:
             and path.name not in _NOT_FOR_PEOPLE
         ):
             said.append(raised.args[0])
-        if isinstance(node, ast.FunctionDef) and node.name.endswith("_problem"):
+        if isinstance(node, ast.FunctionDef) and node.name.endswith(("_problem", "_refusal")):
             said += [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value]
         if isinstance(node, ast.JoinedStr):  # `_` inside an f-string is never extracted
             said += [ast.JoinedStr(values=[ast.Constant("a sentence hidden in an f-string")],
@@ -204,16 +207,31 @@ def test_the_account_page_changes_the_language_and_says_so_in_it(
 def test_a_chinese_page_has_no_english_sentence_left(
     client: TestClient, session: Session, cast: Cast
 ) -> None:
-    """Every page a seller opens, in Chinese: no sentence of the catalog is left in English."""
+    """Every page a seller opens, in Chinese: no sentence of the catalog is left in English,
+    and no badge (a status, a due date) says a word of English but the stage names."""
+    from tests.library import make_library
+    from tests.shares.test_shares import share
+    from tests.training.factories import assign, make_module
+
+    share(session, make_library(session), cast.seller)
+    assign(session, make_module(session), user_ids=[cast.seller.id], due_in=-2)  # overdue
+    assign(session, make_module(session), user_ids=[cast.seller.id], due_in=5)
+    session.commit()
     sentences = [m for m in catalog() if len(m.split()) >= 3 and "{" not in m and "<" not in m]
     sign_in(client, cast.seller.email)
     headers = {"Accept-Language": "zh"}
+    badges = 0
     for path in ("/", "/library", "/search?q=vault", "/deals", "/toolkits", "/shares",
                  "/feedback", "/feedback/new", "/training", "/notifications", "/account",
                  "/account/tokens", "/launches", "/roadmap", "/people"):  # fmt: skip
         text = client.get(path, headers=headers).text
         left = [s for s in sentences if s in text]
         assert not left, f"{path} still says in English: {left[:3]}"
+        said = re.findall(r'<span class="badge[^"]*"[^>]*>([^<]*)</span>', text)
+        badges += len(said)
+        english = [b for b in said if set(re.findall("[A-Za-z]{3,}", b)) - {"Alpha", "Beta", "FAQ"}]
+        assert not english, f"{path} has badges in English: {english[:3]}"
+    assert badges >= 4  # the overdue and the due training, the open link, …
 
 
 def test_amounts_and_dates_are_written_the_reader_s_way() -> None:
@@ -221,11 +239,13 @@ def test_amounts_and_dates_are_written_the_reader_s_way() -> None:
         assert i18n.short_money(1_250_000) == "125万"
         assert i18n.short_money(320_000_000) == "3.2亿"
         assert i18n.short_money(8_000) == "8000"
+        assert i18n.short_money(16_900_000) == "1690万"  # not "1.69e+03万"
         assert i18n.when(date(2026, 12, 7)) == "2026年12月7日"
         assert i18n.when(datetime(2026, 12, 7, 9, 5), "%d %b %Y %H:%M") == "2026年12月7日 09:05"
         assert i18n.format_number(1_250_000) == "1,250,000"
         assert i18n.ngettext("{count} visitor", "{count} visitors", 3) == "3 位访客"
     assert i18n.short_money(1_250_000) == "1.25M" and i18n.short_money(420_000) == "420k"
+    assert i18n.short_money(2_500_000_000) == "2.5B" and i18n.short_money(999_000_000) == "999M"
     assert i18n.when(date(2026, 12, 7)) == "07 Dec 2026"
     assert i18n.ngettext("{count} visitor", "{count} visitors", 1) == "1 visitor"
 

@@ -26,12 +26,15 @@ from prism.web.templating import render, settle
 
 router = page_router()
 
-SIGNAL_LABELS = {
-    Signal.HEALTHY: f"Healthy (health score {icp.HEALTHY} or more)",
-    Signal.RECENT_WIN: "Won a deal in the last year",
-    Signal.OPEN_PIPELINE: "Has a deal open",
-    Signal.LARGE_ARR: "ARR at or above the amount below",
-}
+
+def signal_labels() -> dict[Signal, str]:
+    """Each buying signal as the ideal-profile form names it, in the reader's language."""
+    return {
+        Signal.HEALTHY: _("Healthy (health score {score} or more)", score=icp.HEALTHY),
+        Signal.RECENT_WIN: _("Won a deal in the last year"),
+        Signal.OPEN_PIPELINE: _("Has a deal open"),
+        Signal.LARGE_ARR: _("ARR at or above the amount below"),
+    }
 
 
 def _accounts_page(
@@ -58,7 +61,7 @@ def _accounts_page(
         "version": version,
         "industries": list_facets(session, user, Dimension.INDUSTRY),
         "products": choices(session, user, "product"),
-        "signals": SIGNAL_LABELS,
+        "signals": signal_labels(),
         **(outcome.context if outcome else {}),
     }
     status_code = outcome.status_code if outcome and outcome.error else 200

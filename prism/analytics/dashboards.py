@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from prism.analytics.influence import Scope
 from prism.analytics.models import DEAL_USES, UsageEvent
 from prism.auth.policy import Action, Principal, require
+from prism.i18n import N_
 from prism.knowledge.freshness import stale_reasons
 from prism.knowledge.models import Item, ItemLink, Status
 from prism.launches import metrics
@@ -46,10 +47,10 @@ class ContentHealth:
     @property
     def quadrants(self) -> list[tuple[str, int]]:
         return [
-            ("Fresh and used", self.count(stale=False, used=True)),
-            ("Fresh, unused", self.count(stale=False, used=False)),
-            ("Stale but used", self.count(stale=True, used=True)),
-            ("Stale and unused", self.count(stale=True, used=False)),
+            (N_("Fresh and used"), self.count(stale=False, used=True)),
+            (N_("Fresh, unused"), self.count(stale=False, used=False)),
+            (N_("Stale but used"), self.count(stale=True, used=True)),
+            (N_("Stale and unused"), self.count(stale=True, used=False)),
         ]
 
     @property

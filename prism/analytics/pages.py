@@ -21,7 +21,7 @@ from prism.analytics.winloss import Tally
 from prism.auth.policy import Action, Principal, require
 from prism.errors import Invalid
 from prism.feedback.models import REASONS, Kind
-from prism.i18n import _, short_money
+from prism.i18n import _, short_money, translate
 from prism.knowledge.service import choices
 from prism.people.service import all_teams
 from prism.render.charts import Bar, interactive_bars
@@ -44,12 +44,13 @@ def _percent(rate: float | None) -> str:
 
 def _rate_bar(label: str, rate: Rate, *, muted: bool = False) -> Bar:
     value = rate.value or 0.0
-    return Bar(label, value * 100, _percent(rate.value), f"of {rate.closed} closed", muted)
+    closed = _("of {count} closed", count=rate.closed)
+    return Bar(label, value * 100, _percent(rate.value), closed, muted)
 
 
 def _tally_bars(tallies: list[Tally]) -> list[Bar]:
     return [
-        Bar(t.name, t.win_rate * 100, _percent(t.win_rate), f"of {t.deals} closed")
+        Bar(t.name, t.win_rate * 100, _percent(t.win_rate), _("of {count} closed", count=t.deals))
         for t in tallies[:CHART_ROWS]
     ]
 
@@ -110,44 +111,53 @@ def dashboards_page(
     charts = {
         "influence": interactive_bars(
             [
-                Bar(a.title, a.won_revenue, short_money(a.won_revenue), f"{a.won_deals} won")
+                Bar(
+                    a.title,
+                    a.won_revenue,
+                    short_money(a.won_revenue),
+                    _("{count} won", count=a.won_deals),
+                )
                 for a in found.assets[:CHART_ROWS]
                 if a.won_revenue
             ],
-            title="Won revenue each asset was in front of",
+            title=_("Won revenue each asset was in front of"),
         ),
         "battlecards": interactive_bars(
             [
                 bar
                 for c in cards[:CHART_ROWS]
                 for bar in (
-                    _rate_bar(f"{c.competitor}, with a card", c.with_card),
-                    _rate_bar(f"{c.competitor}, without", c.without_card, muted=True),
+                    _rate_bar(_("{name}, with a card", name=c.competitor), c.with_card),
+                    _rate_bar(_("{name}, without", name=c.competitor), c.without_card, muted=True),
                 )
             ],
-            title="Win rate against each competitor, with and without its battlecard",
+            title=_("Win rate against each competitor, with and without its battlecard"),
             top=100,
         ),
         "health": interactive_bars(
-            [Bar(name, count, str(count)) for name, count in health.quadrants],
-            title="Published content by freshness and use",
+            [Bar(translate(name), count, str(count)) for name, count in health.quadrants],
+            title=_("Published content by freshness and use"),
         ),
         "competitors": interactive_bars(
-            _tally_bars(wins.by_competitor), title="Win rate by competitor", top=100
+            _tally_bars(wins.by_competitor), title=_("Win rate by competitor"), top=100
         ),
         "segments": interactive_bars(
-            _tally_bars(wins.by_segment), title="Win rate by segment", top=100
+            _tally_bars(wins.by_segment), title=_("Win rate by segment"), top=100
         ),
         "products": interactive_bars(
-            _tally_bars(wins.by_product), title="Win rate by product", top=100
+            _tally_bars(wins.by_product), title=_("Win rate by product"), top=100
         ),
         "readiness": interactive_bars(
             [
-                Bar(r.label, 100 * r.certified / r.people, f"{r.certified} of {r.people}")
+                Bar(
+                    r.label,
+                    100 * r.certified / r.people,
+                    _("{certified} of {people}", certified=r.certified, people=r.people),
+                )
                 for r in teams
                 if r.people
             ],
-            title="People certified, by team",
+            title=_("People certified, by team"),
             top=100,
         ),
     }

@@ -17,9 +17,10 @@ from prism.analytics.influence import Scope
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, Outcome
 from prism.feedback.models import FeedbackItem, Kind, Reason
+from prism.i18n import N_, _, translate
 from prism.people.models import User
 
-UNKNOWN_SEGMENT = "no segment"
+UNKNOWN_SEGMENT = N_("no segment")
 
 
 @dataclass
@@ -101,19 +102,20 @@ def view(
     win_reasons: Counter[str] = Counter()
     for deal in closed:
         given = reasons.get(deal.id, [])
-        overall.count(deal, [r for r, _ in given])
+        given_reasons = [r for r, _unused in given]
+        overall.count(deal, given_reasons)
         if deal.outcome is Outcome.WON:
-            win_reasons.update(r.label for r, _ in given)
+            win_reasons.update(r.label for r, _unused in given)
         facing = {i.title for i in deal.focus if i.kind == "competitor"}
-        facing |= {name for _, name in given if name}
+        facing |= {name for _unused, name in given if name}
         groups = {
-            "competitor": facing or {"no competitor named"},
-            "segment": {segments.get(deal.id, UNKNOWN_SEGMENT)},
-            "product": {i.title for i in deal.focus if i.kind == "product"} or {"no product"},
+            "competitor": facing or {_("no competitor named")},
+            "segment": {translate(segments.get(deal.id, UNKNOWN_SEGMENT))},
+            "product": {i.title for i in deal.focus if i.kind == "product"} or {_("no product")},
         }
         for dimension, names in groups.items():
             for name in names:
-                tallies[dimension].setdefault(name, Tally(name)).count(deal, [r for r, _ in given])
+                tallies[dimension].setdefault(name, Tally(name)).count(deal, given_reasons)
     return WinLoss(
         since=since,
         until=until,

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from prism.errors import Forbidden
+from prism.i18n import _, term
 from prism.people.models import Role
 
 
@@ -152,5 +153,9 @@ def require(actor: Principal, action: Action, item: object | None = None) -> Non
 
 def _refusal(actor: Principal, action: Action) -> str:
     if not actor.is_active:
-        return "Your account is deactivated; ask an administrator to reactivate it."
-    return f"Your role ({actor.role.value}) does not allow this ({action.value})."
+        return _("Your account is deactivated; ask an administrator to reactivate it.")
+    return _(
+        "Your role ({role}) does not allow this ({action}).",
+        role=term(actor.role.value),
+        action=action.value,
+    )

@@ -134,13 +134,6 @@ class Rule:
         return self.default if threshold is None else threshold
 
 
-def _at_least(singular: str, plural: str) -> Callable[[float | None], str]:
-    def describe(threshold: float | None) -> str:
-        return ngettext(singular, plural, int(threshold or 1))
-
-    return describe
-
-
 def _positioning(r: Readiness, _threshold: float | None) -> tuple[State, str]:
     parts = {
         "target": N_("who it is for"),
@@ -268,7 +261,9 @@ RULES: dict[str, Rule] = {
         Rule("faq", lambda t: _("The FAQ is done"), _deliverable("faq", N_("FAQ"))),
         Rule(
             "beta_customers",
-            _at_least("At least {count} beta customer", "At least {count} beta customers"),
+            lambda t: ngettext(
+                "At least {count} beta customer", "At least {count} beta customers", int(t or 1)
+            ),
             _beta_customers,
             threshold="count",
             default=1,
@@ -287,9 +282,10 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "success_metrics",
-            _at_least(
+            lambda t: ngettext(
                 "At least {count} success metric with targets",
                 "At least {count} success metrics with targets",
+                int(t or 1),
             ),
             _success_metrics,
             threshold="count",

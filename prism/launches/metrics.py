@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.deals.models import Deal, DealFocus, Outcome
 from prism.errors import Conflict, Invalid, NotFound, check_version
-from prism.i18n import _
+from prism.i18n import N_, _
 from prism.launches.models import (
     BomItem,
     Checkpoint,
@@ -81,17 +81,17 @@ class Computation:
 # What Prism can count from its own data, from GA up to the day measured.
 COMPUTATIONS: dict[str, Computation] = {
     "deals_opened": Computation(
-        "Deals opened for the product", _over_deals(func.count(Deal.id), Deal.created_at)
+        N_("Deals opened for the product"), _over_deals(func.count(Deal.id), Deal.created_at)
     ),
     "pipeline": Computation(
-        "Open and won pipeline for the product",
+        N_("Open and won pipeline for the product"),
         _over_deals(func.sum(Deal.value), Deal.created_at, Deal.outcome != Outcome.LOST),
     ),
     "won_revenue": Computation(
-        "Revenue won for the product",
+        N_("Revenue won for the product"),
         _over_deals(func.sum(Deal.value), Deal.closed_at, Deal.outcome == Outcome.WON),
     ),
-    "buyer_views": Computation("Buyer views of the launch's assets", _buyer_views),
+    "buyer_views": Computation(N_("Buyer views of the launch's assets"), _buyer_views),
 }
 
 

@@ -269,11 +269,11 @@ def _metrics_context(
     card = metrics.scorecard(session, user, launch)
     start = launch.ga_on or launch.target_date
     end = max(start + timedelta(days=metrics.LAST_DAY + 5), today)
-    markers = [Marker(p.due_on, f"{p.day}d") for p, _unused in card.checkpoints]
+    markers = [Marker(p.due_on, _("{day}d", day=p.day)) for p, _unused in card.checkpoints]
     charts = {
         m.id: interactive_line(
             [(v.measured_on, v.value) for v in card.history[m.id]],
-            title=f"{m.name} over time against its target",
+            title=_("{name} over time against its target", name=m.name),
             start=start - timedelta(days=5),
             end=end,
             target=m.target,
