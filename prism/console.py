@@ -64,27 +64,24 @@ def localize(command: Any) -> Any:
 
     for name, words in _FRAME.items():
         setattr(rich_utils, name, translate(words))
-    return _localized(command)
-
-
-def _localized(command: Any) -> Any:
-    for owner in (command, *command.params):
-        for name in ("help", "short_help"):
-            if getattr(owner, name, None):
-                setattr(owner, name, translate(getattr(owner, name)))
-    for child in getattr(command, "commands", {}).values():
-        _localized(child)
+    for owner, name in _helps(command):
+        setattr(owner, name, translate(getattr(owner, name)))
     return command
 
 
 def help_texts(command: Any) -> set[str]:
     """Every help sentence of `command` and the commands under it, as the catalog keeps them."""
-    found: set[str] = set()
+    return {getattr(owner, name) for owner, name in _helps(command)}
+
+
+def _helps(command: Any) -> Iterator[tuple[Any, str]]:
+    """Where `command` and the commands under it keep a help sentence: (owner, attribute)."""
     for owner in (command, *command.params):
-        found |= {getattr(owner, n) for n in ("help", "short_help") if getattr(owner, n, None)}
+        for name in ("help", "short_help"):
+            if getattr(owner, name, None):
+                yield owner, name
     for child in getattr(command, "commands", {}).values():
-        found |= help_texts(child)
-    return found
+        yield from _helps(child)
 
 
 def complain(message: str, label: str | None = None) -> None:

@@ -223,11 +223,12 @@ def _build(assistant: Assistant) -> MCPServer:
         mime_type="text/markdown",
     )
     def item(item_id: str, ctx: Context) -> str:
-        if as_id(item_id) is None:
+        found = as_id(item_id)
+        if found is None:
             raise ResourceError(f"No item {item_id!r}: item ids are numbers.")
         try:
             with assistant.acting(ctx) as (session, user, _unused):
-                return answers.item_as_markdown(session, user, int(item_id))
+                return answers.item_as_markdown(session, user, found)
         except ToolError as err:
             raise ResourceError(str(err)) from err
 

@@ -399,7 +399,8 @@ def render_source(
     FAQ sheet), as the command line names it, with `choices` (customer, industry, against,
     audience, language) as `RenderIn` takes them; empty ones are left out."""
     kind, _unused, ident = source.partition(":")
-    if kind not in (*SOURCE_KINDS, "faqs") or as_id(ident) is None:
+    item_id = as_id(ident)
+    if kind not in (*SOURCE_KINDS, "faqs") or item_id is None:
         raise Invalid.about(
             "source",
             _(
@@ -407,7 +408,7 @@ def render_source(
                 kinds=", ".join(SOURCE_KINDS),
             ),
         )
-    item = get_item(session, actor, int(ident), "product" if kind == "faqs" else kind)
+    item = get_item(session, actor, item_id, "product" if kind == "faqs" else kind)
     wanted = {
         "format": fmt,
         "layout": "faq_sheet" if kind == "faqs" else layout,

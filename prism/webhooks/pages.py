@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Principal
-from prism.i18n import LANGUAGES, _, language
+from prism.i18n import LANGUAGES, _
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, attempt, form_with_lists, parse
 from prism.web.routing import IdPath, page_router
@@ -27,7 +27,6 @@ def _page(request: Request, session: Session, user: Principal, outcome: Outcome)
         "events": {name: _(meaning) for name, meaning in EVENTS.items()},
         "formats": list(WebhookFormat),
         "languages": LANGUAGES,
-        "speaking": language(),
         **outcome.context,
     }
     return render(request, "webhooks/list.html", context, status_code=outcome.status_code)
