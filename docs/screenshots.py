@@ -34,6 +34,8 @@ SHOTS = [
     ("launch", "priya.raman", "/launches/1", 1440),
     ("launches", "priya.raman", "/launches", 1440),
     ("library", "priya.raman", "/library", 1440),
+    ("pricing", "priya.raman", "/pricing/1", 1440),
+    ("pricing", "sam.carter", "/pricing/1", 390),
     ("feedback", "grace.kim", "/feedback", 1440),
     ("deals", "sam.carter", "/deals", 1440),
     ("deals", "sam.carter", "/deals", 390),

@@ -54,6 +54,8 @@ from prism.notifications import pages as notifications_pages
 from prism.people import api as people_api
 from prism.people import pages as people_pages
 from prism.people import scim_api
+from prism.pricing import api as pricing_api
+from prism.pricing import pages as pricing_pages
 from prism.render import api as render_api
 from prism.render import pages as render_pages
 from prism.render.brand import FONT_DIR
@@ -96,6 +98,7 @@ API_ROUTERS = (
     webhooks_api.router,
     training_api.router,
     feedback_api.router,
+    pricing_api.router,
     roadmap_api.router,
     notifications_api.router,
     scim_api.router,
@@ -120,6 +123,7 @@ PAGE_ROUTERS = (
     webhooks_pages.router,
     training_pages.router,
     feedback_pages.router,
+    pricing_pages.router,
     roadmap_pages.router,
     notifications_pages.router,
 )

@@ -47,6 +47,7 @@ from prism.launches.models import (
 )
 from prism.notifications.models import Notification
 from prism.people.models import Team, User
+from prism.pricing.models import Price, PriceBand, PriceBook
 from prism.render.models import Rendition, Theme
 from prism.roadmap.models import Capability, EnablementRequest
 from prism.search.models import Embedding, SearchMiss, SearchTerm
@@ -119,6 +120,9 @@ __all__ = [
     "ModuleItem",
     "ModuleTeam",
     "Notification",
+    "Price",
+    "PriceBand",
+    "PriceBook",
     "Question",
     "Rendition",
     "SearchMiss",

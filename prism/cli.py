@@ -31,6 +31,7 @@ from prism.knowledge import cli as knowledge_cli
 from prism.launches import cli as launches_cli
 from prism.migrate import prepare_database
 from prism.people import cli as people_cli
+from prism.pricing import cli as pricing_cli
 from prism.render import cli as render_cli
 from prism.settings import Settings
 from prism.training import cli as training_cli
@@ -66,6 +67,7 @@ app.add_typer(jobs_cli.app, name="jobs")
 app.add_typer(launches_cli.app, name="launch")
 app.add_typer(training_cli.app, name="training")
 app.add_typer(feedback_cli.app, name="feedback")
+app.add_typer(pricing_cli.app, name="pricing")
 
 
 @app.command()
@@ -122,7 +124,16 @@ def demo(
     ] = True,
 ) -> None:
     """Load the demo company (Helio Systems) into the database, then serve it."""
-    from prism.demo import analytics, company, feedback, knowledge, launches, toolkits, training
+    from prism.demo import (
+        analytics,
+        company,
+        feedback,
+        knowledge,
+        launches,
+        pricing,
+        toolkits,
+        training,
+    )
     from prism.filestore import file_store
 
     settings = settings_for(data_dir)
@@ -133,6 +144,7 @@ def demo(
     ):
         loaded = company.load(session)
         loaded += ", " + knowledge.load(session, file_store(settings), utcnow())
+        loaded += ", " + pricing.load(session, utcnow())
         store, key = file_store(settings), settings.secret_key
         loaded += ", " + toolkits.load(session, store, utcnow(), key=key)
         loaded += ", " + launches.load(session, utcnow())

@@ -198,6 +198,20 @@ def test_demo_loads_once(data_dir: Path) -> None:
     stage = ["launch", "check", "Pulse AI insights", "--to", "orbit", "--data-dir", str(data_dir)]
     bad = runner.invoke(app, stage)
     assert bad.exit_code == 1 and "No stage 'orbit'" in bad.output
+    # Pricing: the grid, and the price books as a spreadsheet that imports back unchanged.
+    shown = invoke(data_dir, "pricing", "show", "helio pulse")
+    assert "Pulse Enterprise" in shown and "In no edition or add-on: AI insights" in shown
+    prices = data_dir / "prices.csv"
+    invoke(data_dir, "pricing", "export", str(prices))
+    rows = prices.read_text().splitlines()
+    assert "Helio Flow,Flow Business,USD,year,flat,volume," in "\n".join(rows)
+    again = invoke(data_dir, "pricing", "import", str(prices))
+    assert f"{len(rows) - 1} rows read: 0 prices added, 0 scheduled prices replaced" in again
+    prices.write_text(
+        "\n".join([*rows, "Helio Flow,Flow Starter,USD,year,flat,,2031-01-01,1,1.999,"])
+    )
+    wrong = runner.invoke(app, ["pricing", "import", str(prices), "--data-dir", str(data_dir)])
+    assert wrong.exit_code == 1 and f"line {len(rows) + 1}, amount" in wrong.output
 
 
 def test_jobs_run_reports_the_outcome(data_dir: Path) -> None:

@@ -77,6 +77,10 @@ class Action(StrEnum):
     READ_AUDIT = "audit.read"
     READ_JOBS = "jobs.read"
     READ_ANALYTICS = "analytics.read"
+    # Price books and the packaging grid are product marketing's; discount guidance is for the
+    # company's own front line, never a read-only guest's.
+    MANAGE_PRICING = "pricing.manage"
+    READ_DISCOUNTS = "pricing.read_discounts"
 
 
 _VIEWER = frozenset(
@@ -97,6 +101,7 @@ _CONTRIBUTOR = _VIEWER | {
     Action.TAKE_TRAINING,
     Action.BUILD_KITS,
     Action.SHARE_WITH_BUYERS,
+    Action.READ_DISCOUNTS,
 }
 _EDITOR = _CONTRIBUTOR | {
     Action.READ_DRAFTS,
@@ -108,6 +113,7 @@ _EDITOR = _CONTRIBUTOR | {
     Action.TRIAGE_FEEDBACK,
     Action.MANAGE_TRAINING,
     Action.READ_JOBS,
+    Action.MANAGE_PRICING,
 }
 
 MATRIX: dict[Role, frozenset[Action]] = {

@@ -49,11 +49,16 @@ def _widget(info: FieldInfo) -> tuple[Widget, tuple[str, ...]]:
     return ("text" if longest > 300 else "line"), ()
 
 
+def _own(kind: Kind) -> list[tuple[str, FieldInfo]]:
+    """The fields the item's form edits: all but those managed on a page of their own."""
+    return [(n, info) for n, info in kind.fields.model_fields.items() if n not in kind.managed]
+
+
 def form_fields(kind: Kind, values: dict[str, Any]) -> list[FormField]:
     """The kind's own fields as form controls, filled with `values`."""
     defaults = kind.fields().model_dump(mode="json")
     fields = []
-    for name, info in kind.fields.model_fields.items():
+    for name, info in _own(kind):
         widget, options = _widget(info)
         value = values.get(name, defaults.get(name))
         labels = kind.pair_labels.get(name)
@@ -74,7 +79,7 @@ def form_fields(kind: Kind, values: dict[str, Any]) -> list[FormField]:
 def parse_fields(kind: Kind, form: dict[str, Any]) -> dict[str, Any]:
     """A posted form's `fields.*` controls as the kind's fields (validated by the service)."""
     parsed: dict[str, Any] = {}
-    for name, info in kind.fields.model_fields.items():
+    for name, info in _own(kind):
         widget, options = _widget(info)
         raw = form.get(f"fields.{name}")
         if widget == "choices":

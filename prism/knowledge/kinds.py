@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from prism.i18n import _, translate
 from prism.schemas import Input
@@ -124,6 +124,56 @@ class SecurityFields(Fields):
     frameworks: Lines = []
 
 
+Uid = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9a-f-]{36}$")]
+
+
+class Inclusion(Fields):
+    """A feature an edition or add-on carries, with its limit there ("up to 10 builders")."""
+
+    feature: Uid
+    limit: Short = ""
+
+
+class DiscountBand(Fields):
+    """How deep a discount the approver may grant on their own."""
+
+    up_to_percent: int = Field(ge=1, le=100)
+    approver: Line
+
+
+class EditionFields(Fields):
+    """A package of a product's features at one price: Team, Business, Enterprise."""
+
+    # Its place in the product's line-up, lowest first: the grid's columns follow it.
+    rank: int = Field(default=1, ge=1, le=50)
+    for_whom: Short = ""
+    features: Annotated[list[Inclusion], Field(max_length=300)] = []
+    # The deal desk's rules, for our team only: who may approve how much, and the deepest
+    # discount anyone may give.
+    discount_bands: Annotated[list[DiscountBand], Field(max_length=10)] = []
+    floor_discount_percent: int | None = Field(default=None, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EditionFields:
+        uids = [f.feature for f in self.features]
+        if len(set(uids)) != len(uids):
+            raise ValueError(_("A feature is listed twice."))
+        steps = [b.up_to_percent for b in self.discount_bands]
+        if steps != sorted(set(steps)):
+            raise ValueError(_("Discount bands go from the smallest discount up, each once."))
+        floor = self.floor_discount_percent
+        if floor is not None and steps and steps[-1] > floor:
+            raise ValueError(_("No discount band may go deeper than the floor discount."))
+        return self
+
+
+class AddOnFields(EditionFields):
+    """Something bought on top of an edition: more capacity or a capability of its own."""
+
+    # The editions (their uids) it may be bought with; none listed: any of the product's.
+    available_with: Annotated[list[Uid], Field(max_length=20)] = []
+
+
 class NoFields(Fields):
     """Kinds whose title, summary and body say everything."""
 
@@ -145,6 +195,8 @@ class Kind:
     internal: frozenset[str] = frozenset()
     # The label of many, where adding an "s" to `label` would be wrong.
     many: str = ""
+    # Fields edited on a page of their own (the packaging grid), not in the item's form.
+    managed: frozenset[str] = frozenset()
 
     @property
     def labels(self) -> str:
@@ -218,6 +270,26 @@ KINDS: dict[str, Kind] = {
             many="Security & compliance documents",
         ),
         Kind("asset", "assets", "File", NoFields),
+        Kind(
+            "edition",
+            "editions",
+            "Edition",
+            EditionFields,
+            needs_product=True,
+            describes="A package of a product's features at one price.",
+            internal=frozenset({"discount_bands", "floor_discount_percent"}),
+            managed=frozenset({"features", "discount_bands"}),
+        ),
+        Kind(
+            "add_on",
+            "add-ons",
+            "Add-on",
+            AddOnFields,
+            needs_product=True,
+            describes="Bought on top of an edition.",
+            internal=frozenset({"discount_bands", "floor_discount_percent"}),
+            managed=frozenset({"features", "discount_bands", "available_with"}),
+        ),
     )
 }
 
@@ -251,6 +323,8 @@ KindName = Literal[
     "handbook",
     "security",
     "asset",
+    "edition",
+    "add_on",
 ]
 
 

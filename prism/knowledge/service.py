@@ -508,6 +508,33 @@ def _check_link(
         raise Invalid(problem, errors=[{"field": "links", "message": problem}])
 
 
+def of_product(product_id: int, *kinds: str) -> Select[Any]:
+    """The items of `kinds` that belong to the product `product_id`."""
+    linked = select(ItemLink.source_id).where(
+        ItemLink.relation == "product", ItemLink.target_id == product_id
+    )
+    return select(Item).where(Item.kind.in_(kinds), Item.id.in_(linked))
+
+
+def _check_package(session: Session, item: Item) -> None:
+    """An edition or add-on carries only its own product's features, and an add-on goes only
+    with its own product's editions."""
+    if item.kind not in ("edition", "add_on"):
+        return
+    product_id = next(lk.target_id for lk in item.links if lk.relation == "product")
+    for name, kind in (("features", "feature"), ("available_with", "edition")):
+        wanted = [x["feature"] if isinstance(x, dict) else x for x in item.fields.get(name, [])]
+        if not wanted:
+            continue
+        known = set(session.scalars(of_product(product_id, kind).with_only_columns(Item.uid)))
+        stray = next((uid for uid in wanted if uid not in known), None)
+        if stray is not None:
+            problem = _(
+                "{uid} is not a {kind} of this item's product.", uid=stray, kind=kind_word(kind)
+            )
+            raise Invalid(problem, errors=[{"field": f"fields.{name}", "message": problem}])
+
+
 def _for_edit(
     session: Session, actor: Principal, item_id: int, version: int, kind: str | None = None
 ) -> Item:
@@ -537,6 +564,7 @@ def _saved(
         .execution_options(populate_existing=True)
     )
     assert loaded is not None
+    _check_package(session, loaded)
     history.record(session, actor, loaded, note, now=now)
     indexing.index_items(session, [loaded])
     return loaded

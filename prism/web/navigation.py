@@ -42,6 +42,7 @@ NAV: tuple[NavGroup, ...] = (
             NavItem(N_("Toolkits"), "/toolkits", Action.BUILD_KITS, "package"),
             NavItem(N_("Share links"), "/shares", Action.SHARE_WITH_BUYERS, "share"),
             NavItem(N_("Accounts"), "/accounts", Action.READ_ACCOUNTS, "building"),
+            NavItem(N_("Pricing"), "/pricing", Action.READ_PUBLISHED, "receipt"),
         ),
     ),
     NavGroup(

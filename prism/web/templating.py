@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from prism import i18n
+from prism import i18n, money
 from prism.auth.credentials import same, sign
 from prism.auth.policy import Action, can
 from prism.knowledge.kinds import kind_label
@@ -45,6 +45,7 @@ templates.env.globals["ngettext"] = template_ngettext
 templates.env.globals["language"] = i18n.language
 templates.env.filters["when"] = i18n.when
 templates.env.filters["money"] = i18n.short_money
+templates.env.filters["price"] = money.shown
 templates.env.filters["number"] = i18n.format_number
 templates.env.filters["kind"] = kind_label
 templates.env.filters["term"] = i18n.term

@@ -39,6 +39,7 @@ LEAKS = (
     "team_answer",  # an FAQ answered for our team
     "persona_objections",  # a persona's objections are internal
     "battlecard",  # never for buyers, even marked customer-shareable
+    "discount_guidance",  # an edition's approvers and floor are the deal desk's
     "safe",  # nothing planted
 )
 NEIGHBOURS = (
@@ -51,6 +52,7 @@ NEIGHBOURS = (
     "story",
     "faq",
     "solution",
+    "edition",
 )
 
 
@@ -66,6 +68,7 @@ def _plantable(kind: str) -> list[str]:
         "feature": ["early_feature"],
         "faq": ["team_answer"],
         "persona": ["persona_objections"],
+        "edition": ["discount_guidance"],
     }
     return ["internal", "partner", "draft", "safe", *special.get(kind, [])]
 
@@ -91,7 +94,7 @@ class Planter:
 
     def item(self, kind: str, leak: str, links: list[tuple[str, int]]) -> Item:
         secret = self.word()
-        hidden = leak not in ("safe", "persona_objections", "anonymised_story")
+        hidden = leak not in ("safe", "persona_objections", "anonymised_story", "discount_guidance")
         title = f"{secret} {kind}" if hidden else f"Safe {kind} {next(self.counter)}"
         data: dict[str, Any] = {
             "title": title,
@@ -100,12 +103,12 @@ class Planter:
             "audience": {"internal": "internal", "partner": "partner"}.get(leak, "customer"),
             "fields": self.fields(kind, leak, secret),
         }
-        if kind in ("feature", "positioning"):
+        if kind in ("feature", "positioning", "edition"):
             links = [lk for lk in links if lk[0] == "product"][:1]
         return make_item(self.session, kind, publish=leak != "draft", links=links, **data)
 
     def fields(self, kind: str, leak: str, secret: str) -> dict[str, Any]:
-        hidden = leak not in ("safe", "persona_objections", "anonymised_story")
+        hidden = leak not in ("safe", "persona_objections", "anonymised_story", "discount_guidance")
         said = secret if hidden else "safe"
         if kind == "story":
             # An anonymised story may be told, but never with its customer's name in it.
@@ -130,6 +133,10 @@ class Planter:
         if kind == "battlecard":
             return {"why_we_win": [secret], "objections": [{"first": secret, "second": secret}],
                     "pricing_notes": f"{secret} discount"}  # fmt: skip
+        if kind == "edition":
+            approver = f"{secret} deal desk"  # internal whatever the edition's audience
+            return {"for_whom": f"Teams of {said}", "floor_discount_percent": 40,
+                    "discount_bands": [{"up_to_percent": 15, "approver": approver}]}  # fmt: skip
         if kind == "proof_point":
             return {"claim": f"Claim {said}", "evidence": f"Evidence {said}"}
         if kind == "positioning":

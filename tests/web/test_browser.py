@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from prism.app import create_app
 from prism.db import utcnow
-from prism.demo import company, knowledge, launches, toolkits
+from prism.demo import company, knowledge, launches, pricing, toolkits
 from prism.filestore import LocalFileStore
 from prism.migrate import prepare_database
 from prism.settings import Settings
@@ -41,6 +41,7 @@ def load_demo(tmp: Path, *more: Loader) -> Settings:
     with database.session_scope() as session:
         company.load(session)
         knowledge.load(session, LocalFileStore(settings.files_dir), utcnow())
+        pricing.load(session, utcnow())
         toolkits.load(
             session, LocalFileStore(settings.files_dir), utcnow(), key=settings.secret_key
         )

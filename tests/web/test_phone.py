@@ -17,6 +17,7 @@ PHONE = {"width": 390, "height": 844}
 MAIN_PAGES = [
     "/",
     "/library",
+    "/pricing",
     "/search?q=patient+data",
     "/notifications",
     "/people",

@@ -1,0 +1,131 @@
+"""Helio's packaging and list prices: editions and add-ons of each product with the features
+they carry, price books in USD, EUR and CNY telling the same story as the old pricing PDFs, the
+deal desk's discount guidance, and one scheduled price rise."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import SYSTEM
+from prism.knowledge import service as knowledge
+from prism.knowledge.models import Item
+from prism.knowledge.schemas import ItemIn, LinkIn
+from prism.pricing import service
+from prism.pricing.schemas import BandIn, BookIn, PriceIn
+
+DESK = [
+    {"up_to_percent": 10, "approver": "Sales manager"},
+    {"up_to_percent": 20, "approver": "Regional VP of sales"},
+]
+# (product, edition, rank, for whom, [(feature, limit)], unit, {currency: [(from units, amount)]})
+EDITIONS: tuple[tuple[str, str, int, str, list[tuple[str, str]], str, dict[str, Any]], ...] = (
+    ("Helio Pulse", "Pulse Team", 1, "Product teams finding their feet",
+     [("Funnels", "up to 50,000 tracked users"), ("Retention cohorts", "12 months of history"),
+      ("Mobile SDK", "")],
+     "flat", {"USD": [(1, "12000")], "EUR": [(1, "11000")], "CNY": [(1, "86000")]}),
+    ("Helio Pulse", "Pulse Business", 2, "Growing SaaS and digital businesses",
+     [("Funnels", "up to 200,000 tracked users"), ("Retention cohorts", "36 months of history"),
+      ("Mobile SDK", ""), ("Session replay", "10,000 sessions a month"),
+      ("Feature adoption alerts", "")],
+     "flat", {"USD": [(1, "24000")], "EUR": [(1, "22000")], "CNY": [(1, "172000")]}),
+    ("Helio Pulse", "Pulse Enterprise", 3, "Large estates, priced by tracked user",
+     [("Funnels", "unlimited"), ("Retention cohorts", "unlimited history"), ("Mobile SDK", ""),
+      ("Session replay", "100,000 sessions a month"), ("Feature adoption alerts", ""),
+      ("Warehouse sync", "hourly")],
+     "tracked_user",
+     {"USD": [(1, "0.12"), (500001, "0.09"), (2000001, "0.06")],
+      "EUR": [(1, "0.11"), (500001, "0.08"), (2000001, "0.06")],
+      "CNY": [(1, "0.86"), (500001, "0.65"), (2000001, "0.43")]}),
+    ("Helio Vault", "Vault Platform", 1, "One data estate under governance",
+     [("PII discovery", "20 connected systems"), ("Consent ledger", ""),
+      ("Data residency controls", "EU and US"), ("Access reviews", "quarterly"),
+      ("Audit evidence export", "")],
+     "flat", {"USD": [(1, "90000")], "EUR": [(1, "83000")], "CNY": [(1, "650000")]}),
+    ("Helio Vault", "Vault Enterprise", 2, "Regulated companies with many systems",
+     [("PII discovery", "50 connected systems"), ("Consent ledger", ""),
+      ("Data residency controls", "EU, US and APAC"), ("Access reviews", "continuous"),
+      ("Audit evidence export", ""), ("Tokenisation", "")],
+     "flat", {"USD": [(1, "150000")], "EUR": [(1, "138000")], "CNY": [(1, "1080000")]}),
+    ("Helio Flow", "Flow Starter", 1, "A team automating its first processes",
+     [("Visual builder", "10 builders"), ("Approvals", ""), ("Connectors", "5 connectors"),
+      ("Forms", "")],
+     "flat", {"USD": [(1, "3000")], "EUR": [(1, "2800")], "CNY": [(1, "21600")]}),
+    ("Helio Flow", "Flow Business", 2, "Operations teams with service levels to keep",
+     [("Visual builder", "30 builders"), ("Approvals", ""), ("Connectors", "unlimited"),
+      ("Forms", ""), ("SLA timers", ""), ("Audit trail", "")],
+     "flat", {"USD": [(1, "9000")], "EUR": [(1, "8300")], "CNY": [(1, "64800")]}),
+)  # fmt: skip
+ADD_ONS = (
+    ("Helio Vault", "Vault extra systems", "Ten more connected systems at a time",
+     [("PII discovery", "+1 connected system per unit")], "connected_system",
+     {"USD": [(1, "1500")], "EUR": [(1, "1380")], "CNY": [(1, "10800")]}),
+    ("Helio Flow", "Flow extra builders", "More people building flows",
+     [("Visual builder", "+1 builder per seat")], "seat",
+     {"USD": [(1, "240"), (21, "200")], "EUR": [(1, "220"), (21, "185")],
+      "CNY": [(1, "1700"), (21, "1450")]}),
+)  # fmt: skip
+# Vault is sold by field sales on quotes: its list prices stay internal.
+PUBLIC = {"Helio Pulse": True, "Helio Vault": False, "Helio Flow": True}
+# A price rise already decided: Flow Business from 9,000 to 9,600 USD a year, in six weeks.
+RISE = ("Flow Business", "USD", "9600", 45)
+
+
+def load(session: Session, now: datetime) -> str:
+    """Helio's editions, add-ons and price books, once."""
+    if session.scalar(select(Item.id).where(Item.kind == "edition").limit(1)) is not None:
+        return "packaging already loaded"
+    titles = {
+        i.title: i
+        for i in session.scalars(select(Item).where(Item.kind.in_(("product", "feature"))))
+    }
+    owner = session.scalar(select(Item.owner_id).where(Item.title == "Helio Pulse"))
+    today = now.date()
+    books: dict[tuple[str, str], int] = {}
+    packages: dict[str, Item] = {}
+    for product, currency in ((p, c) for p in PUBLIC for c in service.CURRENCIES):
+        data = BookIn(product_id=titles[product].id, currency=currency, public=PUBLIC[product])
+        books[(product, currency)] = service.open_book(session, SYSTEM, data).id
+    made = [(*e, "edition") for e in EDITIONS] + [
+        (p, t, 1, w, f, u, pr, "add_on") for p, t, w, f, u, pr in ADD_ONS
+    ]
+    for product, title, rank, whom, features, unit, prices, kind in made:
+        fields = {
+            "rank": rank,
+            "for_whom": whom,
+            "features": [{"feature": titles[f].uid, "limit": limit} for f, limit in features],
+            "discount_bands": DESK,
+            "floor_discount_percent": 35 if rank >= 3 else 30,
+        }
+        details = ItemIn(
+            title=title,
+            summary=whom,
+            audience="customer",
+            owner_id=owner,
+            links=[LinkIn(relation="product", target_id=titles[product].id)],
+            fields=fields,
+        )
+        item = knowledge.create_item(session, SYSTEM, kind, details, now=now)
+        item = knowledge.transition(
+            session, SYSTEM, item.id, "publish", version=item.version, now=now
+        )
+        packages[title] = item
+        for currency, bands in prices.items():
+            price = PriceIn(
+                item_id=item.id,
+                unit=unit,
+                effective_from=today,
+                bands=[BandIn(from_units=f, amount=a) for f, a in bands],
+            )
+            service.set_price(session, SYSTEM, books[(product, currency)], price, today=today)
+    title, currency, amount, days = RISE
+    rise = PriceIn(
+        item_id=packages[title].id,
+        effective_from=today + timedelta(days=days),
+        bands=[BandIn(from_units=1, amount=amount)],
+    )
+    service.set_price(session, SYSTEM, books[("Helio Flow", currency)], rise, today=today)
+    return f"{len(packages)} editions and add-ons with {len(books)} price books"

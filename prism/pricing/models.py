@@ -1,0 +1,102 @@
+"""Price books: per product and currency, the list prices of its editions and add-ons, each in
+force from a day on, so a change can be scheduled and every earlier price is kept."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from prism.audit.models import Audited
+from prism.db import Base, Timestamped, Versioned, text_enum
+from prism.knowledge.models import Item
+
+
+class Period(StrEnum):
+    """What one payment buys: a month, a year, or the thing once."""
+
+    MONTH = "month"
+    YEAR = "year"
+    ONCE = "once"
+
+
+class Unit(StrEnum):
+    """What a price is counted in."""
+
+    FLAT = "flat"
+    SEAT = "seat"
+    TRACKED_USER = "tracked_user"
+    CONNECTED_SYSTEM = "connected_system"
+
+
+class Banding(StrEnum):
+    """How volume bands apply: every unit at the band the quantity reaches (volume), or each
+    band's units at that band's price (graduated)."""
+
+    VOLUME = "volume"
+    GRADUATED = "graduated"
+
+
+class PriceBook(Audited, Versioned, Timestamped, Base):
+    """A product's list prices in one currency. Its version moves with every price change, so
+    an output that quoted it knows when it is outdated."""
+
+    __tablename__ = "price_books"
+    __table_args__ = (UniqueConstraint("product_id", "currency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    currency: Mapped[str] = mapped_column(String(3))
+    # List prices reach customers (a pricing sheet, a share link) only from a public book.
+    public: Mapped[bool] = mapped_column(default=False)
+
+    product: Mapped[Item] = relationship(lazy="raise")
+    prices: Mapped[list[Price]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True, back_populates="book"
+    )
+
+    def audit_label(self) -> str:
+        return f"price book: {self.currency} #{self.product_id}"
+
+
+class Price(Audited, Timestamped, Base):
+    """What an edition or add-on costs per period in the book's currency from a day on, until a
+    later price for the same edition and period takes over."""
+
+    __tablename__ = "prices"
+    __table_args__ = (UniqueConstraint("book_id", "item_id", "period", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("price_books.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    period: Mapped[Period] = mapped_column(text_enum(Period))
+    unit: Mapped[Unit] = mapped_column(text_enum(Unit))
+    banding: Mapped[Banding] = mapped_column(text_enum(Banding), default=Banding.VOLUME)
+    effective_from: Mapped[date]
+
+    book: Mapped[PriceBook] = relationship(lazy="raise", back_populates="prices")
+    item: Mapped[Item] = relationship(lazy="raise")
+    bands: Mapped[list[PriceBand]] = relationship(
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="PriceBand.from_units",
+    )
+
+    def audit_label(self) -> str:
+        return f"price: #{self.item_id} {self.period.value} from {self.effective_from}"
+
+
+class PriceBand(Base):
+    """From `from_units` units on, each unit (or the whole, for a flat price) costs
+    `amount_minor` in the currency's smallest unit: exact money, never a float."""
+
+    __tablename__ = "price_bands"
+
+    price_id: Mapped[int] = mapped_column(
+        ForeignKey("prices.id", ondelete="CASCADE"), primary_key=True
+    )
+    from_units: Mapped[int] = mapped_column(primary_key=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)

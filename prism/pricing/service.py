@@ -1,0 +1,494 @@
+"""Pricing and packaging: the feature × edition grid of a product, its price books with prices
+scheduled by day, and what a quantity of an edition costs (with the deal desk's guidance for our
+own team). Editions and add-ons are knowledge items, so they have owners, versions, audience and
+freshness; the grid lives in their fields and is changed through the knowledge core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from prism.auth.policy import Action, Principal, can, require
+from prism.db import add_unique, touch
+from prism.errors import Conflict, Invalid, NotFound, check_version
+from prism.i18n import _, term
+from prism.knowledge import service as knowledge
+from prism.knowledge.access import readable_by
+from prism.knowledge.kinds import kind_word
+from prism.knowledge.models import Item
+from prism.knowledge.schemas import ItemUpdate
+from prism.money import to_minor
+from prism.pricing.models import Banding, Period, Price, PriceBand, PriceBook, Unit
+from prism.pricing.schemas import BandIn, BookIn, PriceIn
+
+PACKAGES = ("edition", "add_on")
+CURRENCIES = ("USD", "EUR", "CNY")  # what the pages offer first; any ISO code is accepted
+
+
+@dataclass(frozen=True)
+class Packaging:
+    """A product's line-up: its editions (lowest first), add-ons and features, which package
+    carries which feature with what limit, and what looks wrong."""
+
+    product: Item
+    editions: list[Item]
+    add_ons: list[Item]
+    features: list[Item]
+    grid: dict[tuple[int, int], str]  # (edition or add-on id, feature id) → its limit there
+    unpackaged: list[Item]  # features no edition or add-on carries
+    undifferentiated: list[Item]  # editions that add nothing to the one below
+
+    def carries(self, package: Item, feature: Item) -> bool:
+        return (package.id, feature.id) in self.grid
+
+    def limit(self, package: Item, feature: Item) -> str:
+        return self.grid.get((package.id, feature.id), "")
+
+
+def rank(item: Item) -> tuple[bool, int, str]:
+    """Where a package stands in its product's line-up: editions lowest first, then add-ons."""
+    return item.kind != "edition", int(item.fields.get("rank", 1)), item.title.casefold()
+
+
+def packaging(session: Session, actor: Principal, product_id: int) -> Packaging:
+    """The product's grid as `actor` may read it (drafts only for those who read drafts)."""
+    product = knowledge.get_item(session, actor, product_id, "product")
+
+    def of(kind: str) -> list[Item]:
+        stmt = knowledge.of_product(product.id, kind).where(readable_by(actor))
+        return sorted(session.scalars(stmt), key=rank)
+
+    editions, add_ons = of("edition"), of("add_on")
+    features = sorted(of("feature"), key=lambda f: f.title.casefold())
+    by_uid = {f.uid: f for f in features}
+    grid = {
+        (package.id, by_uid[x["feature"]].id): x.get("limit", "")
+        for package in [*editions, *add_ons]
+        for x in package.fields.get("features", [])
+        if x["feature"] in by_uid
+    }
+    carried = {feature_id for _package, feature_id in grid}
+    return Packaging(
+        product=product,
+        editions=editions,
+        add_ons=add_ons,
+        features=features,
+        grid=grid,
+        unpackaged=[f for f in features if f.id not in carried],
+        undifferentiated=_undifferentiated(editions),
+    )
+
+
+def _undifferentiated(editions: list[Item]) -> list[Item]:
+    """Editions whose features (with their limits) are all in the edition below: a customer
+    would find no reason to pay for the step up."""
+    flagged, below = [], None
+    for edition in editions:
+        own = {(x["feature"], x.get("limit", "")) for x in edition.fields.get("features", [])}
+        if not own or (below is not None and own <= below):
+            flagged.append(edition)
+        below = own
+    return flagged
+
+
+def differentiates(grid: Packaging, package: Item) -> bool:
+    return package not in grid.undifferentiated
+
+
+def get_package(session: Session, actor: Principal, package_id: int) -> Item:
+    """An edition or add-on `actor` may read."""
+    item = knowledge.get_item(session, actor, package_id)
+    if item.kind not in PACKAGES:
+        raise NotFound(_("No edition or add-on {package_id}.", package_id=package_id))
+    return item
+
+
+def product_of(item: Item) -> int:
+    return next(lk.target_id for lk in item.links if lk.relation == "product")
+
+
+def set_inclusion(
+    session: Session,
+    actor: Principal,
+    package_id: int,
+    feature_id: int,
+    *,
+    included: bool,
+    limit: str,
+    version: int,
+    now: datetime,
+) -> Item:
+    """Put a feature in an edition or add-on (with its limit there), or take it out. The change
+    is the package's next version, like any edit."""
+    package = get_package(session, actor, package_id)
+    feature = knowledge.get_item(session, actor, feature_id, "feature")
+    cells = {x["feature"]: x.get("limit", "") for x in package.fields.get("features", [])}
+    if included:
+        cells[feature.uid] = limit.strip()
+    else:
+        cells.pop(feature.uid, None)
+    return _save_cells(session, actor, package, cells, version=version, now=now)
+
+
+def save_grid(
+    session: Session,
+    actor: Principal,
+    product_id: int,
+    cells: Mapping[int, Mapping[int, str]],
+    versions: Mapping[int, int],
+    *,
+    now: datetime,
+) -> list[Item]:
+    """The whole grid as a form posts it: for each edition or add-on in `versions` (the version
+    the person read), the features it carries (feature id → limit). Packages whose cells did not
+    change are left as they are; the changed ones are saved together or not at all."""
+    grid = packaging(session, actor, product_id)
+    features = {f.id: f for f in grid.features}
+    changed = []
+    for package in [*grid.editions, *grid.add_ons]:
+        if package.id not in versions:
+            continue
+        wanted = cells.get(package.id, {})
+        unknown = next((f for f in wanted if f not in features), None)
+        if unknown is not None:
+            raise Invalid.about("features", _("No feature {unknown}.", unknown=unknown))
+        new = {features[f].uid: limit.strip() for f, limit in wanted.items()}
+        old = {x["feature"]: x.get("limit", "") for x in package.fields.get("features", [])}
+        # Features the reader could not see (drafts) keep their cells.
+        hidden = {uid: lim for uid, lim in old.items() if uid not in {f.uid for f in grid.features}}
+        if {**hidden, **new} != old:
+            changed.append(
+                _save_cells(
+                    session,
+                    actor,
+                    package,
+                    {**hidden, **new},
+                    version=versions[package.id],
+                    now=now,
+                )
+            )
+    return changed
+
+
+def _save_cells(
+    session: Session,
+    actor: Principal,
+    package: Item,
+    cells: Mapping[str, str],
+    *,
+    version: int,
+    now: datetime,
+) -> Item:
+    features = [{"feature": uid, "limit": limit} for uid, limit in cells.items()]
+    change = ItemUpdate(version=version, fields={"features": features})
+    return knowledge.update_item(
+        session, actor, package.id, change, now=now, note="Packaging changed"
+    )
+
+
+def set_discounts(
+    session: Session,
+    actor: Principal,
+    package_id: int,
+    bands: list[dict[str, Any]],
+    floor: int | None,
+    *,
+    version: int,
+    now: datetime,
+) -> Item:
+    """The deal desk's guidance for an edition or add-on: approvers by depth, and the floor."""
+    require(actor, Action.MANAGE_PRICING)
+    get_package(session, actor, package_id)
+    fields = {"discount_bands": bands, "floor_discount_percent": floor}
+    change = ItemUpdate(version=version, fields=fields)
+    return knowledge.update_item(
+        session, actor, package_id, change, now=now, note="Discount guidance changed"
+    )
+
+
+# ---- price books -----------------------------------------------------------------------------
+
+BOOK = (
+    selectinload(PriceBook.product),
+    selectinload(PriceBook.prices).selectinload(Price.bands),
+    selectinload(PriceBook.prices).selectinload(Price.item),
+)
+
+
+def books(session: Session, actor: Principal, product_id: int) -> list[PriceBook]:
+    """The product's price books, by currency."""
+    knowledge.get_item(session, actor, product_id, "product")
+    stmt = select(PriceBook).where(PriceBook.product_id == product_id).options(*BOOK)
+    return sorted(session.scalars(stmt), key=lambda b: _currency_order(b.currency))
+
+
+def _currency_order(currency: str) -> tuple[int, str]:
+    return (CURRENCIES.index(currency) if currency in CURRENCIES else len(CURRENCIES), currency)
+
+
+def get_book(session: Session, actor: Principal, book_id: int) -> PriceBook:
+    book = session.scalar(select(PriceBook).where(PriceBook.id == book_id).options(*BOOK))
+    if book is None:
+        raise NotFound(_("No price book {book_id}.", book_id=book_id))
+    knowledge.get_item(session, actor, book.product_id, "product")
+    return book
+
+
+def book_for(session: Session, actor: Principal, product_id: int, currency: str) -> PriceBook:
+    found = next((b for b in books(session, actor, product_id) if b.currency == currency), None)
+    if found is None:
+        raise NotFound(_("This product has no {currency} price book.", currency=currency))
+    return found
+
+
+def open_book(session: Session, actor: Principal, data: BookIn) -> PriceBook:
+    """A new, empty price book for a product in a currency (one per currency)."""
+    require(actor, Action.MANAGE_PRICING)
+    knowledge.get_item(session, actor, data.product_id, "product")
+    book = PriceBook(product_id=data.product_id, currency=data.currency, public=data.public)
+    add_unique(
+        session,
+        book,
+        _("This product already has a {currency} price book.", currency=data.currency),
+    )
+    return get_book(session, actor, book.id)
+
+
+def update_book(
+    session: Session, actor: Principal, book_id: int, *, public: bool, version: int
+) -> PriceBook:
+    """Mark a book's list prices customer-shareable, or internal again."""
+    require(actor, Action.MANAGE_PRICING)
+    book = get_book(session, actor, book_id)
+    check_version("price book", version, book.version)
+    book.public = public
+    session.flush()
+    return book
+
+
+def in_force(book: PriceBook, on: date) -> list[Price]:
+    """The price of each edition and period on `on`: the latest that took effect by then."""
+    current: dict[tuple[int, Period], Price] = {}
+    for price in sorted(book.prices, key=lambda p: p.effective_from):
+        if price.effective_from <= on:
+            current[(price.item_id, price.period)] = price
+    return sorted(current.values(), key=lambda p: (rank(p.item), p.period.value))
+
+
+def scheduled(book: PriceBook, on: date) -> list[Price]:
+    """Prices that take effect after `on`, soonest first."""
+    later = [p for p in book.prices if p.effective_from > on]
+    return sorted(later, key=lambda p: (p.effective_from, rank(p.item), p.period.value))
+
+
+def history(book: PriceBook, item_id: int) -> list[Price]:
+    """Every price an edition has had in the book, newest first."""
+    mine = [p for p in book.prices if p.item_id == item_id]
+    return sorted(mine, key=lambda p: (p.effective_from, p.period.value), reverse=True)
+
+
+def set_price(
+    session: Session, actor: Principal, book_id: int, data: PriceIn, *, today: date
+) -> Price:
+    """A list price from `data.effective_from` on. A price that has taken effect is history and
+    is never rewritten: a change is scheduled from today or later, and a scheduled price may be
+    replaced until its day comes."""
+    require(actor, Action.MANAGE_PRICING)
+    book = get_book(session, actor, book_id)
+    item = get_package(session, actor, data.item_id)
+    if product_of(item) != book.product_id:
+        raise Invalid.about(
+            "item_id",
+            _("“{title}” belongs to another product than this price book.", title=item.title),
+        )
+    if data.effective_from < today:
+        raise Invalid.about(
+            "effective_from",
+            _("A price cannot start in the past; earlier prices are kept as they were."),
+        )
+    bands = _bands(data.bands, book.currency)
+    same = [
+        p
+        for p in book.prices
+        if (p.item_id, p.period, p.effective_from) == (item.id, data.period, data.effective_from)
+    ]
+    if same and same[0].effective_from <= today:
+        raise Conflict(
+            _(
+                "A {period} price for “{title}” already took effect today; schedule the change "
+                "from tomorrow.",
+                period=term(data.period.value),
+                title=item.title,
+            )
+        )
+    for old in same:
+        session.delete(old)
+    session.flush()
+    price = Price(
+        book_id=book.id,
+        item_id=item.id,
+        period=data.period,
+        unit=data.unit,
+        banding=data.banding,
+        effective_from=data.effective_from,
+        bands=bands,
+    )
+    session.add(price)
+    _moved(book)
+    session.flush()
+    return _loaded(session, price.id)
+
+
+def _bands(bands: Iterable[BandIn], currency: str) -> list[PriceBand]:
+    made = []
+    for number, band in enumerate(bands):
+        try:
+            minor = to_minor(band.amount, currency)
+        except ValueError as exc:
+            raise Invalid.about(f"bands.{number}.amount", str(exc)) from None
+        made.append(PriceBand(from_units=band.from_units, amount_minor=minor))
+    return made
+
+
+def remove_price(session: Session, actor: Principal, price_id: int, *, today: date) -> None:
+    """Take back a scheduled price; one that has taken effect stays in the history."""
+    require(actor, Action.MANAGE_PRICING)
+    price = _loaded(session, price_id)
+    book = get_book(session, actor, price.book_id)
+    if price.effective_from <= today:
+        raise Conflict(_("This price has taken effect; it stays in the history."))
+    session.delete(price)
+    _moved(book)
+    session.flush()
+
+
+def _moved(book: PriceBook) -> None:
+    """Any price change moves the book's version, which outputs that quoted it compare."""
+    touch(book)
+
+
+def _loaded(session: Session, price_id: int) -> Price:
+    price = session.scalar(
+        select(Price)
+        .where(Price.id == price_id)
+        .options(selectinload(Price.bands), selectinload(Price.item), selectinload(Price.book))
+        .execution_options(populate_existing=True)
+    )
+    if price is None:
+        raise NotFound(_("No price {price_id}.", price_id=price_id))
+    return price
+
+
+# ---- the calculator --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What `units` of a package cost for one period at list, and after a discount; with the
+    deal desk's guidance when the reader may see it."""
+
+    item: Item
+    price: Price
+    currency: str
+    units: int
+    unit_minor: int  # the per-unit amount of the band reached (the whole, for a flat price)
+    list_minor: int
+    discount_percent: int
+    net_minor: int
+    approver: str | None  # None: the reader may not see guidance
+    below_floor: bool | None
+    floor_minor: int | None
+
+
+def list_total(price: Price, units: int) -> tuple[int, int]:
+    """(amount of the band reached, total) for `units`, in minor units, exactly."""
+    bands = sorted(price.bands, key=lambda b: b.from_units)
+    reached = [b for b in bands if b.from_units <= units][-1]
+    if price.unit == Unit.FLAT:
+        return reached.amount_minor, reached.amount_minor
+    if price.banding == Banding.VOLUME:
+        return reached.amount_minor, reached.amount_minor * units
+    total = 0
+    for band, following in zip(bands, [*bands[1:], None], strict=True):
+        if band.from_units > units:
+            break
+        upto = units if following is None else min(units, following.from_units - 1)
+        total += (upto - band.from_units + 1) * band.amount_minor
+    return reached.amount_minor, total
+
+
+def discounted(total: int, percent: int) -> int:
+    """`total` less `percent`, rounded half up to the currency's smallest unit."""
+    net = Decimal(total) * (100 - percent) / 100
+    return int(net.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def quote(
+    session: Session,
+    actor: Principal,
+    item_id: int,
+    currency: str,
+    *,
+    period: Period,
+    units: int,
+    discount_percent: int = 0,
+    on: date,
+) -> Quote:
+    """The calculator: `units` of an edition or add-on for one period on the day `on`."""
+    item = get_package(session, actor, item_id)
+    book = book_for(session, actor, product_of(item), currency)
+    price = next(
+        (p for p in in_force(book, on) if p.item_id == item.id and p.period == period), None
+    )
+    if price is None:
+        raise NotFound(
+            _(
+                "“{title}” has no {period} price in {currency} on that day.",
+                title=item.title,
+                period=term(period.value),
+                currency=currency,
+            )
+        )
+    unit_minor, total = list_total(price, units)
+    net = discounted(total, discount_percent)
+    approver = below = floor_total = None
+    if can(actor, Action.READ_DISCOUNTS):
+        approver, below, floor_total = _guidance(item, total, discount_percent)
+    return Quote(
+        item,
+        price,
+        currency,
+        units,
+        unit_minor,
+        total,
+        discount_percent,
+        net,
+        approver,
+        below,
+        floor_total,
+    )
+
+
+def _guidance(item: Item, total: int, percent: int) -> tuple[str, bool, int | None]:
+    """Who approves `percent` off this package, whether it is below the floor, and the floor."""
+    floor = item.fields.get("floor_discount_percent")
+    below = floor is not None and percent > floor
+    if percent == 0:
+        approver = _("No approval needed")
+    else:
+        bands = item.fields.get("discount_bands", [])
+        fits = next((b for b in bands if percent <= b["up_to_percent"]), None)
+        approver = fits["approver"] if fits else _("Deal desk")
+    if below:
+        approver = _("Not allowed: below the floor")
+    return approver, below, None if floor is None else discounted(total, floor)
+
+
+def package_label(item: Item) -> str:
+    return f"{item.title} ({kind_word(item.kind)})"
