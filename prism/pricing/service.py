@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import Action, Principal, can, require
 from prism.db import add_unique, touch
 from prism.errors import Conflict, Invalid, NotFound, check_version
-from prism.i18n import _, term
+from prism.i18n import N_, _, format_number, term
 from prism.knowledge import service as knowledge
 from prism.knowledge.access import readable_by
-from prism.knowledge.kinds import kind_word
 from prism.knowledge.models import Item
 from prism.knowledge.schemas import ItemUpdate
-from prism.money import to_minor
+from prism.money import shown, to_minor
 from prism.pricing.models import Banding, Period, Price, PriceBand, PriceBook, Unit
 from prism.pricing.schemas import BandIn, BookIn, PriceIn
 
@@ -225,10 +224,10 @@ def books(session: Session, actor: Principal, product_id: int) -> list[PriceBook
     """The product's price books, by currency."""
     knowledge.get_item(session, actor, product_id, "product")
     stmt = select(PriceBook).where(PriceBook.product_id == product_id).options(*BOOK)
-    return sorted(session.scalars(stmt), key=lambda b: _currency_order(b.currency))
+    return sorted(session.scalars(stmt), key=lambda b: currency_order(b.currency))
 
 
-def _currency_order(currency: str) -> tuple[int, str]:
+def currency_order(currency: str) -> tuple[int, str]:
     return (CURRENCIES.index(currency) if currency in CURRENCIES else len(CURRENCIES), currency)
 
 
@@ -490,5 +489,30 @@ def _guidance(item: Item, total: int, percent: int) -> tuple[str, bool, int | No
     return approver, below, None if floor is None else discounted(total, floor)
 
 
-def package_label(item: Item) -> str:
-    return f"{item.title} ({kind_word(item.kind)})"
+# How a price is counted and billed, as a sentence says it.
+PER = {
+    Unit.FLAT: "",
+    Unit.SEAT: N_("per seat"),
+    Unit.TRACKED_USER: N_("per tracked user"),
+    Unit.CONNECTED_SYSTEM: N_("per connected system"),
+}
+EVERY = {Period.MONTH: N_("a month"), Period.YEAR: N_("a year"), Period.ONCE: N_("once")}
+
+
+def price_text(price: Price, currency: str) -> str:
+    """A price as the reader's language says it: "$12,000.00 a year", "$0.12 per tracked
+    user; from 500,001: $0.09 per tracked user a year" (graduated bands say so)."""
+    per = _(PER[price.unit]) if PER[price.unit] else ""
+    parts = []
+    for n, band in enumerate(sorted(price.bands, key=lambda b: b.from_units)):
+        amount = f"{shown(band.amount_minor, currency)} {per}".strip()
+        if n:
+            amount = _(
+                "from {units}: {amount}", units=format_number(band.from_units), amount=amount
+            )
+        parts.append(amount)
+    every = _(EVERY[price.period])
+    said = f"{'; '.join(parts)} {every}"
+    if len(parts) > 1 and price.banding == Banding.GRADUATED:
+        said += " " + _("(graduated)")
+    return said

@@ -23,6 +23,9 @@ from prism.knowledge import audience
 from prism.knowledge.kinds import BUILT_ON
 from prism.knowledge.models import Audience, Item, ItemLink, Status
 from prism.markdown import to_text
+from prism.pricing.models import PriceBook
+from prism.render import prices
+from prism.render.prices import PriceTable
 from prism.render.words import language_of, say
 
 # A number with what it counts: "15%", "10x", "12 days", "from 6 weeks to 1 week".
@@ -121,6 +124,8 @@ class Brief:
     faqs: list[tuple[str, str]] = field(default_factory=list)
     pains: list[str] = field(default_factory=list)
     battle: Battle | None = None
+    # A product's editions and list prices (see `prices.py`), when it has editions to show.
+    pricing: PriceTable | None = None
     gaps: list[str] = field(default_factory=list)
     # What a customer output left out, and why (the seller is told; the customer never is).
     omitted: list[str] = field(default_factory=list)
@@ -195,12 +200,24 @@ class Gathered:
     considered: dict[int, int]
     stale: list[Item]
     withheld: list[str] = field(default_factory=list)
+    # A product's price books the output may quote, and the day whose prices it shows.
+    books: list[PriceBook] = field(default_factory=list)
+    today: date | None = None
+
+    @property
+    def depends_on(self) -> dict[str, int]:
+        """Everything the output was made from, with its version: when any of it changes, the
+        output is outdated."""
+        versions = {str(k): v for k, v in sorted(self.considered.items())}
+        stale = {f"stale:{i.id}": 1 for i in self.stale}
+        books = prices.versions(self.books, self.today) if self.today else {}
+        return versions | stale | books
 
 
 # The kinds an output draws on around its source: what it leaves out of these is worth telling.
 DRAWN = frozenset(
     {"feature", "positioning", "persona", "value_proposition", "differentiator", "proof_point"}
-    | {"solution", "story", "faq"}
+    | {"solution", "story", "faq", "edition", "add_on"}
 )
 
 
@@ -223,7 +240,8 @@ def gather(session: Session, source: Item, *, external: bool, now: datetime) -> 
         if external and i.kind in DRAWN and i.status == Status.PUBLISHED
         if (why := audience.customer_problem(i))
     ]
-    return Gathered(source, usable, considered, stale, withheld)
+    books = prices.books_for(session, source, external=external) if source.kind == "product" else []
+    return Gathered(source, usable, considered, stale, withheld, books, now.date())
 
 
 def _stale(claim: Item, overdue: set[int]) -> bool:
@@ -316,6 +334,16 @@ def build(
     brief.faqs = [faq(i) for i in of("faq")]
     if source.kind == "battlecard" and not external:
         brief.battle = _battle(source, of("competitor"))
+    if source.kind == "product" and gathered.today is not None:
+        brief.pricing = prices.table(
+            gathered.usable,
+            gathered.books,
+            currency=str(options.get("currency", "")),
+            product_currency=str(source.fields.get("currency", "USD")),
+            language=brief.language,
+            external=external,
+            today=gathered.today,
+        )
     for claim in gathered.stale:
         brief.gaps.append(f"a fresh {claim.kind.replace('_', ' ')} (“{claim.title}” is stale)")
     brief.omitted = list(gathered.withheld)

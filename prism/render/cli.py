@@ -32,6 +32,10 @@ def render(
         str, typer.Option(help="customer (the default for all but battlecards) or internal.")
     ] = "",
     language: Annotated[str, typer.Option(help="en or zh; by default the source's.")] = "",
+    currency: Annotated[
+        str,
+        typer.Option(help="The price book a pricing sheet quotes; the product's own if left out."),
+    ] = "",
     data_dir: DataDir = None,
 ) -> None:
     """Render an item in the brand theme (or, with `outdated`, refresh every outdated output).
@@ -57,6 +61,7 @@ def render(
                 "against": against,
                 "audience": audience,
                 "language": language,
+                "currency": currency.upper(),
             },
             store=store,
             now=utcnow(),

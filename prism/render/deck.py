@@ -200,6 +200,55 @@ class Deck:
         picture.height = Emu(int(picture.height * scale))
         picture.left = Emu(Pt(left + wide) - picture.width)
 
+    def table(
+        self, slide: Slide, box: Box, rows: Sequence[Sequence[str]], *, total: bool = True
+    ) -> None:
+        """A grid: the first row a header on the brand colour, the last row (with `total`: a
+        price, a sum) in bold brand colour; the type shrinks until every cell fits its share of
+        the box."""
+        left, top, wide, tall = box
+        columns = max(len(r) for r in rows)
+        first = wide * 0.24 if columns > 2 else wide / columns
+        widths = [first] + [(wide - first) / (columns - 1)] * (columns - 1)
+        family = self.look.body_font
+        pad = 6
+
+        def heights(size: float) -> list[float]:
+            return [
+                max(height([c], family, size, w - 2 * pad) for c, w in zip(r, widths, strict=False))
+                + pad * 1.5
+                for r in rows
+            ]
+
+        # Office adds a little to every row it lays out: leave a tenth of the box for it.
+        size = next((s for s in (14, 13, 12, 11, 10, 9, 8) if sum(heights(s)) <= tall * 0.9), 8)
+        shape = slide.shapes.add_table(len(rows), columns, Pt(left), Pt(top), Pt(wide), Pt(tall))
+        grid = shape.table
+        for n, w in enumerate(widths):
+            grid.columns[n].width = Pt(w)
+        for n, tall_row in enumerate(heights(size)):
+            grid.rows[n].height = Pt(tall_row)
+        last = len(rows) - 1 if total else -1
+        for r, row in enumerate(rows):
+            for c, said in enumerate(row):
+                cell = grid.cell(r, c)
+                cell.margin_left = cell.margin_right = Pt(pad)
+                cell.margin_top = cell.margin_bottom = Pt(pad / 2)
+                fill = self.look.primary if r == 0 else (PAPER if r % 2 else WHITE)
+                cell.fill.solid()  # type: ignore[no-untyped-call]
+                cell.fill.fore_color.rgb = _colour(fill)
+                frame = cell.text_frame
+                frame.word_wrap = True
+                run = frame.paragraphs[0].add_run()
+                run.text = said
+                run.font.size = Pt(size)
+                run.font.name = office_font(family)
+                run.font.bold = r in (0, last) or c == 0
+                ink = WHITE if r == 0 else (self.look.primary if r == last else self.look.ink)
+                run.font.color.rgb = _colour(ink)
+                if has_cjk(said):
+                    _east_asian(run._r)
+
     @staticmethod
     def _fill(shape: object, colour: str) -> None:
         shape.fill.solid()  # type: ignore[attr-defined]

@@ -11,7 +11,9 @@ from prism.render.brand import Look
 from prism.render.brief import Brief
 
 Format = Literal["pptx", "pdf", "docx", "html"]
-LayoutName = Literal["sales_deck", "talk", "whitepaper", "one_pager", "battlecard", "faq_sheet"]
+LayoutName = Literal[
+    "sales_deck", "talk", "whitepaper", "one_pager", "battlecard", "faq_sheet", "pricing_sheet"
+]
 
 MEDIA_TYPES: dict[str, str] = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -78,6 +80,16 @@ LAYOUTS: dict[str, Layout] = {
             external=False,
         ),
         Layout("faq_sheet", "FAQ sheet", frozenset({"product"}), _document("faq_sheet")),
+        Layout(
+            "pricing_sheet",
+            "Pricing sheet",
+            frozenset({"product"}),
+            {
+                **_document("pricing_sheet"),
+                "docx": lambda brief, look, _: word.pricing_sheet(brief, look),
+                "pptx": lambda brief, look, _: slides.pricing_sheet(brief, look),
+            },
+        ),
     )
 }
 

@@ -35,6 +35,11 @@ class RenderIn(Input):
     language: Language | None = Field(
         default=None, description="The output's language; by default the one its source is in."
     )
+    currency: Annotated[str, StringConstraints(pattern=r"^([A-Z]{3})?$")] = Field(
+        default="",
+        description="The price book a pricing sheet (or a deck's pricing slide) quotes: USD, "
+        "EUR, CNY…; by default the product's own currency.",
+    )
     audience: Literal["customer", "internal"] | None = Field(
         default=None,
         description="Who reads it. Every layout but the battlecard is for customers: it holds "
@@ -51,6 +56,7 @@ class RenderIn(Input):
             "against": self.against,
             "seller_id": self.seller_id,
             "language": self.language,
+            "currency": self.currency,
             "audience": internal,
         }
         return {k: v for k, v in chosen.items() if v}

@@ -445,13 +445,11 @@ def _layout(kind: str, fmt: str, layout: str | None) -> Layout:
 
 # The renderers' own version: when layouts or what may reach a customer change, outputs made
 # before are outdated and are made again.
-RENDERER = 2
+RENDERER = 3
 
 
 def _inputs(gathered: briefs.Gathered, theme: Theme) -> dict[str, int]:
-    stale = {f"stale:{i.id}": 1 for i in gathered.stale}
-    versions = {str(k): v for k, v in sorted(gathered.considered.items())}
-    return versions | stale | {"theme": theme.version or 0, "renderer": RENDERER}
+    return gathered.depends_on | {"theme": theme.version or 0, "renderer": RENDERER}
 
 
 def _existing(

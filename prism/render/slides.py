@@ -35,6 +35,7 @@ from prism.render.deck import (
     Style,
 )
 from prism.render.fit import fit, headline, height
+from prism.render.prices import PriceTable
 
 INTERNAL = "INTERNAL — for our team only, not for customers"
 INNER = WIDTH - 2 * MARGIN
@@ -57,8 +58,52 @@ def sales_deck(brief: Brief, look: Look) -> bytes:
         deck.fitted(slide, _body(), missing, Style(20, colour=GREY), sizes=(20,))
     if brief.against and brief.messages:
         _comparison(deck, brief)
+    if brief.pricing is not None and brief.pricing.priced:
+        _pricing(deck, brief, brief.pricing, name=brief.product, add_ons=False)
     _next_steps(deck, brief)
     return deck.save()
+
+
+def pricing_sheet(brief: Brief, look: Look) -> bytes:
+    """The product's editions and list prices on a slide (and its add-ons on a second)."""
+    deck = Deck(look, _footer(look, brief), internal=brief.internal)
+    if brief.pricing is None:
+        missing = brief.need("", "published, customer-shareable editions")
+        slide = deck.slide(brief.say("{product}: editions and pricing", product=brief.title), "")
+        deck.fitted(slide, _body(), missing, Style(20, colour=GREY), sizes=(20,))
+    else:
+        _pricing(deck, brief, brief.pricing, name=brief.title, add_ons=True)
+    return deck.save()
+
+
+def _pricing(deck: Deck, brief: Brief, table: PriceTable, *, name: str, add_ons: bool) -> None:
+    """Features by edition with the price under each; add-ons, when there are any, after."""
+    title = brief.say("{product}: editions and pricing", product=name)
+    note = (
+        brief.say("List prices in {currency}, before taxes, in force on {day}.",
+                  currency=table.currency, day=table.as_of)
+        if table.priced
+        else brief.say("Prices are quoted for each customer: ask your contact.")
+    )  # fmt: skip
+    slide = deck.slide(title, note)
+    label = brief.say("Price") + (f" ({table.currency})" if table.currency else "")
+    rows = [
+        ["", *(c.title for c in table.editions)],
+        *([feature, *cells] for feature, cells in table.rows),
+        [label, *(c.price or brief.say("Contact us") for c in table.editions)],
+    ]
+    deck.table(slide, (MARGIN, BODY_TOP, INNER, BODY_BOTTOM - BODY_TOP - 24), rows)
+    deck.text(slide, (MARGIN, BODY_BOTTOM - 16, INNER, 16), [note], Style(10, colour=GREY))
+    if table.add_ons:
+        slide = deck.slide(brief.say("Add-ons"), note)
+        extras = [
+            ["", brief.say("Add-ons"), label],
+            *(
+                [c.title, carries, c.price or brief.say("Contact us")]
+                for c, carries in table.add_ons
+            ),
+        ]
+        deck.table(slide, (MARGIN, BODY_TOP, INNER, 40 * len(extras)), extras)
 
 
 def talk(brief: Brief, look: Look) -> bytes:

@@ -1,5 +1,6 @@
-"""The whitepaper as a Word document (python-docx): a title page, contents, the sections, the
-evidence with numbered references, the theme's fonts and colours, and page numbers."""
+"""Word documents (python-docx) in the theme's fonts and colours, with page numbers: the
+whitepaper (a title page, contents, the sections, the evidence with numbered references) and a
+product's pricing sheet (its editions and list prices on one landscape page)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -17,6 +18,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from prism.render.brand import CJK_FAMILY, Look, office_font, rgb
 from prism.render.brief import Brief
+from prism.render.prices import PriceTable
 
 
 def whitepaper(brief: Brief, look: Look) -> bytes:
@@ -159,3 +161,71 @@ def _page_numbers(doc: DocxDocument, look: Look) -> None:
             element.set(qn("xml:space"), "preserve")
             element.text = text
         run._r.append(element)
+
+
+def pricing_sheet(brief: Brief, look: Look) -> bytes:
+    """The product's editions and list prices as DOCX: one landscape page with the grid."""
+    doc = Document()
+    _styles(doc, look)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_height, section.page_width = Mm(210), Mm(297)
+    if brief.internal:
+        banner = doc.add_paragraph().add_run("INTERNAL — FOR OUR TEAM ONLY, NOT FOR CUSTOMERS")
+        banner.bold, banner.font.color.rgb = True, RGBColor(0xB4, 0x23, 0x18)
+    doc.add_heading(brief.say("{product}: editions and pricing", product=brief.title), level=1)
+    if brief.lede:
+        doc.add_paragraph(brief.lede)
+    table = brief.pricing
+    if table is None:
+        _gap_or_text(doc, brief.need("", "published, customer-shareable editions"))
+    else:
+        _price_grid(doc, brief, table, look)
+    _page_numbers(doc, look)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _price_grid(doc: DocxDocument, brief: Brief, table: PriceTable, look: Look) -> None:
+    grid = doc.add_table(rows=1, cols=len(table.editions) + 1)
+    grid.style = "Light Grid Accent 1"
+    head = grid.rows[0].cells
+    for cell, column in zip(head[1:], table.editions, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(column.title).bold = True
+        if column.for_whom:
+            cell.add_paragraph(column.for_whom)
+    for feature, cells in table.rows:
+        row = grid.add_row().cells
+        row[0].text = feature
+        for cell, said in zip(row[1:], cells, strict=True):
+            cell.text = said
+    price = grid.add_row().cells
+    label = brief.say("Price") + (f" ({table.currency})" if table.currency else "")
+    price[0].paragraphs[0].add_run(label).bold = True
+    for cell, column in zip(price[1:], table.editions, strict=True):
+        run = cell.paragraphs[0].add_run(column.price or brief.say("Contact us"))
+        run.bold, run.font.color.rgb = True, RGBColor(*rgb(look.primary))
+    if table.add_ons:
+        doc.add_heading(brief.say("Add-ons"), level=2)
+        for column, carries in table.add_ons:
+            para = doc.add_paragraph(style="List Bullet")
+            para.add_run(column.title).bold = True
+            para.add_run(f" — {carries}: {column.price or brief.say('Contact us')}")
+    note = (
+        brief.say("List prices in {currency}, before taxes, in force on {day}.",
+                  currency=table.currency, day=table.as_of)
+        if table.priced
+        else brief.say("Prices are quoted for each customer: ask your contact.")
+    )  # fmt: skip
+    doc.add_paragraph().add_run(note).italic = True
+    if brief.internal:
+        for heading, lines in (
+            (brief.say("Scheduled price changes"), table.scheduled),
+            (brief.say("Discount guidance"), [f"{t}: {s}" for t, s in table.guidance]),
+        ):
+            if lines:
+                doc.add_heading(heading, level=2)
+                for line in lines:
+                    doc.add_paragraph(line, style="List Bullet")

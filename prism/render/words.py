@@ -50,6 +50,20 @@ ZH: dict[str, str] = {
     "To come: {what}": "待补充：{what}",
     "No published sources yet.": "尚无已发布的来源。",
     "internal measurement": "内部测量",
+    "Pricing": "价格",
+    "Price": "价格",
+    "Add-ons": "附加包",
+    "Includes": "包含",
+    "Contact us": "请联系我们",
+    "{product}: editions and pricing": "{product}：版本与价格",
+    "List prices in {currency}, before taxes, in force on {day}.": (
+        "目录价以 {currency} 计，不含税，{day} 起生效。"
+    ),
+    "Prices are quoted for each customer: ask your contact.": (
+        "价格按客户单独报价：请咨询您的联系人。"
+    ),
+    "Scheduled price changes": "已排期的调价",
+    "Discount guidance": "折扣指引",
     "product": "产品",
     "solution": "解决方案",
     "story": "客户案例",

@@ -111,11 +111,17 @@ def _seed_standard(session: Session, product: Item, *, store: FileStore, now: da
         now=now,
     )
     entries.append((None, faqs.rendition.id, N_("The questions buyers ask most")))
-    entries += [
-        (i.id, None, N_("Pricing sheet"))
-        for i in shareable
-        if i.kind == "asset" and "pricing" in i.title.lower()
-    ]
+    # The pricing sheet is made from the product's editions and price books, not found by name.
+    if _about(session, product.id, ("edition",)) or audience == "internal":
+        sheet = rendering.render(
+            session,
+            SYSTEM,
+            product.id,
+            RenderIn(format="pdf", layout="pricing_sheet", audience=audience),
+            store=store,
+            now=now,
+        )
+        entries.append((None, sheet.rendition.id, N_("Pricing sheet")))
     kit.entries = [
         ToolkitEntry(position=n, item_id=item_id, rendition_id=rid, reason=why, source="standard")
         for n, (item_id, rid, why) in enumerate(entries, 1)

@@ -182,6 +182,7 @@ TERMS = (
     N_("Positioning"),
     N_("Pricing and packaging: price books and the grid."),
     N_("Pricing notes"),
+    N_("Pricing sheet"),
     N_("Print the readiness gate report; exit 1 if something blocks the move."),
     N_("Prism's data directory."),
     N_("Prism, the product enablement hub."),

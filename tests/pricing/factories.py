@@ -34,16 +34,18 @@ def today() -> date:
 
 
 def make_line(session: Session, *, title: str = "Vault") -> Line:
-    product = make_item(session, "product", title=title)
+    product = make_item(session, "product", title=title, audience="customer")
     on = [("product", product.id)]
     sso, audit, api = (
-        make_item(session, "feature", title=name, links=on) for name in ("SSO", "Audit log", "API")
+        make_item(session, "feature", title=name, links=on, audience="customer")
+        for name in ("SSO", "Audit log", "API")
     )
     team = make_item(
         session,
         "edition",
         title="Team",
         links=on,
+        audience="customer",
         fields={
             "rank": 1,
             "features": [{"feature": api.uid, "limit": "1,000 calls a day"}],
@@ -56,6 +58,7 @@ def make_line(session: Session, *, title: str = "Vault") -> Line:
         "edition",
         title="Business",
         links=on,
+        audience="customer",
         fields={
             "rank": 2,
             "features": [

@@ -4,7 +4,8 @@ do what."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,13 +14,17 @@ from sqlalchemy.orm import Session
 from prism.auth.policy import SYSTEM
 from prism.db import utcnow
 from prism.errors import Conflict, Forbidden, Invalid, NotFound
+from prism.filestore import LocalFileStore
 from prism.knowledge import history
 from prism.knowledge.models import Item
 from prism.money import to_minor
 from prism.pricing import service
 from prism.pricing.models import Period, PriceBand, PriceBook
 from prism.pricing.schemas import BookIn
+from prism.render import service as rendering
+from prism.render.schemas import RenderIn
 from tests.conftest import Cast
+from tests.extract import file_text
 from tests.knowledge.factories import make_item
 from tests.pricing.factories import make_line, price, today
 
@@ -264,3 +269,40 @@ def test_only_product_marketing_sets_prices(session: Session, cast: Cast, who: s
             with pytest.raises(Forbidden):
                 call()
     assert len(service.packaging(session, actor, line.product.id).editions) == 2
+
+
+def test_a_pricing_sheet_is_outdated_when_a_price_or_the_grid_it_shows_changes(
+    session: Session, tmp_path: Path
+) -> None:
+    line = make_line(session)
+    service.update_book(session, SYSTEM, line.usd.id, public=True, version=line.usd.version)
+    store = LocalFileStore(tmp_path)
+    now = utcnow()
+    sheet = RenderIn(format="pdf", layout="pricing_sheet")
+    made = rendering.render(session, SYSTEM, line.product.id, sheet, store=store, now=now)
+    text = file_text("pdf", store.get(made.rendition.file_key))
+    assert "$49.90 per seat a year" in text and "Sales manager" not in text
+
+    def outdated(at: datetime = now) -> bool:
+        return rendering.is_outdated(session, made.rendition, now=at)
+
+    assert not outdated()
+    rise = today() + timedelta(days=30)
+    service.set_price(
+        session, SYSTEM, line.usd.id, price(line.team.id, [(1, "59.90")], unit="seat", on=rise),
+        today=today(),
+    )  # fmt: skip
+    assert outdated()
+    made = rendering.render(session, SYSTEM, line.product.id, sheet, store=store, now=now)
+    assert not outdated()
+    # The day the rise takes effect, the sheet that showed the old price is outdated.
+    assert outdated(now + timedelta(days=30))
+    # A price in a book customers never see does not touch a customer's sheet.
+    cny = service.open_book(session, SYSTEM, BookIn(product_id=line.product.id, currency="CNY"))
+    service.set_price(session, SYSTEM, cny.id, price(line.team.id, [(1, "360")]), today=today())
+    assert not outdated()
+    service.set_inclusion(
+        session, SYSTEM, line.team.id, line.sso.id, included=True, limit="SAML",
+        version=line.team.version, now=now,
+    )  # fmt: skip
+    assert outdated()

@@ -18,9 +18,11 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from prism.demo.toolkits import logo
+from prism.knowledge.models import Audience
 from prism.render.brand import DEFAULT_LOOK, FONT_DIR, Look
 from prism.render.brief import Battle, Brief, Proof, StoryPoint
 from prism.render.layouts import LAYOUTS
+from prism.render.prices import Column, PriceTable
 from prism.render.schemas import FontName
 from tests.extract import file_text
 from tests.layout import slide_overflows
@@ -52,6 +54,17 @@ def rich(**overrides: object) -> Brief:
         "stories": [story], "faqs": [("Can Vault export evidence?", "Yes, as signed PDF bundles.")],
         "battle": Battle("GuardianDB", ["Agentless"], ["Price"], ["Ask about export"],
                       [("Too expensive", "Lower total cost")], "Lead with total cost."),
+        "pricing": PriceTable(
+            "USD", "07 December 2026",
+            [Column("Vault Platform", "One data estate", "$90,000.00 a year"),
+             Column("Vault Enterprise", "Regulated companies", "")],
+            [("PII discovery", ["✓ 20 connected systems", "✓ 50 connected systems"]),
+             ("Tokenisation", ["—", "✓"])],
+            [(Column("Extra systems", "", "$1,500.00 per connected system a year"),
+              "PII discovery (+1 per unit)")],
+            ["EUR"], ["From 21 Jan 2027: Vault Platform, $96,000.00 a year"],
+            [("Vault Platform", "up to 10%: Sales manager; never more than 30% off")],
+        ),
     }  # fmt: skip
     values.update(overrides)
     return Brief(**values)  # type: ignore[arg-type]
@@ -74,6 +87,24 @@ def test_every_layout_opens_in_its_own_library(layout: str, fmt: str) -> None:
     assert "Audit-ready in days" in text or "Audit-ready in days".replace(" ", "") in text.replace(
         " ", ""
     )
+
+
+@pytest.mark.parametrize("fmt", LAYOUTS["pricing_sheet"].formats)
+def test_a_pricing_sheet_shows_the_grid_and_keeps_guidance_for_our_team(fmt: str) -> None:
+    for_customers = text_of(fmt, render("pricing_sheet", fmt, rich())).replace("\n", " ")
+    for said in (
+        "Vault Enterprise",
+        "50 connected systems",
+        "$90,000.00 a year",
+        "Contact us",
+        "Extra systems",
+        "List prices in USD, before taxes, in force on 07 December 2026",
+    ):
+        assert said in for_customers, said
+    assert "Sales manager" not in for_customers and "96,000" not in for_customers
+    ours = text_of(fmt, render("pricing_sheet", fmt, rich(audience=Audience.INTERNAL)))
+    if fmt != "pptx":  # a slide keeps to the grid; the price card's other formats say the rest
+        assert "Sales manager" in ours and "96,000" in ours
 
 
 @pytest.mark.parametrize(("layout", "fmt"), PAIRS)

@@ -63,11 +63,14 @@ def reason_of(kit: Toolkit, title: str) -> str:
 
 def test_the_standard_kit_is_plug_and_play(session: Session, store: LocalFileStore) -> None:
     lib = make_library(session)
-    pricing = make_item(session, "asset", title="Vault pricing sheet", audience="customer",
-                        links=[("product", lib.product.id)])  # fmt: skip
+    # A file called a pricing sheet is not taken for one: the sheet is made from the editions.
+    make_item(session, "asset", title="Vault pricing sheet", audience="customer",
+              links=[("product", lib.product.id)])  # fmt: skip
+    make_item(session, "edition", title="Vault Team", audience="customer",
+              links=[("product", lib.product.id)])  # fmt: skip
     kit = service.standard_kit(session, SYSTEM, lib.product.id, store=store, now=utcnow())
     assert titles(kit) == ["sales_deck", "Patient data protection", "Mercy General passes its audit",
-                           "Riverside Clinic maps its data", "faq_sheet", pricing.title]  # fmt: skip
+                           "Riverside Clinic maps its data", "faq_sheet", "pricing_sheet"]  # fmt: skip
     assert (
         service.standard_kit(session, SYSTEM, lib.product.id, store=store, now=utcnow()).id
         == kit.id
