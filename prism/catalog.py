@@ -47,7 +47,7 @@ from prism.launches.models import (
 )
 from prism.notifications.models import Notification
 from prism.people.models import Team, User
-from prism.pricing.models import Price, PriceBand, PriceBook
+from prism.pricing.models import Holding, Price, PriceBand, PriceBook
 from prism.render.models import Rendition, Theme
 from prism.roadmap.models import Capability, EnablementRequest
 from prism.search.models import Embedding, SearchMiss, SearchTerm
@@ -100,6 +100,7 @@ __all__ = [
     "FeedbackItem",
     "FeedbackSettings",
     "FeedbackTheme",
+    "Holding",
     "IdealProfile",
     "Invitation",
     "Item",

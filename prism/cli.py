@@ -150,6 +150,7 @@ def demo(
         loaded += ", " + launches.load(session, utcnow())
         loaded += ", " + training.load(session, utcnow())
         loaded += ", " + feedback.load(session, utcnow())
+        loaded += ", " + pricing.load_holdings(session, utcnow())
         examples = settings.data_dir / "examples"
         loaded += ", " + analytics.load(session, utcnow(), examples)
     console.print(_("Loaded the demo company: {loaded}.", loaded=loaded))

@@ -19,6 +19,7 @@ from prism.knowledge.facets import list_facets
 from prism.knowledge.models import Dimension
 from prism.knowledge.service import choices
 from prism.pagination import slice_page
+from prism.pricing import holdings
 from prism.web.deps import DbSession, Now, PageUser
 from prism.web.forms import Outcome, attempt, form_with_lists, kept_filters, parse, pick
 from prism.web.routing import IdPath, page_router
@@ -112,6 +113,7 @@ def _account_page(
     context = {
         "title": fit.account.name,
         "fit": fit,
+        "holdings": holdings.holdings_of(session, user, account_id),
         "references": list(Reference),
         **(outcome.context if outcome else {}),
     }

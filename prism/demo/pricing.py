@@ -8,13 +8,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from prism.accounts.models import Account
 from prism.auth.policy import SYSTEM
+from prism.feedback import service as feedback
+from prism.feedback.models import Origin
+from prism.feedback.schemas import FeedbackIn
 from prism.knowledge import service as knowledge
 from prism.knowledge.models import Item
 from prism.knowledge.schemas import ItemIn, LinkIn
+from prism.people.models import User
 from prism.pricing import service
+from prism.pricing.models import Holding
 from prism.pricing.schemas import BandIn, BookIn, PriceIn
 
 DESK = [
@@ -129,3 +135,72 @@ def load(session: Session, now: datetime) -> str:
     )
     service.set_price(session, SYSTEM, books[("Helio Flow", currency)], rise, today=today)
     return f"{len(packages)} editions and add-ons with {len(books)} price books"
+
+
+# What Helio's customers hold: (account, edition or add-on, quantity, renewal in days).
+HOLDINGS = (
+    ("Northwind Bank", "Vault Enterprise", 1, 140), ("Umbrella Insurance", "Vault Enterprise", 1, 200),
+    ("Nordbank", "Vault Platform", 1, 75), ("Mercy Health Network", "Vault Platform", 1, 45),
+    ("Meridian Health", "Vault Platform", 1, 260), ("Stark Logistics", "Vault Platform", 1, 120),
+    ("City of Lakeside", "Vault Platform", 1, 300), ("Globex", "Vault Platform", 1, 90),
+    ("Globex", "Vault extra systems", 10, 90),
+    ("Acme Retail", "Pulse Business", 1, 150), ("Globex", "Pulse Team", 1, 90),
+    ("Pied Piper", "Pulse Team", 1, 30), ("Umbrella Insurance", "Pulse Enterprise", 750_000, 200),
+    ("Pied Piper", "Flow Starter", 1, 30), ("Acme Retail", "Flow Starter", 1, 150),
+    ("Stark Logistics", "Flow Business", 1, 120), ("Globex", "Flow Starter", 1, 90),
+    ("Globex", "Flow extra builders", 5, 90),
+)  # fmt: skip
+# Requests customers made for a feature by name: (account, product, feature, what they said).
+ASKED = (
+    ("Nordbank", "Helio Vault", "Tokenisation", "Wants card numbers tokenised before they reach the warehouse"),
+    ("Mercy Health Network", "Helio Vault", "Tokenisation", "Needs patient identifiers tokenised for the research team"),
+    ("Stark Logistics", "Helio Vault", "Tokenisation", "Asked whether driver IDs can be tokenised in exports"),
+    ("Meridian Health", "Helio Vault", "Tokenisation", "Tokenisation for claims data would unblock their analytics project"),
+    ("Globex", "Helio Pulse", "Session replay", "Their PMs want session replay behind the funnel drop-offs"),
+    ("Pied Piper", "Helio Pulse", "Session replay", "Asked again for session replay to debug onboarding"),
+    ("Acme Retail", "Helio Pulse", "Warehouse sync", "Wants events in Snowflake without a custom pipeline"),
+    ("Pied Piper", "Helio Flow", "Audit trail", "Finance needs an audit trail of every approval"),
+    ("Acme Retail", "Helio Flow", "SLA timers", "Store operations want SLA timers on maintenance tickets"),
+    ("Nordbank", "Helio Vault", "DSAR automation", "Wants DSARs answered end to end without manual exports"),
+)  # fmt: skip
+
+
+def load_holdings(session: Session, now: datetime) -> str:
+    """What the demo's accounts hold, and requests that name the features they ask for: after
+    the feedback loop, whose accounts they are."""
+    if session.scalar(select(Holding.id).limit(1)) is not None:
+        return "holdings already loaded"
+    accounts = {a.name: a for a in session.scalars(select(Account))}
+    items = {
+        i.title: i
+        for i in session.scalars(
+            select(Item)
+            .where(Item.kind.in_(("product", "feature", *service.PACKAGES)))
+            .options(selectinload(Item.links))
+        )
+    }
+    for name, package, quantity, days in HOLDINGS:
+        item = items[package]
+        session.add(
+            Holding(
+                account_id=accounts[name].id,
+                product_id=service.product_of(item),
+                package_id=item.id,
+                quantity=quantity,
+                renewal_on=now.date() + timedelta(days=days),
+            )
+        )
+    seller = session.scalar(select(User).where(User.email == "sam.carter@helio.example"))
+    said = [
+        FeedbackIn(
+            text=text,
+            product_id=items[product].id,
+            feature_id=items[feature].id,
+            account_id=accounts[name].id,
+            said_on=now.date() - timedelta(days=3 + n * 4),
+        )
+        for n, (name, product, feature, text) in enumerate(ASKED)
+    ]
+    feedback.submit_many(session, seller or SYSTEM, said, origin=Origin.FORM)
+    session.flush()
+    return f"{len(HOLDINGS)} holdings and {len(ASKED)} requests naming a feature"

@@ -12,16 +12,21 @@ from fastapi import File, Form, Query, Response, UploadFile, status
 from prism.auth.policy import Action, Principal, can
 from prism.knowledge.models import Item
 from prism.money import plain
-from prism.pricing import portable, service
-from prism.pricing.models import Price, PriceBook
+from prism.pagination import Page
+from prism.pricing import holdings, portable, service
+from prism.pricing.models import Holding, Price, PriceBook
 from prism.pricing.schemas import (
+    AskedOut,
     BandOut,
     BookIn,
     BookOut,
     BookUpdate,
     CellOut,
     DiscountsIn,
+    HoldingOut,
+    HoldingReportOut,
     InclusionIn,
+    OpportunityOut,
     PackageOut,
     PackagingOut,
     PriceIn,
@@ -29,10 +34,13 @@ from prism.pricing.schemas import (
     PriceReportOut,
     QuoteIn,
     QuoteOut,
+    UpgradeAccountOut,
+    UpsellOut,
+    WhitespaceCellOut,
 )
-from prism.schemas import Ref
+from prism.schemas import AccountRef, Ref
 from prism.web.deps import CurrentUser, DbSession, Now
-from prism.web.routing import IdPath, api_router, attachment
+from prism.web.routing import CSV, IdPath, Paged, api_router, attachment
 
 router = api_router("pricing")
 OnDay = Annotated[date | None, Query(description="The day whose prices apply; today if left out.")]
@@ -191,14 +199,16 @@ def update_book(
 
 @router.get(
     "/pricing/books/{book_id}/history/{item_id}",
-    response_model=list[PriceOut],
+    response_model=Page[PriceOut],
     summary="Every price an edition has had",
 )
 def price_history(
-    book_id: IdPath, item_id: IdPath, session: DbSession, user: CurrentUser
-) -> list[PriceOut]:
+    book_id: IdPath, item_id: IdPath, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[PriceOut]:
+    """Newest first: scheduled prices, the one in force, and every earlier one."""
     book = service.get_book(session, user, book_id)
-    return [price_out(p, book.currency) for p in service.history(book, item_id)]
+    found = service.history(book, item_id)
+    return paged.page(found, PriceOut, lambda p: price_out(p, book.currency))
 
 
 @router.post(
@@ -266,7 +276,9 @@ def quote_out(q: service.Quote) -> QuoteOut:
     )
 
 
-@router.get("/pricing/export.csv", summary="Price books as CSV")
+@router.get(
+    "/pricing/export.csv", summary="Price books as CSV", response_class=Response, responses=CSV
+)
 def export_prices(
     session: DbSession,
     user: CurrentUser,
@@ -275,7 +287,7 @@ def export_prices(
     """Every price (history, in force and scheduled), one volume band per row: the columns
     `prism pricing import` and `POST /pricing/import` read."""
     text = portable.export_csv(session, user, product_id)
-    return attachment(text.encode(), "prices.csv", "text/csv; charset=utf-8")
+    return attachment(text.encode(), "prices.csv", "text/csv")
 
 
 @router.post("/pricing/import", response_model=PriceReportOut, summary="Import prices (CSV)")
@@ -292,3 +304,95 @@ async def import_prices(
         session, user, await file.read(), today=now.date(), dry_run=dry_run
     )
     return PriceReportOut.of(report, summary=report.summary)
+
+
+@router.post(
+    "/pricing/holdings/import", response_model=HoldingReportOut, summary="Import what accounts hold"
+)
+async def import_holdings(
+    session: DbSession,
+    user: CurrentUser,
+    file: Annotated[
+        UploadFile,
+        File(
+            description="Salesforce opportunity line items, HubSpot line items, or a CSV "
+            "`account, product, edition, quantity, renewal_date`."
+        ),
+    ],
+    dry_run: Annotated[bool, Form(description="Check every row, import nothing.")] = False,
+) -> HoldingReportOut:
+    """One row per line item; rows for the same account and edition add up. Accounts are found
+    by name or CRM id, editions and add-ons by name (or a name holding it, "Helio Pulse
+    Business"). All or nothing (422 with every problem and its line); a file imported again
+    changes nothing."""
+    report = holdings.import_csv(session, user, await file.read(), dry_run=dry_run)
+    return HoldingReportOut.of(report, summary=report.summary)
+
+
+@router.get(
+    "/pricing/accounts/{account_id}/holdings",
+    response_model=Page[HoldingOut],
+    summary="What an account holds",
+)
+def account_holdings(
+    account_id: IdPath, session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[HoldingOut]:
+    def out(h: Holding) -> HoldingOut:
+        return HoldingOut.of(
+            h,
+            product=Ref(id=h.product.id, title=h.product.title),
+            package=Ref(id=h.package.id, title=h.package.title),
+        )
+
+    return paged.page(holdings.holdings_of(session, user, account_id), HoldingOut, out)
+
+
+@router.get("/pricing/whitespace", response_model=Page[WhitespaceCellOut], summary="Whitespace")
+def whitespace(session: DbSession, user: CurrentUser, paged: Paged) -> Page[WhitespaceCellOut]:
+    """Current accounts by product and the highest edition they hold (`edition: null` for
+    those holding nothing of the product), with their ARR."""
+    found = holdings.whitespace(session, user)
+    cells = []
+    for product in found.products:
+        for edition in [*found.editions[product.id], None]:
+            cell = found.cells.get((product.id, edition.id if edition else None))
+            if cell is None:
+                continue
+            cells.append(
+                WhitespaceCellOut(
+                    product=Ref(id=product.id, title=product.title),
+                    edition=Ref(id=edition.id, title=edition.title) if edition else None,
+                    accounts=cell.accounts,
+                    arr=cell.arr,
+                )
+            )
+    return paged.page(cells, WhitespaceCellOut, lambda c: c)
+
+
+@router.get("/pricing/upsell", response_model=UpsellOut, summary="Upgrades customers ask for")
+def upsell(session: DbSession, user: CurrentUser) -> UpsellOut:
+    """Per edition upgrade and feature, the accounts whose own feature requests ask for what
+    that edition includes and theirs does not, largest ARR first. Requests for features in no
+    edition are listed for product to weigh."""
+    found = holdings.upsell(session, user)
+    return UpsellOut(
+        opportunities=[
+            OpportunityOut(
+                product=Ref(id=o.product.id, title=o.product.title),
+                feature=Ref(id=o.feature.id, title=o.feature.title),
+                to=Ref(id=o.to.id, title=o.to.title),
+                accounts=[
+                    UpgradeAccountOut(
+                        account=AccountRef.model_validate(account),
+                        holds=Ref(id=held.id, title=held.title),
+                        asked=[AskedOut(id=r.id, text=r.text) for r in asked],
+                    )
+                    for account, held, asked in o.accounts
+                ],
+                arr=o.arr,
+                summary=holdings.said(o),
+            )
+            for o in found.opportunities
+        ],
+        unpackaged=[Ref(id=f.id, title=f.title) for f, _asked in found.unpackaged],
+    )

@@ -12,7 +12,7 @@ from prism.auth.policy import SYSTEM
 from prism.console import DataDir, actor_for, console, unit_of_work
 from prism.db import utcnow
 from prism.errors import Invalid
-from prism.i18n import _
+from prism.i18n import _, ngettext
 
 app = typer.Typer(help="Pricing and packaging: price books and the grid.", no_args_is_help=True)
 
@@ -93,3 +93,62 @@ def show(
             console.print(_("In no edition or add-on: {title}", title=feature.title))
         for edition in grid.undifferentiated:
             console.print(_("No differentiating feature: {title}", title=edition.title))
+
+
+@app.command("holdings")
+def import_holdings(
+    file: Annotated[
+        Path,
+        typer.Argument(help="CRM line items: Salesforce, HubSpot, or account,product,edition,…"),
+    ],
+    dry_run: Annotated[bool, typer.Option(help="Check every row, import nothing.")] = False,
+    as_email: Annotated[
+        str | None, typer.Option("--as", help="Import as this person (email); else as Prism.")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Import what accounts hold from CRM line items. All or nothing: every bad row is listed
+    with its line; importing a file again changes nothing."""
+    from prism.pricing import holdings
+
+    raw = _read(file)
+    with unit_of_work(data_dir, migrate=True) as run:
+        report = holdings.import_csv(
+            run.session, actor_for(run.session, as_email), raw, dry_run=dry_run, max_rows=None
+        )
+    console.print(report.summary)
+
+
+@app.command("upsell")
+def upsell(data_dir: DataDir = None) -> None:
+    """Upgrades customers ask for: per edition and feature, the accounts whose own requests ask
+    for what it includes, largest ARR first."""
+    from prism.pricing import holdings
+
+    with unit_of_work(data_dir, writes=False) as run:
+        found = holdings.upsell(run.session, SYSTEM)
+        for chance in found.opportunities:
+            names = ", ".join(a.name for a, _held, _asked in chance.accounts)
+            console.print(f"{holdings.said(chance)}: {names}", markup=False, highlight=False)
+        if not found.opportunities:
+            console.print(
+                _("No account asks for a feature a higher edition of what it holds includes.")
+            )
+        for feature, asked in found.unpackaged:
+            console.print(
+                ngettext(
+                    "In no edition, asked {count} time: {title}",
+                    "In no edition, asked {count} times: {title}",
+                    len(asked),
+                    title=feature.title,
+                )
+            )
+
+
+def _read(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise Invalid(
+            _("Cannot read {file}: {strerror}.", file=file, strerror=exc.strerror)
+        ) from None

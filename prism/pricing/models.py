@@ -1,5 +1,6 @@
 """Price books: per product and currency, the list prices of its editions and add-ons, each in
-force from a day on, so a change can be scheduled and every earlier price is kept."""
+force from a day on, so a change can be scheduled and every earlier price is kept; and what each
+account holds of them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from prism.accounts.models import Account
 from prism.audit.models import Audited
 from prism.db import Base, Timestamped, Versioned, text_enum
 from prism.knowledge.models import Item
@@ -100,3 +102,26 @@ class PriceBand(Base):
     )
     from_units: Mapped[int] = mapped_column(primary_key=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class Holding(Audited, Versioned, Timestamped, Base):
+    """What an account has bought: an edition or add-on of a product, how many, and when it
+    renews. Imported with the CRM (one row per account and package: a file imported again
+    changes nothing)."""
+
+    __tablename__ = "holdings"
+    __table_args__ = (UniqueConstraint("account_id", "package_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column(default=1)
+    renewal_on: Mapped[date | None]
+
+    account: Mapped[Account] = relationship(lazy="raise")
+    product: Mapped[Item] = relationship(foreign_keys=[product_id], lazy="raise")
+    package: Mapped[Item] = relationship(foreign_keys=[package_id], lazy="raise")
+
+    def audit_label(self) -> str:
+        return f"holding: account #{self.account_id} package #{self.package_id}"

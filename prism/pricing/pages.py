@@ -15,12 +15,12 @@ from prism.auth.policy import Action, Principal, can
 from prism.errors import Invalid, PrismError
 from prism.i18n import _
 from prism.knowledge.service import choices
-from prism.pricing import service
+from prism.pricing import holdings, service
 from prism.pricing.models import Banding, Period, Unit
 from prism.pricing.schemas import BookIn, BookUpdate, DiscountsIn, PriceIn
 from prism.schemas import as_id, parse
 from prism.web.deps import DbSession, Now, PageUser
-from prism.web.forms import Outcome, attempt, day_field, form_with_lists, pick
+from prism.web.forms import Outcome, attempt, day_field, form_with_lists, pick, posted_file
 from prism.web.routing import IdPath, page_router
 from prism.web.templating import render, settle
 
@@ -36,6 +36,40 @@ def pricing_page(request: Request, session: DbSession, user: PageUser) -> HTMLRe
     books = {line.product.id: service.books(session, user, line.product.id) for line in lines}
     context = {"title": _("Pricing and packaging"), "lines": lines, "books": books}
     return render(request, "pricing/products.html", context)
+
+
+def _upsell_page(
+    request: Request, session: Session, user: Principal, outcome: Outcome | None = None
+) -> HTMLResponse:
+    found = holdings.upsell(session, user)
+    context = {
+        "title": _("Upsell and whitespace"),
+        "space": holdings.whitespace(session, user),
+        "upsell": found,
+        "said": holdings.said,
+        "report": outcome.value if outcome and not outcome.error else None,
+        "problems": outcome.errors if outcome and outcome.error else [],
+        **(outcome.context if outcome else {}),
+    }
+    status_code = outcome.status_code if outcome and outcome.error else 200
+    return render(request, "pricing/upsell.html", context, status_code=status_code)
+
+
+@router.get("/pricing/upsell", response_class=HTMLResponse)
+def upsell_page(request: Request, session: DbSession, user: PageUser) -> HTMLResponse:
+    return _upsell_page(request, session, user)
+
+
+@router.post("/pricing/upsell/holdings", response_class=HTMLResponse)
+async def import_holdings(request: Request, session: DbSession, user: PageUser) -> Response:
+    raw = await posted_file(request)
+    form = await form_with_lists(request)
+    outcome = attempt(
+        session,
+        lambda: holdings.import_csv(session, user, raw, dry_run="dry_run" in form),
+        success=lambda: _("Holdings imported."),
+    )
+    return _upsell_page(request, session, user, outcome)
 
 
 def _product_page(

@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, ValidationInfo, 
 from prism.i18n import _
 from prism.knowledge.kinds import DiscountBand
 from prism.pricing.models import Banding, Period, Unit
-from prism.schemas import Id, Input, Output, Ref
+from prism.schemas import AccountRef, Id, Input, Output, Ref
 
 Currency = Annotated[
     str,
@@ -178,3 +178,53 @@ class PriceReportOut(Output):
     books_changed: int
     dry_run: bool
     summary: str
+
+
+class HoldingReportOut(Output):
+    source: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+    summary: str
+
+
+class HoldingOut(Output):
+    id: int
+    product: Ref
+    package: Ref
+    quantity: int
+    renewal_on: date | None
+
+
+class WhitespaceCellOut(Output):
+    product: Ref
+    edition: Ref | None = Field(description="None: current accounts holding nothing of it.")
+    accounts: int
+    arr: int
+
+
+class AskedOut(Output):
+    id: int
+    text: str
+
+
+class UpgradeAccountOut(Output):
+    account: AccountRef
+    holds: Ref
+    asked: list[AskedOut]
+
+
+class OpportunityOut(Output):
+    product: Ref
+    feature: Ref
+    to: Ref
+    accounts: list[UpgradeAccountOut]
+    arr: int
+    summary: str
+
+
+class UpsellOut(Output):
+    opportunities: list[OpportunityOut]
+    unpackaged: list[Ref] = Field(description="Features customers ask for that no edition has.")

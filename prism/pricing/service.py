@@ -55,6 +55,19 @@ def rank(item: Item) -> tuple[bool, int, str]:
     return item.kind != "edition", int(item.fields.get("rank", 1)), item.title.casefold()
 
 
+def included(package: Item, feature: Item) -> str | None:
+    """The feature's limit in an edition or add-on ("" for no limit), or None if it is not
+    there."""
+    return next(
+        (
+            x.get("limit", "")
+            for x in package.fields.get("features", [])
+            if x["feature"] == feature.uid
+        ),
+        None,
+    )
+
+
 def packaging(session: Session, actor: Principal, product_id: int) -> Packaging:
     """The product's grid as `actor` may read it (drafts only for those who read drafts)."""
     product = knowledge.get_item(session, actor, product_id, "product")

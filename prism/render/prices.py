@@ -96,19 +96,15 @@ def table(
             return Column(item.title, str(f.get("for_whom", "")), prices.get(item.id, ""))
 
         def carries(item: Item, feature: Item) -> str:
-            found = next(
-                (x for x in item.fields.get("features", []) if x["feature"] == feature.uid), None
-            )
-            if found is None:
-                return "—"
-            return f"✓ {found.get('limit', '')}".strip()
+            limit = pricing.included(item, feature)
+            return "—" if limit is None else f"✓ {limit}".strip()
 
         rows = [(f.title, [carries(e, f) for e in editions]) for f in features]
         rows = [(title, cells) for title, cells in rows if any(c != "—" for c in cells)]
         extras = [
             (column(a), ", ".join(
-                f"{f.title} ({x['limit']})" if x.get("limit") else f.title
-                for f in features for x in a.fields.get("features", []) if x["feature"] == f.uid
+                f"{f.title} ({limit})" if limit else f.title
+                for f in features if (limit := pricing.included(a, f)) is not None
             ))
             for a in add_ons
         ]  # fmt: skip

@@ -91,6 +91,7 @@ TERMS = (
     N_("Builds on differentiator"),
     N_("Builds on value proposition"),
     N_("Built into"),
+    N_("CRM line items: Salesforce, HubSpot, or account,product,edition,…"),
     N_("Cancelled"),
     N_("Category"),
     N_("Challenge"),
@@ -147,6 +148,9 @@ TERMS = (
         "Import opportunities or accounts from a CRM export. Rows are matched by their CRM id,\nso importing a file again changes nothing; every bad row is listed with its line, and\nnothing is imported unless all rows are good (or --skip-bad-rows)."
     ),
     N_("Import the good rows when some are bad (else import none)."),
+    N_(
+        "Import what accounts hold from CRM line items. All or nothing: every bad row is listed\nwith its line; importing a file again changes nothing."
+    ),
     N_("Includes"),
     N_("Initial password."),
     N_("Install completion for the current shell."),
@@ -244,12 +248,16 @@ TERMS = (
     N_("The job's registered name."),
     N_("The kind of rows that do not say theirs."),
     N_("The launch's name or id."),
+    N_("The price book a pricing sheet quotes; the product's own if left out."),
     N_("The product's features by edition, with each limit, and what needs a look."),
     N_("The product's name or id."),
     N_("The stage to check (default: the next)."),
     N_("Their industry: picks the stories."),
     N_("Training: readiness across people and teams."),
     N_("Typical deal size"),
+    N_(
+        "Upgrades customers ask for: per edition and feature, the accounts whose own requests ask\nfor what it includes, largest ARR first."
+    ),
     N_("Used by"),
     N_("Uses feature"),
     N_("Value"),

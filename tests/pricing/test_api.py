@@ -85,6 +85,10 @@ def test_bad_prices_are_refused_with_the_field_named_and_nothing_written(
         assert any(field in e["field"] for e in answer.json()["errors"]), answer.json()
     book = client.get(f"/api/v1/pricing/books/{line.usd.id}", headers=headers).json()
     assert book["version"] == line.usd.version and book["scheduled"] == []
+    team = client.get(
+        f"/api/v1/pricing/books/{line.usd.id}/history/{line.team.id}", headers=headers
+    )
+    assert [p["bands"][0]["amount"] for p in team.json()["items"]] == ["49.90"]
     assert client.get("/api/v1/pricing/products/999999", headers=headers).status_code == 404
 
 

@@ -5,6 +5,7 @@ product's pricing page has no serious accessibility violation."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from prism.db import utcnow
+from prism.demo import feedback, pricing
 from tests.web.test_accessibility import signed_in, violations
 from tests.web.test_browser import browser, serve_demo, sign_in  # noqa: F401 (a fixture)
 
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from serve_demo(tmp_path_factory.mktemp("pricing"))
+    yield from serve_demo(tmp_path_factory.mktemp("pricing"), feedback.load, pricing.load_holdings)
 
 
 def test_product_marketing_fixes_the_grid_and_a_seller_prices_a_deal(
@@ -76,6 +78,23 @@ def test_product_marketing_fixes_the_grid_and_a_seller_prices_a_deal(
     expect(guest.get_by_test_id("discount-guidance")).to_have_count(0)
 
 
+def test_an_account_team_finds_the_upgrades_customers_ask_for(
+    server: str,
+    browser: Browser,  # noqa: F811
+) -> None:
+    seller = sign_in(browser, server, "sam.carter@helio.example")
+    seller.goto(server + "/pricing")
+    seller.get_by_role("link", name="Upsell and whitespace").click()
+    upsell = seller.get_by_test_id("upsell")
+    expect(upsell.locator("summary").first).to_have_text(
+        re.compile("4 accounts, 820k ARR, ask for Tokenisation, which Vault Enterprise includes")
+    )
+    expect(upsell).to_contain_text("DSAR automation")
+    expect(seller.get_by_test_id("holdings-import")).to_have_count(0)
+    upsell.get_by_role("link", name="Nordbank").click()
+    expect(seller.get_by_test_id("holdings")).to_contain_text("Vault Platform")
+
+
 @pytest.mark.parametrize("width", [1440, 390])
 def test_the_pricing_page_has_no_serious_accessibility_violation(
     server: str,
@@ -87,4 +106,6 @@ def test_the_pricing_page_has_no_serious_accessibility_violation(
     page.get_by_role("link", name="Helio Vault").click()
     assert violations(page) == []
     page.get_by_role("link", name="Edit the grid").click()
+    assert violations(page) == []
+    page.goto(server + "/pricing/upsell")
     assert violations(page) == []
