@@ -77,10 +77,8 @@ class Action(StrEnum):
     READ_AUDIT = "audit.read"
     READ_JOBS = "jobs.read"
     READ_ANALYTICS = "analytics.read"
-    # Price books and the packaging grid are product marketing's; discount guidance is for the
-    # company's own front line, never a read-only guest's.
+    # Price books and the packaging grid are product marketing's.
     MANAGE_PRICING = "pricing.manage"
-    READ_DISCOUNTS = "pricing.read_discounts"
 
 
 _VIEWER = frozenset(
@@ -101,7 +99,6 @@ _CONTRIBUTOR = _VIEWER | {
     Action.TAKE_TRAINING,
     Action.BUILD_KITS,
     Action.SHARE_WITH_BUYERS,
-    Action.READ_DISCOUNTS,
 }
 _EDITOR = _CONTRIBUTOR | {
     Action.READ_DRAFTS,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import File, Form, Query, Response, UploadFile, status
 
-from prism.auth.policy import Action, Principal, can
+from prism.auth.policy import Principal
 from prism.knowledge.models import Item
 from prism.money import plain
 from prism.pagination import Page
@@ -71,8 +71,7 @@ def book_out(book: PriceBook, on: date) -> BookOut:
     )
 
 
-def package_out(grid: service.Packaging, package: Item, actor: Principal) -> PackageOut:
-    internal = can(actor, Action.READ_DISCOUNTS)
+def package_out(grid: service.Packaging, package: Item) -> PackageOut:
     return PackageOut(
         id=package.id,
         kind=package.kind,
@@ -87,8 +86,8 @@ def package_out(grid: service.Packaging, package: Item, actor: Principal) -> Pac
             if grid.carries(package, f)
         ],
         differentiates=package not in grid.undifferentiated,
-        discount_bands=package.fields.get("discount_bands", []) if internal else None,
-        floor_discount_percent=package.fields.get("floor_discount_percent") if internal else None,
+        discount_bands=package.fields.get("discount_bands", []),
+        floor_discount_percent=package.fields.get("floor_discount_percent"),
     )
 
 
@@ -96,8 +95,8 @@ def packaging_out(session: DbSession, user: Principal, product_id: int, on: date
     grid = service.packaging(session, user, product_id)
     return PackagingOut(
         product=Ref(id=grid.product.id, title=grid.product.title),
-        editions=[package_out(grid, e, user) for e in grid.editions],
-        add_ons=[package_out(grid, a, user) for a in grid.add_ons],
+        editions=[package_out(grid, e) for e in grid.editions],
+        add_ons=[package_out(grid, a) for a in grid.add_ons],
         features=[Ref(id=f.id, title=f.title) for f in grid.features],
         unpackaged=[Ref(id=f.id, title=f.title) for f in grid.unpackaged],
         books=[book_out(b, on) for b in service.books(session, user, product_id)],
@@ -116,7 +115,7 @@ def get_packaging(
     """Editions (lowest first) and add-ons with the features each carries and its limits,
     features in no edition (`unpackaged`), editions that add nothing to the one below
     (`differentiates: false`), and each currency's prices in force on `on` and scheduled after
-    it. Discount guidance is shown to the company's own front line only."""
+    it, with each edition's discount guidance (internal: no customer output prints it)."""
     return packaging_out(session, user, product_id, on or now.date())
 
 
@@ -145,7 +144,7 @@ def set_inclusion(
         now=now,
     )
     grid = service.packaging(session, user, service.product_of(package))
-    return package_out(grid, package, user)
+    return package_out(grid, package)
 
 
 @router.put(
@@ -168,7 +167,7 @@ def set_discounts(
         now=now,
     )
     grid = service.packaging(session, user, service.product_of(package))
-    return package_out(grid, package, user)
+    return package_out(grid, package)
 
 
 @router.post(
@@ -240,8 +239,8 @@ def remove_price(price_id: IdPath, session: DbSession, user: CurrentUser, now: N
 @router.post("/pricing/quote", response_model=QuoteOut, summary="Price a quantity")
 def quote(data: QuoteIn, session: DbSession, user: CurrentUser, now: Now) -> QuoteOut:
     """Units × the list price of the band they reach (or each band's units at its price, for a
-    graduated price), less a discount; for the company's own front line also who approves the
-    discount and whether it passes the floor. Quoting and billing stay in the CRM."""
+    graduated price), less a discount, with who approves the discount and whether it passes the
+    floor. Quoting and billing stay in the CRM."""
     q = service.quote(
         session,
         user,

@@ -98,7 +98,6 @@ def _product_page(
         "on": shown,
         "today": today,
         "edit": edit and can(user, Action.MANAGE_PRICING),
-        "internal": can(user, Action.READ_DISCOUNTS),
         "manage": can(user, Action.MANAGE_PRICING),
         "periods": list(Period),
         "price_text": service.price_text,
@@ -250,18 +249,25 @@ async def update_book(
     return _settled(request, session, user, product_id, now.date(), outcome)
 
 
-def bands_from(text: str) -> list[dict[str, str]]:
-    """Volume bands as the price form takes them, one per line: "1 = 49.90", "101 = 45.00" (a
-    single amount alone is one band from 1 unit)."""
-    bands = []
+def pairs_from(
+    text: str, first: str, second: str, *, alone: str | None = None
+) -> list[dict[str, str]]:
+    """A form's text area of "a = b" lines as one dict per line (`first`: a, `second`: b); with
+    `alone`, a line without "=" is `alone` = the line."""
+    found = []
     for line in text.splitlines():
         if not line.strip():
             continue
-        units, sep, amount = line.partition("=")
-        if not sep:
-            units, amount = "1", units
-        bands.append({"from_units": units.strip(), "amount": amount.strip()})
-    return bands
+        left, sep, right = line.partition("=")
+        if not sep and alone is not None:
+            left, right = alone, left
+        found.append({first: left.strip(), second: right.strip()})
+    return found
+
+
+def bands_from(text: str) -> list[dict[str, str]]:
+    """Volume bands, one per line: "1 = 49.90", "101 = 45.00" (an amount alone: from 1 unit)."""
+    return pairs_from(text, "from_units", "amount", alone="1")
 
 
 @router.post("/pricing/{product_id}/books/{book_id}/prices", response_class=HTMLResponse)
@@ -302,15 +308,9 @@ async def remove_price(
 
 
 def discount_bands_from(text: str) -> list[dict[str, str]]:
-    """Discount bands as the form takes them, one per line: "10 = Sales manager"."""
-    bands = []
-    for line in text.splitlines():
-        if line.strip():
-            percent, _sep, approver = line.partition("=")
-            bands.append(
-                {"up_to_percent": percent.strip().rstrip("%"), "approver": approver.strip()}
-            )
-    return bands
+    """Discount bands, one per line: "10 = Sales manager" ("10%" is read too)."""
+    bands = pairs_from(text, "up_to_percent", "approver")
+    return [{**b, "up_to_percent": b["up_to_percent"].rstrip("%")} for b in bands]
 
 
 @router.post("/pricing/{product_id}/discounts/{package_id}", response_class=HTMLResponse)

@@ -125,7 +125,8 @@ class CellOut(Output):
 
 
 class PackageOut(Output):
-    """An edition or add-on as the grid shows it; discount guidance only for our own team."""
+    """An edition or add-on as the grid shows it, with the deal desk's discount guidance (for
+    our own team: no customer output prints it)."""
 
     id: int
     kind: str
@@ -136,8 +137,8 @@ class PackageOut(Output):
     for_whom: str
     features: list[CellOut]
     differentiates: bool
-    discount_bands: list[DiscountBand] | None = None
-    floor_discount_percent: int | None = None
+    discount_bands: list[DiscountBand]
+    floor_discount_percent: int | None
 
 
 class PackagingOut(Output):
@@ -163,9 +164,10 @@ class QuoteOut(Output):
     net_total_minor: int
     net_total: str
     effective_from: date
-    # For our own team only (left out for a role that may not see discount guidance):
-    approver: str | None = None
-    below_floor: bool | None = None
+    # The deal desk's guidance, for our own team: who approves the discount, whether it goes
+    # below the floor, and the floor price (None: the edition has none).
+    approver: str
+    below_floor: bool
     floor_total: str | None = None
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from prism.auth.policy import Action, Principal, can, require
+from prism.auth.policy import Action, Principal, require
 from prism.db import add_unique, touch
 from prism.errors import Conflict, Invalid, NotFound, check_version
 from prism.i18n import N_, _, format_number, term
@@ -402,8 +402,8 @@ def _loaded(session: Session, price_id: int) -> Price:
 
 @dataclass(frozen=True)
 class Quote:
-    """What `units` of a package cost for one period at list, and after a discount; with the
-    deal desk's guidance when the reader may see it."""
+    """What `units` of a package cost for one period at list, and after a discount, with the
+    deal desk's guidance: who approves it, whether it passes the floor, and the floor."""
 
     item: Item
     price: Price
@@ -413,9 +413,9 @@ class Quote:
     list_minor: int
     discount_percent: int
     net_minor: int
-    approver: str | None  # None: the reader may not see guidance
-    below_floor: bool | None
-    floor_minor: int | None
+    approver: str
+    below_floor: bool
+    floor_minor: int | None  # None: the edition has no floor
 
 
 def list_total(price: Price, units: int) -> tuple[int, int]:
@@ -469,9 +469,7 @@ def quote(
         )
     unit_minor, total = list_total(price, units)
     net = discounted(total, discount_percent)
-    approver = below = floor_total = None
-    if can(actor, Action.READ_DISCOUNTS):
-        approver, below, floor_total = _guidance(item, total, discount_percent)
+    approver, below, floor_total = _guidance(item, total, discount_percent)
     return Quote(
         item,
         price,

@@ -149,6 +149,18 @@ class Brief:
         return f"[{self.say('To come: {what}', what=what)}]"
 
     @property
+    def price_note(self) -> str:
+        """What the prices shown are: the currency, before taxes, and the day they are for."""
+        table = self.pricing
+        if table is not None and table.priced:
+            return self.say(
+                "List prices in {currency}, before taxes, in force on {day}.",
+                currency=table.currency,
+                day=table.as_of,
+            )
+        return self.say("Prices are quoted for each customer: ask your contact.")
+
+    @property
     def lede(self) -> str:
         """The one-line summary, unless it only repeats the problem (then nothing)."""
         repeats = self.subtitle.strip().rstrip(".") == self.problem.strip().rstrip(".")

@@ -79,12 +79,7 @@ def pricing_sheet(brief: Brief, look: Look) -> bytes:
 def _pricing(deck: Deck, brief: Brief, table: PriceTable, *, name: str, add_ons: bool) -> None:
     """Features by edition with the price under each; add-ons, when there are any, after."""
     title = brief.say("{product}: editions and pricing", product=name)
-    note = (
-        brief.say("List prices in {currency}, before taxes, in force on {day}.",
-                  currency=table.currency, day=table.as_of)
-        if table.priced
-        else brief.say("Prices are quoted for each customer: ask your contact.")
-    )  # fmt: skip
+    note = brief.price_note
     slide = deck.slide(title, note)
     label = brief.say("Price") + (f" ({table.currency})" if table.currency else "")
     rows = [

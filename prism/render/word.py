@@ -213,13 +213,7 @@ def _price_grid(doc: DocxDocument, brief: Brief, table: PriceTable, look: Look) 
             para = doc.add_paragraph(style="List Bullet")
             para.add_run(column.title).bold = True
             para.add_run(f" — {carries}: {column.price or brief.say('Contact us')}")
-    note = (
-        brief.say("List prices in {currency}, before taxes, in force on {day}.",
-                  currency=table.currency, day=table.as_of)
-        if table.priced
-        else brief.say("Prices are quoted for each customer: ask your contact.")
-    )  # fmt: skip
-    doc.add_paragraph().add_run(note).italic = True
+    doc.add_paragraph().add_run(brief.price_note).italic = True
     if brief.internal:
         for heading, lines in (
             (brief.say("Scheduled price changes"), table.scheduled),

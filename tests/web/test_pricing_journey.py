@@ -1,7 +1,6 @@
 """Pricing in a real headless Chromium: product marketing fixes what the grid flags and
 schedules a price rise; a seller prices a large deal with the calculator and sees who must
-approve the discount; a read-only guest sees list prices but no discount guidance; and the
-product's pricing page has no serious accessibility violation."""
+approve the discount; and the product's pricing page has no serious accessibility violation."""
 
 from __future__ import annotations
 
@@ -70,12 +69,6 @@ def test_product_marketing_fixes_the_grid_and_a_seller_prices_a_deal(
     expect(quote).to_contain_text("Regional VP of sales")
     expect(seller.get_by_test_id("discount-guidance")).to_be_visible()
     expect(seller.get_by_role("link", name="Edit the grid")).to_have_count(0)
-
-    guest = sign_in(browser, server, "elena.petrova@helio.example")
-    guest.goto(seller.url)
-    expect(guest.get_by_test_id("quote")).to_contain_text("$45,900.00")
-    expect(guest.get_by_test_id("quote")).not_to_contain_text("Regional VP")
-    expect(guest.get_by_test_id("discount-guidance")).to_have_count(0)
 
 
 def test_an_account_team_finds_the_upgrades_customers_ask_for(
