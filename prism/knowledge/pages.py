@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prism.analytics.models import Use
@@ -16,7 +17,7 @@ from prism.analytics.usage import Event
 from prism.auth.policy import Action, Principal, require
 from prism.i18n import _
 from prism.knowledge import assets, facets, forms, freshness, history, service
-from prism.knowledge.access import may_edit
+from prism.knowledge.access import may_edit, readable_by
 from prism.knowledge.kinds import KINDS, RELATIONS
 from prism.knowledge.models import Audience, Dimension, Item, Status
 from prism.knowledge.schemas import FacetIn, ItemIn, ItemUpdate, LinkIn
@@ -208,6 +209,15 @@ def item_page(
     return page
 
 
+def _carried(session: Session, actor: Principal, item: Item) -> list[tuple[Item, str]]:
+    """What an edition or add-on carries, for its page: each feature with its limit there."""
+    wanted = {x["feature"]: x.get("limit", "") for x in item.fields.get("features", [])}
+    if item.kind not in ("edition", "add_on") or not wanted:
+        return []
+    found = session.scalars(select(Item).where(Item.uid.in_(wanted), readable_by(actor)))
+    return sorted(((f, wanted[f.uid]) for f in found), key=lambda pair: pair[0].title.lower())
+
+
 def _item_page(
     request: Request,
     session: Session,
@@ -226,6 +236,7 @@ def _item_page(
         "kind": kind,
         "body": to_html(item.body),
         "fields": forms.form_fields(kind, item.fields),
+        "carried": _carried(session, user, item),
         "relations": RELATIONS,
         "targets": _link_targets(session, user, item, next(iter(RELATIONS)), "")
         if may_edit(user, item)

@@ -252,7 +252,15 @@ def gather(session: Session, source: Item, *, external: bool, now: datetime) -> 
         if external and i.kind in DRAWN and i.status == Status.PUBLISHED
         if (why := audience.customer_problem(i))
     ]
-    books = prices.books_for(session, source, external=external) if source.kind == "product" else []
+    # A product's own prices; a battlecard's (internal) shows ours beside the competitor's.
+    priced = (
+        source
+        if source.kind == "product"
+        else next(iter(i for i in near if i.kind == "product"), None)
+        if source.kind == "battlecard" and len(products) == 1
+        else None
+    )
+    books = prices.books_for(session, priced, external=external) if priced else []
     return Gathered(source, usable, considered, stale, withheld, books, now.date())
 
 
@@ -346,12 +354,13 @@ def build(
     brief.faqs = [faq(i) for i in of("faq")]
     if source.kind == "battlecard" and not external:
         brief.battle = _battle(source, of("competitor"))
-    if source.kind == "product" and gathered.today is not None:
+    priced = source if source.kind == "product" else next(iter(of("product")), None)
+    if priced is not None and gathered.books and gathered.today is not None:
         brief.pricing = prices.table(
             gathered.usable,
             gathered.books,
             currency=str(options.get("currency", "")),
-            product_currency=str(source.fields.get("currency", "USD")),
+            product_currency=str(priced.fields.get("currency", "USD")),
             language=brief.language,
             external=external,
             today=gathered.today,

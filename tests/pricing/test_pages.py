@@ -35,6 +35,8 @@ def test_every_role_reads_pricing_and_only_product_marketing_changes_it(
     assert "$10,740.00" in page.text  # 120 × $89.50
     assert "VP Sales" in page.text  # every role is our own team; customers never see it
     assert ("Edit the grid" in page.text) == (who in MANAGING)
+    edition = client.get(f"/library/{line.business.id}").text
+    assert "What it carries" in edition and "100,000 calls a day" in edition
 
     token = csrf_from(page.text)
     version = line.team.version

@@ -301,3 +301,20 @@ def test_a_pricing_sheet_is_outdated_when_a_price_or_the_grid_it_shows_changes(
         version=line.team.version, now=now,
     )  # fmt: skip
     assert outdated()
+
+
+def test_a_battlecard_shows_our_prices_beside_the_competitor_s(
+    session: Session, tmp_path: Path
+) -> None:
+    line = make_line(session)
+    card = make_item(session, "battlecard", title="Vault vs GuardianDB",
+                     links=[("product", line.product.id)],
+                     fields={"pricing_notes": "GuardianDB lists at $60 a seat"})  # fmt: skip
+    store = LocalFileStore(tmp_path)
+    made = rendering.render(
+        session, SYSTEM, card.id, RenderIn(format="html"), store=store, now=utcnow()
+    )
+    text = file_text("html", store.get(made.rendition.file_key))
+    for said in ("GuardianDB lists at $60 a seat", "Our list prices", "$49.90 per seat a year",
+                 "up to 25%: VP Sales"):  # fmt: skip
+        assert said in text, said
