@@ -329,26 +329,32 @@ def _line_ups(
         session.scalars(select(Item).where(Item.kind == "product", readable_by(actor))),
         key=lambda p: p.title.lower(),
     )
-    editions: dict[int, list[Item]] = {p.id: [] for p in products}
+    # Each product's editions then add-ons, in line-up order, and its features.
+    packages: dict[int, list[Item]] = {p.id: [] for p in products}
     features: dict[int, list[Item]] = {p.id: [] for p in products}
     stmt = (
         select(Item)
-        .where(Item.kind.in_(("edition", "feature")), readable_by(actor))
+        .where(Item.kind.in_(("feature", *pricing.PACKAGES)), readable_by(actor))
         .options(selectinload(Item.links))
     )
     for item in session.scalars(stmt):
         product_id = next((lk.target_id for lk in item.links if lk.relation == "product"), None)
-        if product_id in editions:
-            (editions if item.kind == "edition" else features)[product_id].append(item)
-    for line in editions.values():
+        if product_id in packages:
+            (features if item.kind == "feature" else packages)[product_id].append(item)
+    for line in packages.values():
         line.sort(key=pricing.rank)
-    return products, editions, features
+    return products, packages, features
+
+
+def _editions(packages: dict[int, list[Item]]) -> dict[int, list[Item]]:
+    return {p: [i for i in line if i.kind == "edition"] for p, line in packages.items()}
 
 
 def whitespace(session: Session, actor: Principal) -> Whitespace:
     """Every current account (ARR above nothing, not churned) against every product."""
     require(actor, Action.READ_ACCOUNTS)
-    products, editions, _features = _line_ups(session, actor)
+    products, packages, _features = _line_ups(session, actor)
+    editions = _editions(packages)
     accounts = list(
         session.scalars(
             select(Account)
@@ -386,7 +392,8 @@ def upsell(session: Session, actor: Principal) -> Upsell:
     """Upgrades that answer customers' own requests, largest ARR first."""
     require(actor, Action.READ_FEEDBACK)
     require(actor, Action.READ_ACCOUNTS)
-    products, editions, features = _line_ups(session, actor)
+    products, packages, features = _line_ups(session, actor)
+    editions = _editions(packages)
     by_id = {p.id: p for p in products}
     top = _tops(session, editions)
     asked = [
@@ -415,9 +422,8 @@ def upsell(session: Session, actor: Principal) -> Upsell:
                 if higher is held:
                     already.append((request.account_id, held, request))
                 elif higher is None:
-                    if not any(
-                        pricing.included(e, feature) is not None for e in editions[product_id]
-                    ):
+                    # In no edition above, and in no edition or add-on at all: product's to weigh.
+                    if all(pricing.included(p, feature) is None for p in packages[product_id]):
                         unpackaged.setdefault(feature.id, (feature, []))[1].append(request)
                 else:
                     group = found.setdefault((higher.id, feature.id), {})
