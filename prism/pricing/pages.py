@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from prism.auth.policy import Action, Principal, can
-from prism.errors import Invalid, PrismError
+from prism.errors import PrismError
 from prism.i18n import _
 from prism.knowledge.service import choices
 from prism.pricing import holdings, service
@@ -117,27 +117,34 @@ def _product_page(
     return render(request, "pricing/product.html", context, status_code=status_code)
 
 
+def _whole(text: str) -> int | None:
+    """A whole number as typed in a form (ASCII digits only), or None."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def _calculate(session: Session, user: Principal, calc: dict[str, str], on: date) -> dict[str, Any]:
+    units = _whole(calc.get("units") or "1")
+    discount = _whole(calc.get("discount") or "0")
+    item_id = as_id(calc["item"])
+    period = calc.get("period") or Period.YEAR.value
+    if not units or discount is None or discount > 100:
+        return {"calc_error": _("Give the units as a whole number and the discount from 0 to 100.")}
+    if item_id is None or period not in {p.value for p in Period}:
+        return {"calc_error": _("Choose an edition or add-on.")}
     try:
-        units = as_id(calc.get("units", "1") or "1")
-        discount = int(calc.get("discount") or 0) if (calc.get("discount") or "0").isdigit() else -1
-        if units is None or not 0 <= discount <= 100:
-            raise Invalid(_("Give the units as a whole number and the discount from 0 to 100."))
-        item_id = as_id(calc["item"])
-        if item_id is None:
-            raise Invalid(_("Choose an edition or add-on."))
         quote = service.quote(
             session,
             user,
             item_id,
             calc.get("currency", "USD"),
-            period=Period(calc.get("period") or Period.YEAR),
+            period=Period(period),
             units=units,
             discount_percent=discount,
             on=on,
         )
-    except (PrismError, ValueError) as exc:
-        return {"calc_error": getattr(exc, "message", str(exc))}
+    except PrismError as exc:
+        return {"calc_error": exc.message}
     return {"quote": quote}
 
 

@@ -138,6 +138,7 @@ def set_inclusion(
 ) -> Item:
     """Put a feature in an edition or add-on (with its limit there), or take it out. The change
     is the package's next version, like any edit."""
+    require(actor, Action.MANAGE_PRICING)
     package = get_package(session, actor, package_id)
     feature = knowledge.get_item(session, actor, feature_id, "feature")
     cells = {x["feature"]: x.get("limit", "") for x in package.fields.get("features", [])}
@@ -160,6 +161,7 @@ def save_grid(
     """The whole grid as a form posts it: for each edition or add-on in `versions` (the version
     the person read), the features it carries (feature id → limit). Packages whose cells did not
     change are left as they are; the changed ones are saved together or not at all."""
+    require(actor, Action.MANAGE_PRICING)
     grid = packaging(session, actor, product_id)
     features = {f.id: f for f in grid.features}
     changed = []

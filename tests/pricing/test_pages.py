@@ -101,3 +101,20 @@ def test_a_bad_price_form_is_answered_on_the_page_and_writes_nothing(
         "Discount guidance saved."
         in client.post(f"{url}/discounts/{line.business.id}", data=guidance).text
     )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [{"units": "²"}, {"units": "0"}, {"discount": "120"}, {"discount": "-5"}, {"period": "decade"},
+     {"item": "x"}],
+)  # fmt: skip
+def test_the_calculator_answers_bad_input_on_the_page(
+    client: TestClient, session: Session, cast: Cast, typed: dict[str, str]
+) -> None:
+    line = make_line(session)
+    session.commit()
+    sign_in(client, cast.seller.email)
+    asked = {"item": str(line.team.id), "currency": "USD", "units": "3", **typed}
+    page = client.get(f"/pricing/{line.product.id}", params=asked)
+    assert page.status_code == 200
+    assert "Give the units as a whole number" in page.text or "Choose an edition" in page.text
