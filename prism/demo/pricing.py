@@ -187,7 +187,8 @@ def load_holdings(session: Session, now: datetime) -> str:
                 product_id=service.product_of(item),
                 package_id=item.id,
                 quantity=quantity,
-                renewal_on=now.date() + timedelta(days=days),
+                # A contract renews with its account, when the CRM says when.
+                renewal_on=accounts[name].renewal_on or now.date() + timedelta(days=days),
             )
         )
     seller = session.scalar(select(User).where(User.email == "sam.carter@helio.example"))

@@ -60,14 +60,10 @@ def versions(books: list[PriceBook], today: date) -> dict[str, int]:
     of its prices are in force (a scheduled price taking effect changes it)."""
     said: dict[str, int] = {}
     for book in books:
-        current = ",".join(str(p.id) for p in sorted(pricing.in_force(book, today), key=_id))
+        current = ",".join(str(i) for i in sorted(p.id for p in pricing.in_force(book, today)))
         said[f"book:{book.id}"] = book.version
         said[f"prices:{book.id}"] = zlib.crc32(current.encode())
     return said
-
-
-def _id(price: object) -> int:
-    return int(getattr(price, "id", 0))
 
 
 def table(
