@@ -109,10 +109,6 @@ def _undifferentiated(editions: list[Item]) -> list[Item]:
     return flagged
 
 
-def differentiates(grid: Packaging, package: Item) -> bool:
-    return package not in grid.undifferentiated
-
-
 def get_package(session: Session, actor: Principal, package_id: int) -> Item:
     """An edition or add-on `actor` may read."""
     item = knowledge.get_item(session, actor, package_id)
