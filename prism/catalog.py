@@ -47,7 +47,7 @@ from prism.launches.models import (
 )
 from prism.notifications.models import Notification
 from prism.people.models import Team, User
-from prism.pricing.models import Holding, Price, PriceBand, PriceBook
+from prism.pricing.models import Holding, PlannedMove, Price, PriceBand, PriceBook
 from prism.render.models import Rendition, Theme
 from prism.roadmap.models import Capability, EnablementRequest
 from prism.search.models import Embedding, SearchMiss, SearchTerm
@@ -121,6 +121,7 @@ __all__ = [
     "ModuleItem",
     "ModuleTeam",
     "Notification",
+    "PlannedMove",
     "Price",
     "PriceBand",
     "PriceBook",

@@ -198,6 +198,13 @@ def test_demo_loads_once(data_dir: Path) -> None:
     stage = ["launch", "check", "Pulse AI insights", "--to", "orbit", "--data-dir", str(data_dir)]
     bad = runner.invoke(app, stage)
     assert bad.exit_code == 1 and "No stage 'orbit'" in bad.output
+    # A packaging change: held, with what GA still needs (exit 1) and what it means.
+    change = ["launch", "packaging", "Pulse 2027 packaging", "--data-dir", str(data_dir)]
+    held = runner.invoke(app, change)
+    assert held.exit_code == 1, held.output
+    assert "held until the GA gate passes" in held.output and "✗ Sellers are trained" in held.output
+    assert "Session replay moves from Pulse Business to Pulse Enterprise" in held.output
+    assert "Acme Retail" in held.output
     # Pricing: the grid, and the price books as a spreadsheet that imports back unchanged.
     shown = invoke(data_dir, "pricing", "show", "helio pulse")
     assert "Pulse Enterprise" in shown and "In no edition or add-on: AI insights" in shown

@@ -21,7 +21,7 @@ from prism.auth.policy import SYSTEM
 from prism.knowledge import service as knowledge
 from prism.knowledge.models import Item
 from prism.knowledge.schemas import ItemIn
-from prism.launches import beta, bom, metrics, service
+from prism.launches import beta, bom, metrics, packaging, service
 from prism.launches.models import Launch, MetricSource, Stage
 from prism.launches.schemas import (
     BetaCustomerIn,
@@ -34,6 +34,9 @@ from prism.launches.schemas import (
     ReviewIn,
 )
 from prism.people.models import Team, User
+from prism.pricing import service as pricing
+from prism.pricing.schemas import BandIn, PriceIn
+from prism.pricing.schemas import MoveIn as PackagingMove
 from prism.webhooks import service as webhooks
 from prism.webhooks.models import WebhookFormat
 from prism.webhooks.schemas import WebhookIn
@@ -270,12 +273,69 @@ def _pulse_sdk(loader: _Loader) -> Launch:
     return loader.move(launch, Stage.ALPHA, loader.today - timedelta(days=3))
 
 
+# Session replay moves up from Pulse Business to Pulse Enterprise, whose price per tracked user
+# rises the day the change goes live: (currency, bands).
+PULSE_ENTERPRISE_2027 = (
+    ("USD", [(1, "0.13"), (500_001, "0.10"), (2_000_001, "0.07")]),
+    ("EUR", [(1, "0.12"), (500_001, "0.09"), (2_000_001, "0.07")]),
+)
+
+
+def _pulse_packaging(loader: _Loader) -> Launch:
+    """A packaging change in beta: its GA gate shows what the change still needs."""
+    today = loader.today
+    pulse = loader.item("Helio Pulse")
+    launch = loader.create(
+        "priya.raman",
+        name="Pulse 2027 packaging",
+        tier=3,
+        goal="upsell",
+        target_date=today + timedelta(days=40),
+        product_id=pulse.id,
+        feature_ids=[loader.item("Session replay").id],
+        team_ids=[loader.teams["Sales"], loader.teams["Customer Success"]],
+        summary="Session replay becomes an Enterprise feature, and Enterprise's price per "
+        "tracked user rises with it. Business customers keep it until their renewal.",
+        target="product teams at large digital businesses",
+        need="must see why users drop out of a funnel",
+        category="product analytics platform",
+        benefit="shows the sessions behind every drop-off",
+        alternative="a separate session-replay tool",
+        differentiator="replay, funnels and retention in one tracked-user price",
+    )
+    replay = PackagingMove(
+        feature_id=loader.item("Session replay").id,
+        from_id=loader.item("Pulse Business").id,
+        to_id=loader.item("Pulse Enterprise").id,
+        limit="100,000 sessions a month",
+    )
+    packaging.add_move(loader.session, SYSTEM, launch, replay, now=_at(today))
+    books = {b.currency: b.id for b in pricing.books(loader.session, SYSTEM, pulse.id)}
+    for currency, bands in PULSE_ENTERPRISE_2027:
+        data = PriceIn(
+            item_id=loader.item("Pulse Enterprise").id,
+            unit="tracked_user",
+            effective_from=launch.target_date,
+            bands=[BandIn(from_units=f, amount=a) for f, a in bands],
+        )
+        packaging.add_price(loader.session, SYSTEM, launch, books[currency], data, today=today)
+    launch = service.get_launch(loader.session, SYSTEM, launch.id)
+    launch = loader.move(launch, Stage.ALPHA, today - timedelta(days=10))
+    return loader.move(launch, Stage.BETA, today - timedelta(days=3))
+
+
 def load(session: Session, now: datetime) -> str:
     """Create Helio's launches once; a second run finds them and adds nothing."""
     if session.scalar(select(Launch.id).limit(1)) is not None:
         return "launches already loaded"
     loader = _Loader(session, now.date())
-    made = [_vault(loader), _pulse_ai(loader), _flow_forms(loader), _pulse_sdk(loader)]
+    made = [
+        _vault(loader),
+        _pulse_ai(loader),
+        _flow_forms(loader),
+        _pulse_sdk(loader),
+        _pulse_packaging(loader),
+    ]
     _channels(session)
     set_actor(session, SYSTEM)
     return f"{len(made)} launches"

@@ -3,7 +3,7 @@ checkpoints, beta programme, brief, tier configuration and what is late."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, File, Path, Query, Response, UploadFile, status
@@ -13,7 +13,7 @@ from prism.auth.policy import Principal
 from prism.filestore import file_store
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item
-from prism.launches import beta, bom, brief, metrics, reminders, service, tiers
+from prism.launches import beta, bom, brief, metrics, packaging, reminders, service, tiers
 from prism.launches.gates import GateReport
 from prism.launches.models import BomItem, Launch, MetricSource, Stage
 from prism.launches.schemas import (
@@ -35,11 +35,16 @@ from prism.launches.schemas import (
     LaunchIn,
     LaunchOut,
     LaunchUpdate,
+    MeaningOut,
     MeasurementIn,
     MeasurementOut,
     MetricIn,
     MetricOut,
     MoveIn,
+    PackagingOut,
+    PlannedMoveOut,
+    PlannedPriceIn,
+    RequirementOut,
     ResultOut,
     ReviewIn,
     StageChangeOut,
@@ -48,6 +53,9 @@ from prism.launches.schemas import (
 )
 from prism.launches.service import LaunchFilter
 from prism.pagination import Page
+from prism.pricing.api import price_out
+from prism.pricing.schemas import MoveIn as PackagingMoveIn
+from prism.pricing.schemas import PriceIn
 from prism.schemas import Ref
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
 from prism.web.routing import Cursor, IdPath, Limit, Paged, api_router, attachment, to_page
@@ -205,6 +213,97 @@ def update_deliverable(
     launch: PathLaunch, bom_id: IdPath, data: BomItemUpdate, session: DbSession, user: CurrentUser
 ) -> BomItemOut:
     return bom_out(bom.update_item(session, user, launch, bom_id, data), launch, user)
+
+
+def packaging_out(
+    session: Session, actor: Principal, launch: Launch, now: datetime
+) -> PackagingOut:
+    change = packaging.change(session, launch)
+    said = packaging.meaning(session, actor, launch, change)
+    return PackagingOut(
+        moves=[
+            PlannedMoveOut.of(
+                m,
+                feature=Ref(id=m.feature.id, title=m.feature.title),
+                from_package=_ref(m.from_package),
+                to_package=_ref(m.to_package),
+            )
+            for m in change.moves
+        ],
+        prices=[price_out(p, p.book.currency) for p in change.prices],
+        applied=change.applied,
+        requirements=[
+            RequirementOut.model_validate(r, from_attributes=True)
+            for r in packaging.requirements(session, launch, change, now=now)
+        ],
+        meaning=MeaningOut.model_validate(said, from_attributes=True),
+    )
+
+
+def _ref(item: Item | None) -> Ref | None:
+    return None if item is None else Ref(id=item.id, title=item.title)
+
+
+@router.get(
+    "/launches/{launch_id}/packaging",
+    response_model=PackagingOut,
+    summary="The launch's packaging change: moves, held prices, what GA needs, what it means",
+)
+def read_packaging(
+    launch: PathLaunch, session: DbSession, user: CurrentUser, now: Now
+) -> PackagingOut:
+    return packaging_out(session, user, launch, now)
+
+
+@router.post(
+    "/launches/{launch_id}/packaging/moves",
+    response_model=PackagingOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Plan a feature's move into, out of or between editions and add-ons",
+)
+def plan_move(
+    launch: PathLaunch, data: PackagingMoveIn, session: DbSession, user: CurrentUser, now: Now
+) -> PackagingOut:
+    packaging.add_move(session, user, launch, data, now=now)
+    return packaging_out(session, user, launch, now)
+
+
+@router.delete(
+    "/launches/{launch_id}/packaging/moves/{move_id}",
+    status_code=204,
+    summary="Take a planned move back",
+)
+def drop_move(
+    launch: PathLaunch, move_id: IdPath, session: DbSession, user: CurrentUser
+) -> Response:
+    packaging.drop_move(session, user, launch, move_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/launches/{launch_id}/packaging/prices",
+    response_model=PackagingOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Plan a new price, held in its book until the launch goes GA",
+)
+def plan_price(
+    launch: PathLaunch, data: PlannedPriceIn, session: DbSession, user: CurrentUser, now: Now
+) -> PackagingOut:
+    price = PriceIn.model_validate(data.model_dump(exclude={"book_id"}))
+    packaging.add_price(session, user, launch, data.book_id, price, today=now.date())
+    return packaging_out(session, user, launch, now)
+
+
+@router.delete(
+    "/launches/{launch_id}/packaging/prices/{price_id}",
+    status_code=204,
+    summary="Take a held price back",
+)
+def drop_price(
+    launch: PathLaunch, price_id: IdPath, session: DbSession, user: CurrentUser, now: Now
+) -> Response:
+    packaging.drop_price(session, user, launch, price_id, today=now.date())
+    return Response(status_code=204)
 
 
 @router.get(

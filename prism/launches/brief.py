@@ -10,8 +10,9 @@ from prism.auth.policy import Principal
 from prism.filestore import FileStore
 from prism.knowledge.access import may_read
 from prism.knowledge.positioning import Parts, statement
-from prism.launches import beta, metrics, service
+from prism.launches import beta, metrics, packaging, service
 from prism.launches.models import Launch
+from prism.pricing.plans import Plan
 from prism.render import documents
 from prism.render.brief import Brief
 from prism.render.service import house_look
@@ -91,10 +92,28 @@ def sections(session: Session, actor: Principal, launch: Launch, *, today: date)
             for p, _ in card.checkpoints
         ]
         out += ["## Checkpoints", _table(["Review", "Due", "Health", "Note"], rows)]
+    change = packaging.change(session, launch)
+    if not change.empty:
+        out += _packaging(session, actor, launch, change)
     customers = beta.customers(session, actor, launch)
     if customers:
         out += ["## Beta customers"] + [f"- {c.account.name} ({c.status.value})" for c in customers]
     return "\n\n".join(out) + "\n"
+
+
+def _packaging(session: Session, actor: Principal, launch: Launch, change: Plan) -> list[str]:
+    """The packaging change, and what it means for each team that talks to customers."""
+    said = packaging.meaning(session, actor, launch, change)
+    state = "Made when the launch went GA." if change.applied else "Held until the GA gate passes."
+    blocks = ["## Packaging change", state, "\n".join(f"- {line}" for line in said.changes)]
+    for team, lines in (
+        ("For sales", said.sales),
+        ("For customer success", said.success),
+        ("For support", said.support),
+    ):
+        if lines:
+            blocks += [f"### {team}", "\n".join(f"- {line}" for line in lines)]
+    return blocks
 
 
 def markdown(session: Session, actor: Principal, launch: Launch, *, today: date) -> str:

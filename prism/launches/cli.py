@@ -114,3 +114,40 @@ def launch_brief(
             store = file_store(run.settings)
             out.write_bytes(brief.pdf(run.session, SYSTEM, launch, store=store, today=today))
     console.print(_("Wrote {out}.", out=out))
+
+
+@app.command("packaging")
+def launch_packaging(
+    name: Annotated[str, typer.Argument(help="The launch's name or id.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Show the packaging change a launch carries, what GA needs for it, and what it means for
+    sales, customer success and support. Exits 1 while something GA needs is missing."""
+    from prism.launches import packaging, service
+
+    with unit_of_work(data_dir, writes=False) as run:
+        launch = service.find_launch(run.session, SYSTEM, name)
+        change = packaging.change(run.session, launch)
+        if change.empty:
+            console.print(_("{name} carries no packaging change.", name=launch.name))
+            return
+        said = packaging.meaning(run.session, SYSTEM, launch, change)
+        needs = packaging.requirements(run.session, launch, change, now=utcnow())
+    state = _("made at GA") if change.applied else _("held until the GA gate passes")
+    console.print(f"[bold]{launch.name}[/bold] ({state})")
+    for line in said.changes:
+        console.print(f" • {line}")
+    for need in needs:
+        mark = MARKS["passed" if need.met else "blocked"]
+        console.print(f" {mark} {need.label}: {need.detail}")
+    for heading, lines in (
+        (_("For sales"), said.sales),
+        (_("For customer success"), said.success),
+        (_("For support"), said.support),
+    ):
+        if lines:
+            console.print(f"[bold]{heading}[/bold]")
+            for line in lines:
+                console.print(f" • {line}")
+    if any(not need.met for need in needs):
+        raise typer.Exit(1)

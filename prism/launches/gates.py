@@ -104,6 +104,25 @@ class Certified:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """One thing a launch's packaging change needs before GA, and whether the launch has it
+    (`launches/packaging.py` decides)."""
+
+    rule: str
+    label: str
+    met: bool
+    detail: str
+
+
+# The gate rules a packaging change adds to GA, in the order the launch page lists them.
+PACKAGING_RULES = {
+    "pricing_sheet": N_("The pricing sheet shows the change"),
+    "price_faqs": N_("FAQs that quote prices are reviewed"),
+    "seller_training": N_("Sellers are trained on the change"),
+}
+
+
+@dataclass(frozen=True)
 class Readiness:
     """Everything the rules read about one launch, loaded once."""
 
@@ -115,6 +134,8 @@ class Readiness:
     # Who in the target teams is certified; None when no certifying module belongs to the launch.
     certified: Certified | None
     today: date
+    # What a packaging change the launch carries needs before GA (nothing without one).
+    packaging: list[Requirement] = field(default_factory=list)
 
 
 Check = Callable[[Readiness, float | None], tuple[State, str]]
@@ -248,6 +269,20 @@ def _final_review(r: Readiness, _threshold: float | None) -> tuple[State, str]:
     return State.PASSED, _("Reviewed: {health}", health=health).strip()
 
 
+def _said(label: str) -> Callable[[float | None], str]:
+    return lambda _threshold: _(label)
+
+
+def _packaging(name: str) -> Check:
+    def check(r: Readiness, _threshold: float | None) -> tuple[State, str]:
+        found = next((p for p in r.packaging if p.rule == name), None)
+        if found is None:
+            return State.PASSED, _("This launch changes no packaging.")
+        return (State.PASSED if found.met else State.BLOCKED), found.detail
+
+    return check
+
+
 RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in (
@@ -292,6 +327,7 @@ RULES: dict[str, Rule] = {
             default=1,
         ),
         Rule("final_review", lambda t: _("The 90-day checkpoint is reviewed"), _final_review),
+        *(Rule(name, _said(label), _packaging(name)) for name, label in PACKAGING_RULES.items()),
     )
 }
 

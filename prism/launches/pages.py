@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 
 from prism.accounts import icp
 from prism.auth.policy import Action, Principal, can, require
+from prism.db import utcnow
+from prism.errors import Invalid
 from prism.feedback.models import Kind as FeedbackKind
 from prism.i18n import _
 from prism.knowledge.access import may_read
 from prism.knowledge.kinds import KINDS
 from prism.knowledge.models import Item
 from prism.knowledge.service import choices
-from prism.launches import beta, bom, metrics, reminders, service, tiers
+from prism.launches import beta, bom, metrics, packaging, reminders, service, tiers
 from prism.launches.brief import positioning
 from prism.launches.gates import RULES
 from prism.launches.models import (
@@ -51,7 +53,12 @@ from prism.launches.schemas import (
 )
 from prism.people import service as people_service
 from prism.people.models import Team, User
+from prism.pricing import service as pricing
+from prism.pricing.pages import price_form
+from prism.pricing.schemas import MoveIn as PackagingMoveIn
+from prism.pricing.schemas import PriceIn
 from prism.render.charts import Marker, interactive_line
+from prism.schemas import as_id
 from prism.training import readiness as training_readiness
 from prism.training import service as training
 from prism.web.deps import DbSession, Now, PageUser
@@ -257,6 +264,7 @@ def _launch_page(
         "modules": training.list_modules(session, user, launch_id=launch.id, limit=20).items,
         "may_train": training.may_manage(user),
         **_metrics_context(session, user, launch, today),
+        **_packaging_context(session, user, launch, today),
         **(_choices(session, user) if may_run else {}),
         **outcome.context,
     }
@@ -287,6 +295,35 @@ def _metrics_context(
         "charts": charts,
         "checkpoints": card.checkpoints,
     }
+
+
+def _packaging_context(
+    session: Session, user: Principal, launch: Launch, today: date
+) -> dict[str, Any]:
+    """The launch's packaging change, what GA needs for it, and what planning one offers."""
+    change = packaging.change(session, launch)
+    may_plan = (
+        launch.product_id is not None
+        and launch.stage in packaging.CHANGEABLE
+        and can(user, Action.RUN_LAUNCHES)
+        and can(user, Action.MANAGE_PRICING)
+    )
+    now = datetime.combine(today, utcnow().timetz())
+    context: dict[str, Any] = {
+        "change": change,
+        "requirements": packaging.requirements(session, launch, change, now=now),
+        "meaning": None if change.empty else packaging.meaning(session, user, launch, change),
+        "may_plan": may_plan,
+        **price_form(),
+    }
+    if may_plan and launch.product_id is not None:
+        grid = pricing.packaging(session, user, launch.product_id)
+        context |= {
+            "line_up": [*grid.editions, *grid.add_ons],
+            "line_features": grid.features,
+            "line_books": pricing.books(session, user, launch.product_id),
+        }
+    return context
 
 
 @dataclass(frozen=True)
@@ -473,4 +510,52 @@ async def add_feedback(here: Here, form: Posted) -> Response:
             here.session, here.user, launch, parse(BetaFeedbackIn, form)
         ),
         "Feedback logged.",
+    )
+
+
+@router.post("/launches/{launch_id}/packaging/moves", response_class=HTMLResponse)
+async def plan_move(here: Here, form: Posted) -> Response:
+    for end in ("from_id", "to_id"):
+        if not form.get(end):
+            form.pop(end, None)
+    return here.act(
+        lambda launch: packaging.add_move(
+            here.session, here.user, launch, parse(PackagingMoveIn, form), now=here.now
+        ),
+        _("Move planned."),
+    )
+
+
+@router.post("/launches/{launch_id}/packaging/moves/{move_id}/remove", response_class=HTMLResponse)
+def drop_move(here: Here, move_id: IdPath) -> Response:
+    return here.act(
+        lambda launch: packaging.drop_move(here.session, here.user, launch, move_id),
+        _("Move taken back."),
+    )
+
+
+@router.post("/launches/{launch_id}/packaging/prices", response_class=HTMLResponse)
+async def plan_price(here: Here, form: Posted) -> Response:
+    amount = form.pop("amount", "")
+    form["bands"] = [{"from_units": 1, "amount": amount}]
+    book_id = as_id(str(form.pop("book_id", "")))
+
+    def act(launch: Launch) -> object:
+        if book_id is None:
+            raise Invalid.about("book_id", _("Choose the price book."))
+        data = parse(PriceIn, form)
+        return packaging.add_price(here.session, here.user, launch, book_id, data, today=here.today)
+
+    return here.act(act, "Price planned; it is held until the launch goes GA.")
+
+
+@router.post(
+    "/launches/{launch_id}/packaging/prices/{price_id}/remove", response_class=HTMLResponse
+)
+def drop_price(here: Here, price_id: IdPath) -> Response:
+    return here.act(
+        lambda launch: packaging.drop_price(
+            here.session, here.user, launch, price_id, today=here.today
+        ),
+        _("Held price taken back."),
     )

@@ -19,6 +19,7 @@ from prism.launches.models import (
     Stage,
     tier_problem,
 )
+from prism.pricing.schemas import PriceIn, PriceOut
 from prism.schemas import Id, Input, Name, Output, PersonRef, Ref, TeamRef
 
 
@@ -330,3 +331,44 @@ class AttentionOut(Output):
     title: str
     due_on: date
     owner: PersonRef | None
+
+
+class PlannedPriceIn(PriceIn):
+    """A new price the launch's packaging change brings, in one of its product's price books;
+    held there until the launch passes its GA gate."""
+
+    book_id: Id
+
+
+class PlannedMoveOut(Output):
+    id: int
+    feature: Ref
+    from_package: Ref | None = Field(description="The edition or add-on it leaves, if any.")
+    to_package: Ref | None = Field(description="The edition or add-on it joins, if any.")
+    limit: str
+    applied_at: datetime | None
+
+
+class RequirementOut(Output):
+    rule: str
+    label: str
+    met: bool
+    detail: str
+
+
+class MeaningOut(Output):
+    changes: list[str]
+    sales: list[str]
+    success: list[str] = Field(description="What it means for customer success.")
+    support: list[str]
+
+
+class PackagingOut(Output):
+    """A launch's packaging change: its moves and held prices, what GA needs for it, and what
+    it means for the teams that talk to customers."""
+
+    moves: list[PlannedMoveOut]
+    prices: list[PriceOut]
+    applied: bool = Field(description="True once the launch went GA and the change was made.")
+    requirements: list[RequirementOut]
+    meaning: MeaningOut

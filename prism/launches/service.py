@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from prism.audit import service as audit
 from prism.auth.policy import Action, Principal, can, require
-from prism.db import add_unique
+from prism.db import add_unique, utcnow
 from prism.errors import Conflict, Invalid, NotFound, check_version
 from prism.i18n import _
 from prism.knowledge.service import items_of_kind
 from prism.launches import bom as bom_service
-from prism.launches import gates, reminders, tiers
+from prism.launches import gates, packaging, reminders, tiers
 from prism.launches.models import (
     ROAD,
     BetaCustomer,
@@ -186,6 +186,12 @@ def readiness(session: Session, launch: Launch, today: date) -> gates.Readiness:
         ),
         certified=training_readiness.certified(session, launch, today),
         today=today,
+        packaging=packaging.requirements(
+            session,
+            launch,
+            packaging.change(session, launch),
+            now=datetime.combine(today, utcnow().timetz()),
+        ),
     )
 
 
@@ -202,7 +208,12 @@ def check_gate(
 
 def _report(session: Session, launch: Launch, stage: Stage, today: date) -> gates.GateReport:
     rules = tiers.gates_of(session, launch.tier, stage)
-    return gates.evaluate(readiness(session, launch, today), stage, rules)
+    ready = readiness(session, launch, today)
+    if stage is Stage.GA and ready.packaging:
+        # A packaging change adds its own rules to GA, whatever the tier asks.
+        named = {name for name, _threshold in rules}
+        rules = [*rules, *((p.rule, None) for p in ready.packaging if p.rule not in named)]
+    return gates.evaluate(ready, stage, rules)
 
 
 def move(
@@ -229,6 +240,7 @@ def move(
             open_findings=[f.as_dict() for f in open_findings],
         )
     )
+    packaging.on_stage(session, actor, launch, data.to, now)
     previous, launch.stage = launch.stage, data.to
     webhooks.emit(
         session,

@@ -4,7 +4,7 @@ account holds of them."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
@@ -77,6 +77,12 @@ class Price(Audited, Timestamped, Base):
     unit: Mapped[Unit] = mapped_column(text_enum(Unit))
     banding: Mapped[Banding] = mapped_column(text_enum(Banding), default=Banding.VOLUME)
     effective_from: Mapped[date]
+    # The launch whose packaging change brought this price. Until that launch passes its GA
+    # gate the price is held: in force nowhere (it is dropped if the launch is cancelled).
+    launch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("launches.id", ondelete="SET NULL"), index=True
+    )
+    held: Mapped[bool] = mapped_column(default=False)
 
     book: Mapped[PriceBook] = relationship(lazy="raise", back_populates="prices")
     item: Mapped[Item] = relationship(lazy="raise")
@@ -89,6 +95,33 @@ class Price(Audited, Timestamped, Base):
 
     def audit_label(self) -> str:
         return f"price: #{self.item_id} {self.period.value} from {self.effective_from}"
+
+
+class PlannedMove(Audited, Timestamped, Base):
+    """A step of a launch's packaging change: a feature goes into an edition or add-on (with its
+    limit there), out of one, or from one to another. The grid changes when the launch passes
+    its GA gate, not before."""
+
+    __tablename__ = "planned_moves"
+    __table_args__ = (UniqueConstraint("launch_id", "feature_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    launch_id: Mapped[int] = mapped_column(
+        ForeignKey("launches.id", ondelete="CASCADE"), index=True
+    )
+    feature_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    # None on one side: the feature is new to the line-up, or leaves it.
+    from_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    to_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    limit: Mapped[str] = mapped_column(String(300), default="")
+    applied_at: Mapped[datetime | None]
+
+    feature: Mapped[Item] = relationship(foreign_keys=[feature_id], lazy="raise")
+    from_package: Mapped[Item | None] = relationship(foreign_keys=[from_id], lazy="raise")
+    to_package: Mapped[Item | None] = relationship(foreign_keys=[to_id], lazy="raise")
+
+    def audit_label(self) -> str:
+        return f"planned move: feature #{self.feature_id} of launch #{self.launch_id}"
 
 
 class PriceBand(Base):

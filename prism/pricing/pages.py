@@ -99,11 +99,7 @@ def _product_page(
         "today": today,
         "edit": edit and can(user, Action.MANAGE_PRICING),
         "manage": can(user, Action.MANAGE_PRICING),
-        "periods": list(Period),
-        "price_text": service.price_text,
-        "per": {u.value: _(said) if said else "" for u, said in service.PER.items()},
-        "every": {p.value: _(said) for p, said in service.EVERY.items()},
-        "units": list(Unit),
+        **price_form(),
         "bandings": list(Banding),
         "currencies": [c for c in service.CURRENCIES if c not in {b.currency for b in books}],
         "calc": calculator or {},
@@ -344,3 +340,14 @@ async def set_discounts(
 
     outcome = attempt(session, act, success=_("Discount guidance saved."))
     return _settled(request, session, user, product_id, now.date(), outcome)
+
+
+def price_form() -> dict[str, Any]:
+    """What a page that sets a price offers: periods and units as a sentence says them."""
+    return {
+        "periods": list(Period),
+        "units": list(Unit),
+        "price_text": service.price_text,
+        "per": {u.value: _(said) if said else "" for u, said in service.PER.items()},
+        "every": {p.value: _(said) for p, said in service.EVERY.items()},
+    }

@@ -54,6 +54,16 @@ class PriceIn(Input):
         return bands
 
 
+class MoveIn(Input):
+    """A feature's move in a launch's packaging change: into `to_id`, out of `from_id`, or from
+    one edition or add-on to another, with its limit where it lands."""
+
+    feature_id: Id
+    from_id: Id | None = None
+    to_id: Id | None = None
+    limit: Limit = ""
+
+
 class BookIn(Input):
     product_id: Id
     currency: Currency
@@ -107,6 +117,9 @@ class PriceOut(Output):
     effective_from: date
     currency: str
     bands: list[BandOut]
+    held: bool = Field(
+        default=False, description="Part of a launch's packaging change, in force once it is GA."
+    )
 
 
 class BookOut(Output):

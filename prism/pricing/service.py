@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from prism.auth.policy import Action, Principal, require
 from prism.db import add_unique, touch
 from prism.errors import Conflict, Invalid, NotFound, check_version
-from prism.i18n import N_, _, format_number, term
+from prism.i18n import N_, _, format_number, term, when
 from prism.knowledge import service as knowledge
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item
@@ -142,7 +142,7 @@ def set_inclusion(
         cells[feature.uid] = limit.strip()
     else:
         cells.pop(feature.uid, None)
-    return _save_cells(session, actor, package, cells, version=version, now=now)
+    return save_cells(session, actor, package, cells, version=version, now=now)
 
 
 def save_grid(
@@ -174,7 +174,7 @@ def save_grid(
         hidden = {uid: lim for uid, lim in old.items() if uid not in {f.uid for f in grid.features}}
         if {**hidden, **new} != old:
             changed.append(
-                _save_cells(
+                save_cells(
                     session,
                     actor,
                     package,
@@ -186,16 +186,22 @@ def save_grid(
     return changed
 
 
-def _save_cells(
+def save_cells(
     session: Session,
     actor: Principal,
     package: Item,
-    cells: Mapping[str, str],
+    cells: Mapping[str, str] | list[dict[str, str]],
     *,
-    version: int,
+    version: int | None = None,
     now: datetime,
 ) -> Item:
-    features = [{"feature": uid, "limit": limit} for uid, limit in cells.items()]
+    """The package's next version carrying `cells` (feature uid → limit); `version` is the one
+    the person read (None: the current one, for a change Prism makes on someone's behalf)."""
+    if isinstance(cells, list):
+        features = cells
+    else:
+        features = [{"feature": uid, "limit": limit} for uid, limit in cells.items()]
+    version = package.version if version is None else version
     change = ItemUpdate(version=version, fields={"features": features})
     return knowledge.update_item(
         session, actor, package.id, change, now=now, note="Packaging changed"
@@ -282,10 +288,14 @@ def update_book(
     return book
 
 
-def in_force(book: PriceBook, on: date) -> list[Price]:
-    """The price of each edition and period on `on`: the latest that took effect by then."""
+def in_force(book: PriceBook, on: date, *, preview: int | None = None) -> list[Price]:
+    """The price of each edition and period on `on`: the latest that took effect by then. A
+    price held by a launch is in force nowhere, except in the `preview` of that launch's
+    change."""
     current: dict[tuple[int, Period], Price] = {}
     for price in sorted(book.prices, key=lambda p: p.effective_from):
+        if price.held and price.launch_id != preview:
+            continue
         if price.effective_from <= on:
             current[(price.item_id, price.period)] = price
     return sorted(current.values(), key=lambda p: (rank(p.item), p.period.value))
@@ -304,11 +314,18 @@ def history(book: PriceBook, item_id: int) -> list[Price]:
 
 
 def set_price(
-    session: Session, actor: Principal, book_id: int, data: PriceIn, *, today: date
+    session: Session,
+    actor: Principal,
+    book_id: int,
+    data: PriceIn,
+    *,
+    today: date,
+    launch_id: int | None = None,
 ) -> Price:
     """A list price from `data.effective_from` on. A price that has taken effect is history and
     is never rewritten: a change is scheduled from today or later, and a scheduled price may be
-    replaced until its day comes."""
+    replaced until its day comes. With `launch_id` the price is part of that launch's packaging
+    change and held until the launch passes its GA gate."""
     require(actor, Action.MANAGE_PRICING)
     book = get_book(session, actor, book_id)
     item = get_package(session, actor, data.item_id)
@@ -338,6 +355,7 @@ def set_price(
             )
         )
     for old in same:
+        _check_hold(old, launch_id)
         session.delete(old)
     session.flush()
     price = Price(
@@ -348,9 +366,12 @@ def set_price(
         banding=data.banding,
         effective_from=data.effective_from,
         bands=bands,
+        launch_id=launch_id,
+        held=launch_id is not None,
     )
     session.add(price)
-    _moved(book)
+    if not price.held:  # a held price changes no book until its launch releases it
+        touch_book(book)
     session.flush()
     return _loaded(session, price.id)
 
@@ -366,19 +387,53 @@ def _bands(bands: Iterable[BandIn], currency: str) -> list[PriceBand]:
     return made
 
 
-def remove_price(session: Session, actor: Principal, price_id: int, *, today: date) -> None:
-    """Take back a scheduled price; one that has taken effect stays in the history."""
+def remove_price(
+    session: Session,
+    actor: Principal,
+    price_id: int,
+    *,
+    today: date,
+    launch_id: int | None = None,
+) -> None:
+    """Take back a scheduled price; one that has taken effect stays in the history. A held
+    price is taken back through its launch (`launch_id`)."""
     require(actor, Action.MANAGE_PRICING)
     price = _loaded(session, price_id)
     book = get_book(session, actor, price.book_id)
-    if price.effective_from <= today:
+    if price.effective_from <= today and not price.held:
         raise Conflict(_("This price has taken effect; it stays in the history."))
+    _check_hold(price, launch_id)
     session.delete(price)
-    _moved(book)
+    if not price.held:
+        touch_book(book)
     session.flush()
 
 
-def _moved(book: PriceBook) -> None:
+def _check_hold(price: Price, launch_id: int | None) -> None:
+    """A price held by a launch changes only through that launch, and a launch's change does
+    not replace a price scheduled outside it."""
+    if price.held and price.launch_id == launch_id:
+        return
+    if price.held:
+        raise Conflict(
+            _(
+                "This price is part of launch {launch}'s packaging change; change it on the "
+                "launch.",
+                launch=price.launch_id,
+            )
+        )
+    if launch_id is not None:
+        raise Conflict(
+            _(
+                "A price for “{title}” is already scheduled from {day}; take it back on the "
+                "pricing page or choose another day.",
+                title=price.item.title,
+                day=when(price.effective_from),
+            )
+        )
+
+
+def touch_book(book: PriceBook) -> None:
     """Any price change moves the book's version, which outputs that quoted it compare."""
     touch(book)
 

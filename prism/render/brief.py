@@ -24,6 +24,7 @@ from prism.knowledge.kinds import BUILT_ON
 from prism.knowledge.models import Audience, Item, ItemLink, Status
 from prism.markdown import to_text
 from prism.pricing.models import PriceBook
+from prism.pricing.plans import Plan
 from prism.render import prices
 from prism.render.prices import PriceTable
 from prism.render.words import language_of, say
@@ -215,6 +216,9 @@ class Gathered:
     # A product's price books the output may quote, and the day whose prices it shows.
     books: list[PriceBook] = field(default_factory=list)
     today: date | None = None
+    # A launch's packaging change the output previews: the line-up as it will stand.
+    preview: Plan | None = None
+    external: bool = True
 
     @property
     def depends_on(self) -> dict[str, int]:
@@ -222,7 +226,11 @@ class Gathered:
         output is outdated."""
         versions = {str(k): v for k, v in sorted(self.considered.items())}
         stale = {f"stale:{i.id}": 1 for i in self.stale}
-        books = prices.versions(self.books, self.today) if self.today else {}
+        books = (
+            prices.versions(self.books, self.today, self.preview, external=self.external)
+            if self.today
+            else {}
+        )
         return versions | stale | books
 
 
@@ -233,8 +241,11 @@ DRAWN = frozenset(
 )
 
 
-def gather(session: Session, source: Item, *, external: bool, now: datetime) -> Gathered:
-    """The source with its neighbours and its products' neighbours, filtered for the audience."""
+def gather(
+    session: Session, source: Item, *, external: bool, now: datetime, preview: Plan | None = None
+) -> Gathered:
+    """The source with its neighbours and its products' neighbours, filtered for the audience;
+    with `preview`, its prices as they will stand once that packaging change is made."""
     near = _neighbours(session, {source.id})
     products = {i.id for i in near if i.kind == "product"} | (
         {source.id} if source.kind == "product" else set()
@@ -261,7 +272,9 @@ def gather(session: Session, source: Item, *, external: bool, now: datetime) -> 
         else None
     )
     books = prices.books_for(session, priced, external=external) if priced else []
-    return Gathered(source, usable, considered, stale, withheld, books, now.date())
+    return Gathered(
+        source, usable, considered, stale, withheld, books, now.date(), preview, external
+    )
 
 
 def _stale(claim: Item, overdue: set[int]) -> bool:
@@ -364,6 +377,7 @@ def build(
             language=brief.language,
             external=external,
             today=gathered.today,
+            preview=gathered.preview,
         )
     for claim in gathered.stale:
         brief.gaps.append(f"a fresh {claim.kind.replace('_', ' ')} (“{claim.title}” is stale)")

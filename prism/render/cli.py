@@ -36,6 +36,10 @@ def render(
         str,
         typer.Option(help="The price book a pricing sheet quotes; the product's own if left out."),
     ] = "",
+    launch: Annotated[
+        int | None,
+        typer.Option(help="Preview this launch's packaging change (a pricing sheet, a deck)."),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Render an item in the brand theme (or, with `outdated`, refresh every outdated output).
@@ -62,6 +66,7 @@ def render(
                 "audience": audience,
                 "language": language,
                 "currency": currency.upper(),
+                "launch_id": str(launch or ""),
             },
             store=store,
             now=utcnow(),

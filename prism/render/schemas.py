@@ -40,6 +40,11 @@ class RenderIn(Input):
         description="The price book a pricing sheet (or a deck's pricing slide) quotes: USD, "
         "EUR, CNY…; by default the product's own currency.",
     )
+    launch_id: Id | None = Field(
+        default=None,
+        description="Preview a launch's packaging change: a pricing sheet (or pricing slide) "
+        "shows the line-up and prices as they will stand once that launch goes GA.",
+    )
     audience: Literal["customer", "internal"] | None = Field(
         default=None,
         description="Who reads it. Every layout but the battlecard is for customers: it holds "
@@ -58,6 +63,7 @@ class RenderIn(Input):
             "language": self.language,
             "currency": self.currency,
             "audience": internal,
+            "launch_id": self.launch_id,
         }
         return {k: v for k, v in chosen.items() if v}
 

@@ -23,6 +23,7 @@ from prism.knowledge.audience import customer_problem, customer_title
 from prism.knowledge.models import Audience, Item
 from prism.knowledge.service import get_item
 from prism.people.models import User
+from prism.pricing import plans
 from prism.render import brief as briefs
 from prism.render import documents
 from prism.render.brand import Look
@@ -276,7 +277,12 @@ def _plan(
     options = data.options()
     _check_audience(source, layout, data)
     theme = house_theme(session)
-    gathered = briefs.gather(session, source, external=for_customers(layout, options), now=now)
+    preview = _preview(session, options)
+    if preview is not None:
+        _check_preview(source, preview)
+    gathered = briefs.gather(
+        session, source, external=for_customers(layout, options), now=now, preview=preview
+    )
     existing = _existing(session, source.id, layout.name, data.format, options)
     inputs = _inputs(gathered, theme)
     seller = _seller(session, data.seller_id)
@@ -362,6 +368,21 @@ def outputs_of(session: Session, actor: Principal, item_id: int, *, now: datetim
     return [Output(r, is_outdated(session, r, now=now)) for r in rows]
 
 
+def previews(session: Session, item_id: int, launch_id: int, *, now: datetime) -> list[Output]:
+    """The customer pricing sheets of a product rendered for a launch's packaging change,
+    newest first, each saying whether it is outdated."""
+    rows = session.scalars(
+        select(Rendition)
+        .where(Rendition.item_id == item_id, Rendition.layout == "pricing_sheet")
+        .order_by(Rendition.rendered_at.desc())
+    )
+    return [
+        Output(r, is_outdated(session, r, now=now))
+        for r in rows
+        if r.options.get("launch_id") == launch_id and r.options.get("audience") != "internal"
+    ]
+
+
 def is_outdated(session: Session, rendition: Rendition, *, now: datetime) -> bool:
     """Has the source, anything it drew on, a claim's freshness or the theme changed since this
     was rendered?"""
@@ -369,8 +390,36 @@ def is_outdated(session: Session, rendition: Rendition, *, now: datetime) -> boo
     source = session.get(Item, rendition.item_id)
     assert source is not None  # renditions go with their item (ON DELETE CASCADE)
     external = for_customers(layout, rendition.options)
-    gathered = briefs.gather(session, source, external=external, now=now)
+    preview = _preview(session, rendition.options)
+    gathered = briefs.gather(session, source, external=external, now=now, preview=preview)
     return _inputs(gathered, house_theme(session)) != rendition.inputs
+
+
+def _check_preview(source: Item, preview: plans.Plan) -> None:
+    """A preview shows a packaging change of the product it is rendered from."""
+    if preview.empty:
+        raise Invalid.about(
+            "launch_id",
+            _(
+                "Launch {launch} carries no packaging change to preview.",
+                launch=preview.launch_id,
+            ),
+        )
+    if source.id not in preview.products():
+        raise Invalid.about(
+            "launch_id",
+            _(
+                "Launch {launch} changes another product's packaging than “{title}”.",
+                launch=preview.launch_id,
+                title=source.title,
+            ),
+        )
+
+
+def _preview(session: Session, options: dict[str, Any]) -> plans.Plan | None:
+    """The packaging change an output previews, if it was rendered for a launch."""
+    launch_id = options.get("launch_id")
+    return plans.planned(session, int(launch_id)) if launch_id else None
 
 
 def download(

@@ -212,6 +212,14 @@ class LaunchReadiness:
     rows: list[Row]
 
 
+def published_modules(session: Session, launch_id: int) -> list[Module]:
+    """The published modules that belong to a launch, certifying or not."""
+    stmt = select(Module).where(
+        Module.launch_id == launch_id, Module.status == ModuleStatus.PUBLISHED
+    )
+    return list(session.scalars(stmt.order_by(Module.id)))
+
+
 def certifying_modules(session: Session, launch_id: int) -> list[Module]:
     """The published certifying modules that belong to a launch."""
     stmt = select(Module).where(

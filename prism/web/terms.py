@@ -184,6 +184,7 @@ TERMS = (
     N_("Planning"),
     N_("Port to listen on."),
     N_("Positioning"),
+    N_("Preview this launch's packaging change (a pricing sheet, a deck)."),
     N_("Pricing and packaging: price books and the grid."),
     N_("Pricing notes"),
     N_("Pricing sheet"),
@@ -227,6 +228,9 @@ TERMS = (
         "Set and schedule prices from a spreadsheet. All or nothing: every bad row is listed with\nits line and nothing is written; importing an export again changes nothing."
     ),
     N_("Show completion for the current shell, to copy it or customize the installation."),
+    N_(
+        "Show the packaging change a launch carries, what GA needs for it, and what it means for\nsales, customer success and support. Exits 1 while something GA needs is missing."
+    ),
     N_("Sign-in email."),
     N_("Slack"),
     N_("Slashed dates are DD/MM/YYYY."),

@@ -102,3 +102,37 @@ def test_the_pricing_page_has_no_serious_accessibility_violation(
     assert violations(page) == []
     page.goto(server + "/pricing/upsell")
     assert violations(page) == []
+
+
+def test_a_packaging_change_waits_for_what_its_ga_gate_asks(
+    server: str,
+    browser: Browser,  # noqa: F811
+) -> None:
+    editor = sign_in(browser, server, "priya.raman@helio.example")
+    editor.goto(server + "/launches")
+    editor.get_by_role("link", name="Pulse 2027 packaging").first.click()
+    change = editor.get_by_test_id("packaging-change")
+    expect(change.get_by_test_id("planned-moves")).to_contain_text("Session replay")
+    expect(change.get_by_test_id("planned-prices")).to_contain_text("held")
+    needs = change.get_by_test_id("packaging-requirements")
+    sheet = needs.locator("li", has_text="The pricing sheet shows the change")
+    expect(sheet).to_have_class("blocked")
+    expect(editor.get_by_test_id("gate")).to_contain_text("Sellers are trained on the change")
+    change.get_by_text("What it means for sales, customer success and support").click()
+    expect(change.get_by_test_id("packaging-meaning")).to_contain_text("Acme Retail")
+
+    change.get_by_role("button", name="Preview the pricing sheet (PDF)").click()
+    expect(editor.get_by_text("Rendered.")).to_be_visible()
+    editor.go_back()
+    editor.reload()
+    sheet = editor.get_by_test_id("packaging-requirements").locator(
+        "li", has_text="The pricing sheet shows the change"
+    )
+    expect(sheet).to_have_class("passed")
+
+    # Until GA the new Enterprise price is held: the pricing page says so and offers no take-back.
+    editor.goto(server + "/pricing")
+    editor.get_by_role("link", name="Helio Pulse").click()
+    held = editor.get_by_test_id("scheduled-USD").locator("li", has_text="held until its launch")
+    expect(held).to_contain_text("Pulse Enterprise")
+    expect(held.get_by_role("button", name="Take back")).to_have_count(0)
