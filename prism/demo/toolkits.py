@@ -53,6 +53,7 @@ def load(session: Session, store: FileStore, now: datetime, *, key: str) -> str:
     for product in products:
         kits.standard_kit(session, SYSTEM, product.id, store=store, now=now)
     _security_rule(session)
+    _expansion_rule(session)
     made = [_deal(session, store, now, *row) for row in DEALS]
     showcase = next(d for d in made if d.customer == "St. Mary's Health")
     kit = kits.kit_of_deal(session, showcase.id)
@@ -91,6 +92,14 @@ def _security_rule(session: Session) -> None:
         reason="Security and compliance pack: regulated buyers and customer data need it",
         when=RuleWhen(industries=regulated, customer_data=True, match="any"),
         item_ids=list(pack),
+    ))  # fmt: skip
+
+
+def _expansion_rule(session: Session) -> None:
+    rules.create_rule(session, SYSTEM, RuleIn(
+        name="Expansion deals",
+        reason="An expansion: the edition above what the account runs today",
+        when=RuleWhen(expansion=True),
     ))  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from prism.filestore import FileStore
 from prism.knowledge.access import may_read
 from prism.knowledge.positioning import Parts, statement
 from prism.launches import beta, metrics, packaging, service
-from prism.launches.models import Launch
+from prism.launches.models import Launch, Stage
 from prism.pricing.plans import Plan
 from prism.render import documents
 from prism.render.brief import Brief
@@ -104,7 +104,12 @@ def sections(session: Session, actor: Principal, launch: Launch, *, today: date)
 def _packaging(session: Session, actor: Principal, launch: Launch, change: Plan) -> list[str]:
     """The packaging change, and what it means for each team that talks to customers."""
     said = packaging.meaning(session, actor, launch, change)
-    state = "Made when the launch went GA." if change.applied else "Held until the GA gate passes."
+    if change.applied:
+        state = "Made when the launch went GA."
+    elif launch.stage is Stage.CANCELLED:
+        state = "Dropped: the launch was cancelled, so none of it was made."
+    else:
+        state = "Held until the GA gate passes."
     blocks = ["## Packaging change", state, "\n".join(f"- {line}" for line in said.changes)]
     for team, lines in (
         ("For sales", said.sales),

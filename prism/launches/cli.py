@@ -133,7 +133,12 @@ def launch_packaging(
             return
         said = packaging.meaning(run.session, SYSTEM, launch, change)
         needs = packaging.requirements(run.session, launch, change, now=utcnow())
-    state = _("made at GA") if change.applied else _("held until the GA gate passes")
+    if change.applied:
+        state = _("made at GA")
+    elif launch.stage.value == "cancelled":
+        state = _("dropped: the launch was cancelled")
+    else:
+        state = _("held until the GA gate passes")
     console.print(f"[bold]{launch.name}[/bold] ({state})")
     for line in said.changes:
         console.print(f" • {line}")

@@ -113,9 +113,9 @@ def on_stage(session: Session, actor: Principal, launch: Launch, to: Stage, now:
 def requirements(
     session: Session, launch: Launch, plan: Plan, *, now: datetime
 ) -> list[Requirement]:
-    """What the change needs before GA, each with whether it is there; none without a change
-    (or once the change is made)."""
-    if plan.empty or plan.applied or launch.product_id is None:
+    """What the change needs before GA, each with whether it is there; none without a change,
+    or once the launch is past the stages where it can change (made at GA, or cancelled)."""
+    if plan.empty or launch.stage not in CHANGEABLE or launch.product_id is None:
         return []
     since = plan.changed_at or now
     return [

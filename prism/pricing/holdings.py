@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from prism.accounts.models import Account
@@ -24,8 +25,9 @@ from prism.csvfile import Names, Problem, Row, parse_day, read_table
 from prism.errors import Invalid
 from prism.feedback.models import FeedbackItem, Kind
 from prism.i18n import _, ngettext, short_money
+from prism.knowledge import service as knowledge
 from prism.knowledge.access import readable_by
-from prism.knowledge.models import Item
+from prism.knowledge.models import Item, Status
 from prism.pricing import service as pricing
 from prism.pricing.models import Holding
 
@@ -263,6 +265,54 @@ def holdings_of(session: Session, actor: Principal, account_id: int) -> list[Hol
         .options(selectinload(Holding.package), selectinload(Holding.product))
     )
     return sorted(session.scalars(stmt), key=lambda h: (h.product.title, pricing.rank(h.package)))
+
+
+def account_of(session: Session, account_id: int | None, customer: str) -> int | None:
+    """A deal's account: the one the CRM linked, or else the account named as its customer."""
+    if account_id is not None:
+        return account_id
+    found = select(Account.id).where(func.lower(Account.name) == customer.strip().lower())
+    return session.scalar(found.limit(1))
+
+
+def held_of(session: Session, account_id: int | None, product_ids: Sequence[int]) -> list[str]:
+    """The editions and add-ons an account holds of these products, by name (none for a deal
+    without an account): what makes a deal an expansion."""
+    if account_id is None or not product_ids:
+        return []
+    stmt = (
+        select(Item.title)
+        .join(Holding, Holding.package_id == Item.id)
+        .where(Holding.account_id == account_id, Holding.product_id.in_(product_ids))
+        .order_by(Item.title)
+    )
+    return list(session.scalars(stmt))
+
+
+def next_up(
+    session: Session, actor: Principal, account_id: int | None, product_ids: Sequence[int]
+) -> list[Item]:
+    """For each product, the published edition just above the highest one the account holds:
+    what an expansion deal offers next (none where it holds the top edition already)."""
+    if account_id is None:
+        return []
+    held = set(
+        session.scalars(
+            select(Holding.package_id).where(
+                Holding.account_id == account_id, Holding.product_id.in_(product_ids)
+            )
+        )
+    )
+    offered = []
+    for product_id in product_ids:
+        stmt = knowledge.of_product(product_id, "edition").where(
+            Item.status == Status.PUBLISHED, readable_by(actor)
+        )
+        line = sorted(session.scalars(stmt), key=pricing.rank)
+        tops = [n for n, edition in enumerate(line) if edition.id in held]
+        if tops and tops[-1] + 1 < len(line):
+            offered.append(line[tops[-1] + 1])
+    return offered
 
 
 # ---- the whitespace and the upsell ------------------------------------------------------------

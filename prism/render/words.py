@@ -53,6 +53,7 @@ ZH: dict[str, str] = {
     "Pricing": "价格",
     "Price": "价格",
     "Add-ons": "附加包",
+    "Editions and prices": "版本与价格",
     "Includes": "包含",
     "Contact us": "请联系我们",
     "{product}: editions and pricing": "{product}：版本与价格",

@@ -7,6 +7,7 @@ the seller added by hand survives a rebuild."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from prism.filestore import FileStore
 from prism.i18n import _, ngettext
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item, ItemLink, Status
+from prism.pricing import holdings
 from prism.render import service as rendering
 from prism.render.schemas import RenderIn
 from prism.settings import Settings
@@ -199,8 +201,11 @@ def past_deals(session: Session) -> dict[int, tuple[int, int]]:
 def rule_extras(session: Session, actor: Principal, deal: Deal) -> list[tuple[Item, str]]:
     """Items the kit rules add for this deal, each with the rule's reason and what matched."""
     extras: list[tuple[Item, str]] = []
+    products = [i.id for i in deal.focus if i.kind == "product"]
+    account = holdings.account_of(session, deal.account_id, deal.customer)
+    held = holdings.held_of(session, account, products)
     for rule in session.scalars(select(KitRule).where(KitRule.enabled).order_by(KitRule.name)):
-        matched = rule_matches(rule, deal)
+        matched = rule_matches(rule, deal, held)
         if not matched:
             continue
         found = session.scalars(
@@ -209,15 +214,21 @@ def rule_extras(session: Session, actor: Principal, deal: Deal) -> list[tuple[It
             )
         )
         order = {item_id: n for n, item_id in enumerate(rule.item_ids)}
-        for item in sorted(found, key=lambda i: order[i.id]):
+        chosen = sorted(found, key=lambda i: order[i.id])
+        if rule.when.get("expansion"):
+            chosen += [
+                i for i in holdings.next_up(session, actor, account, products) if i not in chosen
+            ]
+        for item in chosen:
             extras.append(
                 (item, _("{reason} ({matched})", reason=rule.reason, matched=_("; ").join(matched)))
             )
     return extras
 
 
-def rule_matches(rule: KitRule, deal: Deal) -> list[str]:
-    """What about the deal meets the rule's conditions; empty when the rule does not apply."""
+def rule_matches(rule: KitRule, deal: Deal, held: Sequence[str] = ()) -> list[str]:
+    """What about the deal meets the rule's conditions; empty when the rule does not apply.
+    `held` names what the deal's account already holds of the deal's products: an expansion."""
     when = rule.when
     checks: list[tuple[bool, str]] = []
     industry = deal.industry.name if deal.industry else ""
@@ -241,6 +252,9 @@ def rule_matches(rule: KitRule, deal: Deal) -> list[str]:
     if when.get("min_value") is not None:
         value = _("value of {value:,} {currency}", value=deal.value, currency=deal.currency)
         checks.append((deal.value >= when["min_value"], value))
+    if when.get("expansion"):
+        said = _("the account already holds {held}", held=_(", ").join(held))
+        checks.append((bool(held), said))
     met = [why for ok, why in checks if ok]
     if not checks or (when.get("match") == "all" and len(met) < len(checks)):
         return []

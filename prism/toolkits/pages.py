@@ -253,6 +253,7 @@ async def create_rule(request: Request, session: DbSession, user: PageUser) -> R
         "when": {
             "industries": form.getlist("industries"),
             "customer_data": form.get("customer_data") == "on",
+            "expansion": form.get("expansion") == "on",
             "min_value": form.get("min_value") or None,
             "match": form.get("match", "any"),
         },

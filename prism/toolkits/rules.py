@@ -61,10 +61,17 @@ def _apply(session: Session, actor: Principal, rule: KitRule, data: RuleIn) -> N
     missing = [i for i in data.item_ids if i not in found]
     if missing:
         raise Invalid.about("item_ids", _("No item {item_id}.", item_id=missing[0]))
-    if not (data.when.industries or data.when.customer_data or data.when.min_value is not None):
+    when = data.when
+    if not (when.industries or when.customer_data or when.min_value is not None or when.expansion):
         raise Invalid.about(
-            "when", _("A rule needs a condition: industries, customer data or a minimum value.")
+            "when",
+            _(
+                "A rule needs a condition: industries, customer data, a minimum value or an "
+                "expansion."
+            ),
         )
+    if not data.item_ids and not when.expansion:
+        raise Invalid.about("item_ids", _("Choose the items the rule adds to a kit."))
     rule.name, rule.reason, rule.enabled = data.name, data.reason, data.enabled
     rule.when = data.when.model_dump(exclude_defaults=False)
     rule.item_ids = list(dict.fromkeys(data.item_ids))

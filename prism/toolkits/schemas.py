@@ -68,6 +68,11 @@ class RuleWhen(Input):
     ] = []
     customer_data: bool = Field(default=False, description="A deal product handles customer data.")
     min_value: Annotated[int, Field(ge=0, le=10**12)] | None = None
+    expansion: bool = Field(
+        default=False,
+        description="An expansion: the deal's account already holds an edition or add-on of a "
+        "product in the deal (from what accounts hold).",
+    )
     match: Literal["any", "all"] = "any"
 
 
@@ -75,7 +80,14 @@ class RuleIn(Input):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     when: RuleWhen
-    item_ids: Annotated[list[Id], Field(min_length=1, max_length=50)]
+    item_ids: Annotated[
+        list[Id],
+        Field(
+            max_length=50,
+            description="The items to add (an expansion rule also adds, by itself, the edition "
+            "above what the account holds).",
+        ),
+    ] = []
     enabled: bool = True
 
 

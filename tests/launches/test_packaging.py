@@ -105,10 +105,15 @@ def test_a_held_price_is_in_force_nowhere_until_the_launch_goes_ga(session: Sess
 def test_a_cancelled_launch_drops_its_held_prices_and_makes_no_move(session: Session) -> None:
     line, launch = _change(session)
     enterprise = _enterprise(session, line)
-    move(session, launch, Stage.CANCELLED)
+    cancelled = move(session, launch, Stage.CANCELLED)
     book = pricing.get_book(session, SYSTEM, line.usd.id)
     assert all(p.item_id != enterprise for p in book.prices)
     assert pricing.packaging(session, SYSTEM, line.product.id).carries(line.business, line.audit)
+    change = plans.planned(session, launch.id)
+    assert packaging.requirements(session, cancelled, change, now=utcnow()) == []
+    assert "Dropped: the launch was cancelled" in brief.markdown(
+        session, SYSTEM, cancelled, today=today()
+    )
 
 
 def test_a_held_price_changes_only_through_its_launch(session: Session) -> None:

@@ -318,3 +318,21 @@ def test_a_battlecard_shows_our_prices_beside_the_competitor_s(
     for said in ("GuardianDB lists at $60 a seat", "Our list prices", "$49.90 per seat a year",
                  "up to 25%: VP Sales"):  # fmt: skip
         assert said in text, said
+
+
+def test_a_product_one_pager_shows_its_editions_and_public_prices(
+    session: Session, tmp_path: Path
+) -> None:
+    line = make_line(session)
+    store = LocalFileStore(tmp_path)
+    one = RenderIn(format="html", layout="one_pager")
+
+    def said() -> str:
+        made = rendering.render(session, SYSTEM, line.product.id, one, store=store, now=utcnow())
+        return file_text("html", store.get(made.rendition.file_key))
+
+    assert "Editions and prices" not in said()  # its only book is internal
+    service.update_book(session, SYSTEM, line.usd.id, public=True, version=line.usd.version)
+    text = said()
+    assert "Editions and prices" in text and "$49.90 per seat a year" in text
+    assert "Sales manager" not in text

@@ -21,6 +21,7 @@ from prism.errors import Conflict, Forbidden, Invalid, NotFound
 from prism.filestore import LocalFileStore
 from prism.jobs.models import Job
 from prism.knowledge import service as knowledge
+from prism.pricing.models import Holding
 from prism.render.models import Rendition
 from prism.settings import Settings
 from prism.toolkits import assemble, package, rules, service, tasks
@@ -28,8 +29,10 @@ from prism.toolkits.models import Toolkit
 from prism.toolkits.schemas import EntryIn, RuleIn, RuleWhen
 from tests.conftest import ROLES, Cast, bearer
 from tests.extract import file_text
+from tests.feedback.factories import make_account
 from tests.knowledge.factories import make_item
 from tests.library import SECRET, Library, make_library
+from tests.pricing.factories import make_line
 
 SMALL = assemble.SmallDeal()
 
@@ -127,6 +130,26 @@ def test_kit_rules_match_on_customer_data_or_value_and_all_means_all(
         reason_of(kit, "Security whitepaper")
         == "Data pack (Vault handles customer data; value of 600,000 USD)"
     )
+
+
+def test_an_expansion_rule_offers_the_edition_above_what_the_account_holds(
+    session: Session, store: LocalFileStore
+) -> None:
+    line = make_line(session)
+    rules.create_rule(session, SYSTEM, RuleIn(name="Expansions", reason="Expansions",
+                      when=RuleWhen(expansion=True)))  # fmt: skip
+    account = make_account(session, name="Acme Retail")
+    new = deals.create_deal(session, SYSTEM, DealIn(name="Acme new", customer="Acme Retail",
+                            product_ids=[line.product.id]), currency="USD", now=utcnow())  # fmt: skip
+    kit = assemble.build_for_deal(session, SYSTEM, new.id, small=SMALL, store=store, now=utcnow())
+    assert "Business" not in titles(kit)  # it holds nothing yet: not an expansion
+
+    session.add(Holding(account_id=account.id, product_id=line.product.id,
+                        package_id=line.team.id, quantity=20))  # fmt: skip
+    more = deals.create_deal(session, SYSTEM, DealIn(name="Acme more", customer="Acme Retail",
+                             product_ids=[line.product.id]), currency="USD", now=utcnow())  # fmt: skip
+    kit = assemble.build_for_deal(session, SYSTEM, more.id, small=SMALL, store=store, now=utcnow())
+    assert reason_of(kit, "Business") == "Expansions (the account already holds Team)"
 
 
 def test_past_deals_lift_what_helped_win(session: Session, store: LocalFileStore) -> None:
