@@ -41,7 +41,8 @@ YES = ("yes", "true", "1", "y", "public")
 
 
 def export_csv(session: Session, actor: Principal, product_id: int | None = None) -> str:
-    """Every price of every book (or of one product's), one band per row, oldest first."""
+    """Every price of every book (or of one product's), one band per row, oldest first; prices
+    held by a launch's packaging change are the launch's, not the spreadsheet's."""
     stmt = select(Item).where(Item.kind == "product", readable_by(actor)).order_by(Item.title)
     if product_id is not None:
         stmt = stmt.where(Item.id == product_id)
@@ -52,7 +53,7 @@ def export_csv(session: Session, actor: Principal, product_id: int | None = None
                 book.prices,
                 key=lambda p: (p.effective_from, service.rank(p.item), p.period.value),
             )
-            for price in prices:
+            for price in (p for p in prices if not p.held):  # held ones belong to a launch
                 for band in price.bands:
                     rows.append(_row(product, book, price, band.from_units, band.amount_minor))
     return write_csv(HEADER, rows)
@@ -273,6 +274,12 @@ def _outcome(
         ),
         None,
     )
+    if old is not None and old.held:
+        message = _(
+            "A launch's packaging change holds a price for that day; change it on the launch."
+        )
+        report.problems.append(Problem(group.line, "effective_from", message))
+        return None
     if old is not None and _same(old, wanted, group.currency):
         return "unchanged"
     if group.effective_from <= today and old is not None:

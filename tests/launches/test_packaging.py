@@ -19,7 +19,7 @@ from prism.knowledge import service as knowledge
 from prism.knowledge.models import Item
 from prism.launches import brief, packaging, service
 from prism.launches.models import Launch, Stage
-from prism.pricing import plans
+from prism.pricing import plans, portable
 from prism.pricing import service as pricing
 from prism.pricing.models import Holding, Period
 from prism.pricing.schemas import MoveIn
@@ -119,6 +119,16 @@ def test_a_cancelled_launch_drops_its_held_prices_and_makes_no_move(session: Ses
 def test_a_held_price_changes_only_through_its_launch(session: Session) -> None:
     line, launch = _change(session)
     enterprise = _enterprise(session, line)
+    # The spreadsheet leaves held prices out, and refuses to set one on their day.
+    sheet = portable.export_csv(session, SYSTEM, line.product.id)
+    assert "199.00" not in sheet
+    day = launch.target_date.isoformat()
+    row = f"Vault,Enterprise,USD,year,seat,volume,{day},1,149.00,yes"
+    with pytest.raises(Invalid) as refused:
+        portable.import_csv(
+            session, SYSTEM, (sheet + row + "\n").encode(), today=today(), dry_run=True
+        )
+    assert "holds a price for that day" in str(refused.value.errors)
     same_day = price(enterprise, [(1, "149.00")], unit="seat", on=launch.target_date)
     with pytest.raises(Conflict, match="packaging change"):
         pricing.set_price(session, SYSTEM, line.usd.id, same_day, today=today())
