@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from prism.pricing.models import Holding, Period
 from prism.pricing.schemas import MoveIn
 from prism.render import service as rendering
 from prism.render.schemas import RenderIn
+from prism.render.service import Output
 from tests.conftest import Cast
 from tests.extract import file_text
 from tests.feedback.factories import make_account
@@ -155,9 +157,7 @@ def test_the_ga_gate_asks_for_the_sheet_the_faqs_and_the_training(
     knowledge.verify(session, SYSTEM, faq.id, version=faq.version, now=utcnow())
     make_module(session, title="Vault's new Enterprise edition", launch_id=launch.id)
     # The sheet comes last: it draws on the product's FAQs, so verifying one outdates it.
-    store = LocalFileStore(tmp_path)
-    sheet = RenderIn(format="html", layout="pricing_sheet", launch_id=launch.id)
-    rendering.render(session, SYSTEM, line.product.id, sheet, store=store, now=utcnow())
+    _sheet(session, LocalFileStore(tmp_path), line.product.id, launch_id=launch.id)
 
     report = service.check_gate(session, SYSTEM, launch.id, to=Stage.GA, today=today())
     assert report is not None
@@ -178,34 +178,26 @@ def test_the_ga_gate_asks_for_the_sheet_the_faqs_and_the_training(
     assert {f.rule for f in report.blockers} >= {"pricing_sheet", "price_faqs", "seller_training"}
 
 
+def _sheet(session: Session, store: LocalFileStore, product_id: int, **options: Any) -> Output:
+    """A pricing sheet of the product rendered now, as HTML, with `options`."""
+    wanted = RenderIn(format="html", layout="pricing_sheet", **options)
+    return rendering.render(session, SYSTEM, product_id, wanted, store=store, now=utcnow())
+
+
 def test_the_preview_sheet_shows_the_line_up_as_it_will_stand(
     session: Session, tmp_path: Path
 ) -> None:
     line, launch = _change(session)
     store = LocalFileStore(tmp_path)
     now = utcnow()
-    today_sheet = rendering.render(
-        session, SYSTEM, line.product.id, RenderIn(format="html", layout="pricing_sheet"),
-        store=store, now=now,
-    )  # fmt: skip
-    preview = rendering.render(
-        session,
-        SYSTEM,
-        line.product.id,
-        RenderIn(format="html", layout="pricing_sheet", launch_id=launch.id),
-        store=store,
-        now=now,
-    )
+    today_sheet = _sheet(session, store, line.product.id)
+    preview = _sheet(session, store, line.product.id, launch_id=launch.id)
     now_text = file_text("html", store.get(today_sheet.rendition.file_key))
     will_text = file_text("html", store.get(preview.rendition.file_key))
     assert "$199.00" in will_text and "$199.00" not in now_text
     assert "Enterprise" in will_text
 
-    card = rendering.render(
-        session, SYSTEM, line.product.id,
-        RenderIn(format="html", layout="pricing_sheet", audience="internal"),
-        store=store, now=now,
-    )  # fmt: skip
+    card = _sheet(session, store, line.product.id, audience="internal")
     assert "once its launch goes GA" in file_text("html", store.get(card.rendition.file_key))
     # Another held price: our own price card lists it, the customer's sheet of today does not.
     rise = price(line.team.id, [(1, "59.90")], unit="seat", on=launch.target_date)
@@ -214,14 +206,7 @@ def test_the_preview_sheet_shows_the_line_up_as_it_will_stand(
     assert rendering.is_outdated(session, card.rendition, now=now)
     assert not rendering.is_outdated(session, today_sheet.rendition, now=now)
     assert rendering.is_outdated(session, preview.rendition, now=now)
-    preview = rendering.render(
-        session,
-        SYSTEM,
-        line.product.id,
-        RenderIn(format="html", layout="pricing_sheet", launch_id=launch.id),
-        store=store,
-        now=now,
-    )
+    preview = _sheet(session, store, line.product.id, launch_id=launch.id)
     assert not rendering.is_outdated(session, preview.rendition, now=now)
     packaging.add_move(
         session, SYSTEM, launch, MoveIn(feature_id=line.sso.id, to_id=line.business.id), now=now
@@ -237,26 +222,11 @@ def test_a_preview_needs_a_launch_that_changes_this_product(
     line, launch = _change(session)
     empty = make_launch(session, 3, product_id=line.product.id)
     store = LocalFileStore(tmp_path)
-    for launch_id, said in ((empty.id, "no packaging change"),):
-        with pytest.raises(Invalid, match=said):
-            rendering.render(
-                session,
-                SYSTEM,
-                line.product.id,
-                RenderIn(format="html", layout="pricing_sheet", launch_id=launch_id),
-                store=store,
-                now=utcnow(),
-            )
+    with pytest.raises(Invalid, match="no packaging change"):
+        _sheet(session, store, line.product.id, launch_id=empty.id)
     other = make_line(session, title="Pulse")
     with pytest.raises(Invalid, match="another product"):
-        rendering.render(
-            session,
-            SYSTEM,
-            other.product.id,
-            RenderIn(format="html", layout="pricing_sheet", launch_id=launch.id),
-            store=store,
-            now=utcnow(),
-        )
+        _sheet(session, store, other.product.id, launch_id=launch.id)
 
 
 def test_bad_changes_are_refused_with_the_reason(session: Session) -> None:
