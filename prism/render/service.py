@@ -470,14 +470,15 @@ def rerender_outdated(
     session: Session, actor: Principal, *, store: FileStore, now: datetime
 ) -> int:
     """Render again every output whose sources or theme changed; how many were made. A customer
-    output whose source may no longer reach customers is left as it is (outdated), not made."""
+    output whose source may no longer reach customers, or a preview of a packaging change since
+    dropped, is left as it is (outdated), not made."""
     stale = [r.id for r in session.scalars(select(Rendition)) if is_outdated(session, r, now=now)]
     made = 0
     for rendition_id in stale:
         try:
             with session.begin_nested():
                 rerender(session, actor, rendition_id, store=store, now=now)
-        except Conflict:
+        except (Conflict, Invalid):  # no longer allowed, or a preview of a dropped change
             continue
         made += 1
     return made

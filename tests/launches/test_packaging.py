@@ -297,3 +297,16 @@ def test_the_brief_says_what_the_change_means_for_each_team(session: Session) ->
     assert "2 accounts on Business have it today (420k ARR)" in said
     assert "Acme Health, Borealis Bank" in said
     assert "Quote the new prices" in said
+
+
+def test_a_preview_of_a_dropped_change_is_left_outdated_not_rendered_again(
+    session: Session, tmp_path: Path
+) -> None:
+    line, launch = _change(session)
+    packaging.drop_move(session, SYSTEM, launch, plans.planned(session, launch.id).moves[0].id)
+    store = LocalFileStore(tmp_path)
+    preview = _sheet(session, store, line.product.id, launch_id=launch.id)
+    move(session, launch, Stage.CANCELLED)  # its only change, a held price, is dropped
+    session.expire_all()
+    assert rendering.is_outdated(session, preview.rendition, now=utcnow())
+    assert rendering.rerender_outdated(session, SYSTEM, store=store, now=utcnow()) == 0
