@@ -175,7 +175,10 @@ def test_a_server_killed_mid_write_loses_nothing_it_acknowledged(prism: Prism) -
     writers = [threading.Thread(target=write, args=(n,)) for n in range(8)]
     for w in writers:
         w.start()
-    time.sleep(2)
+    # Kill it once writes are flowing (however slow the machine), with more still in flight.
+    deadline = time.monotonic() + 60
+    while len(acknowledged) <= 10 and time.monotonic() < deadline:
+        time.sleep(0.05)
     prism.served.kill()
     stop.set()
     for w in writers:
