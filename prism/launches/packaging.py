@@ -16,7 +16,7 @@ from prism.accounts.models import Account
 from prism.auth.policy import Action, Principal, require
 from prism.db import touch
 from prism.errors import Conflict, Invalid
-from prism.i18n import _, ngettext, short_money, when
+from prism.i18n import _, ngettext, short_money, term, when
 from prism.knowledge.access import may_read
 from prism.knowledge.models import Item
 from prism.launches.gates import PACKAGING_RULES as RULES
@@ -93,12 +93,24 @@ def _check_changeable(actor: Principal, launch: Launch) -> None:
                 "{name} is {stage}: its packaging change was made or dropped; change the "
                 "pricing page instead.",
                 name=launch.name,
-                stage=launch.stage.label,
+                stage=term(launch.stage.label),
             )
         )
     if launch.product_id is None:
         raise Invalid.about(
             "product_id", _("Choose the launch's product before planning its packaging change.")
+        )
+
+
+def check_product_change(session: Session, launch: Launch) -> None:
+    """A launch carrying a packaging change keeps its product: the change is that product's."""
+    if not change(session, launch).empty:
+        raise Invalid.about(
+            "product_id",
+            _(
+                "This launch carries a packaging change of its product; take the change back "
+                "before choosing another product."
+            ),
         )
 
 

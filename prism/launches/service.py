@@ -123,6 +123,8 @@ def update_launch(
     values = data.model_dump(exclude={"version", "feature_ids", "team_ids"}, exclude_unset=True)
     if "target_date" in values and launch.stage in (Stage.PLANNING, Stage.ALPHA, Stage.BETA):
         _check_date(values["target_date"], today)
+    if values.get("product_id", launch.product_id) != launch.product_id:
+        packaging.check_product_change(session, launch)
     for name, value in values.items():
         setattr(launch, name, value)
     _check_references(session, actor, launch, data.feature_ids, data.team_ids)

@@ -20,6 +20,7 @@ from prism.knowledge import service as knowledge
 from prism.knowledge.models import Item
 from prism.launches import brief, packaging, service
 from prism.launches.models import Launch, Stage
+from prism.launches.schemas import LaunchUpdate
 from prism.pricing import plans, portable
 from prism.pricing import service as pricing
 from prism.pricing.models import Holding, Period
@@ -248,6 +249,14 @@ def test_bad_changes_are_refused_with_the_reason(session: Session) -> None:
             launch,
             MoveIn(feature_id=line.audit.id, from_id=line.business.id),
             now=utcnow(),
+        )
+    with pytest.raises(Invalid, match="take the change back"):
+        service.update_launch(
+            session,
+            SYSTEM,
+            launch.id,
+            LaunchUpdate(version=launch.version, product_id=other.product.id),
+            today=today(),
         )
     early = price(line.team.id, [(1, "59.00")], unit="seat", on=today())
     with pytest.raises(Invalid, match="before the launch date"):
