@@ -546,7 +546,7 @@ async def plan_price(here: Here, form: Posted) -> Response:
         data = parse(PriceIn, form)
         return packaging.add_price(here.session, here.user, launch, book_id, data, today=here.today)
 
-    return here.act(act, "Price planned; it is held until the launch goes GA.")
+    return here.act(act, _("Price planned; it is held until the launch goes GA."))
 
 
 @router.post(

@@ -275,7 +275,7 @@ def abandon(session: Session, launch_id: int) -> None:
 # Words that say a text quotes a price: an amount in a currency, or talk of price and cost.
 _QUOTES_PRICE = re.compile(
     r"[$€¥£]\s?\d|\d\s?(usd|eur|cny|rmb|gbp|元)\b|\b(usd|eur|cny|rmb)\s?\d|"
-    r"\b(price[sd]?|pricing|cost[s]?|per seat|per user|per month|per year|a month|a year)\b|"
+    r"\b(price[sd]?|pricing|cost[s]?|per seat|per user|per month|per year)\b|"
     r"价格|定价|费用",
     re.IGNORECASE,
 )
