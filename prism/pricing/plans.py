@@ -162,11 +162,8 @@ def plan_move(
 
 
 def _check_product(item: Item, product_id: int, field: str) -> None:
-    if item.kind == "feature":
-        owner = next((lk.target_id for lk in item.links if lk.relation == "product"), None)
-    else:
-        owner = pricing.product_of(item)
-    if owner != product_id:
+    """Features, editions and add-ons all need their product (the knowledge core insists)."""
+    if pricing.product_of(item) != product_id:
         raise Invalid.about(
             field,
             _("“{title}” belongs to another product than this launch.", title=item.title),
