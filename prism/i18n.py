@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from babel import Locale, dates, numbers
+from babel import Locale, dates, lists, numbers
 from babel.messages.pofile import read_po
 
 ENGLISH, CHINESE = "en", "zh"
@@ -170,6 +170,11 @@ def when(value: date | datetime | None, form: str = "%d %b %Y") -> str:
     if isinstance(value, datetime):
         return dates.format_datetime(value, pattern, locale=locale())
     return dates.format_date(value, pattern, locale=locale())
+
+
+def either(words: list[str]) -> str:
+    """Alternatives as the reader's language lists them: "A, B or C" / "A、B或C"."""
+    return lists.format_list(words, style="or", locale=locale()) if words else ""
 
 
 def format_number(value: int | float | Decimal) -> str:

@@ -381,28 +381,13 @@ class _Builder:
                  links=[("product", "Helio Flow")], publish=False, owner="chen.jing")  # fmt: skip
 
     def files(self, store: FileStore) -> None:
-        for filename, data, title, product in (
-            ("vault-datasheet.pdf", _pdf(VAULT_DATASHEET), "Helio Vault datasheet", None),
-            ("pulse-intro.pptx", _pptx(), "Helio Pulse intro deck", None),
-            (
-                "flow-security-questionnaire.docx",
-                _docx(),
-                "Helio Flow security questionnaire",
-                None,
-            ),
-            *(
-                (
-                    f"{name.split()[1].lower()}-pricing.pdf",
-                    _pdf(lines),
-                    f"{name} pricing sheet",
-                    name,
-                )
-                for name, lines in PRICING.items()
-            ),
+        for filename, data, title in (
+            ("vault-datasheet.pdf", _pdf(VAULT_DATASHEET), "Helio Vault datasheet"),
+            ("pulse-intro.pptx", _pptx(), "Helio Pulse intro deck"),
+            ("flow-security-questionnaire.docx", _docx(), "Helio Flow security questionnaire"),
         ):
-            links = [LinkIn(relation="product", target_id=self.ids[product])] if product else []
             item = assets.upload(self.session, SYSTEM, filename=filename, data=data,
-                                 details=ItemIn(title=title, audience="customer", links=links),
+                                 details=ItemIn(title=title, audience="customer"),
                                  store=store, max_bytes=25 * 2**20, now=self.now)  # fmt: skip
             service.transition(self.session, SYSTEM, item.id, "publish", version=item.version,
                                now=self.now)  # fmt: skip
@@ -440,14 +425,6 @@ Production access needs hardware keys and is reviewed quarterly.
 
 VAULT_DATASHEET = ["Helio Vault datasheet", "Agentless discovery of personal data.",
                    "Data residency in the EU and the US.", "Audit evidence export for SOC 2 and ISO 27001."]  # fmt: skip
-PRICING = {
-    "Helio Pulse": ["Helio Pulse pricing", "Team: 12,000 USD a year, up to 50,000 tracked users.",
-                    "Business: 24,000 USD a year, session replay included."],
-    "Helio Vault": ["Helio Vault pricing", "Platform: 90,000 USD a year, 20 connected systems.",
-                    "Each further 10 systems: 15,000 USD a year."],
-    "Helio Flow": ["Helio Flow pricing", "Starter: 3,000 USD a year for 10 builders.",
-                   "Business: 9,000 USD a year, SLA timers and audit trail."],
-}  # fmt: skip
 
 
 def _pdf(lines: list[str]) -> bytes:

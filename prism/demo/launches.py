@@ -129,7 +129,7 @@ def _vault(loader: _Loader) -> Launch:
         {
             "positioning": "Helio Vault positioning",
             "messaging": "Audit evidence in hours, not weeks",
-            "pricing": "Helio Vault pricing sheet",
+            "pricing": "Vault Enterprise",  # the edition that carries the launch
             "sales_deck": "Audit-ready data governance for banks",
             "battlecard": "Battlecard: Helio Vault vs GuardianDB",
             "faq": "Does Vault help with GDPR DSARs?",

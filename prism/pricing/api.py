@@ -250,6 +250,7 @@ def quote(data: QuoteIn, session: DbSession, user: CurrentUser, now: Now) -> Quo
         units=data.units,
         discount_percent=data.discount_percent,
         on=data.on or now.date(),
+        with_edition_id=data.with_edition_id,
     )
     return quote_out(q)
 
@@ -272,6 +273,7 @@ def quote_out(q: service.Quote) -> QuoteOut:
         approver=q.approver,
         below_floor=q.below_floor,
         floor_total=None if q.floor_minor is None else plain(q.floor_minor, cur),
+        goes_with=[Ref(id=e.id, title=e.title) for e in q.goes_with],
     )
 
 

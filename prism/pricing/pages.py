@@ -123,6 +123,7 @@ def _calculate(session: Session, user: Principal, calc: dict[str, str], on: date
     units = _whole(calc.get("units") or "1")
     discount = _whole(calc.get("discount") or "0")
     item_id = as_id(calc["item"])
+    edition_id = as_id(calc.get("with") or "")
     period = calc.get("period") or Period.YEAR.value
     if not units or discount is None or discount > 100:
         return {"calc_error": _("Give the units as a whole number and the discount from 0 to 100.")}
@@ -138,6 +139,7 @@ def _calculate(session: Session, user: Principal, calc: dict[str, str], on: date
             units=units,
             discount_percent=discount,
             on=on,
+            with_edition_id=edition_id,
         )
     except PrismError as exc:
         return {"calc_error": exc.message}
@@ -158,9 +160,10 @@ def product_page(
     period: Text = "",
     units: Text = "",
     discount: Text = "",
+    with_: Annotated[str, Query(alias="with", max_length=20)] = "",
 ) -> HTMLResponse:
     calc = {"item": item, "currency": currency, "period": period, "units": units}
-    calc["discount"] = discount
+    calc |= {"discount": discount, "with": with_}
     return _product_page(
         request, session, user, product_id, now.date(), on=on, edit=edit, calculator=calc
     )

@@ -4,7 +4,7 @@ the launch passes its GA gate (`apply`); a cancelled launch drops it (`abandon`)
 can be previewed: an output rendered for the launch shows the line-up as it will stand.
 
 The launch itself is the launches module's business; here it is only the id the change hangs
-on."""
+on, and the name messages call it by."""
 
 from __future__ import annotations
 

@@ -100,6 +100,11 @@ class QuoteIn(Input):
     on: date | None = Field(
         default=None, description="The day whose prices apply; today if left out."
     )
+    with_edition_id: Id | None = Field(
+        default=None,
+        description="For an add-on: the edition of the deal; refused if the add-on does not go "
+        "with it.",
+    )
 
 
 class BandOut(Output):
@@ -182,6 +187,9 @@ class QuoteOut(Output):
     approver: str
     below_floor: bool
     floor_total: str | None = None
+    goes_with: list[Ref] = Field(
+        default=[], description="For an add-on: the editions it may be bought with."
+    )
 
 
 class PriceReportOut(Output):

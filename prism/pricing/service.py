@@ -11,13 +11,13 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session, selectinload
 
 from prism.auth.policy import Action, Principal, require
 from prism.db import add_unique, touch
 from prism.errors import Conflict, Invalid, NotFound, check_version
-from prism.i18n import N_, _, format_number, term, when
+from prism.i18n import N_, _, either, format_number, term, when
 from prism.knowledge import service as knowledge
 from prism.knowledge.access import readable_by
 from prism.knowledge.models import Item
@@ -119,6 +119,14 @@ def get_package(session: Session, actor: Principal, package_id: int) -> Item:
 
 def product_of(item: Item) -> int:
     return next(lk.target_id for lk in item.links if lk.relation == "product")
+
+
+def goes_with(session: Session, actor: Principal, add_on: Item) -> list[Item]:
+    """The editions an add-on may be bought with: those it names, or every edition of its
+    product when it names none."""
+    named = set(add_on.fields.get("available_with", []))
+    editions = packaging(session, actor, product_of(add_on)).editions
+    return [e for e in editions if not named or e.uid in named]
 
 
 def set_inclusion(
@@ -355,7 +363,7 @@ def set_price(
             )
         )
     for old in same:
-        _check_hold(old, launch_id)
+        _check_hold(session, old, launch_id)
         session.delete(old)
     session.flush()
     price = Price(
@@ -402,14 +410,24 @@ def remove_price(
     book = get_book(session, actor, price.book_id)
     if price.effective_from <= today and not price.held:
         raise Conflict(_("This price has taken effect; it stays in the history."))
-    _check_hold(price, launch_id)
+    _check_hold(session, price, launch_id)
     session.delete(price)
     if not price.held:
         touch_book(book)
     session.flush()
 
 
-def _check_hold(price: Price, launch_id: int | None) -> None:
+# The launches table as far as this module reads it: a message names the launch, not its id.
+_LAUNCHES = table("launches", column("id"), column("name"))
+
+
+def launch_name(session: Session, launch_id: int | None) -> str:
+    """The name of launch `launch_id`, as messages about its change call it."""
+    name = session.scalar(select(_LAUNCHES.c.name).where(_LAUNCHES.c.id == launch_id))
+    return f"“{name}”" if name else _("launch {id}", id=launch_id)
+
+
+def _check_hold(session: Session, price: Price, launch_id: int | None) -> None:
     """A price held by a launch changes only through that launch, and a launch's change does
     not replace a price scheduled outside it."""
     if price.held and price.launch_id == launch_id:
@@ -417,9 +435,8 @@ def _check_hold(price: Price, launch_id: int | None) -> None:
     if price.held:
         raise Conflict(
             _(
-                "This price is part of launch {launch}'s packaging change; change it on the "
-                "launch.",
-                launch=price.launch_id,
+                "This price is part of the packaging change of {launch}; change it on the launch.",
+                launch=launch_name(session, price.launch_id),
             )
         )
     if launch_id is not None:
@@ -469,6 +486,7 @@ class Quote:
     approver: str
     below_floor: bool
     floor_minor: int | None  # None: the edition has no floor
+    goes_with: list[Item]  # for an add-on, the editions it may be bought with
 
 
 def list_total(price: Price, units: int) -> tuple[int, int]:
@@ -504,9 +522,14 @@ def quote(
     units: int,
     discount_percent: int = 0,
     on: date,
+    with_edition_id: int | None = None,
 ) -> Quote:
-    """The calculator: `units` of an edition or add-on for one period on the day `on`."""
+    """The calculator: `units` of an edition or add-on for one period on the day `on`. An add-on
+    quoted for a deal on `with_edition_id` must be one that edition can take."""
     item = get_package(session, actor, item_id)
+    editions = goes_with(session, actor, item) if item.kind == "add_on" else []
+    if with_edition_id is not None:
+        _check_goes_with(session, actor, item, editions, with_edition_id)
     book = book_for(session, actor, product_of(item), currency)
     price = next(
         (p for p in in_force(book, on) if p.item_id == item.id and p.period == period), None
@@ -535,7 +558,28 @@ def quote(
         approver,
         below,
         floor_total,
+        editions,
     )
+
+
+def _check_goes_with(
+    session: Session, actor: Principal, item: Item, editions: list[Item], edition_id: int
+) -> None:
+    if item.kind != "add_on":
+        raise Invalid.about("with_edition_id", _("Only an add-on is bought with an edition."))
+    if any(e.id == edition_id for e in editions):
+        return
+    edition = get_package(session, actor, edition_id)
+    if edition.kind != "edition" or product_of(edition) != product_of(item):
+        problem = _("“{title}” is not an edition of this product.", title=edition.title)
+    else:
+        problem = _(
+            "“{add_on}” is bought with {editions}, not with “{edition}”.",
+            add_on=item.title,
+            editions=either([f"“{e.title}”" for e in editions]),
+            edition=edition.title,
+        )
+    raise Invalid.about("with_edition_id", problem)
 
 
 def _guidance(item: Item, total: int, percent: int) -> tuple[str, bool, int | None]:

@@ -24,6 +24,7 @@ from prism.knowledge.models import Audience, Item
 from prism.knowledge.service import get_item
 from prism.people.models import User
 from prism.pricing import plans
+from prism.pricing import service as pricing
 from prism.render import brief as briefs
 from prism.render import documents
 from prism.render.brand import Look
@@ -279,7 +280,7 @@ def _plan(
     theme = house_theme(session)
     preview = _preview(session, options)
     if preview is not None:
-        _check_preview(source, preview)
+        _check_preview(session, source, preview)
     gathered = briefs.gather(
         session, source, external=for_customers(layout, options), now=now, preview=preview
     )
@@ -395,22 +396,22 @@ def is_outdated(session: Session, rendition: Rendition, *, now: datetime) -> boo
     return _inputs(gathered, house_theme(session)) != rendition.inputs
 
 
-def _check_preview(source: Item, preview: plans.Plan) -> None:
+def _check_preview(session: Session, source: Item, preview: plans.Plan) -> None:
     """A preview shows a packaging change of the product it is rendered from."""
     if preview.empty:
         raise Invalid.about(
             "launch_id",
             _(
-                "Launch {launch} carries no packaging change to preview.",
-                launch=preview.launch_id,
+                "The launch {launch} carries no packaging change to preview.",
+                launch=pricing.launch_name(session, preview.launch_id),
             ),
         )
     if source.id not in preview.products():
         raise Invalid.about(
             "launch_id",
             _(
-                "Launch {launch} changes another product's packaging than “{title}”.",
-                launch=preview.launch_id,
+                "The launch {launch} changes another product's packaging than “{title}”.",
+                launch=pricing.launch_name(session, preview.launch_id),
                 title=source.title,
             ),
         )

@@ -49,6 +49,7 @@ templates.env.filters["price"] = money.shown
 templates.env.filters["number"] = i18n.format_number
 templates.env.filters["kind"] = kind_label
 templates.env.filters["term"] = i18n.term
+templates.env.filters["either"] = i18n.either
 
 
 def warm_templates() -> None:

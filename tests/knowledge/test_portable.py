@@ -44,9 +44,7 @@ def test_the_demo_core_round_trips_without_loss(
     exported = export_core(session, SYSTEM, source_files, now=utcnow())
     # What the document must carry to be the whole core: files, history, links, facets, owners.
     assert len(exported.items) > 100 and len(exported.facets) > 15
-    assert (
-        sum(1 for d in exported.items if d.file) == 6
-    )  # datasheet, intro deck, questionnaire and three pricing sheets
+    assert sum(1 for d in exported.items if d.file) == 3  # datasheet, intro deck, questionnaire
     assert any(len(d.versions) > 1 for d in exported.items)
     assert all(d.owner for d in exported.items if d.kind == "battlecard")
     # Through JSON text, as the file on disk would be.

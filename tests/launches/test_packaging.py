@@ -136,7 +136,7 @@ def test_a_held_price_changes_only_through_its_launch(session: Session) -> None:
     with pytest.raises(Conflict, match="packaging change"):
         pricing.set_price(session, SYSTEM, line.usd.id, same_day, today=today())
     held = plans.planned(session, launch.id).prices[0]
-    with pytest.raises(Conflict, match="packaging change"):
+    with pytest.raises(Conflict, match=f"packaging change of “{launch.name}”"):
         pricing.remove_price(session, SYSTEM, held.id, today=today())
     packaging.drop_price(session, SYSTEM, launch, held.id, today=today())
     assert plans.planned(session, launch.id).prices == []
@@ -223,10 +223,10 @@ def test_a_preview_needs_a_launch_that_changes_this_product(
     line, launch = _change(session)
     empty = make_launch(session, 3, product_id=line.product.id)
     store = LocalFileStore(tmp_path)
-    with pytest.raises(Invalid, match="no packaging change"):
+    with pytest.raises(Invalid, match=f"“{empty.name}” carries no packaging change"):
         _sheet(session, store, line.product.id, launch_id=empty.id)
     other = make_line(session, title="Pulse")
-    with pytest.raises(Invalid, match="another product"):
+    with pytest.raises(Invalid, match=f"“{launch.name}” changes another product"):
         _sheet(session, store, other.product.id, launch_id=launch.id)
 
 

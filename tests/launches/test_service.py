@@ -116,6 +116,24 @@ def test_linking_refuses_missing_archived_and_wrong_kinds(session: Session) -> N
         )
 
 
+def test_the_pricing_deliverable_takes_the_products_typed_packaging(session: Session) -> None:
+    launch = make_launch(session, tier=1)
+    pricing = next(b for b in launch.bom if b.kind == "pricing")
+    assert pricing.accepts == ["asset", "handbook", "edition", "add_on"]  # migration 0020
+    product = make_item(session, "product", title="Vault")
+    edition = make_item(
+        session, "edition", title="Vault Enterprise", links=[("product", product.id)]
+    )
+    linked = bom.update_item(
+        session,
+        SYSTEM,
+        launch,
+        pricing.id,
+        BomItemUpdate(version=pricing.version, item_id=edition.id),
+    )
+    assert linked.item_id == edition.id
+
+
 def test_a_deliverables_owner_sets_status_and_asset_but_nothing_else(
     session: Session, cast: Cast
 ) -> None:

@@ -60,6 +60,13 @@ def test_everyone_reads_packaging_product_marketing_prices_it(
     q = quote.json()
     assert (q["unit_amount"], q["list_total"], q["net_total"]) == ("89.50", "13425.00", "11411.25")
     assert q["approver"] == "VP Sales" and q["floor_total"] == "9397.50"
+    assert q["goes_with"] == []
+    wrong = client.post(
+        "/api/v1/pricing/quote",
+        json={"item_id": line.business.id, "currency": "USD", "with_edition_id": line.team.id},
+        headers=headers,
+    )
+    assert wrong.status_code == 422 and "with_edition_id" in wrong.text
 
 
 def test_bad_prices_are_refused_with_the_field_named_and_nothing_written(

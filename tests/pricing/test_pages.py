@@ -9,10 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from prism.auth.policy import SYSTEM
 from prism.knowledge.models import Item
+from prism.pricing import service
 from prism.pricing.models import PriceBook
 from tests.conftest import ROLES, Cast
-from tests.pricing.factories import make_line, today
+from tests.pricing.factories import make_line, price, today
 from tests.web.test_pages import csrf_from, sign_in
 
 MANAGING = {"admin", "editor"}
@@ -118,3 +120,21 @@ def test_the_calculator_answers_bad_input_on_the_page(
     page = client.get(f"/pricing/{line.product.id}", params=asked)
     assert page.status_code == 200
     assert "Give the units as a whole number" in page.text or "Choose an edition" in page.text
+
+
+def test_the_calculator_says_which_editions_an_add_on_goes_with(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    line = make_line(session)
+    line.extra.fields = {**line.extra.fields, "available_with": [line.business.uid]}
+    service.set_price(
+        session, SYSTEM, line.usd.id, price(line.extra.id, [(1, "20")]), today=today()
+    )
+    session.commit()
+    sign_in(client, cast.seller.email)
+    asked = {"item": str(line.extra.id), "currency": "USD", "units": "1"}
+    fits = client.get(f"/pricing/{line.product.id}", params={**asked, "with": line.business.id})
+    assert "Bought with" in fits.text and "$20.00" in fits.text
+    refused = client.get(f"/pricing/{line.product.id}", params={**asked, "with": line.team.id})
+    assert refused.status_code == 200
+    assert "is bought with “Business”, not with “Team”" in refused.text

@@ -336,3 +336,31 @@ def test_a_product_one_pager_shows_its_editions_and_public_prices(
     text = said()
     assert "Editions and prices" in text and "$49.90 per seat a year" in text
     assert "Sales manager" not in text
+
+
+def test_the_calculator_knows_which_editions_an_add_on_goes_with(
+    session: Session, cast: Cast
+) -> None:
+    line = make_line(session)
+    service.set_price(
+        session, SYSTEM, line.usd.id, price(line.extra.id, [(1, "20")]), today=today()
+    )
+
+    def quote(item: Item, edition: Item | None = None) -> service.Quote:
+        return service.quote(
+            session, cast.seller, item.id, "USD", period=Period.YEAR, units=2, on=today(),
+            with_edition_id=edition.id if edition else None,
+        )  # fmt: skip
+
+    assert [e.title for e in quote(line.extra).goes_with] == ["Team", "Business"]
+    line.extra.fields = {**line.extra.fields, "available_with": [line.business.uid]}
+    session.flush()
+    fits = quote(line.extra, line.business)
+    assert [e.title for e in fits.goes_with] == ["Business"] and fits.list_minor == 2000  # flat
+    with pytest.raises(Invalid, match="bought with “Business”, not with “Team”"):
+        quote(line.extra, line.team)
+    with pytest.raises(Invalid, match="Only an add-on"):
+        quote(line.team, line.business)
+    with pytest.raises(Invalid, match="not an edition of this product"):
+        quote(line.extra, make_line(session, title="Pulse").team)
+    assert quote(line.team).goes_with == []
