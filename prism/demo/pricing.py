@@ -74,6 +74,8 @@ ADD_ONS = (
      {"USD": [(1, "240"), (21, "200")], "EUR": [(1, "220"), (21, "185")],
       "CNY": [(1, "1700"), (21, "1450")]}),
 )  # fmt: skip
+# Starter's ten builders are the plan: more builders come with Business.
+GOES_WITH = {"Flow extra builders": ["Flow Business"]}
 # Vault is sold by field sales on quotes: its list prices stay internal.
 PUBLIC = {"Helio Pulse": True, "Helio Vault": False, "Helio Flow": True}
 # A price rise already decided: Flow Business from 9,000 to 9,600 USD a year, in six weeks.
@@ -106,6 +108,8 @@ def load(session: Session, now: datetime) -> str:
             "discount_bands": DESK,
             "floor_discount_percent": 35 if rank >= 3 else 30,
         }
+        if kind == "add_on":
+            fields["available_with"] = [packages[t].uid for t in GOES_WITH.get(title, [])]
         details = ItemIn(
             title=title,
             summary=whom,
