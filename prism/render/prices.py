@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prism.i18n import Language, _, speaking, when
+from prism.i18n import Language, _, either, speaking, when
 from prism.knowledge import audience
 from prism.knowledge.models import Item
 from prism.pricing import service as pricing
@@ -129,13 +129,18 @@ def table(
 
         rows = [(f.title, [carries(e, f) for e in editions]) for f in features]
         rows = [(title, cells) for title, cells in rows if any(c != "—" for c in cells)]
-        extras = [
-            (column(a), ", ".join(
+
+        def add_on(a: Item) -> str:
+            said = [
                 f"{f.title} ({limit})" if limit else f.title
                 for f in features if (limit := included(a, f)) is not None
-            ))
-            for a in add_ons
-        ]  # fmt: skip
+            ]  # fmt: skip
+            named = set(a.fields.get("available_with", []))
+            only = [e.title for e in editions if e.uid in named]
+            sold = [_("with {editions} only", editions=either(only))] if only else []
+            return " · ".join(filter(None, [", ".join(said), *sold]))
+
+        extras = [(column(a), add_on(a)) for a in add_ons]
         made = PriceTable(
             currency=book.currency if book else "",
             as_of=when(day, "%d %B %Y"),

@@ -338,8 +338,8 @@ def test_a_product_one_pager_shows_its_editions_and_public_prices(
     assert "Sales manager" not in text
 
 
-def test_the_calculator_knows_which_editions_an_add_on_goes_with(
-    session: Session, cast: Cast
+def test_the_calculator_and_price_card_know_which_editions_an_add_on_goes_with(
+    session: Session, cast: Cast, tmp_path: Path
 ) -> None:
     line = make_line(session)
     service.set_price(
@@ -364,3 +364,8 @@ def test_the_calculator_knows_which_editions_an_add_on_goes_with(
     with pytest.raises(Invalid, match="not an edition of this product"):
         quote(line.extra, make_line(session, title="Pulse").team)
     assert quote(line.team).goes_with == []
+    # The price card says it too (the customer sheet reads the same table).
+    card = RenderIn(format="html", layout="pricing_sheet", audience="internal")
+    store = LocalFileStore(tmp_path)
+    made = rendering.render(session, SYSTEM, line.product.id, card, store=store, now=utcnow())
+    assert "with Business only" in file_text("html", store.get(made.rendition.file_key))
