@@ -27,6 +27,8 @@ from prism.accounts import pages as accounts_pages
 from prism.analytics import api as analytics_api
 from prism.analytics import pages as analytics_pages
 from prism.analytics.usage import Recorder
+from prism.answers import api as answers_api
+from prism.answers import pages as answers_pages
 from prism.assistant.server import Assistant, McpEndpoint
 from prism.audit import api as audit_api
 from prism.audit import pages as audit_pages
@@ -99,6 +101,7 @@ API_ROUTERS = (
     training_api.router,
     feedback_api.router,
     pricing_api.router,
+    answers_api.router,
     roadmap_api.router,
     notifications_api.router,
     scim_api.router,
@@ -124,6 +127,7 @@ PAGE_ROUTERS = (
     training_pages.router,
     feedback_pages.router,
     pricing_pages.router,
+    answers_pages.router,
     roadmap_pages.router,
     notifications_pages.router,
 )

@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 import prism.catalog  # noqa: F401  (maps every model, registers audit capture and jobs)
+from prism.answers import cli as answers_cli
 from prism.assistant import cli as assistant_cli
 from prism.auth import cli as auth_cli
 from prism.console import (
@@ -68,6 +69,7 @@ app.add_typer(launches_cli.app, name="launch")
 app.add_typer(training_cli.app, name="training")
 app.add_typer(feedback_cli.app, name="feedback")
 app.add_typer(pricing_cli.app, name="pricing")
+app.add_typer(answers_cli.app, name="answers")
 
 
 @app.command()
@@ -126,6 +128,7 @@ def demo(
     """Load the demo company (Helio Systems) into the database, then serve it."""
     from prism.demo import (
         analytics,
+        answers,
         company,
         feedback,
         knowledge,
@@ -144,6 +147,7 @@ def demo(
     ):
         loaded = company.load(session)
         loaded += ", " + knowledge.load(session, file_store(settings), utcnow())
+        loaded += ", " + answers.load(session, utcnow())
         loaded += ", " + pricing.load(session, utcnow())
         store, key = file_store(settings), settings.secret_key
         loaded += ", " + toolkits.load(session, store, utcnow(), key=key)

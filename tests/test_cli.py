@@ -219,6 +219,17 @@ def test_demo_loads_once(data_dir: Path) -> None:
     )
     wrong = runner.invoke(app, ["pricing", "import", str(prices), "--data-dir", str(data_dir)])
     assert wrong.exit_code == 1 and f"line {len(rows) + 1}, amount" in wrong.output
+    # A questionnaire's answers from the library: drafted with the source, or left for an
+    # expert (exit 1).
+    asked = data_dir / "questions.txt"
+    asked.write_text("Can our users sign in with SAML?\nDo you hold FedRAMP authorization?\n")
+    drafts = ["answers", "draft", "--file", str(asked), "--product", "Helio Vault"]
+    drafted = runner.invoke(app, [*drafts, "--data-dir", str(data_dir)], terminal_width=200)
+    assert drafted.exit_code == 1, drafted.output
+    assert "Do you support single sign-on?" in drafted.output and "For an expert" in drafted.output
+    assert "1 of 2 drafted; 1 left for an expert." in drafted.output
+    nothing = runner.invoke(app, ["answers", "draft", "--data-dir", str(data_dir)])
+    assert nothing.exit_code == 1 and "Give the questions" in nothing.output
 
 
 def test_jobs_run_reports_the_outcome(data_dir: Path) -> None:

@@ -150,6 +150,17 @@ FAQS = (
 
 # Answers written for our own team (a feature before GA, a region still planned): they stay off
 # every customer's FAQ sheet.
+# What the answers below say to a yes/no question: a questionnaire's Yes/No cell takes only this.
+YES_OR_NO = {
+    "Does Pulse work with single-page apps?": "yes", "Can Pulse sync to our data warehouse?": "yes",
+    "Does session replay capture passwords?": "no", "Is there a mobile SDK?": "yes",
+    "Is Vault SOC 2 Type II certified?": "yes", "Does Vault need agents on our servers?": "no",
+    "Does Vault help with GDPR DSARs?": "yes", "Can Vault export audit evidence?": "yes",
+    "Is Vault HIPAA ready?": "yes", "Does Vault support data residency in APAC?": "no",
+    "Do I need developers to build a flow?": "no", "Can approvals have deadlines?": "yes",
+    "Is there an audit trail of every change?": "yes", "Is there a free plan?": "yes",
+    "Can Flow run on-premises?": "no",
+}  # fmt: skip
 TEAM_ONLY_FAQS = {question for _, question, answer in FAQS if any(
     word in answer for word in ("in alpha", "in beta", "planned", "through feedback"))}  # fmt: skip
 
@@ -350,8 +361,9 @@ class _Builder:
         for product, question, answer in FAQS:
             readers = ["sales", "customer success"]
             readers += [] if question in TEAM_ONLY_FAQS else ["customers"]
+            fields = {"answered_for": readers, "yes_or_no": YES_OR_NO.get(question, "")}
             self.add("faq", question, body=answer, links=[("product", product)],
-                     fields={"answered_for": readers}, audience="customer")  # fmt: skip
+                     fields=fields, audience="customer")  # fmt: skip
         self.add("handbook", "Helio Vault implementation handbook", owner="lin.wei",
                  links=[("product", "Helio Vault")],
                  fields={"steps": [

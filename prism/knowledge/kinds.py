@@ -110,7 +110,19 @@ class BattlecardFields(Fields):
     pricing_notes: Text = ""
 
 
-class FaqFields(Fields):
+class AnswerFields(Fields):
+    """What makes an item an answer a questionnaire can draw on: the title is the question as
+    we ask it, the body the long answer."""
+
+    # Other ways buyers ask it ("Do you support SAML?" for "Does Vault support single sign-on?").
+    asked_as: Lines = []
+    # The answer as it fits one cell of a buyer's spreadsheet.
+    short_answer: Short = ""
+    # What it says to a yes/no question; only this ever fills a buyer's Yes/No cell.
+    yes_or_no: Literal["", "yes", "no", "n/a"] = ""
+
+
+class FaqFields(AnswerFields):
     answered_for: Annotated[
         list[Literal["sales", "customer success", "customers"]], Field(max_length=3)
     ] = ["sales"]
@@ -120,7 +132,7 @@ class HandbookFields(Fields):
     steps: Annotated[list[Pair], Field(max_length=100)] = []
 
 
-class SecurityFields(Fields):
+class SecurityFields(AnswerFields):
     frameworks: Lines = []
 
 

@@ -67,8 +67,10 @@ def search(
     mode: Mode = "hybrid",
     limit: int = 20,
     now: datetime,
+    remember_miss: bool = True,
 ) -> Results:
-    """The items `actor` may read that best answer `query`, narrowed by `spec`."""
+    """The items `actor` may read that best answer `query`, narrowed by `spec`. A query that
+    finds nothing is kept for the library's owners (`remember_miss`): a person asked it."""
     require(actor, Action.READ_PUBLISHED)
     terms = query_terms(query)
     near: Future[list[Neighbour]] | None = None
@@ -85,7 +87,7 @@ def search(
     if near is not None:
         ranked["semantic"] = semantic_ids(session, actor, near.result(), spec)
     fused = _fuse(ranked)
-    if not fused:
+    if not fused and remember_miss:
         record_miss(session, query, now)
     return _results(session, query, widened, fused, ranked, corrections, limit)
 

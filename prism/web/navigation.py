@@ -43,6 +43,7 @@ NAV: tuple[NavGroup, ...] = (
             NavItem(N_("Share links"), "/shares", Action.SHARE_WITH_BUYERS, "share"),
             NavItem(N_("Accounts"), "/accounts", Action.READ_ACCOUNTS, "building"),
             NavItem(N_("Pricing"), "/pricing", Action.READ_PUBLISHED, "receipt"),
+            NavItem(N_("Questionnaires"), "/answers", Action.READ_PUBLISHED, "list-check"),
         ),
     ),
     NavGroup(

@@ -66,7 +66,9 @@ TERMS = (
     N_("A JSON document written by `prism export`."),
     N_("A Salesforce or HubSpot export, or any CSV."),
     N_("A competitor in the deal: adds a comparison."),
+    N_("A product the questionnaire is about (its name or id); repeatable."),
     N_("A saved column mapping's name, for other exports."),
+    N_("A text file of questions, one per line."),
     N_("About competitor"),
     N_("About product"),
     N_("Add-on"),
@@ -76,9 +78,11 @@ TERMS = (
     N_("Alpha"),
     N_("Alternative"),
     N_("Answered for"),
+    N_("Answers for questionnaires and tenders."),
     N_("App processes (PostgreSQL only)."),
     N_("Apply migrations and serve the web app and API."),
     N_("Approach"),
+    N_("Asked as"),
     N_("Assigned, completed, overdue, certifications held and average score per team or person."),
     N_("Attached to"),
     N_("Attaches file"),
@@ -115,6 +119,10 @@ TERMS = (
     N_("Differentiator"),
     N_("Differentiators"),
     N_("Discount bands"),
+    N_("Draft as this person (email); else as Prism."),
+    N_(
+        "Draft each question's answer from published, customer-shareable answers, with its\nsource, version and confidence; a question no answer fits surely enough is left for an\nexpert. Exits 1 if any question is left for an expert."
+    ),
     N_("Edition"),
     N_("Editions"),
     N_("Event talk"),
@@ -198,6 +206,7 @@ TERMS = (
     N_("Proof points"),
     N_("Proven by story"),
     N_("Proves"),
+    N_("Questions; or give --file."),
     N_("Quote"),
     N_("Quote by"),
     N_("Rank"),
@@ -227,6 +236,7 @@ TERMS = (
     N_(
         "Set and schedule prices from a spreadsheet. All or nothing: every bad row is listed with\nits line and nothing is written; importing an export again changes nothing."
     ),
+    N_("Short answer"),
     N_("Show completion for the current shell, to copy it or customize the installation."),
     N_(
         "Show the packaging change a launch carries, what GA needs for it, and what it means for\nsales, customer success and support. Exits 1 while something GA needs is missing."
@@ -285,6 +295,7 @@ TERMS = (
     N_("Write every price (history, in force and scheduled), one volume band per row."),
     N_("Write the launch brief as a PDF or markdown file, by the extension of --out."),
     N_("Write the product digest (the top undecided themes by revenue impact) as PDF or markdown."),
+    N_("Yes or no"),
     N_("a training"),
     N_("account"),
     N_("accounts"),

@@ -1,0 +1,148 @@
+"""Helio's answer library for security questionnaires and tenders: the questions buyers ask of
+every vendor, answered once by the security team, customer-shareable, with the short answer a
+spreadsheet cell takes and what each says to a yes/no question. They are FAQ items in the
+knowledge core, not a second store; those with no product answer for the whole company."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prism.auth.policy import SYSTEM
+from prism.knowledge import service
+from prism.knowledge.models import Item
+from prism.knowledge.schemas import ItemIn, LinkIn
+from prism.people.models import User
+
+# (product or None for the whole company, question, other ways it is asked, short answer,
+#  yes/no, long answer)
+ANSWERS: tuple[tuple[str | None, str, list[str], str, str, str], ...] = (
+    (None, "Do you encrypt customer data at rest?", ["Is stored data encrypted?"],
+     "Yes: AES-256 in every region.", "yes",
+     "Yes. Customer data, backups and search indexes are encrypted at rest with AES-256. Keys "
+     "are held in AWS KMS and rotated yearly; Vault customers can bring their own keys."),
+    (None, "Is data encrypted in transit?", ["Do you use TLS?"],
+     "Yes: TLS 1.2 or later everywhere.", "yes",
+     "Yes. All traffic to and between our services uses TLS 1.2 or later with modern ciphers; "
+     "older protocols are refused."),
+    (None, "Do you support single sign-on?", ["Do you support SAML?", "Can we sign in with Okta or Azure AD?"],
+     "Yes: SAML 2.0 and OpenID Connect.", "yes",
+     "Yes. Every Helio product supports single sign-on through SAML 2.0 and OpenID Connect, "
+     "tested with Okta, Microsoft Entra ID (Azure AD) and Google Workspace, with SCIM "
+     "provisioning."),
+    (None, "Is multi-factor authentication required for your staff?", ["Do your engineers use MFA?"],
+     "Yes: hardware keys for all production access.", "yes",
+     "Yes. Every employee signs in with multi-factor authentication; access to production "
+     "needs a hardware security key."),
+    (None, "Do you run penetration tests?", ["Do you have an independent pen test?"],
+     "Yes: yearly by an independent firm.", "yes",
+     "Yes. An independent firm tests every product at least once a year and after major "
+     "changes; the executive summary is shared under NDA."),
+    (None, "How quickly do you notify customers of a security incident?",
+     ["What is your breach notification period?"],
+     "Within 72 hours of confirming it.", "",
+     "We notify affected customers without undue delay and within 72 hours of confirming an "
+     "incident that affects their data, with what happened, what data and what we are doing."),
+    (None, "Do you have an incident response plan?", [],
+     "Yes: documented and exercised twice a year.", "yes",
+     "Yes. A documented incident response plan names roles, severity levels and "
+     "communication; we exercise it twice a year."),
+    (None, "Do you use subprocessors?", ["Who are your subprocessors?"],
+     "Yes: listed publicly, changes announced 30 days ahead.", "yes",
+     "Yes. Our subprocessors (hosting, email and support tooling) are listed on our trust "
+     "page; customers are told 30 days before a new one is added."),
+    (None, "Will you sign a data processing agreement?", ["Do you offer a GDPR DPA?"],
+     "Yes: our DPA with the EU Standard Contractual Clauses.", "yes",
+     "Yes. Our data processing agreement covers GDPR and UK GDPR and includes the EU Standard "
+     "Contractual Clauses."),
+    (None, "What happens to our data when the contract ends?", [],
+     "Deleted within 30 days; a certificate on request.", "",
+     "You can export your data until the end of the contract. We delete it from production "
+     "within 30 days and from backups within 35 more, and confirm deletion in writing on "
+     "request."),
+    (None, "How often do you back up customer data?", [],
+     "Daily, encrypted, kept 35 days.", "",
+     "Encrypted backups are taken daily and kept for 35 days in a second region; restores are "
+     "tested every quarter."),
+    (None, "What are your recovery point and recovery time objectives?", ["What are your RPO and RTO?"],
+     "RPO 1 hour, RTO 4 hours.", "",
+     "Our recovery point objective is one hour and our recovery time objective four hours, "
+     "tested in the yearly disaster recovery exercise."),
+    (None, "Do you offer an uptime SLA?", [],
+     "Yes: 99.9% a month, with service credits.", "yes",
+     "Yes. We commit to 99.9% monthly availability, with service credits when we miss it; "
+     "status and history are public."),
+    (None, "Do you run background checks on employees?", [],
+     "Yes, where the law allows, before access is granted.", "yes",
+     "Yes. Employees and contractors are background checked before they get access, where "
+     "local law allows."),
+    (None, "Do employees receive security awareness training?", [],
+     "Yes: on joining and every year.", "yes",
+     "Yes. Everyone completes security and privacy training when they join and every year, "
+     "with phishing exercises in between."),
+    (None, "Is access to production based on least privilege?", [],
+     "Yes: role-based, reviewed every quarter.", "yes",
+     "Yes. Production access is role-based, granted just in time for the task and reviewed "
+     "every quarter; every session is logged."),
+    (None, "Do you keep audit logs of administrative actions?", [],
+     "Yes: kept a year, exportable.", "yes",
+     "Yes. Administrative actions in every product are logged with who, what and when, kept "
+     "for a year and exportable by customers' administrators."),
+    (None, "Is Helio ISO 27001 certified?", [],
+     "Yes: ISO/IEC 27001:2022, certificate on request.", "yes",
+     "Yes. Helio's information security management system is certified to ISO/IEC "
+     "27001:2022; the certificate is available on request."),
+    (None, "How do you manage vulnerabilities?", [],
+     "Scanned continuously; critical fixes within 7 days.", "",
+     "Code, dependencies and infrastructure are scanned continuously. Critical "
+     "vulnerabilities are fixed within 7 days, high within 30."),
+    (None, "Do you have a business continuity plan?", [],
+     "Yes: tested every year.", "yes",
+     "Yes. Our business continuity and disaster recovery plan is reviewed and tested every "
+     "year."),
+    (None, "Where is your support team located?", [],
+     "In the EU and the US.", "",
+     "Support engineers work from the EU and the US; no one outside those regions can reach "
+     "customer data."),
+    (None, "Do you have a vulnerability disclosure programme?", [],
+     "Yes: security@helio.example and security.txt.", "yes",
+     "Yes. Researchers report vulnerabilities to security@helio.example, as our security.txt "
+     "says; we answer within two working days."),
+    (None, "Can customers audit Helio on site?", [],
+     "No: our SOC 2 and ISO 27001 reports stand in for on-site audits.", "no",
+     "No. We do not host on-site audits; our SOC 2 Type II report and ISO 27001 certificate "
+     "give customers independent assurance instead."),
+    (None, "Is Helio PCI DSS certified?", [],
+     "No: Helio does not store card data.", "no",
+     "No. Helio does not store, process or transmit card data, so PCI DSS does not apply; "
+     "Vault's tokenisation helps customers reduce their own PCI scope."),
+)  # fmt: skip
+
+
+def load(session: Session, now: datetime) -> str:
+    """Add the answer library once."""
+    first = ANSWERS[0][1]
+    if session.scalar(select(Item.id).where(Item.title == first)) is not None:
+        return "answer library already loaded"
+    owner = session.scalar(select(User.id).where(User.email == "lin.wei@helio.example"))
+    products = {i.title: i.id for i in session.scalars(select(Item).where(Item.kind == "product"))}
+    for product, question, asked_as, short, yes_or_no, answer in ANSWERS:
+        links = [LinkIn(relation="product", target_id=products[product])] if product else []
+        details = ItemIn(
+            title=question,
+            body=answer,
+            owner_id=owner,
+            audience="customer",
+            links=links,
+            fields={
+                "answered_for": ["sales", "customer success", "customers"],
+                "asked_as": asked_as,
+                "short_answer": short,
+                "yes_or_no": yes_or_no,
+            },
+        )
+        item = service.create_item(session, SYSTEM, "faq", details, now=now)
+        service.transition(session, SYSTEM, item.id, "publish", version=item.version, now=now)
+    return f"{len(ANSWERS)} library answers"
