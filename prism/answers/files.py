@@ -1,0 +1,375 @@
+"""A buyer's questionnaire file: where its questions are, where their answers go, and the same
+file back with the answers written in and everything else as the buyer sent it.
+
+Every format is read as parts of rows and columns — an XLSX's sheets, a DOCX's tables, a CSV —
+so one reading finds the header row (the row naming the columns: "Question", "Response",
+"Yes/No", "问题", "答复"…), the question, answer, yes/no and id columns, and which rows are
+questions: not the instructions above the header, not section rows (merged across the row, or a
+heading alone in it), not a total or note under them. What was found is a `Layout` a person may
+correct before the questions are taken in. Writing back touches only answer and yes/no cells:
+in an XLSX, styles, merged ranges, drop-downs, formulas, column widths and every other sheet
+stay as they were (openpyxl keeps them; it drops pictures and charts, which questionnaires
+rarely hold).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from prism.csvfile import decode
+from prism.errors import Invalid
+from prism.i18n import _
+
+Format = Literal["xlsx", "docx", "csv"]
+FORMATS: tuple[Format, ...] = ("xlsx", "docx", "csv")
+MAX_ROWS = 5_000  # rows read per part: questionnaires run to hundreds
+HEADER_ROWS = 30  # how far down a part its header row may be
+
+_QUESTION = re.compile(
+    r"\b(question|questions|requirement|requirements|control question|query|item)\b"
+    r"|问题|要求|需求|内容",
+    re.I,
+)
+_ANSWER = re.compile(
+    r"\b(answer|answers|response|responses|reply|vendor response|supplier response|"
+    r"implementation description|description of implementation)\b|答复|回答|应答|响应|回复",
+    re.I,
+)
+_YES_NO = re.compile(
+    r"\b(yes\s*/\s*no|y\s*/\s*n|yes\s*/\s*no\s*/\s*n/?a|caiq answer|compliant|compliance)\b"
+    r"|是否|符合",
+    re.I,
+)
+_ID = re.compile(r"^\s*(#|no\.?|id|ref|question id|control id|ques\.? num|序号|编号)\s*$", re.I)
+_COMMENT = re.compile(
+    r"\b(comment|comments|notes|remarks|evidence|additional information)\b|备注|说明|证明", re.I
+)
+YES_WORDS = {"yes", "y", "是", "符合"}
+NO_WORDS = {"no", "n", "否", "不符合"}
+NA_WORDS = {"n/a", "na", "not applicable", "不适用"}
+
+
+@dataclass
+class Part:
+    """One sheet, table or CSV as rows of text, with what the reading needs besides."""
+
+    name: str
+    rows: list[list[str]]
+    merged_rows: set[int] = field(default_factory=set)  # rows (0-based) merged across
+    choices: dict[int, list[str]] = field(default_factory=dict)  # column → drop-down options
+
+    def text(self, row: int, column: int | None) -> str:
+        if column is None or row >= len(self.rows) or column >= len(self.rows[row]):
+            return ""
+        return self.rows[row][column].strip()
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where one part's questions and answers are (0-based rows and columns)."""
+
+    part: str
+    header_row: int
+    question: int
+    answer: int | None
+    yes_no: int | None = None
+    ref: int | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    part: str
+    row: int  # 0-based within the part
+    ref: str  # the buyer's id for it ("AIS-01.1"), if the file has an id column
+    section: str  # the section row above it
+    text: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    format: Format
+    columns: list[Columns]
+    ignored: list[str]  # parts holding no questions (instructions, a cover sheet)
+
+
+@dataclass(frozen=True)
+class Answer:
+    part: str
+    row: int
+    text: str
+    yes_no: str = ""  # "yes", "no", "n/a" or "" (leave the cell alone)
+
+
+def format_of(filename: str) -> Format:
+    ending = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ending not in FORMATS:
+        raise Invalid.about(
+            "file", _("Upload the questionnaire as XLSX, DOCX or CSV, not “{name}”.", name=filename)
+        )
+    return ending
+
+
+def parts(raw: bytes, fmt: Format) -> list[Part]:
+    """The file as parts of rows; a file that does not open is refused with why."""
+    try:
+        return {"xlsx": _xlsx_parts, "docx": _docx_parts, "csv": _csv_parts}[fmt](raw)
+    except Invalid:
+        raise
+    except Exception as exc:  # a broken upload: whatever the reader raised, say it plainly
+        raise Invalid.about(
+            "file", _("This is not a readable {format} file.", format=fmt.upper())
+        ) from exc
+
+
+def find_layout(found: list[Part], fmt: Format) -> Layout:
+    """Where each part's questions and answers are, as Prism reads the file."""
+    columns, ignored = [], []
+    for part in found:
+        seen = _columns(part)
+        if seen is None:
+            ignored.append(part.name)
+        else:
+            columns.append(seen)
+    if not columns:
+        raise Invalid.about(
+            "file",
+            _("No questions found: name the question column in a header row "
+              "(“Question”, “Requirement”, “问题”)."),
+        )  # fmt: skip
+    return Layout(fmt, columns, ignored)
+
+
+def questions(found: list[Part], layout: Layout) -> list[Question]:
+    """The questions the layout points at, in the file's order, each with its section."""
+    by_name = {p.name: p for p in found}
+    made: list[Question] = []
+    for cols in layout.columns:
+        part = by_name.get(cols.part)
+        if part is None:
+            continue
+        section = ""
+        for row in range(cols.header_row + 1, min(len(part.rows), MAX_ROWS)):
+            text = part.text(row, cols.question)
+            kind = _row_kind(part, row, cols)
+            if kind == "section":
+                section = next(c.strip() for c in part.rows[row] if c.strip())
+            elif kind == "question":
+                ref = part.text(row, cols.ref)
+                made.append(Question(part.name, row, ref, section, " ".join(text.split())))
+    return made
+
+
+def _columns(part: Part) -> Columns | None:
+    header = _header_row(part)
+    if header is None:
+        return None
+    names = part.rows[header]
+    found: dict[str, int] = {}
+    for column, name in enumerate(names):
+        name = name.strip()
+        if not name:
+            continue
+        if "ref" not in found and _ID.match(name):
+            found["ref"] = column
+        elif "yes_no" not in found and (_YES_NO.search(name) or _yes_no_choices(part, column)):
+            found["yes_no"] = column
+        elif "answer" not in found and _ANSWER.search(name):
+            found["answer"] = column
+        elif "question" not in found and _QUESTION.search(name):
+            found["question"] = column
+        elif "comment" not in found and _COMMENT.search(name):
+            found["comment"] = column
+    if "question" not in found:
+        return None
+    answer = found.get("answer", found.get("comment"))
+    return Columns(part.name, header, found["question"], answer, found.get("yes_no"),
+                   found.get("ref"))  # fmt: skip
+
+
+def _header_row(part: Part) -> int | None:
+    for row in range(min(len(part.rows), HEADER_ROWS)):
+        cells = [c.strip() for c in part.rows[row] if c.strip()]
+        if len(cells) < 2 or any(len(c) > 60 for c in cells):
+            continue
+        if any(_QUESTION.search(c) for c in cells) and any(
+            _ANSWER.search(c) or _YES_NO.search(c) or _COMMENT.search(c) for c in cells
+        ):
+            return row
+    return None
+
+
+def _yes_no_choices(part: Part, column: int) -> bool:
+    options = {o.strip().lower() for o in part.choices.get(column, [])}
+    return bool(options & YES_WORDS) and bool(options & NO_WORDS)
+
+
+def _row_kind(part: Part, row: int, cols: Columns) -> str:
+    """A question, a section heading ("Audit & Assurance", "一、数据安全": merged across the
+    row, or alone in it without an id), or neither (a note or a total under the questions, in
+    a file whose questions have ids)."""
+    filled = [i for i, c in enumerate(part.rows[row]) if c.strip()]
+    if not filled:
+        return "blank"
+    if row in part.merged_rows or (len(filled) == 1 and filled[0] != cols.question):
+        return "section"
+    text = part.text(row, cols.question)
+    if not text:
+        return "other"
+    if cols.ref is None or part.text(row, cols.ref) or text.rstrip().endswith(("?", "？")):
+        return "question"
+    return "section" if filled == [cols.question] else "other"
+
+
+def yes_no_cell(said: str, options: Iterable[str]) -> str:
+    """The buyer's own word for `said` (yes, no, n/a) among a drop-down's options ("Yes",
+    "N/A", "是"), or the plain word if the cell offers none; "" if `said` is neither."""
+    words = {"yes": YES_WORDS, "no": NO_WORDS, "n/a": NA_WORDS}.get(said)
+    if not words:
+        return ""
+    listed = list(options)
+    chosen = next((o for o in listed if o.strip().lower() in words), None)
+    if chosen is not None:
+        return chosen
+    return {"yes": "Yes", "no": "No", "n/a": "N/A"}[said] if not listed else ""
+
+
+def write(raw: bytes, layout: Layout, answers: list[Answer]) -> bytes:
+    """The buyer's file with `answers` written into their cells and nothing else changed."""
+    writer = {"xlsx": _xlsx_write, "docx": _docx_write, "csv": _csv_write}[layout.format]
+    return writer(raw, layout, answers)
+
+
+def with_columns(layout: Layout, part: str, **changes: int | None) -> Layout:
+    """The layout with one part's columns corrected by a person."""
+    columns = [replace(c, **changes) if c.part == part else c for c in layout.columns]  # type: ignore[arg-type]
+    return replace(layout, columns=columns)
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+
+def _xlsx_parts(raw: bytes) -> list[Part]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(raw), data_only=False)
+    made = []
+    for sheet in book.worksheets:
+        rows = [
+            ["" if v is None else str(v) for v in values]
+            for values in sheet.iter_rows(max_row=MAX_ROWS, values_only=True)
+        ]
+        merged = {
+            r.min_row - 1
+            for r in sheet.merged_cells.ranges
+            if r.max_col > r.min_col and r.min_row == r.max_row
+        }
+        choices: dict[int, list[str]] = {}
+        for rule in sheet.data_validations.dataValidation:
+            if rule.type != "list" or not rule.formula1 or not rule.formula1.startswith('"'):
+                continue
+            options = [o.strip() for o in rule.formula1.strip('"').split(",")]
+            for cells in rule.sqref.ranges:
+                for column in range(cells.min_col, cells.max_col + 1):
+                    choices[column - 1] = options
+        made.append(Part(sheet.title, rows, merged, choices))
+    return made
+
+
+def _xlsx_write(raw: bytes, layout: Layout, answers: list[Answer]) -> bytes:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(raw))
+    columns = {c.part: c for c in layout.columns}
+    options = {p.name: p.choices for p in _xlsx_parts(raw)}
+    for answer in answers:
+        cols = columns.get(answer.part)
+        if cols is None or answer.part not in book.sheetnames:
+            continue
+        sheet = book[answer.part]
+        if cols.answer is not None and answer.text:
+            sheet.cell(row=answer.row + 1, column=cols.answer + 1).value = answer.text
+        if cols.yes_no is not None and answer.yes_no:
+            word = yes_no_cell(answer.yes_no, options[answer.part].get(cols.yes_no, []))
+            if word:
+                sheet.cell(row=answer.row + 1, column=cols.yes_no + 1).value = word
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+
+def table_name(n: int) -> str:
+    """A DOCX table's name in a layout: the same whatever language the reader speaks."""
+    return "Table " + str(n)
+
+
+def _docx_parts(raw: bytes) -> list[Part]:
+    from docx import Document
+
+    document = Document(io.BytesIO(raw))
+    made = []
+    for n, table in enumerate(document.tables, start=1):
+        rows = []
+        merged = set()
+        for r, row in enumerate(table.rows[:MAX_ROWS]):
+            cells = row.cells
+            # A merged cell appears once per grid column it spans: a row of one repeated cell.
+            if len(cells) > 1 and all(c._tc is cells[0]._tc for c in cells):
+                merged.add(r)
+            rows.append([c.text for c in cells])
+        made.append(Part(table_name(n), rows, merged))
+    return made
+
+
+def _docx_write(raw: bytes, layout: Layout, answers: list[Answer]) -> bytes:
+    from docx import Document
+
+    document = Document(io.BytesIO(raw))
+    tables = {table_name(n): t for n, t in enumerate(document.tables, start=1)}
+    columns = {c.part: c for c in layout.columns}
+    for answer in answers:
+        cols, table = columns.get(answer.part), tables.get(answer.part)
+        if cols is None or table is None:
+            continue
+        cells = table.rows[answer.row].cells
+        if cols.answer is not None and answer.text:
+            cells[cols.answer].text = answer.text
+        if cols.yes_no is not None and answer.yes_no:
+            cells[cols.yes_no].text = yes_no_cell(answer.yes_no, [])
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _csv_parts(raw: bytes) -> list[Part]:
+    text = decode(raw)
+    rows = list(csv.reader(io.StringIO(text)))[:MAX_ROWS]
+    return [Part("CSV", rows)]
+
+
+def _csv_write(raw: bytes, layout: Layout, answers: list[Answer]) -> bytes:
+    rows = _csv_parts(raw)[0].rows
+    cols = layout.columns[0]
+    for answer in answers:
+        row = rows[answer.row]
+        for column, value in (
+            (cols.answer, answer.text),
+            (cols.yes_no, yes_no_cell(answer.yes_no, [])),
+        ):
+            if column is None or not value:
+                continue
+            row.extend([""] * (column + 1 - len(row)))
+            row[column] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8")

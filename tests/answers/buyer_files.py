@@ -1,0 +1,107 @@
+"""Buyers' questionnaires shaped like real ones, generated: a CAIQ-style workbook (control id,
+question, Yes/No/NA drop-down, implementation description) with a cover sheet, instructions above
+the header, merged section rows, styles, widths and a formula; a SIG Lite-style sheet; a Chinese
+tender in DOCX with a requirements table; and a plain CSV."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+CAIQ_QUESTIONS = [
+    ("Audit & Assurance", None),
+    ("A&A-01.1", "Are audit and assurance policies established, documented and reviewed yearly?"),
+    ("A&A-02.1", "Are independent audit and assurance assessments conducted every year?"),
+    ("Cryptography, Encryption & Key Management", None),
+    ("CEK-03.1", "Is customer data encrypted at rest?"),
+    ("CEK-03.2", "Is data encrypted in transit with current TLS?"),
+    ("Identity & Access Management", None),
+    ("IAM-14.1", "Do you support single sign-on with SAML for customer users?"),
+    ("IAM-16.1", "Do you hold FedRAMP authorization?"),
+]
+
+
+def caiq_xlsx() -> bytes:
+    book = Workbook()
+    cover = book.active
+    cover.title = "Cover"
+    cover["A1"] = "Consensus Assessments Initiative Questionnaire v4"
+    cover["A1"].font = Font(bold=True, size=16)
+    sheet = book.create_sheet("CAIQ")
+    sheet["A1"] = "Answer every question; use the drop-down in column C."
+    sheet["A2"] = "Vendor: Helio Systems"
+    header = ["Question ID", "Question", "CSP CAIQ Answer", "CSP Implementation Description"]
+    sheet.append([])
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+    for ref, text in CAIQ_QUESTIONS:
+        if text is None:
+            sheet.append([ref])
+            row = sheet.max_row
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+            sheet.cell(row=row, column=1).font = Font(bold=True)
+        else:
+            sheet.append([ref, text, None, None])
+    last = sheet.max_row
+    choices = DataValidation(type="list", formula1='"Yes,No,NA"', allow_blank=True)
+    sheet.add_data_validation(choices)
+    choices.add(f"C5:C{last}")
+    sheet.cell(row=last + 2, column=2, value="Answered Yes")
+    sheet.cell(row=last + 2, column=3, value=f'=COUNTIF(C5:C{last},"Yes")')
+    sheet.column_dimensions["B"].width = 70
+    sheet.column_dimensions["D"].width = 55
+    return _saved(book)
+
+
+def sig_lite_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "SIG Lite"
+    sheet.append(["Ques Num", "Question/Request", "Response", "Additional Information"])
+    sheet.append(["A.1", "Is there a risk assessment program approved by management?", None, None])
+    sheet.append(["A.2", "Do you have a business continuity plan?", None, None])
+    sheet.append(["B.1", "Is there an information security policy?", None, None])
+    rule = DataValidation(type="list", formula1='"Yes,No,N/A"')
+    sheet.add_data_validation(rule)
+    rule.add("C2:C4")
+    return _saved(book)
+
+
+def tender_docx() -> bytes:
+    document = Document()
+    document.add_heading("数据安全服务采购项目 技术要求", level=1)
+    document.add_paragraph("投标人须逐条响应以下技术要求。")
+    table = document.add_table(rows=1, cols=4)
+    for cell, text in zip(
+        table.rows[0].cells, ["序号", "技术要求", "是否满足", "说明"], strict=True
+    ):
+        cell.text = text
+    section = table.add_row().cells
+    section[0].merge(section[3]).text = "一、数据安全"
+    for n, text in (("1", "客户数据是否加密存储？"), ("2", "是否支持单点登录（SAML）？")):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = n, text
+    document.add_paragraph("投标人签字：")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def plain_csv() -> bytes:
+    return (
+        "\ufeffQuestion,Answer\r\n"
+        "Do you support single sign-on?,\r\n"
+        '"Do you run penetration tests, and how often?",\r\n'
+    ).encode()
+
+
+def _saved(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,142 @@
+"""Reading buyers' files and writing them back: the columns and questions are found in each
+layout (instructions and section rows are not questions), and the round trip changes nothing
+but answer cells — compared cell by cell with styles, drop-downs, merged ranges and widths."""
+
+from __future__ import annotations
+
+import io
+from copy import copy
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from prism.answers import files
+from prism.answers.files import Answer
+from prism.errors import Invalid
+from tests.answers.buyer_files import caiq_xlsx, plain_csv, sig_lite_xlsx, tender_docx
+
+
+def test_a_caiq_workbook_is_read_past_its_cover_instructions_and_sections() -> None:
+    raw = caiq_xlsx()
+    found = files.parts(raw, "xlsx")
+    layout = files.find_layout(found, "xlsx")
+    assert layout.ignored == ["Cover"]
+    (cols,) = layout.columns
+    assert (cols.part, cols.header_row, cols.ref, cols.question) == ("CAIQ", 3, 0, 1)
+    assert (cols.yes_no, cols.answer) == (2, 3)
+    asked = files.questions(found, layout)
+    assert [q.ref for q in asked] == ["A&A-01.1", "A&A-02.1", "CEK-03.1", "CEK-03.2", "IAM-14.1",
+                                      "IAM-16.1"]  # fmt: skip
+    assert asked[2].section == "Cryptography, Encryption & Key Management"
+    assert asked[2].text == "Is customer data encrypted at rest?"
+    assert "Answered Yes" not in [q.text for q in asked]  # a summary row under the questions
+
+
+def test_the_caiq_round_trip_changes_only_answer_cells() -> None:
+    raw = caiq_xlsx()
+    found = files.parts(raw, "xlsx")
+    layout = files.find_layout(found, "xlsx")
+    asked = files.questions(found, layout)
+    answers = [
+        Answer("CAIQ", asked[2].row, "Yes: AES-256 in every region.", "yes"),
+        Answer("CAIQ", asked[4].row, "Yes: SAML 2.0 and OpenID Connect.", "yes"),
+        Answer("CAIQ", asked[5].row, "", ""),  # left for an expert: nothing written
+    ]
+    out = files.write(raw, layout, answers)
+    before, after = load_workbook(io.BytesIO(raw)), load_workbook(io.BytesIO(out))
+    written = {(asked[2].row + 1, 3), (asked[2].row + 1, 4), (asked[4].row + 1, 3),
+               (asked[4].row + 1, 4)}  # fmt: skip
+    assert before.sheetnames == after.sheetnames
+    for name in before.sheetnames:
+        old, new = before[name], after[name]
+        assert old.max_row == new.max_row and old.max_column == new.max_column
+        for row in old.iter_rows():
+            for cell in row:
+                twin = new.cell(row=cell.row, column=cell.column)
+                if name == "CAIQ" and (cell.row, cell.column) in written:
+                    continue
+                assert twin.value == cell.value, (name, cell.coordinate)
+                assert copy(twin.font) == copy(cell.font), (name, cell.coordinate)
+                assert copy(twin.fill) == copy(cell.fill), (name, cell.coordinate)
+        assert {str(r) for r in old.merged_cells.ranges} == {
+            str(r) for r in new.merged_cells.ranges
+        }
+        assert [(v.formula1, str(v.sqref)) for v in old.data_validations.dataValidation] == [
+            (v.formula1, str(v.sqref)) for v in new.data_validations.dataValidation
+        ]
+        widths = {k: d.width for k, d in old.column_dimensions.items()}
+        assert widths == {k: d.width for k, d in new.column_dimensions.items()}
+    sheet = after["CAIQ"]
+    assert sheet.cell(row=asked[2].row + 1, column=3).value == "Yes"  # the drop-down's own word
+    assert sheet.cell(row=asked[2].row + 1, column=4).value == "Yes: AES-256 in every region."
+    assert sheet.cell(row=asked[5].row + 1, column=3).value is None
+    assert str(sheet.cell(row=sheet.max_row, column=3).value).startswith("=COUNTIF(")
+
+
+def test_a_sig_lite_sheet_answers_in_its_drop_down_and_additional_information() -> None:
+    raw = sig_lite_xlsx()
+    found = files.parts(raw, "xlsx")
+    layout = files.find_layout(found, "xlsx")
+    (cols,) = layout.columns
+    assert (cols.ref, cols.question, cols.yes_no, cols.answer) == (0, 1, 2, 3)
+    asked = files.questions(found, layout)
+    assert [q.ref for q in asked] == ["A.1", "A.2", "B.1"]
+    out = files.write(raw, layout, [Answer("SIG Lite", asked[1].row, "Tested yearly.", "n/a")])
+    sheet = load_workbook(io.BytesIO(out))["SIG Lite"]
+    assert sheet["C3"].value == "N/A" and sheet["D3"].value == "Tested yearly."
+
+
+def test_a_chinese_tender_table_is_read_and_filled() -> None:
+    raw = tender_docx()
+    found = files.parts(raw, "docx")
+    layout = files.find_layout(found, "docx")
+    (cols,) = layout.columns
+    assert (cols.part, cols.ref, cols.question, cols.yes_no, cols.answer) == ("Table 1", 0, 1, 2, 3)
+    asked = files.questions(found, layout)
+    assert [(q.ref, q.section, q.text) for q in asked] == [
+        ("1", "一、数据安全", "客户数据是否加密存储？"),
+        ("2", "一、数据安全", "是否支持单点登录（SAML）？"),
+    ]
+    out = files.write(
+        raw, layout, [Answer("Table 1", asked[0].row, "是：每个区域均使用 AES-256。", "yes")]
+    )
+    document = Document(io.BytesIO(out))
+    row = document.tables[0].rows[asked[0].row].cells
+    assert (row[2].text, row[3].text) == ("Yes", "是：每个区域均使用 AES-256。")
+    assert [p.text for p in document.paragraphs] == [
+        p.text for p in Document(io.BytesIO(raw)).paragraphs
+    ]
+
+
+def test_a_csv_keeps_its_rows_and_gains_answers() -> None:
+    raw = plain_csv()
+    found = files.parts(raw, "csv")
+    layout = files.find_layout(found, "csv")
+    asked = files.questions(found, layout)
+    assert [q.text for q in asked] == ["Do you support single sign-on?",
+                                       "Do you run penetration tests, and how often?"]  # fmt: skip
+    out = files.write(raw, layout, [Answer("CSV", asked[1].row, "Yearly, by an independent firm.")])
+    assert out.decode().splitlines()[2] == '"Do you run penetration tests, and how often?",' \
+        '"Yearly, by an independent firm."'  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "said"),
+    [("q.pdf", b"%PDF", "XLSX, DOCX or CSV"), ("q.xlsx", b"not a zip", "not a readable XLSX"),
+     ("q.csv", b"Name,Email\r\nAda,ada@example.com\r\n", "No questions found")],
+)  # fmt: skip
+def test_files_prism_cannot_use_are_refused_with_why(name: str, raw: bytes, said: str) -> None:
+    def read() -> None:
+        fmt = files.format_of(name)
+        files.find_layout(files.parts(raw, fmt), fmt)
+
+    with pytest.raises(Invalid, match=said):
+        read()
+
+
+def test_yes_no_takes_the_buyers_own_word() -> None:
+    assert files.yes_no_cell("yes", ["Yes", "No", "NA"]) == "Yes"
+    assert files.yes_no_cell("n/a", ["Yes", "No", "NA"]) == "NA"
+    assert files.yes_no_cell("n/a", ["是", "否"]) == ""  # the cell offers no such word
+    assert files.yes_no_cell("", ["Yes", "No"]) == ""
