@@ -8,6 +8,7 @@ made by any process moves them, and every job is registered before anything runs
 from prism.accounts.models import Account, IdealProfile
 from prism.analytics import answers as analytics_answers
 from prism.analytics.models import DealTouch, UsageEvent
+from prism.answers.models import Questionnaire, QuestionnaireProduct, QuestionnaireQuestion
 from prism.audit import service as audit_service
 from prism.audit.models import AuditEvent
 from prism.auth import remember as auth_remember
@@ -126,6 +127,9 @@ __all__ = [
     "PriceBand",
     "PriceBook",
     "Question",
+    "Questionnaire",
+    "QuestionnaireProduct",
+    "QuestionnaireQuestion",
     "Rendition",
     "SearchMiss",
     "SearchTerm",

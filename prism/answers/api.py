@@ -1,14 +1,36 @@
-"""The answers API: drafts for a buyer's questions from the approved answer library."""
+"""The answers API: drafts for a buyer's questions from the approved answer library, and
+questionnaire projects: the buyer's file taken in, each answer reviewed, the file given back
+answered."""
 
 from __future__ import annotations
 
-from prism.answers import drafting
-from prism.answers.schemas import CandidateOut, DraftIn, DraftOut, DraftsOut
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import File, Form, Query, Response, UploadFile, status
+
+from prism.answers import drafting, service
+from prism.answers.models import Questionnaire, QuestionnaireQuestion
+from prism.answers.schemas import (
+    CandidateOut,
+    ColumnsOut,
+    DraftIn,
+    DraftOut,
+    DraftsOut,
+    LayoutIn,
+    LayoutOut,
+    ProgressOut,
+    QuestionnaireIn,
+    QuestionnaireOut,
+    QuestionOut,
+    ReviewIn,
+)
 from prism.errors import Invalid, NotFound
+from prism.filestore import file_store
 from prism.knowledge.service import get_item
-from prism.schemas import Ref
-from prism.web.deps import CurrentUser, DbSession, Now
-from prism.web.routing import api_router
+from prism.schemas import Ref, parse
+from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
+from prism.web.routing import IdPath, api_router, attachment
 
 router = api_router("answers")
 ALTERNATIVES = 3
@@ -50,3 +72,136 @@ def candidate_out(c: drafting.Candidate) -> CandidateOut:
         long_answer=c.long_text,
         yes_or_no=c.yes_or_no,
     )
+
+
+@router.post(
+    "/questionnaires",
+    response_model=QuestionnaireOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Take in a buyer's questionnaire",
+)
+async def start_questionnaire(
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
+    now: Now,
+    file: Annotated[UploadFile, File(description="The buyer's XLSX, DOCX or CSV, as sent.")],
+    title: Annotated[str, Form()] = "",
+    product_ids: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    deal_id: Annotated[int | None, Form()] = None,
+    due_on: Annotated[str | None, Form(description="YYYY-MM-DD")] = None,
+) -> QuestionnaireOut:
+    """Prism finds the question, answer, yes/no and id columns itself (past instructions and
+    section rows) and drafts every question from the library; `layout` says what it found, and
+    `PUT …/layout` corrects it. The file is kept exactly as sent."""
+    data = parse(QuestionnaireIn, {"title": title, "product_ids": product_ids,
+                                   "deal_id": deal_id, "due_on": due_on or None})  # fmt: skip
+    made = service.start(session, user, filename=file.filename or "", raw=await file.read(),
+                         data=data, store=file_store(settings), now=now)  # fmt: skip
+    return questionnaire_out(made)
+
+
+@router.get("/questionnaires", response_model=list[QuestionnaireOut], summary="Questionnaires")
+def list_questionnaires(session: DbSession, user: CurrentUser) -> list[QuestionnaireOut]:
+    """Every questionnaire being answered, soonest due first, with its progress (questions
+    left out: read one for them)."""
+    return [
+        questionnaire_out(q, questions=False) for q in service.list_questionnaires(session, user)
+    ]
+
+
+@router.get(
+    "/questionnaires/{questionnaire_id}", response_model=QuestionnaireOut, summary="A questionnaire"
+)
+def get_questionnaire(
+    questionnaire_id: IdPath, session: DbSession, user: CurrentUser
+) -> QuestionnaireOut:
+    return questionnaire_out(service.get_questionnaire(session, user, questionnaire_id))
+
+
+@router.put(
+    "/questionnaires/{questionnaire_id}/layout",
+    response_model=QuestionnaireOut,
+    summary="Correct where the questions and answers are",
+)
+def correct_layout(
+    questionnaire_id: IdPath,
+    data: LayoutIn,
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
+    now: Now,
+) -> QuestionnaireOut:
+    """Reads the questions again with these columns and drafts them again; refused (409) once
+    an answer has been accepted."""
+    made = service.relayout(session, user, questionnaire_id, data.columns, version=data.version,
+                            store=file_store(settings), now=now)  # fmt: skip
+    return questionnaire_out(made)
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/questions/{question_id}/review",
+    response_model=QuestionOut,
+    summary="Accept, edit or reject an answer",
+)
+def review_question(
+    questionnaire_id: IdPath,
+    question_id: IdPath,
+    data: ReviewIn,
+    session: DbSession,
+    user: CurrentUser,
+) -> QuestionOut:
+    return question_out(service.review(session, user, questionnaire_id, question_id, data))
+
+
+@router.get(
+    "/questionnaires/{questionnaire_id}/file",
+    summary="The buyer's file, answered",
+    response_class=Response,
+    responses={200: {"content": {m.split(";")[0]: {} for m in service.MEDIA_TYPES.values()}}},
+)
+def answered_file(
+    questionnaire_id: IdPath,
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
+    drafts: Annotated[
+        bool, Query(description="Also unreviewed drafts, not only accepted answers.")
+    ] = False,
+) -> Response:
+    """The buyer's own file with the answers in their cells and everything else as sent. An
+    answer whose source is no longer published and customer-shareable is left out (the
+    `X-Prism-Withheld` header counts them)."""
+    filled = service.export(session, user, questionnaire_id, store=file_store(settings),
+                            drafts=drafts)  # fmt: skip
+    response = attachment(filled.data, filled.filename, filled.media_type)
+    response.headers["X-Prism-Written"] = str(filled.written)
+    response.headers["X-Prism-Withheld"] = str(len(filled.withheld))
+    return response
+
+
+def questionnaire_out(q: Questionnaire, *, questions: bool = True) -> QuestionnaireOut:
+    layout = service.layout_of(q)
+    done = service.progress(q)
+    return QuestionnaireOut(
+        id=q.id,
+        version=q.version,
+        title=q.title,
+        filename=q.filename,
+        format=q.format,
+        products=[Ref(id=p.id, title=p.title) for p in q.products],
+        deal=Ref(id=q.deal.id, title=q.deal.name) if q.deal else None,
+        owner=Ref(id=q.owner.id, title=q.owner.name) if q.owner else None,
+        due_on=q.due_on,
+        progress=ProgressOut(**asdict(done), percent=done.percent),
+        layout=LayoutOut(
+            format=layout.format,
+            ignored=layout.ignored,
+            columns=[ColumnsOut(**asdict(c)) for c in layout.columns],
+        ),
+        questions=[question_out(x) for x in q.questions] if questions else [],
+    )
+
+
+def question_out(q: QuestionnaireQuestion) -> QuestionOut:
+    return QuestionOut.of(q, source=Ref(id=q.source.id, title=q.source.title) if q.source else None)

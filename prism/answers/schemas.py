@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from prism.answers.models import QuestionState
 from prism.schemas import Id, Input, Output, Ref
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -44,3 +46,96 @@ class DraftOut(Output):
 class DraftsOut(Output):
     threshold: float = Field(description="The confidence at or above which a draft is offered.")
     drafts: list[DraftOut]
+
+
+class QuestionnaireIn(Input):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
+        default="", description="The file's name if left out."
+    )
+    product_ids: Annotated[list[Id], Field(max_length=10)] = Field(
+        default=[], description="The products the questionnaire is about."
+    )
+    deal_id: Id | None = None
+    due_on: date | None = None
+
+
+class ColumnsIn(Input):
+    """Where one sheet's or table's questions and answers are: 0-based rows and columns."""
+
+    part: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    header_row: Annotated[int, Field(ge=0, le=5_000)]
+    question: Annotated[int, Field(ge=0, le=500)]
+    answer: Annotated[int | None, Field(ge=0, le=500)] = None
+    yes_no: Annotated[int | None, Field(ge=0, le=500)] = None
+    ref: Annotated[int | None, Field(ge=0, le=500)] = None
+
+
+class LayoutIn(Input):
+    version: int
+    columns: Annotated[list[ColumnsIn], Field(min_length=1, max_length=50)]
+
+
+class ReviewIn(Input):
+    version: int
+    decision: Literal["accept", "reject"]
+    answer: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=20_000)] = (
+        Field(default=None, description="The answer as the reviewer edited it.")
+    )
+    yes_or_no: Literal["", "yes", "no", "n/a"] | None = None
+
+
+class ColumnsOut(Output):
+    part: str
+    header_row: int
+    question: int
+    answer: int | None
+    yes_no: int | None
+    ref: int | None
+
+
+class LayoutOut(Output):
+    format: str
+    columns: list[ColumnsOut]
+    ignored: list[str] = Field(description="Sheets or tables where no questions were found.")
+
+
+class ProgressOut(Output):
+    total: int
+    accepted: int
+    drafted: int
+    for_expert: int
+    rejected: int
+    percent: int = Field(description="Accepted answers as a share of all questions.")
+
+
+class QuestionOut(Output):
+    id: int
+    version: int
+    position: int
+    part: str
+    row: int
+    ref: str
+    section: str
+    text: str
+    answer: str
+    yes_or_no: str
+    state: QuestionState
+    edited: bool
+    source: Ref | None
+    source_version: int | None
+    confidence: float | None
+
+
+class QuestionnaireOut(Output):
+    id: int
+    version: int
+    title: str
+    filename: str
+    format: str
+    products: list[Ref]
+    deal: Ref | None
+    owner: Ref | None
+    due_on: date | None
+    progress: ProgressOut
+    layout: LayoutOut
+    questions: list[QuestionOut] = []

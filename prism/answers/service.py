@@ -1,0 +1,336 @@
+"""Questionnaire projects: take in a buyer's file, draft every question from the approved
+library, let people accept, edit or reject each answer, and give the buyer's own file back with
+the accepted answers in place.
+
+The people who work deals run them (`toolkits.build`: sellers, editors, admins). The file is
+kept exactly as it came; the questions are read from it by `files`, and what Prism found can be
+corrected while nothing has been accepted yet. An answer goes out only accepted (or, when asked,
+also as an unreviewed draft) and, unless a person wrote it, only while its source is still a
+published, customer-shareable item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from prism.answers import drafting, files
+from prism.answers.models import (
+    Questionnaire,
+    QuestionnaireProduct,
+    QuestionnaireQuestion,
+    QuestionState,
+)
+from prism.answers.schemas import ColumnsIn, QuestionnaireIn, ReviewIn
+from prism.auth.policy import Action, Principal, require
+from prism.deals import service as deals
+from prism.errors import Conflict, Invalid, NotFound, check_version
+from prism.filestore import FileStore
+from prism.i18n import _
+from prism.knowledge.models import Item
+from prism.knowledge.service import get_item
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+}
+MAX_QUESTIONS = 2_000
+LOADED = (
+    selectinload(Questionnaire.products),
+    selectinload(Questionnaire.owner),
+    selectinload(Questionnaire.deal),
+    selectinload(Questionnaire.questions).selectinload(QuestionnaireQuestion.source),
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    accepted: int
+    drafted: int
+    for_expert: int
+    rejected: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.accepted / self.total) if self.total else 0
+
+
+def progress(questionnaire: Questionnaire) -> Progress:
+    states = [q.state for q in questionnaire.questions]
+    return Progress(
+        len(states),
+        states.count(QuestionState.ACCEPTED),
+        states.count(QuestionState.DRAFTED),
+        states.count(QuestionState.FOR_EXPERT),
+        states.count(QuestionState.REJECTED),
+    )
+
+
+def layout_of(questionnaire: Questionnaire) -> files.Layout:
+    data = questionnaire.layout
+    return files.Layout(
+        data["format"], [files.Columns(**c) for c in data["columns"]], list(data["ignored"])
+    )
+
+
+def _stored(layout: files.Layout) -> dict[str, Any]:
+    return {
+        "format": layout.format,
+        "columns": [asdict(c) for c in layout.columns],
+        "ignored": layout.ignored,
+    }
+
+
+def list_questionnaires(session: Session, actor: Principal) -> list[Questionnaire]:
+    """The questionnaires being answered, soonest due first."""
+    require(actor, Action.BUILD_KITS)
+    stmt = select(Questionnaire).options(*LOADED)
+    found = list(session.scalars(stmt))
+    return sorted(found, key=lambda q: (q.due_on is None, q.due_on, -q.id))
+
+
+def get_questionnaire(session: Session, actor: Principal, questionnaire_id: int) -> Questionnaire:
+    require(actor, Action.BUILD_KITS)
+    found = session.scalar(
+        select(Questionnaire).where(Questionnaire.id == questionnaire_id).options(*LOADED)
+    )
+    if found is None:
+        raise NotFound(_("No questionnaire {id}.", id=questionnaire_id))
+    return found
+
+
+def start(
+    session: Session,
+    actor: Principal,
+    *,
+    filename: str,
+    raw: bytes,
+    data: QuestionnaireIn,
+    store: FileStore,
+    now: datetime,
+) -> Questionnaire:
+    """Take in the buyer's file and draft an answer for every question in it."""
+    require(actor, Action.BUILD_KITS)
+    if not raw:
+        raise Invalid.about("file", _("Choose the buyer's file to upload."))
+    fmt = files.format_of(filename)
+    found = files.parts(raw, fmt)
+    layout = files.find_layout(found, fmt)
+    asked = _questions(found, layout)
+    products = _products(session, actor, data.product_ids)
+    if data.deal_id is not None:
+        deals.get_deal(session, actor, data.deal_id)
+    questionnaire = Questionnaire(
+        title=data.title or PurePath(filename).stem[:200] or filename,
+        filename=PurePath(filename).name[:300],
+        format=fmt,
+        file_key=store.put(raw),
+        layout=_stored(layout),
+        deal_id=data.deal_id,
+        owner_id=actor.id,
+        due_on=data.due_on,
+    )
+    questionnaire.products = products
+    session.add(questionnaire)
+    session.flush()
+    _draft(session, actor, questionnaire, asked, now)
+    return get_questionnaire(session, actor, questionnaire.id)
+
+
+def relayout(
+    session: Session,
+    actor: Principal,
+    questionnaire_id: int,
+    columns: list[ColumnsIn],
+    *,
+    version: int,
+    store: FileStore,
+    now: datetime,
+) -> Questionnaire:
+    """Read the questions again with the columns a person corrected, and draft them again.
+    Refused once an answer has been accepted: re-reading would throw the review away."""
+    questionnaire = get_questionnaire(session, actor, questionnaire_id)
+    check_version("questionnaire", version, questionnaire.version)
+    if any(q.state == QuestionState.ACCEPTED for q in questionnaire.questions):
+        raise Conflict(
+            _("Answers have been accepted: the columns can no longer change without losing them.")
+        )
+    found = parts_of(questionnaire, store)
+    widths = {p.name: max((len(r) for r in p.rows), default=0) for p in found}
+    layout = files.Layout(questionnaire.format, [], [])  # type: ignore[arg-type]
+    for n, cols in enumerate(columns):
+        if cols.part not in widths:
+            problem = _("There is no part “{part}” in the file.", part=cols.part)
+            raise Invalid.about(f"columns.{n}.part", problem)
+        chosen = [cols.question, cols.answer, cols.yes_no, cols.ref]
+        if any(c is not None and c >= widths[cols.part] for c in chosen):
+            problem = _("“{part}” has only {count} columns.", part=cols.part,
+                        count=widths[cols.part])  # fmt: skip
+            raise Invalid.about(f"columns.{n}", problem)
+        if cols.answer is None and cols.yes_no is None:
+            raise Invalid.about(f"columns.{n}.answer", _("Choose where the answers go."))
+        layout.columns.append(files.Columns(**cols.model_dump()))
+    layout.ignored.extend(name for name in widths if name not in {c.part for c in columns})
+    asked = _questions(found, layout)
+    for question in list(questionnaire.questions):
+        session.delete(question)
+    session.flush()
+    questionnaire.layout = _stored(layout)
+    questionnaire.updated_at = now
+    session.flush()
+    session.expire(questionnaire, ["questions"])
+    _draft(session, actor, questionnaire, asked, now)
+    return get_questionnaire(session, actor, questionnaire.id)
+
+
+def review(
+    session: Session,
+    actor: Principal,
+    questionnaire_id: int,
+    question_id: int,
+    data: ReviewIn,
+) -> QuestionnaireQuestion:
+    """Accept an answer (as drafted, or as the reviewer edited it) or reject it."""
+    questionnaire = get_questionnaire(session, actor, questionnaire_id)
+    question = next((q for q in questionnaire.questions if q.id == question_id), None)
+    if question is None:
+        raise NotFound(_("No question {id} in this questionnaire.", id=question_id))
+    check_version("question", data.version, question.version)
+    if data.decision == "reject":
+        question.state = QuestionState.REJECTED
+        session.flush()
+        return question
+    if data.answer is not None and data.answer != question.answer:
+        question.answer, question.edited = data.answer, True
+    if data.yes_or_no is not None and data.yes_or_no != question.yes_or_no:
+        question.yes_or_no, question.edited = data.yes_or_no, True
+    if not question.answer.strip() and not question.yes_or_no:
+        raise Invalid.about("answer", _("Write an answer before accepting it."))
+    question.state = QuestionState.ACCEPTED
+    session.flush()
+    return question
+
+
+@dataclass(frozen=True)
+class Filled:
+    data: bytes
+    filename: str
+    media_type: str
+    written: int  # answers put in the file
+    withheld: list[str]  # questions whose source may no longer go to a customer
+
+
+def export(
+    session: Session,
+    actor: Principal,
+    questionnaire_id: int,
+    *,
+    store: FileStore,
+    drafts: bool = False,
+) -> Filled:
+    """The buyer's file with the accepted answers (and, with `drafts`, the unreviewed drafts)
+    in their cells and everything else as they sent it."""
+    questionnaire = get_questionnaire(session, actor, questionnaire_id)
+    going = {QuestionState.ACCEPTED} | ({QuestionState.DRAFTED} if drafts else set())
+    answers, withheld = [], []
+    for q in questionnaire.questions:
+        if q.state not in going or not (q.answer.strip() or q.yes_or_no):
+            continue
+        # The source's words go out only while the source itself may reach a customer.
+        if not q.edited and (q.source is None or not drafting.shareable(q.source)):
+            withheld.append(q.ref or q.text)
+            continue
+        answers.append(files.Answer(q.part, q.row, q.answer, q.yes_or_no))
+    raw = store.get(questionnaire.file_key)
+    out = files.write(raw, layout_of(questionnaire), answers)
+    stem = PurePath(questionnaire.filename).stem
+    name = f"{stem} - answered.{questionnaire.format}"
+    return Filled(out, name, MEDIA_TYPES[questionnaire.format], len(answers), withheld)
+
+
+def uses(session: Session, item_id: int) -> int:
+    """How many accepted answers in questionnaires came from the library answer `item_id`."""
+    return (
+        session.scalar(
+            select(func.count(QuestionnaireQuestion.id)).where(
+                QuestionnaireQuestion.source_id == item_id,
+                QuestionnaireQuestion.state == QuestionState.ACCEPTED,
+                QuestionnaireQuestion.edited.is_(False),
+            )
+        )
+        or 0
+    )
+
+
+def parts_of(questionnaire: Questionnaire, store: FileStore) -> list[files.Part]:
+    """The buyer's file as Prism reads it, sheet by sheet or table by table."""
+    fmt = files.format_of(questionnaire.filename)
+    return files.parts(store.get(questionnaire.file_key), fmt)
+
+
+def _questions(found: list[files.Part], layout: files.Layout) -> list[files.Question]:
+    asked = files.questions(found, layout)
+    if not asked:
+        raise Invalid.about("file", _("No questions found under the header row."))
+    if len(asked) > MAX_QUESTIONS:
+        raise Invalid.about(
+            "file", _("At most {most} questions in one questionnaire.", most=MAX_QUESTIONS)
+        )
+    return asked
+
+
+def _products(session: Session, actor: Principal, product_ids: list[int]) -> list[Item]:
+    made = []
+    for product_id in dict.fromkeys(product_ids):
+        try:
+            made.append(get_item(session, actor, product_id, "product"))
+        except NotFound as exc:
+            raise Invalid.about("product_ids", exc.message) from exc
+    return made
+
+
+def _draft(
+    session: Session,
+    actor: Principal,
+    questionnaire: Questionnaire,
+    asked: list[files.Question],
+    now: datetime,
+) -> None:
+    drafter = drafting.Drafter(session, actor, now=now)
+    scope = [
+        row.product_id
+        for row in session.scalars(
+            select(QuestionnaireProduct).where(
+                QuestionnaireProduct.questionnaire_id == questionnaire.id
+            )
+        )
+    ]
+    for position, question in enumerate(asked, start=1):
+        made = drafter.draft(question.text, product_ids=scope)
+        chosen = made.chosen
+        best = made.candidates[0] if made.candidates else None
+        session.add(
+            QuestionnaireQuestion(
+                questionnaire_id=questionnaire.id,
+                position=position,
+                part=question.part[:100],
+                row=question.row,
+                ref=question.ref[:100],
+                section=question.section[:500],
+                text=question.text,
+                answer=chosen.text if chosen else "",
+                yes_or_no=chosen.yes_or_no if chosen else "",
+                source_id=chosen.item.id if chosen else None,
+                source_version=chosen.version if chosen else None,
+                confidence=best.confidence if best else None,
+                state=QuestionState.DRAFTED if chosen else QuestionState.FOR_EXPERT,
+            )
+        )
+    session.flush()

@@ -1,0 +1,123 @@
+"""The questionnaire pages and API for every role: upload a buyer's file, correct what Prism
+found, review each answer, download the file answered; bad input answered on the page."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy.orm import Session
+
+from tests.answers.buyer_files import caiq_xlsx, tender_docx
+from tests.answers.library import make_library
+from tests.conftest import ROLES, Cast, bearer
+from tests.web.test_pages import csrf_from, sign_in
+
+RUNS = {"admin", "editor", "seller", "csm"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_a_questionnaire_is_run_on_its_pages_by_those_who_work_deals(
+    client: TestClient, session: Session, cast: Cast, who: str
+) -> None:
+    lib = make_library(session)
+    session.commit()
+    sign_in(client, getattr(cast, who).email)
+    listing = client.get("/answers")
+    assert listing.status_code == 200
+    assert ("Upload a questionnaire" in listing.text) == (who in RUNS)
+    token = csrf_from(listing.text)
+    upload = {"csrf_token": token, "title": "Acme CAIQ", "product_id": str(lib.vault.id)}
+    made = client.post("/answers/questionnaires", data=upload,
+                       files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
+    if who not in RUNS:
+        assert made.status_code == 403
+        return
+    assert made.status_code == 200 and "Questionnaire taken in and drafted." in made.text
+    page = made.text
+    assert "0 of 6 answers accepted" in page and "Do you support single sign-on?" in page
+    assert "C — CSP CAIQ Answer" in page  # what Prism found, as the sheet names its columns
+    url = made.url.path
+    question = page.split('id="question-')[5].split('"')[0]  # IAM-14.1, drafted from SSO
+    version = (
+        page.split(f'action="{url}/questions/{question}"')[1]
+        .split('name="version" value="')[1]
+        .split('"')[0]
+    )
+    accepted = client.post(f"{url}/questions/{question}", data={
+        "csrf_token": token, "version": version, "decision": "accept",
+        "answer": "Yes: SAML 2.0 and OIDC.", "yes_or_no": "yes"})  # fmt: skip
+    assert "Answer accepted." in accepted.text and "1 of 6 answers accepted" in accepted.text
+    stale = client.post(f"{url}/questions/{question}", data={
+        "csrf_token": token, "version": version, "decision": "reject"})  # fmt: skip
+    assert stale.status_code == 409
+    answered = client.get(f"{url}/file")
+    assert (
+        answered.status_code == 200 and "answered.xlsx" in answered.headers["content-disposition"]
+    )
+    sheet = load_workbook(io.BytesIO(answered.content))["CAIQ"]
+    assert "Yes: SAML 2.0 and OIDC." in [c.value for c in sheet["D"]]
+    assert "Acme CAIQ" in client.get("/answers").text
+
+
+def test_bad_uploads_and_corrections_are_answered_on_the_page(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    make_library(session)
+    session.commit()
+    sign_in(client, cast.seller.email)
+    token = csrf_from(client.get("/answers").text)
+    wrong = client.post("/answers/questionnaires", data={"csrf_token": token},
+                        files={"file": ("q.pdf", b"%PDF-1.4", "application/pdf")})  # fmt: skip
+    assert wrong.status_code == 422 and "XLSX, DOCX or CSV" in wrong.text
+    made = client.post("/answers/questionnaires", data={"csrf_token": token},
+                       files={"file": ("tender.docx", tender_docx(), "application/octet-stream")})  # fmt: skip
+    assert made.status_code == 200 and "客户数据是否加密存储？" in made.text
+    url = made.url.path
+    version = (
+        made.text.split(f'action="{url}/layout"')[1]
+        .split('name="version" value="')[1]
+        .split('"')[0]
+    )
+    bad = client.post(f"{url}/layout", data={"csrf_token": token, "version": version,
+                                             "part": "Table 1", "header_row.Table 1": "1",
+                                             "question.Table 1": "2"})  # fmt: skip
+    assert bad.status_code == 422 and "Choose where the answers go." in bad.text
+    good = client.post(f"{url}/layout", data={"csrf_token": token, "version": version,
+                                              "part": "Table 1", "header_row.Table 1": "1",
+                                              "question.Table 1": "2", "answer.Table 1": "4"})  # fmt: skip
+    assert "Questions read again and drafted." in good.text
+
+
+def test_the_api_takes_in_reviews_and_gives_back_a_questionnaire(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    lib = make_library(session)
+    session.commit()
+    headers = bearer(session, cast.seller)
+    made = client.post("/api/v1/questionnaires", headers=headers,
+                       data={"title": "Acme", "product_ids": [str(lib.vault.id)]},
+                       files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["progress"]["total"] == 6 and body["layout"]["ignored"] == ["Cover"]
+    sso = next(q for q in body["questions"] if q["ref"] == "IAM-14.1")
+    assert sso["source"]["id"] == lib.sso.id and sso["state"] == "drafted"
+    url = f"/api/v1/questionnaires/{body['id']}"
+    review = client.post(f"{url}/questions/{sso['id']}/review", headers=headers,
+                         json={"version": sso["version"], "decision": "accept"})  # fmt: skip
+    assert review.status_code == 200 and review.json()["state"] == "accepted"
+    filled = client.get(f"{url}/file", headers=headers)
+    assert filled.status_code == 200 and filled.headers["x-prism-written"] == "1"
+    relayout = client.put(f"{url}/layout", headers=headers, json={
+        "version": body["version"], "columns": [{"part": "CAIQ", "header_row": 3, "question": 1, "answer": 3}]})  # fmt: skip
+    assert relayout.status_code == 409
+    listed = client.get("/api/v1/questionnaires", headers=headers).json()
+    assert [q["title"] for q in listed] == ["Acme"] and listed[0]["progress"]["accepted"] == 1
+    assert client.get("/api/v1/questionnaires", headers=bearer(session, cast.pm)).status_code == 403
+    bad = client.post("/api/v1/questionnaires", headers=headers, data={"due_on": "soon"},
+                      files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
+    assert bad.status_code == 422 and "due_on" in bad.text

@@ -1,0 +1,146 @@
+"""Questionnaire projects in the service: a buyer's CAIQ workbook taken in and drafted, each
+answer reviewed, the file given back with only accepted (and still shareable) answers in it;
+corrections to the columns; who may do what; bad files refused with nothing written."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from prism.answers import service
+from prism.answers.models import Questionnaire, QuestionState
+from prism.answers.schemas import ColumnsIn, QuestionnaireIn, ReviewIn
+from prism.auth.policy import SYSTEM
+from prism.db import utcnow
+from prism.errors import Conflict, Forbidden, Invalid
+from prism.filestore import LocalFileStore
+from prism.knowledge import service as knowledge
+from tests.answers.buyer_files import caiq_xlsx
+from tests.answers.library import Library, make_library
+from tests.conftest import Cast
+
+
+def _start(session: Session, tmp_path: Path, lib: Library, actor: object = SYSTEM) -> Questionnaire:
+    return service.start(
+        session, actor, filename="Acme CAIQ.xlsx", raw=caiq_xlsx(),  # type: ignore[arg-type]
+        data=QuestionnaireIn(product_ids=[lib.vault.id]), store=LocalFileStore(tmp_path),
+        now=utcnow(),
+    )  # fmt: skip
+
+
+def test_a_caiq_is_taken_in_drafted_reviewed_and_given_back(
+    session: Session, cast: Cast, tmp_path: Path
+) -> None:
+    lib = make_library(session)
+    made = _start(session, tmp_path, lib, cast.seller)
+    assert made.title == "Acme CAIQ" and [p.title for p in made.products] == ["Vault"]
+    by_ref = {q.ref: q for q in made.questions}
+    assert list(by_ref) == ["A&A-01.1", "A&A-02.1", "CEK-03.1", "CEK-03.2", "IAM-14.1", "IAM-16.1"]
+    sso = by_ref["IAM-14.1"]
+    assert (sso.state, sso.source_id, sso.source_version) == (
+        QuestionState.DRAFTED, lib.sso.id, lib.sso.version)  # fmt: skip
+    assert (sso.answer, sso.yes_or_no) == ("Yes: SAML 2.0 and OIDC.", "yes")
+    assert by_ref["IAM-16.1"].state == QuestionState.FOR_EXPERT and not by_ref["IAM-16.1"].answer
+    assert service.progress(made).accepted == 0
+
+    store = LocalFileStore(tmp_path)
+    nothing = service.export(session, cast.seller, made.id, store=store)
+    assert nothing.written == 0  # nothing accepted yet
+    drafted = service.export(session, cast.seller, made.id, store=store, drafts=True)
+    assert drafted.written == sum(1 for q in made.questions if q.state == QuestionState.DRAFTED)
+
+    service.review(
+        session, cast.seller, made.id, sso.id, ReviewIn(version=sso.version, decision="accept")
+    )
+    fedramp = by_ref["IAM-16.1"]
+    with pytest.raises(Invalid, match="Write an answer"):
+        service.review(session, cast.seller, made.id, fedramp.id,
+                       ReviewIn(version=fedramp.version, decision="accept"))  # fmt: skip
+    service.review(session, cast.seller, made.id, fedramp.id, ReviewIn(
+        version=fedramp.version, decision="accept", answer="Not yet: planned for 2027.", yes_or_no="no"))  # fmt: skip
+    assert fedramp.edited and fedramp.state == QuestionState.ACCEPTED
+    assert service.progress(service.get_questionnaire(session, cast.seller, made.id)).percent == 33
+    assert service.uses(session, lib.sso.id) == 1
+
+    filled = service.export(session, cast.seller, made.id, store=store)
+    assert (filled.written, filled.withheld, filled.filename) == (
+        2,
+        [],
+        "Acme CAIQ - answered.xlsx",
+    )
+    sheet = load_workbook(io.BytesIO(filled.data))["CAIQ"]
+    assert (sheet.cell(row=sso.row + 1, column=3).value, sheet.cell(row=sso.row + 1, column=4).value) == (
+        "Yes", "Yes: SAML 2.0 and OIDC.")  # fmt: skip
+    assert sheet.cell(row=fedramp.row + 1, column=3).value == "No"
+
+    # A source taken back from customers no longer goes out in its words; a person's answer does.
+    knowledge.transition(
+        session, SYSTEM, lib.sso.id, "archive", version=lib.sso.version, now=utcnow()
+    )
+    session.expire_all()
+    later = service.export(session, cast.seller, made.id, store=store)
+    assert later.written == 1 and later.withheld == ["IAM-14.1"]
+
+
+def test_the_columns_can_be_corrected_until_an_answer_is_accepted(
+    session: Session, tmp_path: Path
+) -> None:
+    lib = make_library(session)
+    made = _start(session, tmp_path, lib)
+    store = LocalFileStore(tmp_path)
+    columns = [ColumnsIn(part="CAIQ", header_row=3, question=1, answer=3, yes_no=None, ref=0)]
+    again = service.relayout(session, SYSTEM, made.id, columns, version=made.version, store=store,
+                             now=utcnow())  # fmt: skip
+    assert service.layout_of(again).columns[0].yes_no is None and len(again.questions) == 6
+    for bad, said in (
+        (ColumnsIn(part="Sheet9", header_row=3, question=1, answer=3), "no part"),
+        (ColumnsIn(part="CAIQ", header_row=3, question=1, answer=40), "only 4 columns"),
+        (ColumnsIn(part="CAIQ", header_row=3, question=1), "where the answers go"),
+    ):
+        with pytest.raises(Invalid, match=said):
+            service.relayout(session, SYSTEM, made.id, [bad], version=again.version, store=store,
+                             now=utcnow())  # fmt: skip
+    first = again.questions[0]
+    service.review(session, SYSTEM, made.id, first.id,
+                   ReviewIn(version=first.version, decision="accept", answer="Yes, yearly."))  # fmt: skip
+    with pytest.raises(Conflict, match="accepted"):
+        service.relayout(session, SYSTEM, made.id, columns, version=again.version, store=store,
+                         now=utcnow())  # fmt: skip
+
+
+@pytest.mark.parametrize(("who", "allowed"), [("admin", True), ("editor", True), ("seller", True),
+                                              ("csm", True), ("pm", False), ("outsider", False)])  # fmt: skip
+def test_those_who_work_deals_run_questionnaires(
+    session: Session, cast: Cast, tmp_path: Path, who: str, allowed: bool
+) -> None:
+    lib = make_library(session)
+    actor = getattr(cast, who)
+    if allowed:
+        made = _start(session, tmp_path, lib, actor)
+        assert service.list_questionnaires(session, actor) == [made]
+    else:
+        with pytest.raises(Forbidden):
+            _start(session, tmp_path, lib, actor)
+        with pytest.raises(Forbidden):
+            service.list_questionnaires(session, actor)
+
+
+@pytest.mark.parametrize(
+    ("filename", "raw", "said"),
+    [("q.xlsx", b"", "Choose the buyer's file"), ("q.pages", b"x", "XLSX, DOCX or CSV"),
+     ("q.xlsx", b"PK broken", "not a readable XLSX"),
+     ("q.csv", b"Question,Answer\r\n", "No questions found under the header row")],
+)  # fmt: skip
+def test_a_file_prism_cannot_read_is_refused_and_nothing_is_kept(
+    session: Session, tmp_path: Path, filename: str, raw: bytes, said: str
+) -> None:
+    with pytest.raises(Invalid, match=said):
+        service.start(session, SYSTEM, filename=filename, raw=raw, data=QuestionnaireIn(),
+                      store=LocalFileStore(tmp_path), now=utcnow())  # fmt: skip
+    assert session.scalar(select(func.count(Questionnaire.id))) == 0
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
