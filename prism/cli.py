@@ -151,6 +151,7 @@ def demo(
         loaded += ", " + pricing.load(session, utcnow())
         store, key = file_store(settings), settings.secret_key
         loaded += ", " + toolkits.load(session, store, utcnow(), key=key)
+        loaded += ", " + answers.load_questionnaire(session, store, utcnow())
         loaded += ", " + launches.load(session, utcnow())
         loaded += ", " + training.load(session, utcnow())
         loaded += ", " + feedback.load(session, utcnow())

@@ -5,12 +5,18 @@ knowledge core, not a second store; those with no product answer for the whole c
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from prism.answers import service as questionnaires
+from prism.answers.models import Questionnaire, QuestionState
+from prism.answers.schemas import QuestionnaireIn, ReviewIn
 from prism.auth.policy import SYSTEM
+from prism.deals.models import Deal
+from prism.filestore import FileStore
 from prism.knowledge import service
 from prism.knowledge.models import Item
 from prism.knowledge.schemas import ItemIn, LinkIn
@@ -146,3 +152,90 @@ def load(session: Session, now: datetime) -> str:
         item = service.create_item(session, SYSTEM, "faq", details, now=now)
         service.transition(session, SYSTEM, item.id, "publish", version=item.version, now=now)
     return f"{len(ANSWERS)} library answers"
+
+
+# St. Mary's Health's vendor security questionnaire for its Vault deal: sections, ids, a
+# Yes/No/N/A drop-down and a response column, as hospitals and banks send them.
+HOSPITAL_QUESTIONS = (
+    ("1. Data protection", None),
+    ("1.1", "Is all customer data encrypted when stored?"),
+    ("1.2", "What encryption protects data as it moves over the network?"),
+    ("1.3", "Can the hospital manage its own encryption keys?"),
+    ("1.4", "In which geographic regions will our data reside?"),
+    ("1.5", "How is our data disposed of at termination of the agreement?"),
+    ("2. Access control", None),
+    ("2.1", "Can our users log in through our identity provider via SAML?"),
+    ("2.2", "Does your workforce use MFA to reach production systems?"),
+    ("2.3", "Are privileged activities logged, and can we obtain those logs?"),
+    ("3. Assurance", None),
+    ("3.1", "Can you provide your latest SOC 2 Type 2 report?"),
+    ("3.2", "Do you hold an ISO/IEC 27001 certificate?"),
+    ("3.3", "Has an independent firm penetration-tested the service in the last 12 months?"),
+    ("3.4", "Is the service attested under the German C5 catalogue?"),
+    ("4. Resilience", None),
+    ("4.1", "State your RPO and RTO targets."),
+    ("4.2", "Within what timeframe will you inform us of a data breach?"),
+    ("4.3", "Do you carry cyber liability insurance, and for what amount?"),
+)
+
+
+def hospital_questionnaire() -> bytes:
+    """The hospital's workbook, with the instructions sheet a real one has."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    cover = book.active
+    cover.title = "Instructions"
+    cover["A1"] = "St. Mary's Health — Third-party security assessment"
+    cover["A1"].font = Font(bold=True, size=14)
+    cover["A3"] = "Answer every question on the Questionnaire sheet and return it within 10 days."
+    sheet = book.create_sheet("Questionnaire")
+    sheet.append(["Vendor:", "Helio Systems"])
+    sheet.append([])
+    sheet.append(["Ref", "Question", "Yes / No / N/A", "Vendor response"])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F3864")
+    for ref, text in HOSPITAL_QUESTIONS:
+        if text is None:
+            sheet.append([ref])
+            row = sheet.max_row
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+            sheet.cell(row=row, column=1).font = Font(bold=True)
+        else:
+            sheet.append([ref, text])
+    rule = DataValidation(type="list", formula1='"Yes,No,N/A"', allow_blank=True)
+    sheet.add_data_validation(rule)
+    rule.add(f"C4:C{sheet.max_row}")
+    for column, width in (("A", 8), ("B", 70), ("C", 16), ("D", 60)):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def load_questionnaire(session: Session, store: FileStore, now: datetime) -> str:
+    """St. Mary's Health's questionnaire for its Vault deal, drafted, with its first answers
+    reviewed by the deal's seller; once."""
+    if session.scalar(select(Questionnaire.id).limit(1)) is not None:
+        return "questionnaire already loaded"
+    deal = session.scalar(select(Deal).where(Deal.name == "Patient records governance"))
+    vault = session.scalar(select(Item).where(Item.kind == "product", Item.title == "Helio Vault"))
+    seller = session.scalar(select(User).where(User.email == "sam.carter@helio.example"))
+    if deal is None or vault is None or seller is None:
+        return "no questionnaire (the deals are not loaded)"
+    data = QuestionnaireIn(
+        title="St. Mary's Health security assessment",
+        product_ids=[vault.id],
+        deal_id=deal.id,
+        due_on=now.date() + timedelta(days=9),
+    )
+    made = questionnaires.start(session, seller, filename="St Marys third-party assessment.xlsx",
+                                raw=hospital_questionnaire(), data=data, store=store, now=now)  # fmt: skip
+    drafted = [q for q in made.questions if q.state == QuestionState.DRAFTED]
+    for question in drafted[:4]:
+        decision = ReviewIn(version=question.version, decision="accept")
+        questionnaires.review(session, seller, made.id, question.id, decision)
+    return f"a questionnaire of {len(made.questions)} questions"
