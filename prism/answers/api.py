@@ -12,6 +12,7 @@ from fastapi import File, Form, Query, Response, UploadFile, status
 from prism.answers import drafting, service
 from prism.answers.models import Questionnaire, QuestionnaireQuestion
 from prism.answers.schemas import (
+    AssignIn,
     CandidateOut,
     ColumnsOut,
     DraftIn,
@@ -152,6 +153,33 @@ def review_question(
     user: CurrentUser,
 ) -> QuestionOut:
     return question_out(service.review(session, user, questionnaire_id, question_id, data))
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/assign",
+    response_model=list[QuestionOut],
+    summary="Ask someone to answer questions",
+)
+def assign_questions(
+    questionnaire_id: IdPath, data: AssignIn, session: DbSession, user: CurrentUser
+) -> list[QuestionOut]:
+    """They get a notification with the questionnaire's link."""
+    return [question_out(q) for q in service.assign(session, user, questionnaire_id, data)]
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/questions/{question_id}/propose",
+    response_model=Ref,
+    status_code=status.HTTP_201_CREATED,
+    summary="Propose an answer to the library",
+)
+def propose_answer(
+    questionnaire_id: IdPath, question_id: IdPath, session: DbSession, user: CurrentUser, now: Now
+) -> Ref:
+    """A person's accepted answer becomes a new FAQ in review: published by an editor, it is
+    drafted for the next questionnaire that asks it."""
+    item = service.propose(session, user, questionnaire_id, question_id, now=now)
+    return Ref(id=item.id, title=item.title)
 
 
 @router.get(

@@ -105,12 +105,20 @@ class QuestionnaireQuestion(Audited, Versioned, Timestamped, Base):
     source_version: Mapped[int | None]
     confidence: Mapped[float | None]
     state: Mapped[QuestionState] = mapped_column(text_enum(QuestionState))
-    edited: Mapped[bool] = mapped_column(
-        default=False
-    )  # the answer is a person's, not the source's
+    # The answer is a person's, not the source's.
+    edited: Mapped[bool] = mapped_column(default=False)
+    # Who should answer it (an expert, legal, product) and by when.
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    due_on: Mapped[date | None]
+    # The library answer proposed from a person's edited answer, going through review.
+    proposed_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
 
     questionnaire: Mapped[Questionnaire] = relationship(lazy="raise", back_populates="questions")
-    source: Mapped[Item | None] = relationship(lazy="raise")
+    source: Mapped[Item | None] = relationship(lazy="raise", foreign_keys=[source_id])
+    assignee: Mapped[User | None] = relationship(lazy="raise")
+    proposed: Mapped[Item | None] = relationship(lazy="raise", foreign_keys=[proposed_id])
 
     def audit_label(self) -> str:
         return f"question {self.ref or self.position} of questionnaire #{self.questionnaire_id}"

@@ -12,13 +12,16 @@ from sqlalchemy.orm import Session
 
 from prism.answers import drafting, service
 from prism.answers.models import QuestionState
-from prism.answers.schemas import ColumnsIn, QuestionnaireIn, ReviewIn
+from prism.answers.schemas import AssignIn, ColumnsIn, QuestionnaireIn, ReviewIn
 from prism.auth.policy import Action, Principal, can
+from prism.db import utcnow
 from prism.deals.service import deal_choices
 from prism.errors import Invalid
 from prism.filestore import file_store
 from prism.i18n import _
+from prism.knowledge.freshness import stale_reasons
 from prism.knowledge.service import choices
+from prism.people.service import active_people
 from prism.schemas import as_id, parse
 from prism.web.deps import AppSettings, DbSession, Now, PageUser
 from prism.web.forms import Outcome, attempt, form_with_lists, posted_file
@@ -67,6 +70,7 @@ def _list_page(
         "drafts": made,
         "drafted": sum(1 for d in made or [] if not d.for_expert),
         "threshold": drafting.DRAFT_AT,
+        "library": service.library(session, user, now=utcnow()),
         "error": error,
         **(outcome.context if outcome else {}),
     }
@@ -153,6 +157,8 @@ def _page(
         "done": service.progress(questionnaire),
         "states": QuestionState,
         "reviewed": any(x.state == QuestionState.ACCEPTED for x in questionnaire.questions),
+        "people": active_people(session),
+        "stale": stale_reasons(session, utcnow()),
         **(outcome.context if outcome else {}),
     }
     status_code = outcome.status_code if outcome and outcome.error else 200
@@ -191,6 +197,56 @@ async def review_question(
     decision = form.get("decision")
     said = _("Answer accepted.") if decision == "accept" else _("Answer rejected.")
     outcome = attempt(session, review, success=said)
+    url = f"/answers/{questionnaire_id}#question-{question_id}"
+    return settle(request, outcome, url, lambda: _page(
+        request, session, user, questionnaire_id, outcome=outcome, settings=settings))  # fmt: skip
+
+
+@router.post("/answers/{questionnaire_id}/assign", response_class=HTMLResponse)
+async def assign_questions(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    settings: AppSettings,
+    questionnaire_id: IdPath,
+) -> Response:
+    """The form: `assignee_id`, `due_on`, and `which`: the questions for an expert, or every
+    question not yet accepted."""
+    form = await form_with_lists(request)
+
+    def assign() -> object:
+        questionnaire = service.get_questionnaire(session, user, questionnaire_id)
+        states = ({QuestionState.FOR_EXPERT} if form.get("which") != "open"
+                  else {s for s in QuestionState if s.open})  # fmt: skip
+        ids = [q.id for q in questionnaire.questions if q.state in states]
+        if not ids:
+            raise Invalid(_("No question is waiting for an answer."))
+        data = parse(AssignIn, {"question_ids": ids, "assignee_id": form.get("assignee_id"),
+                                "due_on": form.get("due_on") or None})  # fmt: skip
+        return service.assign(session, user, questionnaire_id, data)
+
+    outcome = attempt(session, assign, success=_("Questions assigned; they have been told."))
+    return settle(request, outcome, f"/answers/{questionnaire_id}", lambda: _page(
+        request, session, user, questionnaire_id, outcome=outcome, settings=settings))  # fmt: skip
+
+
+@router.post(
+    "/answers/{questionnaire_id}/questions/{question_id}/propose", response_class=HTMLResponse
+)
+async def propose_answer(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    settings: AppSettings,
+    now: Now,
+    questionnaire_id: IdPath,
+    question_id: IdPath,
+) -> Response:
+    outcome = attempt(
+        session,
+        lambda: service.propose(session, user, questionnaire_id, question_id, now=now),
+        success=_("Proposed to the library: an editor will review it."),
+    )
     url = f"/answers/{questionnaire_id}#question-{question_id}"
     return settle(request, outcome, url, lambda: _page(
         request, session, user, questionnaire_id, outcome=outcome, settings=settings))  # fmt: skip

@@ -84,6 +84,12 @@ class ReviewIn(Input):
     yes_or_no: Literal["", "yes", "no", "n/a"] | None = None
 
 
+class AssignIn(Input):
+    question_ids: Annotated[list[Id], Field(min_length=1, max_length=2_000)]
+    assignee_id: Id
+    due_on: date | None = None
+
+
 class ColumnsOut(Output):
     part: str
     header_row: int
@@ -124,6 +130,9 @@ class QuestionOut(Output):
     source: Ref | None
     source_version: int | None
     confidence: float | None
+    assignee: Ref | None
+    due_on: date | None
+    proposed: Ref | None = Field(description="The library answer proposed from this one.")
 
 
 class QuestionnaireOut(Output):

@@ -26,14 +26,19 @@ from prism.answers.models import (
     QuestionnaireQuestion,
     QuestionState,
 )
-from prism.answers.schemas import ColumnsIn, QuestionnaireIn, ReviewIn
+from prism.answers.schemas import AssignIn, ColumnsIn, QuestionnaireIn, ReviewIn
 from prism.auth.policy import Action, Principal, require
 from prism.deals import service as deals
 from prism.errors import Conflict, Invalid, NotFound, check_version
 from prism.filestore import FileStore
-from prism.i18n import _
-from prism.knowledge.models import Item
-from prism.knowledge.service import get_item
+from prism.i18n import N_, _
+from prism.knowledge import service as knowledge
+from prism.knowledge.freshness import stale_reasons
+from prism.knowledge.models import Item, Status
+from prism.knowledge.schemas import ItemIn, LinkIn
+from prism.knowledge.service import ItemFilter, filtered, get_item
+from prism.notifications import service as notifications
+from prism.people.service import active_person
 
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -46,6 +51,8 @@ LOADED = (
     selectinload(Questionnaire.owner),
     selectinload(Questionnaire.deal),
     selectinload(Questionnaire.questions).selectinload(QuestionnaireQuestion.source),
+    selectinload(Questionnaire.questions).selectinload(QuestionnaireQuestion.assignee),
+    selectinload(Questionnaire.questions).selectinload(QuestionnaireQuestion.proposed),
 )
 
 
@@ -218,6 +225,63 @@ def review(
     return question
 
 
+def assign(
+    session: Session, actor: Principal, questionnaire_id: int, data: AssignIn
+) -> list[QuestionnaireQuestion]:
+    """Ask someone (security, legal, product) to answer questions by a day; they are told."""
+    questionnaire = get_questionnaire(session, actor, questionnaire_id)
+    person = active_person(session, data.assignee_id, field="assignee_id")
+    wanted = set(data.question_ids)
+    chosen = [q for q in questionnaire.questions if q.id in wanted]
+    if len(chosen) != len(wanted):
+        raise Invalid.about(
+            "question_ids", _("Some of these questions are not in this questionnaire.")
+        )
+    for question in chosen:
+        question.assignee_id, question.due_on = person.id, data.due_on
+    session.flush()
+    if person.id != actor.id:
+        notifications.notify(
+            session, [person.id], N_("Questions of “{title}” for you to answer"),
+            body=N_("{count} questions, due {day}.") if data.due_on else N_("{count} questions."),
+            link=f"/answers/{questionnaire.id}",
+            places={"title": questionnaire.title, "count": len(chosen),
+                    "day": data.due_on.isoformat() if data.due_on else ""},
+        )  # fmt: skip
+    return chosen
+
+
+def propose(
+    session: Session, actor: Principal, questionnaire_id: int, question_id: int, *, now: datetime
+) -> Item:
+    """Propose a person's accepted answer to the library: a new FAQ, submitted for review, so
+    the next questionnaire that asks it gets it drafted once it is published."""
+    questionnaire = get_questionnaire(session, actor, questionnaire_id)
+    question = next((q for q in questionnaire.questions if q.id == question_id), None)
+    if question is None:
+        raise NotFound(_("No question {id} in this questionnaire.", id=question_id))
+    if question.state != QuestionState.ACCEPTED or not question.edited:
+        raise Conflict(_("Only an answer a person wrote and accepted can be proposed."))
+    if question.proposed_id is not None:
+        raise Conflict(_("This answer has already been proposed to the library."))
+    details = ItemIn(
+        title=question.text[:300],
+        body=question.answer,
+        audience="customer",
+        links=[LinkIn(relation="product", target_id=p.id) for p in questionnaire.products],
+        fields={
+            "answered_for": ["sales", "customer success", "customers"],
+            "short_answer": question.answer if len(question.answer) <= 300 else "",
+            "yes_or_no": question.yes_or_no,
+        },
+    )
+    item = knowledge.create_item(session, actor, "faq", details, now=now)
+    item = knowledge.transition(session, actor, item.id, "submit", version=item.version, now=now)
+    question.proposed_id = item.id
+    session.flush()
+    return item
+
+
 @dataclass(frozen=True)
 class Filled:
     data: bytes
@@ -253,6 +317,41 @@ def export(
     stem = PurePath(questionnaire.filename).stem
     name = f"{stem} - answered.{questionnaire.format}"
     return Filled(out, name, MEDIA_TYPES[questionnaire.format], len(answers), withheld)
+
+
+@dataclass(frozen=True)
+class LibraryAnswer:
+    item: Item
+    uses: int  # accepted answers in questionnaires drawn from it, as it stands
+    stale: list[str]  # why it is stale, if it is
+
+
+def library(session: Session, actor: Principal, *, now: datetime) -> list[LibraryAnswer]:
+    """The published answers drafts come from, most used first, each with why it is stale."""
+    require(actor, Action.READ_PUBLISHED)
+    spec = ItemFilter(kinds=drafting.ANSWER_KINDS, status=Status.PUBLISHED)
+    items = session.scalars(
+        filtered(select(Item), actor, spec).options(
+            selectinload(Item.links), selectinload(Item.owner)
+        )
+    )
+    counted = dict(
+        session.execute(
+            select(QuestionnaireQuestion.source_id, func.count(QuestionnaireQuestion.id))
+            .where(
+                QuestionnaireQuestion.state == QuestionState.ACCEPTED,
+                QuestionnaireQuestion.edited.is_(False),
+            )
+            .group_by(QuestionnaireQuestion.source_id)
+        ).all()
+    )
+    reasons = stale_reasons(session, now)
+    made = [
+        LibraryAnswer(item, counted.get(item.id, 0), reasons.get(item.id, []))
+        for item in items
+        if drafting.shareable(item)
+    ]
+    return sorted(made, key=lambda a: (-a.uses, a.item.title.casefold()))
 
 
 def uses(session: Session, item_id: int) -> int:

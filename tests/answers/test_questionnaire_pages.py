@@ -60,7 +60,12 @@ def test_a_questionnaire_is_run_on_its_pages_by_those_who_work_deals(
     )
     sheet = load_workbook(io.BytesIO(answered.content))["CAIQ"]
     assert "Yes: SAML 2.0 and OIDC." in [c.value for c in sheet["D"]]
-    assert "Acme CAIQ" in client.get("/answers").text
+    listing = client.get("/answers").text
+    assert "Acme CAIQ" in listing and "The answer library:" in listing
+    assigned = client.post(f"{url}/assign", data={"csrf_token": token, "which": "for_expert",
+                                                  "assignee_id": str(cast.editor.id)})  # fmt: skip
+    assert "Questions assigned; they have been told." in assigned.text
+    assert f"for {cast.editor.name}" in assigned.text
 
 
 def test_bad_uploads_and_corrections_are_answered_on_the_page(

@@ -5,6 +5,7 @@ corrections to the columns; who may do what; bad files refused with nothing writ
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from prism.answers import service
 from prism.answers.models import Questionnaire, QuestionState
-from prism.answers.schemas import ColumnsIn, QuestionnaireIn, ReviewIn
+from prism.answers.schemas import AssignIn, ColumnsIn, QuestionnaireIn, ReviewIn
 from prism.auth.policy import SYSTEM
 from prism.db import utcnow
 from prism.errors import Conflict, Forbidden, Invalid
 from prism.filestore import LocalFileStore
 from prism.knowledge import service as knowledge
+from prism.notifications import service as notifications
 from tests.answers.buyer_files import caiq_xlsx
 from tests.answers.library import Library, make_library
 from tests.conftest import Cast
@@ -144,3 +146,67 @@ def test_a_file_prism_cannot_read_is_refused_and_nothing_is_kept(
                       store=LocalFileStore(tmp_path), now=utcnow())  # fmt: skip
     assert session.scalar(select(func.count(Questionnaire.id))) == 0
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_questions_are_assigned_with_a_day_and_the_person_is_told(
+    session: Session, cast: Cast, tmp_path: Path
+) -> None:
+    lib = make_library(session)
+    made = _start(session, tmp_path, lib, cast.seller)
+    expert = [q.id for q in made.questions if q.state == QuestionState.FOR_EXPERT]
+    day = utcnow().date()
+    assigned = service.assign(session, cast.seller, made.id,
+                              AssignIn(question_ids=expert, assignee_id=cast.editor.id, due_on=day))  # fmt: skip
+    assert {(q.assignee_id, q.due_on) for q in assigned} == {(cast.editor.id, day)}
+    told = notifications.mine(session, cast.editor).items
+    assert told and told[0].link == f"/answers/{made.id}"
+    with pytest.raises(Invalid, match="No active person"):
+        service.assign(session, cast.seller, made.id,
+                       AssignIn(question_ids=expert, assignee_id=cast.outsider.id))  # fmt: skip
+    with pytest.raises(Invalid, match="not in this questionnaire"):
+        service.assign(session, cast.seller, made.id,
+                       AssignIn(question_ids=[999_999], assignee_id=cast.editor.id))  # fmt: skip
+
+
+def test_an_edited_answer_is_proposed_to_the_library_for_review(
+    session: Session, cast: Cast, tmp_path: Path
+) -> None:
+    lib = make_library(session)
+    made = _start(session, tmp_path, lib, cast.seller)
+    sso = next(q for q in made.questions if q.ref == "IAM-14.1")
+    fedramp = next(q for q in made.questions if q.ref == "IAM-16.1")
+    with pytest.raises(Conflict, match="a person wrote and accepted"):
+        service.propose(session, cast.seller, made.id, fedramp.id, now=utcnow())
+    service.review(
+        session, cast.seller, made.id, sso.id, ReviewIn(version=sso.version, decision="accept")
+    )
+    with pytest.raises(Conflict, match="a person wrote"):  # the library's own answer
+        service.propose(session, cast.seller, made.id, sso.id, now=utcnow())
+    service.review(session, cast.seller, made.id, fedramp.id, ReviewIn(
+        version=fedramp.version, decision="accept", answer="Not yet: planned for 2027.", yes_or_no="no"))  # fmt: skip
+    item = service.propose(session, cast.seller, made.id, fedramp.id, now=utcnow())
+    assert (item.kind, item.status.value, item.title) == ("faq", "in_review", fedramp.text)
+    assert (
+        item.fields["yes_or_no"] == "no"
+        and item.fields["short_answer"] == "Not yet: planned for 2027."
+    )
+    assert [lk.target_id for lk in item.links if lk.relation == "product"] == [lib.vault.id]
+    with pytest.raises(Conflict, match="already been proposed"):
+        service.propose(session, cast.seller, made.id, fedramp.id, now=utcnow())
+
+
+def test_the_library_counts_each_answers_uses_and_flags_stale_ones(
+    session: Session, cast: Cast, tmp_path: Path
+) -> None:
+    lib = make_library(session)
+    made = _start(session, tmp_path, lib, cast.seller)
+    sso = next(q for q in made.questions if q.ref == "IAM-14.1")
+    service.review(
+        session, cast.seller, made.id, sso.id, ReviewIn(version=sso.version, decision="accept")
+    )
+    lib.soc2.review_due_at = utcnow() - timedelta(days=1)
+    session.flush()
+    shelf = {a.item.id: a for a in service.library(session, cast.seller, now=utcnow())}
+    assert shelf[lib.sso.id].uses == 1 and not shelf[lib.sso.id].stale
+    assert shelf[lib.soc2.id].stale and shelf[lib.soc2.id].uses == 0
+    assert lib.keys_internal.id not in shelf and lib.pentest_draft.id not in shelf

@@ -112,6 +112,9 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("edited", sa.Boolean(), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("proposed_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.Column(
             "created_at",
@@ -132,6 +135,18 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["users.id"],
+            name=op.f("fk_questionnaire_questions_assignee_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposed_id"],
+            ["items.id"],
+            name=op.f("fk_questionnaire_questions_proposed_id_items"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
             ["source_id"],
             ["items.id"],
             name=op.f("fk_questionnaire_questions_source_id_items"),
@@ -146,10 +161,14 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_questionnaire_questions_source_id"), ["source_id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_questionnaire_questions_assignee_id"), ["assignee_id"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("questionnaire_questions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_questionnaire_questions_assignee_id"))
         batch_op.drop_index(batch_op.f("ix_questionnaire_questions_source_id"))
 
     op.drop_table("questionnaire_questions")
