@@ -5,7 +5,7 @@ answered."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import File, Form, Query, Response, UploadFile, status
 
@@ -206,6 +206,25 @@ def answered_file(
     response.headers["X-Prism-Written"] = str(filled.written)
     response.headers["X-Prism-Withheld"] = str(len(filled.withheld))
     return response
+
+
+@router.get(
+    "/questionnaires/{questionnaire_id}/book",
+    summary="The answer book",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, service.MEDIA_TYPES["docx"]: {}}}},
+)
+def answer_book(
+    questionnaire_id: IdPath,
+    session: DbSession,
+    user: CurrentUser,
+    now: Now,
+    format: Annotated[Literal["pdf", "docx"], Query(description="pdf or docx")] = "pdf",
+) -> Response:
+    """The accepted answers as a document of their own, every question in the buyer's order
+    (one without an answer to send says it is to follow)."""
+    made = service.answer_book(session, user, questionnaire_id, fmt=format, today=now.date())
+    return attachment(made.data, made.filename, made.media_type)
 
 
 def questionnaire_out(q: Questionnaire, *, questions: bool = True) -> QuestionnaireOut:

@@ -306,3 +306,11 @@ def answered_file(
     filled = service.export(session, user, questionnaire_id, store=file_store(settings),
                             drafts=drafts)  # fmt: skip
     return attachment(filled.data, filled.filename, filled.media_type)
+
+
+@router.get("/answers/{questionnaire_id}/book.{fmt}")
+def answer_book(
+    session: DbSession, user: PageUser, now: Now, questionnaire_id: IdPath, fmt: str
+) -> Response:
+    made = service.answer_book(session, user, questionnaire_id, fmt=fmt, today=now.date())
+    return attachment(made.data, made.filename, made.media_type)

@@ -12,14 +12,14 @@ published, customer-shareable item.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from prism.answers import drafting, files
+from prism.answers import book, drafting, files
 from prism.answers.models import (
     Questionnaire,
     QuestionnaireProduct,
@@ -39,6 +39,7 @@ from prism.knowledge.schemas import ItemIn, LinkIn
 from prism.knowledge.service import ItemFilter, filtered, get_item
 from prism.notifications import service as notifications
 from prism.people.service import active_person
+from prism.render.service import house_theme
 
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -101,6 +102,11 @@ def list_questionnaires(session: Session, actor: Principal) -> list[Questionnair
     stmt = select(Questionnaire).options(*LOADED)
     found = list(session.scalars(stmt))
     return sorted(found, key=lambda q: (q.due_on is None, q.due_on, -q.id))
+
+
+def of_deal(session: Session, actor: Principal, deal_id: int) -> list[Questionnaire]:
+    """The questionnaires being answered for one deal, for its page."""
+    return [q for q in list_questionnaires(session, actor) if q.deal_id == deal_id]
 
 
 def get_questionnaire(session: Session, actor: Principal, questionnaire_id: int) -> Questionnaire:
@@ -302,16 +308,8 @@ def export(
     """The buyer's file with the accepted answers (and, with `drafts`, the unreviewed drafts)
     in their cells and everything else as they sent it."""
     questionnaire = get_questionnaire(session, actor, questionnaire_id)
-    going = {QuestionState.ACCEPTED} | ({QuestionState.DRAFTED} if drafts else set())
-    answers, withheld = [], []
-    for q in questionnaire.questions:
-        if q.state not in going or not (q.answer.strip() or q.yes_or_no):
-            continue
-        # The source's words go out only while the source itself may reach a customer.
-        if not q.edited and (q.source is None or not drafting.shareable(q.source)):
-            withheld.append(q.ref or q.text)
-            continue
-        answers.append(files.Answer(q.part, q.row, q.answer, q.yes_or_no))
+    going, withheld = _sendable(questionnaire, drafts=drafts)
+    answers = [files.Answer(q.part, q.row, q.answer, q.yes_or_no) for q in going]
     raw = store.get(questionnaire.file_key)
     out = files.write(raw, layout_of(questionnaire), answers)
     stem = PurePath(questionnaire.filename).stem
@@ -352,6 +350,57 @@ def library(session: Session, actor: Principal, *, now: datetime) -> list[Librar
         if drafting.shareable(item)
     ]
     return sorted(made, key=lambda a: (-a.uses, a.item.title.casefold()))
+
+
+def _sendable(
+    questionnaire: Questionnaire, *, drafts: bool
+) -> tuple[list[QuestionnaireQuestion], list[str]]:
+    """The answers that may go to the buyer — accepted ones (and unreviewed drafts, with
+    `drafts`) whose words are a person's or a source's that may still reach a customer — and
+    the questions held back because their source may not."""
+    states = {QuestionState.ACCEPTED} | ({QuestionState.DRAFTED} if drafts else set())
+    going, withheld = [], []
+    for q in questionnaire.questions:
+        if q.state not in states or not (q.answer.strip() or q.yes_or_no):
+            continue
+        if not q.edited and (q.source is None or not drafting.shareable(q.source)):
+            withheld.append(q.ref or q.text)
+            continue
+        going.append(q)
+    return going, withheld
+
+
+def answer_book(
+    session: Session, actor: Principal, questionnaire_id: int, *, fmt: str, today: date
+) -> Filled:
+    """The accepted answers as a document of their own (PDF or DOCX), every question in the
+    buyer's order; one without an answer to send says it is to follow."""
+    questionnaire = get_questionnaire(session, actor, questionnaire_id)
+    if fmt not in ("pdf", "docx"):
+        raise Invalid.about("format", _("An answer book is a PDF or a DOCX."))
+    going, withheld = _sendable(questionnaire, drafts=False)
+    sent = {q.id for q in going}
+    made = book.Book(
+        title=questionnaire.title,
+        company=house_theme(session).company,
+        customer=questionnaire.deal.customer if questionnaire.deal else "",
+        products=[p.title for p in questionnaire.products],
+        day=today,
+        entries=[
+            book.Entry(
+                q.section,
+                q.ref,
+                q.text,
+                q.answer if q.id in sent else "",
+                q.yes_or_no if q.id in sent else "",
+            )
+            for q in questionnaire.questions
+        ],
+    )
+    data = book.pdf(made) if fmt == "pdf" else book.docx(made)
+    media = "application/pdf" if fmt == "pdf" else MEDIA_TYPES["docx"]
+    name = f"{questionnaire.title} - answers.{fmt}"
+    return Filled(data, name, media, len(going), withheld)
 
 
 def uses(session: Session, item_id: int) -> int:

@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from prism.answers import service as questionnaires
 from prism.auth.policy import Principal
 from prism.deals import service
 from prism.deals.models import Outcome as DealOutcome
@@ -134,6 +135,8 @@ def _deal_page(
         "reasons": REASONS,
         "competitors": choices(session, user, "competitor"),
         "reasons_given": feedback.reasons_given(session, deal.id),
+        "questionnaires": questionnaires.of_deal(session, user, deal.id),
+        "progress": questionnaires.progress,
         **outcome.context,
     }
     return render(request, "deals/deal.html", context, status_code=outcome.status_code)

@@ -4,15 +4,21 @@ found, review each answer, download the file answered; bad input answered on the
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
+from prism.answers import service
+from prism.answers.schemas import QuestionnaireIn
+from prism.db import utcnow
+from prism.filestore import LocalFileStore
 from tests.answers.buyer_files import caiq_xlsx, tender_docx
 from tests.answers.library import make_library
 from tests.conftest import ROLES, Cast, bearer
+from tests.feedback.factories import make_deal
 from tests.web.test_pages import csrf_from, sign_in
 
 RUNS = {"admin", "editor", "seller", "csm"}
@@ -62,6 +68,8 @@ def test_a_questionnaire_is_run_on_its_pages_by_those_who_work_deals(
     assert "Yes: SAML 2.0 and OIDC." in [c.value for c in sheet["D"]]
     listing = client.get("/answers").text
     assert "Acme CAIQ" in listing and "The answer library:" in listing
+    pdf = client.get(f"{url}/book.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assigned = client.post(f"{url}/assign", data={"csrf_token": token, "which": "for_expert",
                                                   "assignee_id": str(cast.editor.id)})  # fmt: skip
     assert "Questions assigned; they have been told." in assigned.text
@@ -120,9 +128,28 @@ def test_the_api_takes_in_reviews_and_gives_back_a_questionnaire(
     relayout = client.put(f"{url}/layout", headers=headers, json={
         "version": body["version"], "columns": [{"part": "CAIQ", "header_row": 3, "question": 1, "answer": 3}]})  # fmt: skip
     assert relayout.status_code == 409
+    book = client.get(f"{url}/book", headers=headers, params={"format": "docx"})
+    assert book.status_code == 200 and book.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    )
+    assert client.get(f"{url}/book", headers=headers, params={"format": "rtf"}).status_code == 422
     listed = client.get("/api/v1/questionnaires", headers=headers).json()
     assert [q["title"] for q in listed] == ["Acme"] and listed[0]["progress"]["accepted"] == 1
     assert client.get("/api/v1/questionnaires", headers=bearer(session, cast.pm)).status_code == 403
     bad = client.post("/api/v1/questionnaires", headers=headers, data={"due_on": "soon"},
                       files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
     assert bad.status_code == 422 and "due_on" in bad.text
+
+
+def test_a_deals_page_shows_its_questionnaires_progress(
+    client: TestClient, session: Session, cast: Cast, tmp_path: Path
+) -> None:
+    lib = make_library(session)
+    deal = make_deal(session, "St. Mary's Health", owner=cast.seller)
+    service.start(session, cast.seller, filename="caiq.xlsx", raw=caiq_xlsx(),
+                  data=QuestionnaireIn(title="St. Mary's CAIQ", product_ids=[lib.vault.id], deal_id=deal.id),
+                  store=LocalFileStore(tmp_path), now=utcnow())  # fmt: skip
+    session.commit()
+    sign_in(client, cast.seller.email)
+    page = client.get(f"/deals/{deal.id}").text
+    assert "St. Mary&#39;s CAIQ" in page and "0 of 6 answers accepted" in page

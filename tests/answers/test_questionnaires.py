@@ -22,9 +22,10 @@ from prism.errors import Conflict, Forbidden, Invalid
 from prism.filestore import LocalFileStore
 from prism.knowledge import service as knowledge
 from prism.notifications import service as notifications
-from tests.answers.buyer_files import caiq_xlsx
+from tests.answers.buyer_files import caiq_xlsx, tender_docx
 from tests.answers.library import Library, make_library
 from tests.conftest import Cast
+from tests.extract import file_text
 
 
 def _start(session: Session, tmp_path: Path, lib: Library, actor: object = SYSTEM) -> Questionnaire:
@@ -210,3 +211,25 @@ def test_the_library_counts_each_answers_uses_and_flags_stale_ones(
     assert shelf[lib.sso.id].uses == 1 and not shelf[lib.sso.id].stale
     assert shelf[lib.soc2.id].stale and shelf[lib.soc2.id].uses == 0
     assert lib.keys_internal.id not in shelf and lib.pentest_draft.id not in shelf
+
+
+def test_the_answer_book_holds_accepted_answers_and_says_what_is_to_follow(
+    session: Session, cast: Cast, tmp_path: Path
+) -> None:
+    lib = make_library(session)
+    made = service.start(session, cast.seller, filename="招标.docx", raw=tender_docx(),
+                         data=QuestionnaireIn(product_ids=[lib.vault.id]),
+                         store=LocalFileStore(tmp_path), now=utcnow())  # fmt: skip
+    first = made.questions[0]
+    service.review(session, cast.seller, made.id, first.id, ReviewIn(
+        version=first.version, decision="accept", answer="是：每个区域均使用 AES-256 加密。", yes_or_no="yes"))  # fmt: skip
+    for fmt in ("pdf", "docx"):
+        book = service.answer_book(session, cast.seller, made.id, fmt=fmt, today=utcnow().date())
+        # pypdf reads the Chinese subset font's characters with a NUL between them (pdftotext
+        # does not): the text is there, the extraction pads it.
+        text = file_text(fmt, book.data).replace("\n", " ").replace("\x00", "")
+        assert "一、数据安全" in text and "客户数据是否加密存储？" in text, fmt
+        assert "是：每个区域均使用 AES-256 加密。" in text and "To follow." in text, fmt
+        assert book.written == 1 and book.filename == f"招标 - answers.{fmt}"
+    with pytest.raises(Invalid, match="PDF or a DOCX"):
+        service.answer_book(session, cast.seller, made.id, fmt="xlsx", today=utcnow().date())
