@@ -17,34 +17,32 @@ import json
 import os
 import platform
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import crosslingual_bench
 
 import prism.catalog  # noqa: F401
 from prism.answers import drafting
 from prism.auth.policy import SYSTEM
-from prism.db import Database, make_engine, utcnow
-from prism.demo import answers, company, knowledge
-from prism.filestore import LocalFileStore
+from prism.db import Database, utcnow
+from prism.demo import answers
 from prism.knowledge.models import Item
-from prism.migrate import upgrade
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
 
 
 def demo_database(where: Path) -> Database:
-    where.mkdir(parents=True)
-    engine = make_engine(f"sqlite:///{where / 'prism.db'}")
-    upgrade(engine)
-    database = Database(engine)
+    """The demo company's knowledge core (as the cross-lingual bench loads it) and its answers."""
+    database = crosslingual_bench.demo_database(where)
     with database.session_scope() as session:
-        company.load(session)
-        knowledge.load(session, LocalFileStore(where / "files"), utcnow())
         answers.load(session, utcnow())
     return database
 

@@ -165,6 +165,21 @@ def _page(
     return render(request, "answers/questionnaire.html", context, status_code=status_code)
 
 
+def _settled(
+    request: Request,
+    session: Session,
+    user: Principal,
+    questionnaire_id: int,
+    outcome: Outcome,
+    settings: Any,
+    url: str,
+) -> Response:
+    """After a form on a questionnaire's page: back to `url` with the notice, or the page again
+    with the error."""
+    return settle(request, outcome, url, lambda: _page(
+        request, session, user, questionnaire_id, outcome=outcome, settings=settings))  # fmt: skip
+
+
 @router.get("/answers/{questionnaire_id}", response_class=HTMLResponse)
 def questionnaire_page(
     request: Request,
@@ -198,8 +213,7 @@ async def review_question(
     said = _("Answer accepted.") if decision == "accept" else _("Answer rejected.")
     outcome = attempt(session, review, success=said)
     url = f"/answers/{questionnaire_id}#question-{question_id}"
-    return settle(request, outcome, url, lambda: _page(
-        request, session, user, questionnaire_id, outcome=outcome, settings=settings))  # fmt: skip
+    return _settled(request, session, user, questionnaire_id, outcome, settings, url)
 
 
 @router.post("/answers/{questionnaire_id}/assign", response_class=HTMLResponse)
@@ -226,8 +240,9 @@ async def assign_questions(
         return service.assign(session, user, questionnaire_id, data)
 
     outcome = attempt(session, assign, success=_("Questions assigned; they have been told."))
-    return settle(request, outcome, f"/answers/{questionnaire_id}", lambda: _page(
-        request, session, user, questionnaire_id, outcome=outcome, settings=settings))  # fmt: skip
+    return _settled(
+        request, session, user, questionnaire_id, outcome, settings, f"/answers/{questionnaire_id}"
+    )
 
 
 @router.post(
@@ -248,8 +263,7 @@ async def propose_answer(
         success=_("Proposed to the library: an editor will review it."),
     )
     url = f"/answers/{questionnaire_id}#question-{question_id}"
-    return settle(request, outcome, url, lambda: _page(
-        request, session, user, questionnaire_id, outcome=outcome, settings=settings))  # fmt: skip
+    return _settled(request, session, user, questionnaire_id, outcome, settings, url)
 
 
 @router.post("/answers/{questionnaire_id}/layout", response_class=HTMLResponse)
@@ -291,8 +305,9 @@ async def correct_layout(
                                 store=file_store(settings), now=now)  # fmt: skip
 
     outcome = attempt(session, relayout, success=_("Questions read again and drafted."))
-    return settle(request, outcome, f"/answers/{questionnaire_id}", lambda: _page(
-        request, session, user, questionnaire_id, outcome=outcome, settings=settings))  # fmt: skip
+    return _settled(
+        request, session, user, questionnaire_id, outcome, settings, f"/answers/{questionnaire_id}"
+    )
 
 
 @router.get("/answers/{questionnaire_id}/file")

@@ -6,6 +6,7 @@ knowledge core, not a second store; those with no product answer for the whole c
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -179,41 +180,65 @@ HOSPITAL_QUESTIONS = (
 )
 
 
-def hospital_questionnaire() -> bytes:
-    """The hospital's workbook, with the instructions sheet a real one has."""
+def workbook(
+    questions: Sequence[tuple[str, str | None]],
+    *,
+    sheet: str,
+    header: list[str],
+    choices: str,
+    above: Sequence[Sequence[str]] = (),
+    cover: Sequence[str] = (),
+    cover_title: str = "Instructions",
+) -> bytes:
+    """A buyer's questionnaire workbook as they send them: a cover sheet, lines above the
+    header, a styled header row, section rows merged across, questions by id, a drop-down of
+    `choices` ("Yes,No,N/A") in the third column and wide question and answer columns. A
+    question of None is a section row."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
-    cover = book.active
-    cover.title = "Instructions"
-    cover["A1"] = "St. Mary's Health — Third-party security assessment"
-    cover["A1"].font = Font(bold=True, size=14)
-    cover["A3"] = "Answer every question on the Questionnaire sheet and return it within 10 days."
-    sheet = book.create_sheet("Questionnaire")
-    sheet.append(["Vendor:", "Helio Systems"])
-    sheet.append([])
-    sheet.append(["Ref", "Question", "Yes / No / N/A", "Vendor response"])
-    for cell in sheet[3]:
+    first = book.active
+    first.title = cover_title
+    for n, line in enumerate(cover, start=1):
+        first.cell(row=n, column=1, value=line)
+    first["A1"].font = Font(bold=True, size=14)
+    ws = book.create_sheet(sheet)
+    for cells in above:
+        ws.append(list(cells))
+    ws.append(header)
+    for cell in ws[ws.max_row]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F3864")
-    for ref, text in HOSPITAL_QUESTIONS:
+    first_question = ws.max_row + 1
+    for ref, text in questions:
+        ws.append([ref] if text is None else [ref, text])
         if text is None:
-            sheet.append([ref])
-            row = sheet.max_row
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-            sheet.cell(row=row, column=1).font = Font(bold=True)
-        else:
-            sheet.append([ref, text])
-    rule = DataValidation(type="list", formula1='"Yes,No,N/A"', allow_blank=True)
-    sheet.add_data_validation(rule)
-    rule.add(f"C4:C{sheet.max_row}")
-    for column, width in (("A", 8), ("B", 70), ("C", 16), ("D", 60)):
-        sheet.column_dimensions[column].width = width
+            row = ws.max_row
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(header))
+            ws.cell(row=row, column=1).font = Font(bold=True)
+    rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+    ws.add_data_validation(rule)
+    rule.add(f"C{first_question}:C{ws.max_row}")
+    for column, width in (("A", 10), ("B", 70), ("C", 16), ("D", 60)):
+        ws.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def hospital_questionnaire() -> bytes:
+    """The hospital's workbook, with the instructions sheet a real one has."""
+    return workbook(
+        HOSPITAL_QUESTIONS,
+        sheet="Questionnaire",
+        header=["Ref", "Question", "Yes / No / N/A", "Vendor response"],
+        choices="Yes,No,N/A",
+        above=[["Vendor:", "Helio Systems"], []],
+        cover=["St. Mary's Health — Third-party security assessment", "",
+               "Answer every question on the Questionnaire sheet and return it within 10 days."],
+    )  # fmt: skip
 
 
 def load_questionnaire(session: Session, store: FileStore, now: datetime) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import io
 
 from docx import Document
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from prism.demo.answers import workbook
 
 CAIQ_QUESTIONS = [
     ("Audit & Assurance", None),
@@ -26,36 +27,23 @@ CAIQ_QUESTIONS = [
 
 
 def caiq_xlsx() -> bytes:
-    book = Workbook()
-    cover = book.active
-    cover.title = "Cover"
-    cover["A1"] = "Consensus Assessments Initiative Questionnaire v4"
-    cover["A1"].font = Font(bold=True, size=16)
-    sheet = book.create_sheet("CAIQ")
-    sheet["A1"] = "Answer every question; use the drop-down in column C."
-    sheet["A2"] = "Vendor: Helio Systems"
-    header = ["Question ID", "Question", "CSP CAIQ Answer", "CSP Implementation Description"]
-    sheet.append([])
-    sheet.append(header)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-    for ref, text in CAIQ_QUESTIONS:
-        if text is None:
-            sheet.append([ref])
-            row = sheet.max_row
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-            sheet.cell(row=row, column=1).font = Font(bold=True)
-        else:
-            sheet.append([ref, text, None, None])
+    """The CAIQ layout (built as the demo builds a buyer's workbook), with a total under the
+    questions that counts the Yes answers by formula."""
+    raw = workbook(
+        CAIQ_QUESTIONS,
+        sheet="CAIQ",
+        header=["Question ID", "Question", "CSP CAIQ Answer", "CSP Implementation Description"],
+        choices="Yes,No,NA",
+        above=[["Answer every question; use the drop-down in column C."],
+               ["Vendor: Helio Systems"], []],
+        cover=["Consensus Assessments Initiative Questionnaire v4"],
+        cover_title="Cover",
+    )  # fmt: skip
+    book = load_workbook(io.BytesIO(raw))
+    sheet = book["CAIQ"]
     last = sheet.max_row
-    choices = DataValidation(type="list", formula1='"Yes,No,NA"', allow_blank=True)
-    sheet.add_data_validation(choices)
-    choices.add(f"C5:C{last}")
     sheet.cell(row=last + 2, column=2, value="Answered Yes")
     sheet.cell(row=last + 2, column=3, value=f'=COUNTIF(C5:C{last},"Yes")')
-    sheet.column_dimensions["B"].width = 70
-    sheet.column_dimensions["D"].width = 55
     return _saved(book)
 
 
