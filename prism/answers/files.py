@@ -10,6 +10,10 @@ correct before the questions are taken in. Writing back touches only answer and 
 in an XLSX, styles, merged ranges, drop-downs, formulas, column widths and every other sheet
 stay as they were (openpyxl keeps them; it drops pictures and charts, which questionnaires
 rarely hold).
+
+A buyer's file is untrusted: openpyxl parses it through defusedxml (a dependency for that
+alone), so XML entities are refused, not expanded; python-docx never resolves them; at most
+`MAX_ROWS` rows of a part are read.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -96,17 +96,21 @@ def _stored(layout: files.Layout) -> dict[str, Any]:
     }
 
 
-def list_questionnaires(session: Session, actor: Principal) -> list[Questionnaire]:
-    """The questionnaires being answered, soonest due first."""
+def list_questionnaires(
+    session: Session, actor: Principal, *, deal_id: int | None = None
+) -> list[Questionnaire]:
+    """The questionnaires being answered (for one deal, with `deal_id`), soonest due first."""
     require(actor, Action.BUILD_KITS)
     stmt = select(Questionnaire).options(*LOADED)
+    if deal_id is not None:
+        stmt = stmt.where(Questionnaire.deal_id == deal_id)
     found = list(session.scalars(stmt))
     return sorted(found, key=lambda q: (q.due_on is None, q.due_on, -q.id))
 
 
 def of_deal(session: Session, actor: Principal, deal_id: int) -> list[Questionnaire]:
     """The questionnaires being answered for one deal, for its page."""
-    return [q for q in list_questionnaires(session, actor) if q.deal_id == deal_id]
+    return list_questionnaires(session, actor, deal_id=deal_id)
 
 
 def get_questionnaire(session: Session, actor: Principal, questionnaire_id: int) -> Questionnaire:
@@ -419,7 +423,7 @@ def uses(session: Session, item_id: int) -> int:
 
 def parts_of(questionnaire: Questionnaire, store: FileStore) -> list[files.Part]:
     """The buyer's file as Prism reads it, sheet by sheet or table by table."""
-    fmt = files.format_of(questionnaire.filename)
+    fmt = cast(files.Format, questionnaire.format)
     return files.parts(store.get(questionnaire.file_key), fmt)
 
 

@@ -140,3 +140,22 @@ def test_yes_no_takes_the_buyers_own_word() -> None:
     assert files.yes_no_cell("n/a", ["Yes", "No", "NA"]) == "NA"
     assert files.yes_no_cell("n/a", ["是", "否"]) == ""  # the cell offers no such word
     assert files.yes_no_cell("", ["Yes", "No"]) == ""
+
+
+def test_a_workbook_carrying_xml_entities_is_refused() -> None:
+    """A buyer's file is untrusted: an entity expansion ("billion laughs") is not read."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(caiq_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as bomb:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                text = data.decode()
+                head, _, rest = text.partition("?>")
+                doctype = '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+                data = (head + "?>" + doctype + rest).encode()
+            bomb.writestr(info, data)
+    with pytest.raises(Invalid, match="not a readable XLSX"):
+        files.parts(out.getvalue(), "xlsx")
