@@ -29,9 +29,10 @@ from prism.answers.schemas import (
 from prism.errors import Invalid, NotFound
 from prism.filestore import file_store
 from prism.knowledge.service import get_item
+from prism.pagination import Page
 from prism.schemas import Ref, parse
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
-from prism.web.routing import IdPath, api_router, attachment
+from prism.web.routing import IdPath, Paged, api_router, attachment
 
 router = api_router("answers")
 ALTERNATIVES = 3
@@ -102,13 +103,14 @@ async def start_questionnaire(
     return questionnaire_out(made)
 
 
-@router.get("/questionnaires", response_model=list[QuestionnaireOut], summary="Questionnaires")
-def list_questionnaires(session: DbSession, user: CurrentUser) -> list[QuestionnaireOut]:
+@router.get("/questionnaires", response_model=Page[QuestionnaireOut], summary="Questionnaires")
+def list_questionnaires(
+    session: DbSession, user: CurrentUser, paged: Paged
+) -> Page[QuestionnaireOut]:
     """Every questionnaire being answered, soonest due first, with its progress (questions
     left out: read one for them)."""
-    return [
-        questionnaire_out(q, questions=False) for q in service.list_questionnaires(session, user)
-    ]
+    found = service.list_questionnaires(session, user)
+    return paged.page(found, QuestionnaireOut, lambda q: questionnaire_out(q, questions=False))
 
 
 @router.get(

@@ -134,7 +134,9 @@ def test_the_api_takes_in_reviews_and_gives_back_a_questionnaire(
     )
     assert client.get(f"{url}/book", headers=headers, params={"format": "rtf"}).status_code == 422
     listed = client.get("/api/v1/questionnaires", headers=headers).json()
-    assert [q["title"] for q in listed] == ["Acme"] and listed[0]["progress"]["accepted"] == 1
+    assert listed["total"] == 1 and listed["next_cursor"] is None
+    assert [q["title"] for q in listed["items"]] == ["Acme"]
+    assert listed["items"][0]["progress"]["accepted"] == 1
     assert client.get("/api/v1/questionnaires", headers=bearer(session, cast.pm)).status_code == 403
     bad = client.post("/api/v1/questionnaires", headers=headers, data={"due_on": "soon"},
                       files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
