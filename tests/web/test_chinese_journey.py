@@ -56,7 +56,8 @@ def chinese(browser: Browser) -> BrowserContext:
 def english_left(page: Page, content: set[str]) -> list[str]:
     """English words on the page that are neither the company's content (whole, cut short in a
     snippet, or part of a file's name) nor shared terms."""
-    shown = page.inner_text("body")
+    # A share link's visitors are shown by a short hash ("dab3f1"): letters, not words.
+    shown = re.sub(r"\b[0-9a-f]{6}\b", " ", page.inner_text("body"))
     lowered = [c.lower() for c in content]
     parts = {p for w in WORD.findall(shown) for p in re.split(r"[-\u2019']", w) if len(p) > 2}
     unknown = {p for p in parts if p not in content and p not in SAME}
