@@ -26,9 +26,7 @@ from prism.answers.schemas import (
     QuestionOut,
     ReviewIn,
 )
-from prism.errors import Invalid, NotFound
 from prism.filestore import file_store
-from prism.knowledge.service import get_item
 from prism.pagination import Page
 from prism.schemas import Ref, parse
 from prism.web.deps import AppSettings, CurrentUser, DbSession, Now
@@ -44,11 +42,7 @@ def draft_answers(data: DraftIn, session: DbSession, user: CurrentUser, now: Now
     item of the questionnaire's products or of the whole company) that answers it most surely,
     with its source and version; below the threshold there is no draft and the question is for
     an expert. Nothing is invented: every answer is a source's own."""
-    for product_id in data.product_ids:
-        try:
-            get_item(session, user, product_id, "product")
-        except NotFound as exc:
-            raise Invalid.about("product_ids", exc.message) from exc
+    service.products_of(session, user, data.product_ids)
     drafter = drafting.Drafter(session, user, now=now)
     made = [drafter.draft(q, product_ids=data.product_ids) for q in data.questions]
     return DraftsOut(threshold=drafting.DRAFT_AT, drafts=[draft_out(d) for d in made])

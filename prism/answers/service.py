@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session, selectinload
 from prism.answers import book, drafting, files
 from prism.answers.models import (
     Questionnaire,
-    QuestionnaireProduct,
     QuestionnaireQuestion,
     QuestionState,
 )
@@ -141,7 +140,7 @@ def start(
     found = files.parts(raw, fmt)
     layout = files.find_layout(found, fmt)
     asked = _questions(found, layout)
-    products = _products(session, actor, data.product_ids)
+    products = products_of(session, actor, data.product_ids)
     if data.deal_id is not None:
         deals.get_deal(session, actor, data.deal_id)
     questionnaire = Questionnaire(
@@ -438,7 +437,9 @@ def _questions(found: list[files.Part], layout: files.Layout) -> list[files.Ques
     return asked
 
 
-def _products(session: Session, actor: Principal, product_ids: list[int]) -> list[Item]:
+def products_of(session: Session, actor: Principal, product_ids: list[int]) -> list[Item]:
+    """The products a questionnaire is about, each one `actor` may read; an unknown one is a
+    bad `product_ids`."""
     made = []
     for product_id in dict.fromkeys(product_ids):
         try:
@@ -456,14 +457,7 @@ def _draft(
     now: datetime,
 ) -> None:
     drafter = drafting.Drafter(session, actor, now=now)
-    scope = [
-        row.product_id
-        for row in session.scalars(
-            select(QuestionnaireProduct).where(
-                QuestionnaireProduct.questionnaire_id == questionnaire.id
-            )
-        )
-    ]
+    scope = [p.id for p in questionnaire.products]
     for position, question in enumerate(asked, start=1):
         made = drafter.draft(question.text, product_ids=scope)
         chosen = made.chosen
