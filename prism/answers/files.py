@@ -1,7 +1,8 @@
 """A buyer's questionnaire file: where its questions are, where their answers go, and the same
 file back with the answers written in and everything else as the buyer sent it.
 
-Every format is read as parts of rows and columns — an XLSX's sheets, a DOCX's tables, a CSV —
+Every format is read as parts of rows and columns — an XLSX's sheets, a DOCX's tables and its
+paragraphs (see `PARAGRAPHS`), a CSV —
 so one reading finds the header row (the row naming the columns: "Question", "Response",
 "Yes/No", "问题", "答复"…), the question, answer, yes/no and id columns, and which rows are
 questions: not the instructions above the header, not section rows (merged across the row, or a
@@ -23,7 +24,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from prism.csvfile import decode
 from prism.errors import Invalid
@@ -66,6 +67,7 @@ class Part:
     rows: list[list[str]]
     merged_rows: set[int] = field(default_factory=set)  # rows (0-based) merged across
     choices: dict[int, list[str]] = field(default_factory=dict)  # column → drop-down options
+    kinds: dict[int, str] | None = None  # row → kind, where the file's form says it (paragraphs)
 
     def text(self, row: int, column: int | None) -> str:
         if column is None or row >= len(self.rows) or column >= len(self.rows[row]):
@@ -190,6 +192,8 @@ def _columns(part: Part) -> Columns | None:
             found["comment"] = column
     if "question" not in found:
         return None
+    if part.kinds is not None and list(part.kinds.values()).count("question") < 2:
+        return None  # a cover letter's stray question is not a questionnaire
     answer = found.get("answer", found.get("comment"))
     return Columns(part.name, header, found["question"], answer, found.get("yes_no"),
                    found.get("ref"))  # fmt: skip
@@ -216,6 +220,8 @@ def _row_kind(part: Part, row: int, cols: Columns) -> str:
     """A question, a section heading ("Audit & Assurance", "一、数据安全": merged across the
     row, or alone in it without an id), or neither (a note or a total under the questions, in
     a file whose questions have ids)."""
+    if part.kinds is not None and cols.question == PARAGRAPH_COLUMNS["question"]:
+        return part.kinds.get(row, "blank")
     filled = [i for i, c in enumerate(part.rows[row]) if c.strip()]
     if not filled:
         return "blank"
@@ -318,7 +324,7 @@ def _docx_parts(raw: bytes) -> list[Part]:
     from docx import Document
 
     document = Document(io.BytesIO(raw))
-    made = []
+    made = [_paragraph_part(document.paragraphs[:MAX_ROWS])]
     for n, table in enumerate(document.tables, start=1):
         rows = []
         merged = set()
@@ -338,18 +344,149 @@ def _docx_write(raw: bytes, layout: Layout, answers: list[Answer]) -> bytes:
     document = Document(io.BytesIO(raw))
     tables = {table_name(n): t for n, t in enumerate(document.tables, start=1)}
     columns = {c.part: c for c in layout.columns}
+    paragraphs = document.paragraphs[:MAX_ROWS]  # held before any answer paragraph goes in
+    kinds = _paragraph_kinds(paragraphs)
+    yes_no_words = _docx_yes_no_words(document, layout)
     for answer in answers:
-        cols, table = columns.get(answer.part), tables.get(answer.part)
-        if cols is None or table is None:
+        cols = columns.get(answer.part)
+        if cols is None:
+            continue
+        if answer.part == PARAGRAPHS:
+            text = answer.text or yes_no_cell(answer.yes_no, [])
+            if text and 0 < answer.row <= len(paragraphs):
+                _answer_below(paragraphs, kinds, answer.row - 1, text)
+            continue
+        table = tables.get(answer.part)
+        if table is None:
             continue
         cells = table.rows[answer.row].cells
         if cols.answer is not None and answer.text:
             cells[cols.answer].text = answer.text
         if cols.yes_no is not None and answer.yes_no:
-            cells[cols.yes_no].text = yes_no_cell(answer.yes_no, [])
+            cells[cols.yes_no].text = yes_no_cell(answer.yes_no, yes_no_words.get(answer.part, []))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _docx_yes_no_words(document: Any, layout: Layout) -> dict[str, list[str]]:
+    """For a table whose yes/no column is headed in Chinese ("是否满足"), the Chinese words: a
+    DOCX offers no drop-down to take the buyer's own word from."""
+    words = {}
+    for n, table in enumerate(document.tables, start=1):
+        cols = next((c for c in layout.columns if c.part == table_name(n)), None)
+        if cols is None or cols.yes_no is None or cols.header_row >= len(table.rows):
+            continue
+        header = table.rows[cols.header_row].cells
+        if cols.yes_no < len(header):
+            words[cols.part] = _words_under(header[cols.yes_no].text)
+    return words
+
+
+def _words_under(header: str) -> list[str]:
+    """The yes/no words for a column under `header` that offers no drop-down: Chinese under a
+    Chinese header; the plain words otherwise."""
+    return ["是", "否", "不适用"] if _CJK.search(header) else []
+
+
+# Questions as paragraphs: a tender's numbered requirements, a letter's questions. The body's
+# paragraphs are one part, "Paragraphs", read as rows of (number, text, answer already there)
+# under a header row of Prism's own, so a layout holds them as it holds a table. Which rows are
+# questions is said by the paragraph's form, not by a column: one ending in a question mark, or
+# a numbered one that asks ("Describe…", "Does…", "请说明…", "…是否…"); headings and chapter lines
+# ("一、数据安全", "Section 3") are sections. An answer goes in the question's slot: the
+# "Answer:" / "答复：" paragraph under it, or the blank paragraph left under it, or else a new
+# paragraph right under it.
+
+PARAGRAPHS = "Paragraphs"
+PARAGRAPH_COLUMNS = {"ref": 0, "question": 1, "answer": 2}
+_NUMBERED = re.compile(
+    r"^\s*(?P<ref>(?:Q\s*)?\d{1,3}(?:\.\d{1,3})*)(?:[.)、:：]\s*|\s+)(?=\S)"
+    r"|^\s*(?P<cn>[（(](?:[一二三四五六七八九十]+|\d{1,3})[)）])\s*",
+    re.I,
+)
+_ASKING = re.compile(
+    r"^(does|do|is|are|can|could|has|have|will|would|how|what|which|where|when|who|why|"
+    r"describe|provide|explain|list|state|confirm|detail|outline|specify|indicate|identify|"
+    r"please)\b|^请|是否|能否|可否",
+    re.I,
+)
+_SLOT = re.compile(
+    r"^\s*(answer|response|reply|vendor response|supplier response|答复|回答|应答|响应|回复)"
+    r"\s*[:：]\s*",
+    re.I,
+)
+_CHAPTER = re.compile(
+    r"^\s*([一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[章节部分]|"
+    r"(section|part|chapter)\s+[\dIVX]+\b)",
+    re.I,
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _paragraph_kinds(paragraphs: list[Any]) -> list[str]:
+    """Each paragraph's kind: question, section, slot (an answer's label), blank or other."""
+    kinds = []
+    for paragraph in paragraphs:
+        text = paragraph.text.strip()
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        numbered = _NUMBERED.match(text)
+        rest = text[numbered.end() :] if numbered else text
+        listed = (
+            numbered is not None
+            or style.startswith("List Number")
+            or (paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None)
+        )
+        runs = [r for r in paragraph.runs if r.text.strip()]
+        if not text:
+            kinds.append("blank")
+        elif _SLOT.match(text):
+            kinds.append("slot")
+        elif style.startswith(("Heading", "Title", "标题")) or _CHAPTER.match(text):
+            kinds.append("section")
+        elif text.endswith(("?", "？")) or (listed and _ASKING.search(rest)):
+            kinds.append("question")
+        elif runs and all(r.bold for r in runs) and len(text) <= 80:
+            kinds.append("section")
+        else:
+            kinds.append("other")
+    return kinds
+
+
+def _slot(kinds: list[str], at: int) -> int | None:
+    """Where the answer to the question at paragraph `at` goes: its label or blank paragraph."""
+    below = at + 1
+    if below < len(kinds) and kinds[below] in ("slot", "blank"):
+        return below
+    return None
+
+
+def _paragraph_part(paragraphs: list[Any]) -> Part:
+    kinds = _paragraph_kinds(paragraphs)
+    rows = [["No.", "Question", "Answer"]]
+    for at, (paragraph, kind) in enumerate(zip(paragraphs, kinds, strict=True)):
+        text = paragraph.text.strip()
+        numbered = _NUMBERED.match(text) if kind == "question" else None
+        ref = (numbered.group("ref") or numbered.group("cn")) if numbered else ""
+        slot = _slot(kinds, at) if kind == "question" else None
+        there = _SLOT.sub("", paragraphs[slot].text, count=1).strip() if slot is not None else ""
+        rows.append([ref, text[numbered.end() :] if numbered else text, there])
+    return Part(PARAGRAPHS, rows, kinds=dict(enumerate(kinds, start=1)))
+
+
+def _answer_below(paragraphs: list[Any], kinds: list[str], at: int, text: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.text.paragraph import Paragraph
+
+    slot = _slot(kinds, at)
+    if slot is not None and not _SLOT.sub("", paragraphs[slot].text, count=1).strip():
+        target = paragraphs[slot]
+        label = target.text
+        target.add_run(text if not label or label.endswith((" ", "：")) else " " + text)
+        return
+    made = OxmlElement("w:p")
+    (paragraphs[slot] if slot is not None else paragraphs[at])._p.addnext(made)
+    Paragraph(made, paragraphs[at]._parent).add_run(text)
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -364,11 +501,14 @@ def _csv_parts(raw: bytes) -> list[Part]:
 def _csv_write(raw: bytes, layout: Layout, answers: list[Answer]) -> bytes:
     rows = _csv_parts(raw)[0].rows
     cols = layout.columns[0]
+    header = rows[cols.header_row] if cols.header_row < len(rows) else []
+    named = header[cols.yes_no] if cols.yes_no is not None and cols.yes_no < len(header) else ""
+    words = _words_under(named)
     for answer in answers:
         row = rows[answer.row]
         for column, value in (
             (cols.answer, answer.text),
-            (cols.yes_no, yes_no_cell(answer.yes_no, [])),
+            (cols.yes_no, yes_no_cell(answer.yes_no, words)),
         ):
             if column is None or not value:
                 continue

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from prism.answers import drafting, service
+from prism.answers import drafting, files, service
 from prism.answers.models import QuestionState
 from prism.answers.schemas import AssignIn, ColumnsIn, QuestionnaireIn, ReviewIn
 from prism.auth.policy import Action, Principal, can
@@ -154,6 +154,8 @@ def _page(
         "headers": headers,
         "found": found,
         "letter": column_letter,
+        "paragraphs": files.PARAGRAPHS,
+        "paragraph_columns": files.PARAGRAPH_COLUMNS,
         "done": service.progress(questionnaire),
         "states": QuestionState,
         "reviewed": any(x.state == QuestionState.ACCEPTED for x in questionnaire.questions),

@@ -81,6 +81,31 @@ def tender_docx() -> bytes:
     return out.getvalue()
 
 
+def paragraph_rfp_docx() -> bytes:
+    """An RFP whose questions are paragraphs: numbered, question-marked, in Word's own numbered
+    list and in Chinese, answered under an "Answer:" label, in a blank line left for it, or with
+    no room left at all; with instructions and a closing line that are not questions."""
+    document = Document()
+    document.add_heading("Request for proposal: data governance platform", level=1)
+    document.add_paragraph("Answer each question below and return this document by 1 March.")
+    document.add_heading("1. Security", level=2)
+    document.add_paragraph("1.1 Is customer data encrypted at rest?")
+    document.add_paragraph("Answer:")
+    document.add_paragraph("1.2 Describe your incident response process.")
+    document.add_paragraph("")
+    document.add_paragraph("Do you support single sign-on with SAML?")
+    document.add_heading("2. Company", level=2)
+    document.add_paragraph("2.1 Provide three customer references in healthcare.")
+    document.add_paragraph("Response: see the attached list.")
+    document.add_paragraph("State your support hours and languages", style="List Number")
+    document.add_paragraph("二、数据管理")
+    document.add_paragraph("（一）请说明数据备份策略。")
+    document.add_paragraph("Questions about this RFP go to procurement@buyer.example.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def plain_csv() -> bytes:
     return (
         "\ufeffQuestion,Answer\r\n"

@@ -14,7 +14,13 @@ from openpyxl import load_workbook
 from prism.answers import files
 from prism.answers.files import Answer
 from prism.errors import Invalid
-from tests.answers.buyer_files import caiq_xlsx, plain_csv, sig_lite_xlsx, tender_docx
+from tests.answers.buyer_files import (
+    caiq_xlsx,
+    paragraph_rfp_docx,
+    plain_csv,
+    sig_lite_xlsx,
+    tender_docx,
+)
 
 
 def test_a_caiq_workbook_is_read_past_its_cover_instructions_and_sections() -> None:
@@ -103,10 +109,63 @@ def test_a_chinese_tender_table_is_read_and_filled() -> None:
     )
     document = Document(io.BytesIO(out))
     row = document.tables[0].rows[asked[0].row].cells
-    assert (row[2].text, row[3].text) == ("Yes", "是：每个区域均使用 AES-256。")
+    # No drop-down to take the buyer's word from: the yes/no column is headed in Chinese.
+    assert (row[2].text, row[3].text) == ("是", "是：每个区域均使用 AES-256。")
     assert [p.text for p in document.paragraphs] == [
         p.text for p in Document(io.BytesIO(raw)).paragraphs
     ]
+
+
+def test_questions_asked_as_paragraphs_are_read_with_their_numbers_and_sections() -> None:
+    found = files.parts(paragraph_rfp_docx(), "docx")
+    layout = files.find_layout(found, "docx")
+    assert [c.part for c in layout.columns] == [files.PARAGRAPHS]
+    asked = files.questions(found, layout)
+    assert [(q.ref, q.section, q.text) for q in asked] == [
+        ("1.1", "1. Security", "Is customer data encrypted at rest?"),
+        ("1.2", "1. Security", "Describe your incident response process."),
+        ("", "1. Security", "Do you support single sign-on with SAML?"),
+        ("2.1", "2. Company", "Provide three customer references in healthcare."),
+        ("", "2. Company", "State your support hours and languages"),
+        ("（一）", "二、数据管理", "请说明数据备份策略。"),
+    ]
+
+
+def test_answers_to_paragraph_questions_go_in_the_slot_left_for_them_and_nothing_else_moves() -> (
+    None
+):
+    raw = paragraph_rfp_docx()
+    found = files.parts(raw, "docx")
+    layout = files.find_layout(found, "docx")
+    asked = files.questions(found, layout)
+    said = ["AES-256.", "We page on-call in 15 minutes.\nA report follows in 72 hours.", "",
+            "Three on request.", "", "每日增量备份。"]  # fmt: skip
+    out = files.write(
+        raw, layout, [Answer(q.part, q.row, text, "yes" if n == 2 else "")
+                      for n, (q, text) in enumerate(zip(asked, said, strict=True))],
+    )  # fmt: skip
+    before = [p.text for p in Document(io.BytesIO(raw)).paragraphs]
+    after = [p.text for p in Document(io.BytesIO(out)).paragraphs]
+    assert (
+        after
+        == [
+            *before[:4],
+            "Answer: AES-256.",  # after the label
+            before[5],
+            "We page on-call in 15 minutes.\nA report follows in 72 hours.",  # in the blank line
+            before[7],
+            "Yes",  # no room left: a new paragraph under the question, here its yes or no alone
+            *before[8:10],
+            before[10],  # the buyer's own text after the label is kept…
+            "Three on request.",  # …and the answer goes under it
+            *before[11:14],
+            "每日增量备份。",
+            before[14],
+        ]
+    )
+    styles = [p.style.name for p in Document(io.BytesIO(raw)).paragraphs]
+    kept = [p.style.name for p in Document(io.BytesIO(out)).paragraphs]
+    assert [s for n, s in enumerate(kept) if n not in (8, 12, 16)] == styles
 
 
 def test_a_csv_keeps_its_rows_and_gains_answers() -> None:

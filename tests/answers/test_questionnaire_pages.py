@@ -4,6 +4,7 @@ found, review each answer, download the file answered; bad input answered on the
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from prism.answers import service
 from prism.answers.schemas import QuestionnaireIn
 from prism.db import utcnow
 from prism.filestore import LocalFileStore
-from tests.answers.buyer_files import caiq_xlsx, tender_docx
+from tests.answers.buyer_files import caiq_xlsx, paragraph_rfp_docx, tender_docx
 from tests.answers.library import make_library
 from tests.conftest import ROLES, Cast, bearer
 from tests.feedback.factories import make_deal
@@ -103,6 +104,25 @@ def test_bad_uploads_and_corrections_are_answered_on_the_page(
                                               "part": "Table 1", "header_row.Table 1": "1",
                                               "question.Table 1": "2", "answer.Table 1": "4"})  # fmt: skip
     assert "Questions read again and drafted." in good.text
+
+
+def test_paragraph_questions_are_explained_and_read_again_from_the_page(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    make_library(session)
+    session.commit()
+    sign_in(client, cast.seller.email)
+    token = csrf_from(client.get("/answers").text)
+    made = client.post("/answers/questionnaires", data={"csrf_token": token},
+                       files={"file": ("rfp.docx", paragraph_rfp_docx(), "application/octet-stream")})  # fmt: skip
+    assert made.status_code == 200 and "0 of 6 answers accepted" in made.text
+    assert "The document’s paragraphs" in made.text and "numbered ones that ask" in made.text
+    form = made.text.split(f'action="{made.url.path}/layout"')[1].split("</form>")[0]
+    fields = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    again = client.post(f"{made.url.path}/layout",
+                        data={**fields, "csrf_token": token, "part": "Paragraphs"})  # fmt: skip
+    assert "Questions read again and drafted." in again.text
+    assert "0 of 6 answers accepted" in again.text
 
 
 def test_the_api_takes_in_reviews_and_gives_back_a_questionnaire(

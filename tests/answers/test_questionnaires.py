@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from prism.errors import Conflict, Forbidden, Invalid
 from prism.filestore import LocalFileStore
 from prism.knowledge import service as knowledge
 from prism.notifications import service as notifications
-from tests.answers.buyer_files import caiq_xlsx, tender_docx
+from tests.answers.buyer_files import caiq_xlsx, paragraph_rfp_docx, tender_docx
 from tests.answers.library import Library, make_library
 from tests.conftest import Cast
 from tests.extract import file_text
@@ -88,6 +89,27 @@ def test_a_caiq_is_taken_in_drafted_reviewed_and_given_back(
     session.expire_all()
     later = service.export(session, cast.seller, made.id, store=store)
     assert later.written == 1 and later.withheld == ["IAM-14.1"]
+
+
+def test_an_rfp_asking_in_paragraphs_is_answered_under_its_questions(
+    session: Session, tmp_path: Path
+) -> None:
+    lib = make_library(session)
+    store = LocalFileStore(tmp_path)
+    made = service.start(session, SYSTEM, filename="RFP.docx", raw=paragraph_rfp_docx(),
+                         data=QuestionnaireIn(product_ids=[lib.vault.id]), store=store,
+                         now=utcnow())  # fmt: skip
+    assert service.layout_of(made).columns[0].part == "Paragraphs"
+    sso = next(q for q in made.questions if "single sign-on" in q.text)
+    assert (sso.state, sso.source_id, sso.section) == (
+        QuestionState.DRAFTED, lib.sso.id, "1. Security")  # fmt: skip
+    service.review(
+        session, SYSTEM, made.id, sso.id, ReviewIn(version=sso.version, decision="accept")
+    )
+    filled = service.export(session, SYSTEM, made.id, store=store)
+    texts = [p.text for p in Document(io.BytesIO(filled.data)).paragraphs]
+    at = texts.index("Do you support single sign-on with SAML?")
+    assert filled.written == 1 and texts[at + 1] == "Yes: SAML 2.0 and OIDC."
 
 
 def test_the_columns_can_be_corrected_until_an_answer_is_accepted(
