@@ -8,6 +8,7 @@ made by any process moves them, and every job is registered before anything runs
 from prism.accounts.models import Account, IdealProfile
 from prism.analytics import answers as analytics_answers
 from prism.analytics.models import DealTouch, UsageEvent
+from prism.answers import tasks as answer_tasks
 from prism.answers.models import Questionnaire, QuestionnaireProduct, QuestionnaireQuestion
 from prism.audit import service as audit_service
 from prism.audit.models import AuditEvent
@@ -154,6 +155,7 @@ __all__ = [
     "WebSession",
     "Webhook",
     "analytics_answers",
+    "answer_tasks",
     "audit_service",
     "auth_remember",
     "auth_tasks",

@@ -112,6 +112,8 @@ class QuestionnaireQuestion(Audited, Versioned, Timestamped, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     due_on: Mapped[date | None]
+    # The day its assignee was told it is late: set by the reminder job, outside the version.
+    reminded_on: Mapped[date | None]
     # The library answer proposed from a person's edited answer, going through review.
     proposed_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
 

@@ -155,6 +155,8 @@ def _page(
         "found": found,
         "letter": column_letter,
         "paragraphs": files.PARAGRAPHS,
+        "late": service.late,
+        "today": utcnow().date(),
         "paragraph_columns": files.PARAGRAPH_COLUMNS,
         "done": service.progress(questionnaire),
         "states": QuestionState,

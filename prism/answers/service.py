@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from prism.answers import book, drafting, files
@@ -258,6 +258,57 @@ def assign(
                     "day": data.due_on.isoformat() if data.due_on else ""},
         )  # fmt: skip
     return chosen
+
+
+OPEN = (QuestionState.DRAFTED, QuestionState.FOR_EXPERT)
+
+
+def late(question: QuestionnaireQuestion, today: date) -> bool:
+    """Assigned, due before `today` and not yet settled."""
+    return (
+        question.assignee_id is not None
+        and question.due_on is not None
+        and question.due_on < today
+        and question.state in OPEN
+    )
+
+
+def remind(session: Session, *, today: date) -> int:
+    """Tell each assignee, and the questionnaire's owner, of the questions assigned to them that
+    are late: once per due date (a question given a new day is reminded again when that day
+    passes). Returns how many people were told."""
+    q = QuestionnaireQuestion
+    stmt = (
+        select(q)
+        .where(q.assignee_id.is_not(None), q.due_on < today, q.state.in_(OPEN))
+        .where((q.reminded_on.is_(None)) | (q.reminded_on <= q.due_on))
+        .options(selectinload(q.questionnaire), selectinload(q.assignee))
+        .order_by(q.questionnaire_id, q.assignee_id, q.due_on)
+        .execution_options(populate_existing=True)
+    )
+    grouped: dict[tuple[int, int | None], list[QuestionnaireQuestion]] = {}
+    for question in session.scalars(stmt):
+        grouped.setdefault((question.questionnaire_id, question.assignee_id), []).append(question)
+    told = 0
+    for questions in grouped.values():
+        first = questions[0]
+        questionnaire, assignee = first.questionnaire, first.assignee
+        people = [p for p in (first.assignee_id, questionnaire.owner_id) if p is not None]
+        told += notifications.notify(
+            session, people, N_("Questions of “{title}” are late"),
+            body=N_("Due {day} for {name}; still open: {count}."),
+            link=f"/answers/{questionnaire.id}",
+            places={"title": questionnaire.title, "count": len(questions),
+                    "name": assignee.name if assignee else "", "day": str(first.due_on)},
+        )  # fmt: skip
+    # Bookkeeping, not a change of the question: the version a reviewer holds stays good.
+    ids = [x.id for questions in grouped.values() for x in questions]
+    if ids:
+        session.execute(
+            update(q).where(q.id.in_(ids)).values(reminded_on=today),
+            execution_options={"synchronize_session": False},
+        )
+    return told
 
 
 def propose(

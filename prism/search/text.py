@@ -55,16 +55,20 @@ class QueryTerms:
 
 def query_terms(query: str) -> QueryTerms:
     """The searchable parts of what someone typed, lower-cased, without duplicates."""
-    words: list[str] = []
     phrases: list[str] = []
     for token in _TOKEN.findall(query.lower()):
         if _CJK_RUN.match(token):
             for phrase in _cjk_phrases(token):
                 if phrase not in phrases:
                     phrases.append(phrase)
-        elif token not in STOP_WORDS and token not in words and len(token) <= 60:
-            words.append(token)
-    return QueryTerms(tuple(words[:12]), tuple(phrases[:12]))
+    return QueryTerms(tuple(content_words(query)[:12]), tuple(phrases[:12]))
+
+
+def content_words(text: str) -> list[str]:
+    """Every English-like word of `text` that carries meaning, lower-cased, in order, once;
+    `query_terms` keeps the first twelve of them."""
+    words = (t for t in _TOKEN.findall(text.lower()) if not _CJK_RUN.match(t))
+    return list(dict.fromkeys(t for t in words if t not in STOP_WORDS and len(t) <= 60))
 
 
 def _cjk_phrases(run: str) -> list[str]:

@@ -78,3 +78,35 @@ def test_every_role_drafts_from_what_it_may_read(session: Session, cast: Cast) -
         assert made.chosen is not None and made.chosen.item.id == lib.sso.id, who
     with pytest.raises(Forbidden):
         drafting.Drafter(session, cast.outsider, now=utcnow())
+
+
+def test_an_acronym_shares_the_words_it_spells_out_both_ways() -> None:
+    question = drafting.Spelled.of("Do you help us answer data subject access requests?")
+    answer = drafting.Spelled.of("Yes. DSAR automation finds a person's data across systems.")
+    assert answer.matching(question) == drafting._words("data subject access requests")
+    spelled = drafting.Spelled.of("Is multi-factor authentication required for your staff?")
+    assert spelled.matching(drafting.Spelled.of("Does your workforce use MFA?")) == {"mfa"}
+    # Two-letter acronyms and numbers stand for too much to be matched.
+    assert not drafting.Spelled.of("Hosted in the EU.").matching(drafting.Spelled.of("every user"))
+    assert drafting.Spelled.of("ISO 27001 and SOC 2").acronyms == {"iso", "soc"}
+
+
+def test_a_clear_lead_makes_an_answer_surer_and_a_tie_less_sure() -> None:
+    assert drafting.sureness([0.5, 0.3]) == [0.6, 0.2]
+    assert drafting.sureness([0.5, 0.5]) == [0.5, 0.5]
+    assert drafting.sureness([0.4]) == [0.6]  # alone: it leads nothing, as against zero
+    assert drafting.sureness([0.9, 0.1]) == [1.0, 0.0]  # held between 0 and 1
+
+
+def test_a_chinese_answer_is_not_drafted_into_an_english_questionnaire(session: Session) -> None:
+    lib = make_library(session)
+    from tests.knowledge.factories import make_item
+
+    chinese = make_item(session, "faq", title="你们支持单点登录吗？", body="支持 SAML 2.0。",
+                        audience="customer", fields={"answered_for": ["customers"]})  # fmt: skip
+    drafter = drafting.Drafter(session, SYSTEM, now=utcnow())
+    english = drafter.draft("Do you support single sign-on?")
+    assert chinese.id not in {c.item.id for c in english.candidates}
+    assert english.chosen is not None and english.chosen.item.id == lib.sso.id
+    asked_in_chinese = drafter.draft("是否支持单点登录？")
+    assert chinese.id in {c.item.id for c in asked_in_chinese.candidates}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from prism.answers import service
-from prism.answers.schemas import QuestionnaireIn
+from prism.answers.schemas import AssignIn, QuestionnaireIn
 from prism.db import utcnow
 from prism.filestore import LocalFileStore
 from tests.answers.buyer_files import caiq_xlsx, paragraph_rfp_docx, tender_docx
@@ -116,7 +117,7 @@ def test_paragraph_questions_are_explained_and_read_again_from_the_page(
     made = client.post("/answers/questionnaires", data={"csrf_token": token},
                        files={"file": ("rfp.docx", paragraph_rfp_docx(), "application/octet-stream")})  # fmt: skip
     assert made.status_code == 200 and "0 of 6 answers accepted" in made.text
-    assert "The document’s paragraphs" in made.text and "numbered ones that ask" in made.text
+    assert "The document\u2019s paragraphs" in made.text and "numbered ones that ask" in made.text
     form = made.text.split(f'action="{made.url.path}/layout"')[1].split("</form>")[0]
     fields = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
     again = client.post(f"{made.url.path}/layout",
@@ -175,3 +176,22 @@ def test_a_deals_page_shows_its_questionnaires_progress(
     sign_in(client, cast.seller.email)
     page = client.get(f"/deals/{deal.id}").text
     assert "St. Mary&#39;s CAIQ" in page and "0 of 6 answers accepted" in page
+
+
+def test_a_question_past_its_day_is_marked_late_on_the_page(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    make_library(session)
+    session.commit()
+    sign_in(client, cast.seller.email)
+    token = csrf_from(client.get("/answers").text)
+    made = client.post("/answers/questionnaires", data={"csrf_token": token},
+                       files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
+    number = int(made.url.path.rsplit("/", 1)[1])
+    first = service.get_questionnaire(session, cast.seller, number).questions[0]
+    yesterday = utcnow().date() - timedelta(days=1)
+    service.assign(session, cast.seller, number, AssignIn(
+        question_ids=[first.id], assignee_id=cast.editor.id, due_on=yesterday))  # fmt: skip
+    session.commit()
+    page = client.get(made.url.path).text
+    assert page.count('<span class="badge blocked">late</span>') == 1

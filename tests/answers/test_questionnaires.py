@@ -191,6 +191,37 @@ def test_questions_are_assigned_with_a_day_and_the_person_is_told(
                        AssignIn(question_ids=[999_999], assignee_id=cast.editor.id))  # fmt: skip
 
 
+def test_late_questions_are_reminded_once_per_day_they_were_due(
+    session: Session, cast: Cast, tmp_path: Path
+) -> None:
+    lib = make_library(session)
+    made = _start(session, tmp_path, lib, cast.seller)
+    first, second = made.questions[0], made.questions[1]
+    day = utcnow().date()
+    service.assign(session, cast.seller, made.id, AssignIn(
+        question_ids=[first.id, second.id], assignee_id=cast.editor.id, due_on=day))  # fmt: skip
+    service.review(session, cast.seller, made.id, second.id,
+                   ReviewIn(version=second.version, decision="accept", answer="Yes."))  # fmt: skip
+    before = {n.id for n in notifications.mine(session, cast.editor).items}
+    assert service.remind(session, today=day) == 0  # due today is not late yet
+    version = first.version
+    later = day + timedelta(days=1)
+    assert service.remind(session, today=later) == 2  # the editor and the seller who owns it
+    session.expire_all()
+    told = [n for n in notifications.mine(session, cast.editor).items if n.id not in before]
+    assert [(n.subject, n.body) for n in told] == [
+        ("Questions of “Acme CAIQ” are late", f"Due {day} for {cast.editor.name}; still open: 1.")
+    ]
+    assert notifications.mine(session, cast.seller).items[0].subject.endswith("are late")
+    assert service.remind(session, today=later + timedelta(days=1)) == 0  # once per due date
+    again = service.get_questionnaire(session, cast.seller, made.id).questions[0]
+    assert again.version == version  # a reviewer's open form is not made stale by a reminder
+    assert service.late(again, later) and not service.late(again, day)
+    service.assign(session, cast.seller, made.id, AssignIn(
+        question_ids=[first.id], assignee_id=cast.editor.id, due_on=later))  # fmt: skip
+    assert service.remind(session, today=later + timedelta(days=1)) == 2  # its new day passed
+
+
 def test_an_edited_answer_is_proposed_to_the_library_for_review(
     session: Session, cast: Cast, tmp_path: Path
 ) -> None:
