@@ -37,6 +37,7 @@ from prism.knowledge.models import Item, Status
 from prism.knowledge.schemas import ItemIn, LinkIn
 from prism.knowledge.service import ItemFilter, filtered, get_item
 from prism.notifications import service as notifications
+from prism.notifications.models import day
 from prism.people.service import active_person
 from prism.render.service import house_theme
 
@@ -252,10 +253,10 @@ def assign(
     if person.id != actor.id:
         notifications.notify(
             session, [person.id], N_("Questions of “{title}” for you to answer"),
-            body=N_("{count} questions, due {day}.") if data.due_on else N_("{count} questions."),
+            body=N_("{count} to answer by {day}.") if data.due_on else N_("{count} to answer."),
             link=f"/answers/{questionnaire.id}",
             places={"title": questionnaire.title, "count": len(chosen),
-                    "day": data.due_on.isoformat() if data.due_on else ""},
+                    "day": day(data.due_on) if data.due_on else ""},
         )  # fmt: skip
     return chosen
 
@@ -299,7 +300,7 @@ def remind(session: Session, *, today: date) -> int:
             body=N_("Due {day} for {name}; still open: {count}."),
             link=f"/answers/{questionnaire.id}",
             places={"title": questionnaire.title, "count": len(questions),
-                    "name": assignee.name if assignee else "", "day": str(first.due_on)},
+                    "name": assignee.name if assignee else "", "day": day(first.due_on or today)},
         )  # fmt: skip
     # Bookkeeping, not a change of the question: the version a reviewer holds stays good.
     ids = [x.id for questions in grouped.values() for x in questions]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from prism.answers import service as questionnaires
 from prism.answers.models import Questionnaire, QuestionState
-from prism.answers.schemas import QuestionnaireIn, ReviewIn
+from prism.answers.schemas import AssignIn, QuestionnaireIn, ReviewIn
 from prism.auth.policy import SYSTEM
 from prism.deals.models import Deal
 from prism.filestore import FileStore
@@ -259,8 +259,73 @@ def load_questionnaire(session: Session, store: FileStore, now: datetime) -> str
     )
     made = questionnaires.start(session, seller, filename="St Marys third-party assessment.xlsx",
                                 raw=hospital_questionnaire(), data=data, store=store, now=now)  # fmt: skip
+    asked = len(made.questions)
     drafted = [q for q in made.questions if q.state == QuestionState.DRAFTED]
     for question in drafted[:4]:
         decision = ReviewIn(version=question.version, decision="accept")
         questionnaires.review(session, seller, made.id, question.id, decision)
-    return f"a questionnaire of {len(made.questions)} questions"
+    # The questions no library answer covers go to presales: one was due two days ago.
+    expert = session.scalar(select(User).where(User.email == "lucas.moreau@helio.example"))
+    made = questionnaires.get_questionnaire(session, seller, made.id)
+    open_ = [q.id for q in made.questions if q.state == QuestionState.FOR_EXPERT]
+    if expert is not None and open_:
+        for chosen, day in ((open_[:1], -2), (open_[1:], 5)):
+            if chosen:
+                questionnaires.assign(session, seller, made.id, AssignIn(
+                    question_ids=chosen, assignee_id=expert.id,
+                    due_on=now.date() + timedelta(days=day)))  # fmt: skip
+        questionnaires.remind(session, today=now.date())
+    rfp = _retail_rfp(session, store, now, seller)
+    return f"a questionnaire of {asked} questions" + rfp
+
+
+def _retail_rfp(session: Session, store: FileStore, now: datetime, seller: User) -> str:
+    deal = session.scalar(select(Deal).where(Deal.name == "Churn analytics pilot"))
+    pulse = session.scalar(select(Item).where(Item.kind == "product", Item.title == "Helio Pulse"))
+    if deal is None or pulse is None:
+        return ""
+    data = QuestionnaireIn(title="Brightline Retail RFP", product_ids=[pulse.id],
+                           deal_id=deal.id, due_on=now.date() + timedelta(days=14))  # fmt: skip
+    made = questionnaires.start(session, seller, filename="Brightline RFP - analytics.docx",
+                                raw=retail_rfp(), data=data, store=store, now=now)  # fmt: skip
+    return f" and an RFP of {len(made.questions)} questions asked in paragraphs"
+
+
+def retail_rfp() -> bytes:
+    """Brightline Retail's request for proposal, a Word document whose questions are numbered
+    paragraphs under headings, each with an "Answer:" line or a blank line left under it."""
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Brightline Retail — Request for proposal: product analytics", level=1)
+    document.add_paragraph(
+        "Answer every question in this document and return it to procurement@brightline.example "
+        "within two weeks. Attach supporting documents where asked."
+    )
+    for heading, asked in RETAIL_RFP:
+        document.add_heading(heading, level=2)
+        for number, question, room in asked:
+            document.add_paragraph(f"{number} {question}")
+            document.add_paragraph("Answer:" if room == "label" else "")
+    document.add_paragraph("Brightline Retail will confirm receipt of every proposal by e-mail.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+RETAIL_RFP = (
+    ("1. Product", (
+        ("1.1", "Describe how your product tracks single-page web applications.", "label"),
+        ("1.2", "Do you offer SDKs for iOS and Android apps?", "label"),
+        ("1.3", "How quickly do events appear in reports after they happen?", "blank"),
+        ("1.4", "Can analytics data be synchronised to our Snowflake warehouse?", "blank"),
+        ("1.5", "Describe your approach to A/B test analysis.", "blank"),
+    )),
+    ("2. Security and privacy", (
+        ("2.1", "Are passwords and other typed inputs masked in session recordings?", "label"),
+        ("2.2", "How long is raw event data retained by default?", "label"),
+        ("2.3", "Is customer data encrypted at rest, and with which algorithm?", "label"),
+        ("2.4", "Provide your most recent penetration test summary.", "blank"),
+        ("2.5", "Is the service certified under PCI DSS?", "blank"),
+    )),
+)  # fmt: skip

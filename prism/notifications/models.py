@@ -7,14 +7,14 @@ English text and no places."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from prism.db import Base, utcnow
-from prism.i18n import _, term, translate
+from prism.i18n import _, term, translate, when
 
 
 class Notification(Base):
@@ -45,14 +45,22 @@ def word(value: str) -> dict[str, str]:
     return {"word": value}
 
 
+def day(value: date) -> dict[str, str]:
+    """A day as a notice's place keeps it, to be written as the reader's language writes days."""
+    return {"day": value.isoformat()}
+
+
 def said(form: str, places: dict[str, Any]) -> str:
     """A notice's sentence in the current language, its places filled."""
     if not form:
         return ""
     if not places:
         return translate(form)
-    values = {
-        name: term(value["word"]) if isinstance(value, dict) else value
-        for name, value in places.items()
-    }
+    values = {name: _value(value) for name, value in places.items()}
     return _(form, **values)
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dict) and "day" in value:
+        return when(date.fromisoformat(value["day"]))
+    return term(value["word"]) if isinstance(value, dict) else value

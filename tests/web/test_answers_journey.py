@@ -103,3 +103,9 @@ def test_the_questionnaire_page_has_no_serious_accessibility_violation(
     page.get_by_text("What Prism found in the file").click()
     assert violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    page.goto(server + "/answers")
+    page.get_by_role("link", name="Brightline Retail RFP").click()  # questions in paragraphs
+    page.get_by_text("What Prism found in the file").click()
+    expect(page.get_by_test_id("layout")).to_contain_text("numbered ones that ask")
+    assert violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
