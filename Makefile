@@ -24,7 +24,7 @@ demo: $(STAMP) pango
 	$(BIN)/prism demo --data-dir $(DATA) --port $(PORT)
 
 # Debian packages the tests need: Chromium for the browser test, wrk for benchmarks, LibreOffice
-# and poppler to prove rendered decks and documents open, Pango for WeasyPrint's PDF rendering.
+# and poppler to prove rendered decks, documents and answered workbooks open, Pango for WeasyPrint's PDF rendering.
 # WeasyPrint (PDF rendering) needs Pango even to serve the demo.
 pango:
 	@if ! ldconfig -p | grep -q libpangoft2; then \
@@ -40,6 +40,7 @@ system-deps:
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-impress libreoffice-writer"; \
+	dpkg -s libreoffice-calc >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	ldconfig -p | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \

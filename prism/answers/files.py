@@ -8,13 +8,14 @@ so one reading finds the header row (the row naming the columns: "Question", "Re
 questions: not the instructions above the header, not section rows (merged across the row, or a
 heading alone in it), not a total or note under them. What was found is a `Layout` a person may
 correct before the questions are taken in. Writing back touches only answer and yes/no cells:
-in an XLSX, styles, merged ranges, drop-downs, formulas, column widths and every other sheet
-stay as they were (openpyxl keeps them; it drops pictures and charts, which questionnaires
-rarely hold).
+an XLSX has those cells patched into its sheets' XML and every other part of the file copied
+byte for byte (styles, merged ranges, drop-downs, formulas, widths, other sheets, pictures,
+charts, comments), a DOCX is edited in place by python-docx, a CSV keeps its rows.
 
 A buyer's file is untrusted: openpyxl parses it through defusedxml (a dependency for that
-alone), so XML entities are refused, not expanded; python-docx never resolves them; at most
-`MAX_ROWS` rows of a part are read.
+alone), and the sheets Prism patches are parsed by lxml without entities or the network, so
+XML entities are refused, not expanded; python-docx never resolves them; at most `MAX_ROWS`
+rows of a part are read.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -291,25 +293,128 @@ def _xlsx_parts(raw: bytes) -> list[Part]:
 
 
 def _xlsx_write(raw: bytes, layout: Layout, answers: list[Answer]) -> bytes:
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(raw))
+    """The workbook with each answer patched into its sheet's XML and every other part of the
+    file copied byte for byte: pictures, charts, comments, macros and whatever else the buyer's
+    tool wrote stay, which a rewrite by openpyxl would drop."""
     columns = {c.part: c for c in layout.columns}
     options = {p.name: p.choices for p in _xlsx_parts(raw)}
+    cells: dict[str, dict[tuple[int, int], str]] = {}  # sheet → (row, column), 1-based → text
     for answer in answers:
         cols = columns.get(answer.part)
-        if cols is None or answer.part not in book.sheetnames:
+        if cols is None:
             continue
-        sheet = book[answer.part]
+        wanted = cells.setdefault(answer.part, {})
         if cols.answer is not None and answer.text:
-            sheet.cell(row=answer.row + 1, column=cols.answer + 1).value = answer.text
+            wanted[(answer.row + 1, cols.answer + 1)] = answer.text
         if cols.yes_no is not None and answer.yes_no:
-            word = yes_no_cell(answer.yes_no, options[answer.part].get(cols.yes_no, []))
+            word = yes_no_cell(answer.yes_no, options.get(answer.part, {}).get(cols.yes_no, []))
             if word:
-                sheet.cell(row=answer.row + 1, column=cols.yes_no + 1).value = word
+                wanted[(answer.row + 1, cols.yes_no + 1)] = word
+    paths = _sheet_paths(raw)
+    patched = {paths[name]: text for name, text in cells.items() if name in paths and text}
+    source = zipfile.ZipFile(io.BytesIO(raw))
     out = io.BytesIO()
-    book.save(out)
+    with zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename in patched:
+                data = _patched_sheet(data, patched[entry.filename])
+            target.writestr(entry, data, compress_type=entry.compress_type)
     return out.getvalue()
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _xml(data: bytes) -> Any:
+    from lxml import etree
+
+    # Never expand an entity or reach the network: the file is the buyer's.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(data, parser)
+
+
+def _sheet_paths(raw: bytes) -> dict[str, str]:
+    """Each sheet's name → the path of its XML inside the workbook's zip."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        workbook = _xml(book.read("xl/workbook.xml"))
+        rels = _xml(book.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{_PACKAGE_RELS}}}Relationship")}
+    paths = {}
+    for sheet in workbook.iter(f"{{{_MAIN}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_RELS}}}id"), "")
+        if target:
+            paths[sheet.get("name")] = (
+                target.lstrip("/") if target.startswith("/") else "xl/" + target
+            )
+    return paths
+
+
+def _patched_sheet(data: bytes, cells: dict[tuple[int, int], str]) -> bytes:
+    """A sheet's XML with `cells` holding their text (inline strings, the cell's own style
+    kept); a cell holding a formula is the buyer's and is left alone."""
+    from lxml import etree
+    from openpyxl.utils.cell import get_column_letter
+
+    root = _xml(data)
+    sheet_data = root.find(f"{{{_MAIN}}}sheetData")
+    if sheet_data is None:
+        return data
+    rows = _numbered(sheet_data, "row", lambda e, n: int(e.get("r") or n))
+    for (row_number, column), text in sorted(cells.items()):
+        row = rows.get(row_number)
+        if row is None:
+            row = etree.Element(f"{{{_MAIN}}}row", r=str(row_number))
+            _insert_in_order(sheet_data, row, row_number, rows)
+            rows[row_number] = row
+        present = _numbered(row, "c", lambda e, n: _column_of(e.get("r")) or n)
+        cell = present.get(column)
+        if cell is None:
+            cell = etree.Element(f"{{{_MAIN}}}c", r=f"{get_column_letter(column)}{row_number}")
+            _insert_in_order(row, cell, column, present)
+        if cell.find(f"{{{_MAIN}}}f") is not None:
+            continue
+        for child in list(cell):
+            cell.remove(child)
+        cell.set("t", "inlineStr")
+        inline = etree.SubElement(cell, f"{{{_MAIN}}}is")
+        said = etree.SubElement(inline, f"{{{_MAIN}}}t")
+        said.text = _xml_safe(text)
+        said.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _numbered(parent: Any, tag: str, number: Any) -> dict[int, Any]:
+    """`parent`'s `tag` children by their number (a row's r, a cell's column); one without
+    the attribute follows the one before it, as the format says."""
+    found, last = {}, 0
+    for element in parent.findall(f"{{{_MAIN}}}{tag}"):
+        last = number(element, last + 1)
+        found[last] = element
+    return found
+
+
+def _insert_in_order(parent: Any, element: Any, number: int, siblings: dict[int, Any]) -> None:
+    later = [n for n in siblings if n > number]
+    if later:
+        siblings[min(later)].addprevious(element)
+    else:
+        parent.append(element)
+
+
+def _column_of(ref: str | None) -> int | None:
+    from openpyxl.utils.cell import column_index_from_string
+
+    found = _CELL_REF.match(ref or "")
+    return column_index_from_string(found.group(1)) if found else None
+
+
+def _xml_safe(text: str) -> str:
+    """`text` without the control characters XML cannot hold."""
+    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 32)
 
 
 # --- DOCX -----------------------------------------------------------------------------------

@@ -34,12 +34,9 @@ MOST = 500  # questions drafted at once, as the API takes them
 
 def column_letter(index: int) -> str:
     """A 0-based column as a spreadsheet names it: A, B, … Z, AA."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+    from openpyxl.utils.cell import get_column_letter
+
+    return str(get_column_letter(index + 1))
 
 
 def _products(session: Session, user: Principal) -> list[Any]:

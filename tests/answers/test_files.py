@@ -5,11 +5,16 @@ but answer cells — compared cell by cell with styles, drop-downs, merged range
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
+import zipfile
 from copy import copy
+from pathlib import Path
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from prism.answers import files
 from prism.answers.files import Answer
@@ -78,6 +83,59 @@ def test_the_caiq_round_trip_changes_only_answer_cells() -> None:
     assert sheet.cell(row=asked[2].row + 1, column=4).value == "Yes: AES-256 in every region."
     assert sheet.cell(row=asked[5].row + 1, column=3).value is None
     assert str(sheet.cell(row=sheet.max_row, column=3).value).startswith("=COUNTIF(")
+
+
+def test_pictures_comments_and_every_other_part_of_a_workbook_come_back_byte_for_byte() -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.drawing.image import Image as Picture
+    from PIL import Image
+
+    book = load_workbook(io.BytesIO(caiq_xlsx()))
+    logo = io.BytesIO()
+    Image.new("RGB", (40, 20), (31, 56, 100)).save(logo, "PNG")
+    book["Cover"].add_image(Picture(logo), "C1")  # the buyer's logo, as a CAIQ's cover has
+    book["CAIQ"]["B6"].comment = Comment("Asked of every cloud vendor.", "Buyer")
+    raw = io.BytesIO()
+    book.save(raw)
+    found = files.parts(raw.getvalue(), "xlsx")
+    layout = files.find_layout(found, "xlsx")
+    asked = files.questions(found, layout)
+    out = files.write(raw.getvalue(), layout, [Answer("CAIQ", asked[0].row, "Yes, yearly.", "yes")])
+    before, after = zipfile.ZipFile(raw), zipfile.ZipFile(io.BytesIO(out))
+    assert before.namelist() == after.namelist()
+    assert any(name.startswith("xl/media/") for name in before.namelist())
+    changed = [n for n in before.namelist() if before.read(n) != after.read(n)]
+    assert changed == ["xl/worksheets/sheet2.xml"]  # the CAIQ sheet, and nothing else
+    sheet = load_workbook(io.BytesIO(out))["CAIQ"]
+    assert sheet.cell(row=asked[0].row + 1, column=4).value == "Yes, yearly."
+    assert sheet["B6"].comment is not None
+
+
+def test_libreoffice_opens_the_answered_workbook_and_document(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed; `make test` installs it")
+    made = {}
+    for name, raw, fmt in (
+        ("caiq.xlsx", caiq_xlsx(), "xlsx"),
+        ("rfp.docx", paragraph_rfp_docx(), "docx"),
+    ):
+        found = files.parts(raw, fmt)
+        layout = files.find_layout(found, fmt)
+        asked = files.questions(found, layout)
+        made[name] = files.write(raw, layout, [Answer(q.part, q.row, f"Answered {n} & <kept>", "yes")
+                                               for n, q in enumerate(asked)])  # fmt: skip
+        (tmp_path / name).write_bytes(made[name])
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), *(str(tmp_path / n) for n in made)],
+        capture_output=True, text=True, timeout=240, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for name in made:
+        pdf = PdfReader(tmp_path / "out" / (Path(name).stem + ".pdf"))
+        text = " ".join(page.extract_text() for page in pdf.pages)
+        assert "Answered 0 & <kept>" in text and "Answered 5 & <kept>" in text, name
 
 
 def test_a_sig_lite_sheet_answers_in_its_drop_down_and_additional_information() -> None:

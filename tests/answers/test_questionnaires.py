@@ -211,7 +211,10 @@ def test_late_questions_are_reminded_once_per_day_they_were_due(
     session.expire_all()
     told = [n for n in notifications.mine(session, cast.editor).items if n.id not in before]
     assert [(n.subject, n.body) for n in told] == [
-        ("Questions of “Acme CAIQ” are late", f"Due {when(day)} for {cast.editor.name}; still open: 1.")
+        (
+            "Questions of “Acme CAIQ” are late",
+            f"Due {when(day)} for {cast.editor.name}; still open: 1.",
+        )
     ]
     assert notifications.mine(session, cast.seller).items[0].subject.endswith("are late")
     assert service.remind(session, today=later + timedelta(days=1)) == 0  # once per due date
