@@ -95,12 +95,14 @@ def test_pictures_comments_and_every_other_part_of_a_workbook_come_back_byte_for
     Image.new("RGB", (40, 20), (31, 56, 100)).save(logo, "PNG")
     book["Cover"].add_image(Picture(logo), "C1")  # the buyer's logo, as a CAIQ's cover has
     book["CAIQ"]["B6"].comment = Comment("Asked of every cloud vendor.", "Buyer")
+    book["CAIQ"]["D7"] = '="See "&A7'  # the buyer's own formula in an answer cell
     raw = io.BytesIO()
     book.save(raw)
     found = files.parts(raw.getvalue(), "xlsx")
     layout = files.find_layout(found, "xlsx")
     asked = files.questions(found, layout)
-    out = files.write(raw.getvalue(), layout, [Answer("CAIQ", asked[0].row, "Yes, yearly.", "yes")])
+    out = files.write(raw.getvalue(), layout, [Answer("CAIQ", asked[0].row, "Yes, yearly.", "yes"),
+                                               Answer("CAIQ", asked[1].row, "Overwritten?", "")])  # fmt: skip
     before, after = zipfile.ZipFile(raw), zipfile.ZipFile(io.BytesIO(out))
     assert before.namelist() == after.namelist()
     assert any(name.startswith("xl/media/") for name in before.namelist())
@@ -109,6 +111,7 @@ def test_pictures_comments_and_every_other_part_of_a_workbook_come_back_byte_for
     sheet = load_workbook(io.BytesIO(out))["CAIQ"]
     assert sheet.cell(row=asked[0].row + 1, column=4).value == "Yes, yearly."
     assert sheet["B6"].comment is not None
+    assert sheet["D7"].value == '="See "&A7'  # never overwritten
 
 
 def test_libreoffice_opens_the_answered_workbook_and_document(tmp_path: Path) -> None:
