@@ -12,6 +12,7 @@ from fastapi import File, Form, Query, Response, UploadFile, status
 from prism.answers import drafting, service
 from prism.answers.models import Questionnaire, QuestionnaireQuestion
 from prism.answers.schemas import (
+    AcceptDraftsIn,
     AssignIn,
     CandidateOut,
     ColumnsOut,
@@ -149,6 +150,20 @@ def review_question(
     user: CurrentUser,
 ) -> QuestionOut:
     return question_out(service.review(session, user, questionnaire_id, question_id, data))
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/accept-drafts",
+    response_model=list[QuestionOut],
+    summary="Accept the sure drafts in one step",
+)
+def accept_drafts(
+    questionnaire_id: IdPath, data: AcceptDraftsIn, session: DbSession, user: CurrentUser
+) -> list[QuestionOut]:
+    """Every draft at or above `at_least` confidence that no one has edited is accepted as
+    drafted; the questions accepted come back."""
+    made = service.accept_drafts(session, user, questionnaire_id, at_least=data.at_least)
+    return [question_out(q) for q in made]
 
 
 @router.post(

@@ -4,6 +4,8 @@ and review, the buyer's file answered); and quick answers for questions pasted i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -11,14 +13,14 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from prism.answers import drafting, files, service
-from prism.answers.models import QuestionState
-from prism.answers.schemas import AssignIn, ColumnsIn, QuestionnaireIn, ReviewIn
+from prism.answers.models import QuestionnaireQuestion, QuestionState
+from prism.answers.schemas import AcceptDraftsIn, AssignIn, ColumnsIn, QuestionnaireIn, ReviewIn
 from prism.auth.policy import Action, Principal, can
 from prism.db import utcnow
 from prism.deals.service import deal_choices
 from prism.errors import Invalid
 from prism.filestore import file_store
-from prism.i18n import _
+from prism.i18n import N_, _
 from prism.knowledge.freshness import stale_reasons
 from prism.knowledge.service import choices
 from prism.people.service import active_people
@@ -133,8 +135,11 @@ def _page(
     *,
     outcome: Outcome | None = None,
     settings: Any = None,
+    show: str = "all",
 ) -> HTMLResponse:
     questionnaire = service.get_questionnaire(session, user, questionnaire_id)
+    today = utcnow().date()
+    views = _views(questionnaire.questions, user, today)
     layout = service.layout_of(questionnaire)
     found = {c.part: c for c in layout.columns}
     headers: dict[str, list[str]] = {}  # each part's columns, named as its header row names them
@@ -153,7 +158,10 @@ def _page(
         "letter": column_letter,
         "paragraphs": files.PARAGRAPHS,
         "late": service.late,
-        "today": utcnow().date(),
+        "today": today,
+        "views": views,
+        "show": show if show in views else "all",
+        "shown": views.get(show, views["all"])[1],
         "paragraph_columns": files.PARAGRAPH_COLUMNS,
         "done": service.progress(questionnaire),
         "states": QuestionState,
@@ -164,6 +172,28 @@ def _page(
     }
     status_code = outcome.status_code if outcome and outcome.error else 200
     return render(request, "answers/questionnaire.html", context, status_code=status_code)
+
+
+VIEWS = ("all", "drafted", "for_expert", "rejected", "accepted", "mine", "late")
+
+
+def _views(
+    questions: list[QuestionnaireQuestion], user: Principal, today: date
+) -> dict[str, tuple[str, list[QuestionnaireQuestion]]]:
+    """The ways to narrow a long questionnaire down: each one's label and its questions."""
+    chosen: dict[str, tuple[str, Callable[[QuestionnaireQuestion], bool]]] = {
+        "all": (N_("All"), lambda x: True),
+        "drafted": (N_("To review"), lambda x: x.state == QuestionState.DRAFTED),
+        "for_expert": (N_("For an expert"), lambda x: x.state == QuestionState.FOR_EXPERT),
+        "rejected": (N_("Rejected"), lambda x: x.state == QuestionState.REJECTED),
+        "accepted": (N_("Accepted"), lambda x: x.state == QuestionState.ACCEPTED),
+        "mine": (N_("Assigned to me"), lambda x: x.assignee_id == user.id),
+        "late": (N_("Late"), lambda x: service.late(x, today)),
+    }
+    assert tuple(chosen) == VIEWS
+    return {
+        name: (label, [x for x in questions if test(x)]) for name, (label, test) in chosen.items()
+    }
 
 
 def _settled(
@@ -188,8 +218,11 @@ def questionnaire_page(
     user: PageUser,
     settings: AppSettings,
     questionnaire_id: IdPath,
+    show: str = "all",
 ) -> HTMLResponse:
-    return _page(request, session, user, questionnaire_id, settings=settings)
+    """`show` narrows the questions down: all, drafted, for_expert, rejected, accepted, mine,
+    late."""
+    return _page(request, session, user, questionnaire_id, settings=settings, show=show)
 
 
 @router.post("/answers/{questionnaire_id}/questions/{question_id}", response_class=HTMLResponse)
@@ -213,8 +246,38 @@ async def review_question(
     decision = form.get("decision")
     said = _("Answer accepted.") if decision == "accept" else _("Answer rejected.")
     outcome = attempt(session, review, success=said)
-    url = f"/answers/{questionnaire_id}#question-{question_id}"
+    show = str(form.get("show", ""))
+    narrowed = f"?show={show}" if show in VIEWS and show != "all" else ""
+    url = f"/answers/{questionnaire_id}{narrowed}#question-{question_id}"
     return _settled(request, session, user, questionnaire_id, outcome, settings, url)
+
+
+@router.post("/answers/{questionnaire_id}/accept-drafts", response_class=HTMLResponse)
+async def accept_drafts(
+    request: Request,
+    session: DbSession,
+    user: PageUser,
+    settings: AppSettings,
+    questionnaire_id: IdPath,
+) -> Response:
+    """The form: `at_least`, the confidence in percent a draft needs."""
+    form = await form_with_lists(request)
+    accepted: list[object] = []
+
+    def accept() -> object:
+        percent = str(form.get("at_least", "")).strip()
+        value = float(percent) / 100 if percent.replace(".", "", 1).isdigit() else percent
+        data = parse(AcceptDraftsIn, {"at_least": value})
+        accepted.extend(service.accept_drafts(session, user, questionnaire_id,
+                                              at_least=data.at_least))  # fmt: skip
+        return accepted
+
+    outcome = attempt(
+        session, accept, success=lambda: _("Drafts accepted: {count}.", count=len(accepted))
+    )
+    return _settled(
+        request, session, user, questionnaire_id, outcome, settings, f"/answers/{questionnaire_id}"
+    )
 
 
 @router.post("/answers/{questionnaire_id}/assign", response_class=HTMLResponse)

@@ -84,6 +84,12 @@ class ReviewIn(Input):
     yes_or_no: Literal["", "yes", "no", "n/a"] | None = None
 
 
+class AcceptDraftsIn(Input):
+    at_least: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="The confidence (0 to 1) a draft needs to be accepted as drafted."
+    )
+
+
 class AssignIn(Input):
     question_ids: Annotated[list[Id], Field(min_length=1, max_length=2_000)]
     assignee_id: Id

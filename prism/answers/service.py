@@ -235,6 +235,23 @@ def review(
     return question
 
 
+def accept_drafts(
+    session: Session, actor: Principal, questionnaire_id: int, *, at_least: float
+) -> list[QuestionnaireQuestion]:
+    """Accept, as drafted, every draft at least `at_least` sure (0 to 1) that no one has
+    touched: the sure ones in one step, so review time goes to the rest."""
+    questionnaire = get_questionnaire(session, actor, questionnaire_id)
+    chosen = [
+        q
+        for q in questionnaire.questions
+        if q.state == QuestionState.DRAFTED and not q.edited and (q.confidence or 0) >= at_least
+    ]
+    for question in chosen:
+        question.state = QuestionState.ACCEPTED
+    session.flush()
+    return chosen
+
+
 def assign(
     session: Session, actor: Principal, questionnaire_id: int, data: AssignIn
 ) -> list[QuestionnaireQuestion]:
@@ -261,7 +278,7 @@ def assign(
     return chosen
 
 
-OPEN = (QuestionState.DRAFTED, QuestionState.FOR_EXPERT)
+OPEN = tuple(s for s in QuestionState if s.open)
 
 
 def late(question: QuestionnaireQuestion, today: date) -> bool:

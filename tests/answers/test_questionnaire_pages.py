@@ -159,9 +159,43 @@ def test_the_api_takes_in_reviews_and_gives_back_a_questionnaire(
     assert [q["title"] for q in listed["items"]] == ["Acme"]
     assert listed["items"][0]["progress"]["accepted"] == 1
     assert client.get("/api/v1/questionnaires", headers=bearer(session, cast.pm)).status_code == 403
+    sure = client.post(f"{url}/accept-drafts", headers=headers, json={"at_least": 0.99})
+    assert sure.status_code == 200 and all(q["confidence"] >= 0.99 for q in sure.json())
+    everything = client.post(f"{url}/accept-drafts", headers=headers, json={"at_least": 0})
+    drafted = [q for q in body["questions"] if q["state"] == "drafted" and q["id"] != sso["id"]]
+    assert len(everything.json()) + len(sure.json()) == len(drafted)
+    assert {q["state"] for q in everything.json()} <= {"accepted"}
+    too_sure = client.post(f"{url}/accept-drafts", headers=headers, json={"at_least": 1.5})
+    assert too_sure.status_code == 422 and "at_least" in too_sure.text
+    no_right = client.post(
+        f"{url}/accept-drafts", headers=bearer(session, cast.pm), json={"at_least": 0.5}
+    )
+    assert no_right.status_code == 403
     bad = client.post("/api/v1/questionnaires", headers=headers, data={"due_on": "soon"},
                       files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
     assert bad.status_code == 422 and "due_on" in bad.text
+
+
+def test_the_page_narrows_to_a_kind_of_question_and_accepts_the_sure_drafts(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    make_library(session)
+    session.commit()
+    sign_in(client, cast.seller.email)
+    token = csrf_from(client.get("/answers").text)
+    made = client.post("/answers/questionnaires", data={"csrf_token": token},
+                       files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
+    url = made.url.path
+    experts = client.get(f"{url}?show=for_expert").text
+    assert 'aria-current="page">For an expert (' in experts
+    assert "Do you hold FedRAMP authorization?" in experts
+    assert "Do you support single sign-on with SAML" not in experts  # drafted, not shown here
+    assert client.get(f"{url}?show=nonsense").status_code == 200  # an unknown view shows all
+    bad = client.post(f"{url}/accept-drafts", data={"csrf_token": token, "at_least": "lots"})
+    assert bad.status_code == 422 and "at_least" in bad.text
+    done = client.post(f"{url}/accept-drafts", data={"csrf_token": token, "at_least": "0"})
+    assert "Drafts accepted: " in done.text and "0 drafted, to review" in done.text
+    assert "No question here." in client.get(f"{url}?show=drafted").text
 
 
 def test_a_deals_page_shows_its_questionnaires_progress(
