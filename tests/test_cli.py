@@ -15,6 +15,7 @@ from prism.cli import app
 from prism.console import terminal_language
 from prism.db import make_engine
 from prism.demo import company
+from tests.extract import file_text
 
 runner = CliRunner()
 
@@ -230,6 +231,20 @@ def test_demo_loads_once(data_dir: Path) -> None:
     assert "1 of 2 drafted; 1 left for an expert." in drafted.output
     nothing = runner.invoke(app, ["answers", "draft", "--data-dir", str(data_dir)])
     assert nothing.exit_code == 1 and "Give the questions" in nothing.output
+    # The buyer's own file, filled with drafts offline: the demo's RFP asked in paragraphs.
+    from prism.demo.answers import retail_rfp
+
+    rfp, filled = data_dir / "rfp.docx", data_dir / "rfp answered.docx"
+    rfp.write_bytes(retail_rfp())
+    fill = ["answers", "fill", str(rfp), "--out", str(filled), "--product", "Helio Pulse"]
+    done = runner.invoke(app, [*fill, "--data-dir", str(data_dir)], terminal_width=200)
+    assert done.exit_code == 1 and "left for an expert." in done.output, done.output
+    assert "Written to" in done.output and "Yes, for iOS, Android and React Native." in file_text(
+        "docx", filled.read_bytes())  # fmt: skip
+    (data_dir / "rfp.pdf").write_bytes(b"%PDF-1.4")
+    refused = runner.invoke(app, ["answers", "fill", str(data_dir / "rfp.pdf"), "--out",
+                                  str(filled), "--data-dir", str(data_dir)])  # fmt: skip
+    assert refused.exit_code != 0 and "XLSX, DOCX or CSV" in refused.output
 
 
 def test_jobs_run_reports_the_outcome(data_dir: Path) -> None:

@@ -69,3 +69,60 @@ def draft(
                     drafted=len(made) - left, count=len(made), left=left))  # fmt: skip
     if left:
         raise typer.Exit(1)
+
+
+@app.command("fill")
+def fill(
+    file: Annotated[Path, typer.Argument(help="The buyer's questionnaire: XLSX, DOCX or CSV.")],
+    out: Annotated[Path, typer.Option(help="Where to write the file with the drafts in it.")],
+    product: Annotated[
+        list[str] | None,
+        typer.Option(help="A product the questionnaire is about (its name or id); repeatable."),
+    ] = None,
+    as_email: Annotated[
+        str | None, typer.Option("--as", help="Draft as this person (email); else as Prism.")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write the library's drafts into the buyer's own file, everything else left as sent, and
+    list what was drafted and what is left for an expert; nothing is kept in Prism (upload the
+    file under Questionnaires to review it with others). Exits 1 if any question is left for
+    an expert."""
+    from prism.answers import drafting, files
+    from prism.knowledge.service import find_item
+
+    with unit_of_work(data_dir, writes=False) as run:
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            raise Invalid(_("Cannot read {file}: {reason}", file=file, reason=exc)) from exc
+        fmt = files.format_of(file.name)
+        found = files.parts(raw, fmt)
+        layout = files.find_layout(found, fmt)
+        asked = files.questions(found, layout)
+        actor = actor_for(run.session, as_email)
+        scope = [find_item(run.session, actor, "product", p).id for p in product or []]
+        drafter = drafting.Drafter(run.session, actor, now=utcnow())
+        table = Table(_("Question"), _("Draft answer"), _("Source"))
+        answers, left = [], 0
+        for question in asked:
+            chosen = drafter.draft(question.text, product_ids=scope).chosen
+            label = question.ref or question.text
+            if chosen is None:
+                left += 1
+                table.add_row(label, "[yellow]" + _("For an expert") + "[/yellow]", "")
+                continue
+            answers.append(files.Answer(question.part, question.row, chosen.text, chosen.yes_or_no))
+            source = _("{title} (v{version}, {percent}%)", title=chosen.item.title,
+                       version=chosen.version, percent=round(chosen.confidence * 100))  # fmt: skip
+            table.add_row(label, chosen.text, source)
+        try:
+            out.write_bytes(files.write(raw, layout, answers))
+        except OSError as exc:
+            raise Invalid(_("Cannot write {file}: {reason}", file=out, reason=exc)) from exc
+    console.print(table)
+    console.print(_("{drafted} of {count} drafted; {left} left for an expert.",
+                    drafted=len(asked) - left, count=len(asked), left=left))  # fmt: skip
+    console.print(_("Written to {file}.", file=out))
+    if left:
+        raise typer.Exit(1)

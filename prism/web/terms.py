@@ -255,6 +255,7 @@ TERMS = (
     N_("Target"),
     N_("Team name, e.g. Sales."),
     N_("The Prism API token the assistant acts as (its person's permissions)."),
+    N_("The buyer's questionnaire: XLSX, DOCX or CSV."),
     N_("The column holding it (matched by name)."),
     N_("The column holding the text."),
     N_("The column holding what was said."),
@@ -284,6 +285,7 @@ TERMS = (
     N_("Where to write row,theme_id,theme_label."),
     N_("Where to write the CSV ('-' for the screen)."),
     N_("Where to write the JSON document; - for stdout."),
+    N_("Where to write the file with the drafts in it."),
     N_("Where to write the file."),
     N_("Whitepaper"),
     N_("Who it is for: shown on the output."),
@@ -294,6 +296,9 @@ TERMS = (
     N_("Write CSV here instead of a table."),
     N_("Write every price (history, in force and scheduled), one volume band per row."),
     N_("Write the launch brief as a PDF or markdown file, by the extension of --out."),
+    N_(
+        "Write the library's drafts into the buyer's own file, everything else left as sent, and\nlist what was drafted and what is left for an expert; nothing is kept in Prism (upload the\nfile under Questionnaires to review it with others). Exits 1 if any question is left for\nan expert."
+    ),
     N_("Write the product digest (the top undecided themes by revenue impact) as PDF or markdown."),
     N_("Yes or no"),
     N_("a training"),
