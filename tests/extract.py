@@ -4,13 +4,19 @@ notes, a document's body, tables, headers and footers, a PDF's pages, an HTML pa
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from docx import Document
 from pptx import Presentation
 from pptx.shapes.base import BaseShape
 from pptx.shapes.group import GroupShape
 from pypdf import PdfReader
+
+from prism.render.brand import FONT_DIR
 
 
 def file_text(fmt: str, data: bytes) -> str:
@@ -59,3 +65,21 @@ def docx_text(data: bytes) -> str:
     for section in doc.sections:
         parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
     return "\n".join(parts)
+
+
+def open_in_libreoffice(folder: Path, names: list[str]) -> dict[str, Path]:
+    """Convert the files `names` in `folder` to PDF as a recipient's office suite would show
+    them, with the shipped fonts installed (as a recipient's machine has Arial or its metric
+    twin); each name's PDF, under `folder / "office"`."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed; `make test` installs it")
+    home = folder / "home"
+    shutil.copytree(FONT_DIR, home / ".fonts", dirs_exist_ok=True)
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{folder / 'profile'}",
+         "--convert-to", "pdf", "--outdir", str(folder / "office"), *(str(folder / n) for n in names)],
+        capture_output=True, text=True, timeout=300, env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return {name: folder / "office" / f"{Path(name).stem}.pdf" for name in names}

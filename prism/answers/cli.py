@@ -15,6 +15,14 @@ from prism.i18n import _, term
 
 app = typer.Typer(help="Answers for questionnaires and tenders.", no_args_is_help=True)
 
+Products = Annotated[
+    list[str] | None,
+    typer.Option(help="A product the questionnaire is about (its name or id); repeatable."),
+]
+AsEmail = Annotated[
+    str | None, typer.Option("--as", help="Draft as this person (email); else as Prism.")
+]
+
 
 @app.command("draft")
 def draft(
@@ -24,13 +32,8 @@ def draft(
     file: Annotated[
         Path | None, typer.Option(help="A text file of questions, one per line.")
     ] = None,
-    product: Annotated[
-        list[str] | None,
-        typer.Option(help="A product the questionnaire is about (its name or id); repeatable."),
-    ] = None,
-    as_email: Annotated[
-        str | None, typer.Option("--as", help="Draft as this person (email); else as Prism.")
-    ] = None,
+    product: Products = None,
+    as_email: AsEmail = None,
     data_dir: DataDir = None,
 ) -> None:
     """Draft each question's answer from published, customer-shareable answers, with its
@@ -75,13 +78,8 @@ def draft(
 def fill(
     file: Annotated[Path, typer.Argument(help="The buyer's questionnaire: XLSX, DOCX or CSV.")],
     out: Annotated[Path, typer.Option(help="Where to write the file with the drafts in it.")],
-    product: Annotated[
-        list[str] | None,
-        typer.Option(help="A product the questionnaire is about (its name or id); repeatable."),
-    ] = None,
-    as_email: Annotated[
-        str | None, typer.Option("--as", help="Draft as this person (email); else as Prism.")
-    ] = None,
+    product: Products = None,
+    as_email: AsEmail = None,
     data_dir: DataDir = None,
 ) -> None:
     """Write the library's drafts into the buyer's own file, everything else left as sent, and

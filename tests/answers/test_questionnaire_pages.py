@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from prism.answers import service
 from prism.answers.schemas import AssignIn, QuestionnaireIn
 from prism.db import utcnow
 from prism.filestore import LocalFileStore
+from prism.people.models import User
 from tests.answers.buyer_files import caiq_xlsx, paragraph_rfp_docx, tender_docx
 from tests.answers.library import make_library
 from tests.conftest import ROLES, Cast, bearer
@@ -25,6 +27,20 @@ from tests.web.test_pages import csrf_from, sign_in
 
 RUNS = {"admin", "editor", "seller", "csm"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _uploaded(
+    client: TestClient, session: Session, who: User, name: str, raw: bytes
+) -> tuple[str, Response]:
+    """`who`, signed in on a library, uploads the buyer's file `name`: the form's token and the
+    page that answered."""
+    make_library(session)
+    session.commit()
+    sign_in(client, who.email)
+    token = csrf_from(client.get("/answers").text)
+    made = client.post("/answers/questionnaires", data={"csrf_token": token},
+                       files={"file": (name, raw, "application/octet-stream")})  # fmt: skip
+    return token, made
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -110,12 +126,7 @@ def test_bad_uploads_and_corrections_are_answered_on_the_page(
 def test_paragraph_questions_are_explained_and_read_again_from_the_page(
     client: TestClient, session: Session, cast: Cast
 ) -> None:
-    make_library(session)
-    session.commit()
-    sign_in(client, cast.seller.email)
-    token = csrf_from(client.get("/answers").text)
-    made = client.post("/answers/questionnaires", data={"csrf_token": token},
-                       files={"file": ("rfp.docx", paragraph_rfp_docx(), "application/octet-stream")})  # fmt: skip
+    token, made = _uploaded(client, session, cast.seller, "rfp.docx", paragraph_rfp_docx())
     assert made.status_code == 200 and "0 of 6 answers accepted" in made.text
     assert "The document\u2019s paragraphs" in made.text and "numbered ones that ask" in made.text
     form = made.text.split(f'action="{made.url.path}/layout"')[1].split("</form>")[0]
@@ -179,12 +190,7 @@ def test_the_api_takes_in_reviews_and_gives_back_a_questionnaire(
 def test_the_page_narrows_to_a_kind_of_question_and_accepts_the_sure_drafts(
     client: TestClient, session: Session, cast: Cast
 ) -> None:
-    make_library(session)
-    session.commit()
-    sign_in(client, cast.seller.email)
-    token = csrf_from(client.get("/answers").text)
-    made = client.post("/answers/questionnaires", data={"csrf_token": token},
-                       files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
+    token, made = _uploaded(client, session, cast.seller, "caiq.xlsx", caiq_xlsx())
     url = made.url.path
     experts = client.get(f"{url}?show=for_expert").text
     assert 'aria-current="page">For an expert (' in experts
@@ -215,12 +221,7 @@ def test_a_deals_page_shows_its_questionnaires_progress(
 def test_a_question_past_its_day_is_marked_late_on_the_page(
     client: TestClient, session: Session, cast: Cast
 ) -> None:
-    make_library(session)
-    session.commit()
-    sign_in(client, cast.seller.email)
-    token = csrf_from(client.get("/answers").text)
-    made = client.post("/answers/questionnaires", data={"csrf_token": token},
-                       files={"file": ("caiq.xlsx", caiq_xlsx(), XLSX)})  # fmt: skip
+    _, made = _uploaded(client, session, cast.seller, "caiq.xlsx", caiq_xlsx())
     number = int(made.url.path.rsplit("/", 1)[1])
     first = service.get_questionnaire(session, cast.seller, number).questions[0]
     yesterday = utcnow().date() - timedelta(days=1)

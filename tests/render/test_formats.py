@@ -7,8 +7,6 @@ from __future__ import annotations
 import dataclasses
 import http.server
 import io
-import shutil
-import subprocess
 import threading
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from prism.render.brief import Battle, Brief, Proof, StoryPoint
 from prism.render.layouts import LAYOUTS
 from prism.render.prices import Column, PriceTable
 from prism.render.schemas import FontName
-from tests.extract import file_text
+from tests.extract import file_text, open_in_libreoffice
 from tests.layout import slide_overflows
 
 LOOK = dataclasses.replace(DEFAULT_LOOK, company="Helio", logo=logo(), logo_media_type="image/png")
@@ -178,22 +176,11 @@ def test_rendering_never_reaches_the_network() -> None:
 
 
 def test_libreoffice_opens_decks_and_documents(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.fail("LibreOffice is not installed; `make test` installs it")
     files = {"deck.pptx": render("sales_deck", "pptx", rich()), "talk.pptx": render("talk", "pptx", rich()),
              "paper.docx": render("whitepaper", "docx", rich())}  # fmt: skip
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    fonts = tmp_path / "home" / ".fonts"
-    shutil.copytree(FONT_DIR, fonts)
-    done = subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-         "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), *(str(tmp_path / n) for n in files)],
-        capture_output=True, text=True, timeout=240, env={"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    for name in files:
-        pdf = PdfReader(tmp_path / "out" / (Path(name).stem + ".pdf"))
+    for converted in open_in_libreoffice(tmp_path, list(files)).values():
+        pdf = PdfReader(converted)
         assert len(pdf.pages) >= 3
         assert "Audit-ready" in pdf.pages[0].extract_text() + pdf.pages[1].extract_text()

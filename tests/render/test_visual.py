@@ -26,8 +26,8 @@ from prism.deals.models import Deal
 from prism.filestore import LocalFileStore
 from prism.knowledge.models import Item
 from prism.render import service
-from prism.render.brand import FONT_DIR
 from prism.render.schemas import RenderIn
+from tests.extract import open_in_libreoffice
 from tests.layout import pages, problems, slide_overflows
 from tests.web.test_browser import load_demo
 
@@ -66,24 +66,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                         store=LocalFileStore(settings.files_dir), now=utcnow())  # fmt: skip
             (folder / name).write_bytes(made[2])
     database.dispose()
-    _open_in_libreoffice(folder, [n for n, *_ in OUTPUTS if not n.endswith(".pdf")])
+    open_in_libreoffice(folder, [n for n, *_ in OUTPUTS if not n.endswith(".pdf")])
     return folder
-
-
-def _open_in_libreoffice(folder: Path, names: list[str]) -> None:
-    """Convert decks and documents to PDF as a recipient's office suite would show them, with
-    the shipped fonts installed (as a recipient's machine has Arial or its metric twin)."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.fail("LibreOffice is not installed; `make test` installs it")
-    home = folder / "home"
-    shutil.copytree(FONT_DIR, home / ".fonts")
-    done = subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{folder / 'profile'}",
-         "--convert-to", "pdf", "--outdir", str(folder / "office"), *(str(folder / n) for n in names)],
-        capture_output=True, text=True, timeout=300, env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
 
 
 def _pdf(folder: Path, name: str) -> Path:
