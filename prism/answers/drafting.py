@@ -225,7 +225,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 @dataclass(frozen=True)
 class Spelled:
-    """A text's acronyms ("DSARs", "BAA", "MFA") and the initials of its runs of two to six
+    """A text's acronyms ("DSARs", "BAA", "MFA") and the initials of its runs of three to six
     words ("data subject access requests" → dsar), so a question that spells out what an answer
     abbreviates, or abbreviates what it spells out, shares that word with it."""
 
