@@ -55,6 +55,15 @@ LOADED = (
     selectinload(Questionnaire.questions).selectinload(QuestionnaireQuestion.assignee),
     selectinload(Questionnaire.questions).selectinload(QuestionnaireQuestion.proposed),
 )
+# A list shows each questionnaire's progress: its questions' states, not the questions.
+LISTED = (
+    selectinload(Questionnaire.products),
+    selectinload(Questionnaire.owner),
+    selectinload(Questionnaire.deal),
+    selectinload(Questionnaire.questions).load_only(
+        QuestionnaireQuestion.questionnaire_id, QuestionnaireQuestion.state
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ def list_questionnaires(
 ) -> list[Questionnaire]:
     """The questionnaires being answered (for one deal, with `deal_id`), soonest due first."""
     require(actor, Action.BUILD_KITS)
-    stmt = select(Questionnaire).options(*LOADED)
+    stmt = select(Questionnaire).options(*LISTED)
     if deal_id is not None:
         stmt = stmt.where(Questionnaire.deal_id == deal_id)
     found = list(session.scalars(stmt))
