@@ -37,7 +37,6 @@ from prism.knowledge.models import Item, Status
 from prism.knowledge.schemas import ItemIn, LinkIn
 from prism.knowledge.service import ItemFilter, filtered, get_item
 from prism.notifications import service as notifications
-from prism.notifications.models import day
 from prism.people.service import active_person
 from prism.render.service import house_theme
 
@@ -282,7 +281,7 @@ def assign(
             body=N_("{count} to answer by {day}.") if data.due_on else N_("{count} to answer."),
             link=f"/answers/{questionnaire.id}",
             places={"title": questionnaire.title, "count": len(chosen),
-                    "day": day(data.due_on) if data.due_on else ""},
+                    "day": notifications.day(data.due_on) if data.due_on else ""},
         )  # fmt: skip
     return chosen
 
@@ -326,7 +325,8 @@ def remind(session: Session, *, today: date) -> int:
             body=N_("Due {day} for {name}; still open: {count}."),
             link=f"/answers/{questionnaire.id}",
             places={"title": questionnaire.title, "count": len(questions),
-                    "name": assignee.name if assignee else "", "day": day(first.due_on or today)},
+                    "name": assignee.name if assignee else "",
+                    "day": notifications.day(first.due_on or today)},
         )  # fmt: skip
     # Bookkeeping, not a change of the question: the version a reviewer holds stays good.
     ids = [x.id for questions in grouped.values() for x in questions]

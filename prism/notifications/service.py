@@ -14,6 +14,7 @@ from prism.db import utcnow
 from prism.errors import Forbidden
 from prism.i18n import N_, _
 from prism.notifications.models import Notification, word
+from prism.notifications.models import day as day  # other domains name a notice's days here
 from prism.pagination import PageOf, paginate
 from prism.webhooks import service as webhooks
 
