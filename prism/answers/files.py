@@ -42,9 +42,12 @@ _QUESTION = re.compile(
     r"|问题|要求|需求|内容",
     re.I,
 )
+# How a file names where answers go: a column's header, or a label before an answer's line.
+_ANSWER_WORDS = r"answer|answers|response|responses|reply|vendor response|supplier response"
+_ANSWER_WORDS_ZH = r"答复|回答|应答|响应|回复"
 _ANSWER = re.compile(
-    r"\b(answer|answers|response|responses|reply|vendor response|supplier response|"
-    r"implementation description|description of implementation)\b|答复|回答|应答|响应|回复",
+    rf"\b({_ANSWER_WORDS}|implementation description|description of implementation)\b"
+    rf"|{_ANSWER_WORDS_ZH}",
     re.I,
 )
 _YES_NO = re.compile(
@@ -516,11 +519,7 @@ _ASKING = re.compile(
     r"please)\b|^请|是否|能否|可否",
     re.I,
 )
-_SLOT = re.compile(
-    r"^\s*(answer|response|reply|vendor response|supplier response|答复|回答|应答|响应|回复)"
-    r"\s*[:：]\s*",
-    re.I,
-)
+_SLOT = re.compile(rf"^\s*({_ANSWER_WORDS}|{_ANSWER_WORDS_ZH})\s*[:：]\s*", re.I)
 _CHAPTER = re.compile(
     r"^\s*([一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[章节部分]|"
     r"(section|part|chapter)\s+[\dIVX]+\b)",
