@@ -24,7 +24,8 @@ demo: $(STAMP) pango
 	$(BIN)/prism demo --data-dir $(DATA) --port $(PORT)
 
 # Debian packages the tests need: Chromium for the browser test, wrk for benchmarks, LibreOffice
-# and poppler to prove rendered decks, documents and answered workbooks open, Pango for WeasyPrint's PDF rendering.
+# (Impress, Writer, Calc) and poppler to prove rendered decks, documents and answered workbooks
+# open, Pango for WeasyPrint's PDF rendering.
 # WeasyPrint (PDF rendering) needs Pango even to serve the demo.
 pango:
 	@if ! ldconfig -p | grep -q libpangoft2; then \
