@@ -243,7 +243,9 @@ def hospital_questionnaire() -> bytes:
 
 def load_questionnaire(session: Session, store: FileStore, now: datetime) -> str:
     """St. Mary's Health's questionnaire for its Vault deal, drafted, with its first answers
-    reviewed by the deal's seller; once."""
+    reviewed by the deal's seller and its questions for an expert assigned to presales (one of
+    them late, and reminded); and Brightline Retail's RFP for its Pulse deal, asked in
+    paragraphs; once."""
     if session.scalar(select(Questionnaire.id).limit(1)) is not None:
         return "questionnaire already loaded"
     deal = session.scalar(select(Deal).where(Deal.name == "Patient records governance"))
