@@ -15,6 +15,7 @@ from prism.cli import app
 from prism.console import terminal_language
 from prism.db import make_engine
 from prism.demo import company
+from prism.demo.answers import retail_rfp
 from tests.extract import file_text
 
 runner = CliRunner()
@@ -232,8 +233,6 @@ def test_demo_loads_once(data_dir: Path) -> None:
     nothing = runner.invoke(app, ["answers", "draft", "--data-dir", str(data_dir)])
     assert nothing.exit_code == 1 and "Give the questions" in nothing.output
     # The buyer's own file, filled with drafts offline: the demo's RFP asked in paragraphs.
-    from prism.demo.answers import retail_rfp
-
     rfp, filled = data_dir / "rfp.docx", data_dir / "rfp answered.docx"
     rfp.write_bytes(retail_rfp())
     fill = ["answers", "fill", str(rfp), "--out", str(filled), "--product", "Helio Pulse"]

@@ -294,8 +294,7 @@ async def assign_questions(
 
     def assign() -> object:
         questionnaire = service.get_questionnaire(session, user, questionnaire_id)
-        states = ({QuestionState.FOR_EXPERT} if form.get("which") != "open"
-                  else {s for s in QuestionState if s.open})  # fmt: skip
+        states = (QuestionState.FOR_EXPERT,) if form.get("which") != "open" else service.OPEN
         ids = [q.id for q in questionnaire.questions if q.state in states]
         if not ids:
             raise Invalid(_("No question is waiting for an answer."))

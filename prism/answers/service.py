@@ -224,9 +224,7 @@ def review(
 ) -> QuestionnaireQuestion:
     """Accept an answer (as drafted, or as the reviewer edited it) or reject it."""
     questionnaire = get_questionnaire(session, actor, questionnaire_id)
-    question = next((q for q in questionnaire.questions if q.id == question_id), None)
-    if question is None:
-        raise NotFound(_("No question {id} in this questionnaire.", id=question_id))
+    question = _question(questionnaire, question_id)
     check_version("question", data.version, question.version)
     if data.decision == "reject":
         question.state = QuestionState.REJECTED
@@ -241,6 +239,13 @@ def review(
     question.state = QuestionState.ACCEPTED
     session.flush()
     return question
+
+
+def _question(questionnaire: Questionnaire, question_id: int) -> QuestionnaireQuestion:
+    found = next((q for q in questionnaire.questions if q.id == question_id), None)
+    if found is None:
+        raise NotFound(_("No question {id} in this questionnaire.", id=question_id))
+    return found
 
 
 def accept_drafts(
@@ -344,9 +349,7 @@ def propose(
     """Propose a person's accepted answer to the library: a new FAQ, submitted for review, so
     the next questionnaire that asks it gets it drafted once it is published."""
     questionnaire = get_questionnaire(session, actor, questionnaire_id)
-    question = next((q for q in questionnaire.questions if q.id == question_id), None)
-    if question is None:
-        raise NotFound(_("No question {id} in this questionnaire.", id=question_id))
+    question = _question(questionnaire, question_id)
     if question.state != QuestionState.ACCEPTED or not question.edited:
         raise Conflict(_("Only an answer a person wrote and accepted can be proposed."))
     if question.proposed_id is not None:
@@ -414,16 +417,7 @@ def library(session: Session, actor: Principal, *, now: datetime) -> list[Librar
             selectinload(Item.links), selectinload(Item.owner)
         )
     )
-    counted = dict(
-        session.execute(
-            select(QuestionnaireQuestion.source_id, func.count(QuestionnaireQuestion.id))
-            .where(
-                QuestionnaireQuestion.state == QuestionState.ACCEPTED,
-                QuestionnaireQuestion.edited.is_(False),
-            )
-            .group_by(QuestionnaireQuestion.source_id)
-        ).all()
-    )
+    counted = _use_counts(session)
     reasons = stale_reasons(session, now)
     made = [
         LibraryAnswer(item, counted.get(item.id, 0), reasons.get(item.id, []))
@@ -486,16 +480,19 @@ def answer_book(
 
 def uses(session: Session, item_id: int) -> int:
     """How many accepted answers in questionnaires came from the library answer `item_id`."""
-    return (
-        session.scalar(
-            select(func.count(QuestionnaireQuestion.id)).where(
-                QuestionnaireQuestion.source_id == item_id,
-                QuestionnaireQuestion.state == QuestionState.ACCEPTED,
-                QuestionnaireQuestion.edited.is_(False),
-            )
-        )
-        or 0
+    return _use_counts(session, item_id).get(item_id, 0)
+
+
+def _use_counts(session: Session, item_id: int | None = None) -> dict[int, int]:
+    """Accepted answers drawn, as they stand, from each library answer (or from `item_id`)."""
+    q = QuestionnaireQuestion
+    stmt = select(q.source_id, func.count(q.id)).where(
+        q.state == QuestionState.ACCEPTED, q.edited.is_(False), q.source_id.is_not(None)
     )
+    if item_id is not None:
+        stmt = stmt.where(q.source_id == item_id)
+    rows = session.execute(stmt.group_by(q.source_id)).all()
+    return {source: count for source, count in rows if source is not None}
 
 
 def parts_of(questionnaire: Questionnaire, store: FileStore) -> list[files.Part]:
